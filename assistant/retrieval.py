@@ -28,9 +28,7 @@ class _Snapshot:
     lexical: LexicalIndex
 
 
-def weighted_rrf(
-    rankings: Sequence[tuple[Sequence[str], float]], k: int = 60
-) -> dict[str, float]:
+def weighted_rrf(rankings: Sequence[tuple[Sequence[str], float]], k: int = 60) -> dict[str, float]:
     """Weighted reciprocal rank fusion: sum of ``weight / (k + rank)`` over the rankings."""
     fused: dict[str, float] = defaultdict(float)
     for ranking, weight in rankings:
@@ -123,7 +121,11 @@ class Retriever:
         raise RuntimeError("indexet ändrades under sökningen; försök igen")
 
     def search_many(
-        self, queries: Sequence[str], *, k: int | None = None, mode: str | None = None,
+        self,
+        queries: Sequence[str],
+        *,
+        k: int | None = None,
+        mode: str | None = None,
         per_doc: int | None = None,
     ) -> list[list[Hit]]:
         """Search many queries, embedding them in one batch."""

@@ -104,7 +104,9 @@ def _coerce(name: str, hint: Any, raw: str) -> Any:
         if "Path" in text:
             return Path(raw).expanduser()
     except ValueError as exc:
-        raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} är inte ett giltigt värde") from exc
+        raise SettingsError(
+            f"{ENV_PREFIX}{name.upper()}={raw!r} är inte ett giltigt värde"
+        ) from exc
     return raw
 
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.errors import StyrdokError
 from assistant.embeddings import Embedder, get_embedder
+from assistant.errors import StyrdokError
 from assistant.index import DocRecord, Index, version_of
 from assistant.settings import Settings
 from assistant.types import Chunk, Document, content_hash
 from ingest.chunking import chunk_document
-from ingest.loaders import LoadError, is_sidecar, load_document
+from ingest.loaders import LoadError, is_sidecar, load_document, sidecar_path
 
 EMBED_BATCH = 32
 
@@ -66,11 +66,6 @@ class IngestSummary:
         return data
 
 
-def sidecar_path(path: Path) -> Path:
-    """The optional metadata file beside a document: ``<name>.meta.yaml``."""
-    return path.with_name(path.name + ".meta.yaml")
-
-
 def file_content_hash(path: Path) -> str:
     """Hash of a file's bytes plus its sidecar's: what decides whether it changed."""
     data = path.read_bytes()
@@ -92,7 +87,8 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]], 
         elif path.is_dir():
             folders.append(path.resolve())
             files += sorted(
-                p for p in path.rglob("*")
+                p
+                for p in path.rglob("*")
                 if (p.is_file() or p.is_symlink())
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and not is_sidecar(p)
@@ -225,7 +221,9 @@ def _store_document(
     embed_started = time.perf_counter()
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start : start + EMBED_BATCH]
-        for i, vector in zip(batch, embedder.embed_passages([texts[i] for i in batch]), strict=True):
+        for i, vector in zip(
+            batch, embedder.embed_passages([texts[i] for i in batch]), strict=True
+        ):
             vectors[i] = vector
         if progress:
             progress("embed", start + len(batch), len(todo))

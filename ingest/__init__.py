@@ -1,0 +1,1 @@
+"""Ingestion: files -> Document -> Chunk -> index. The only writer of the index."""

@@ -1,0 +1,310 @@
+"""Loaders against the real fixture corpus, plus broken inputs made in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from assistant.types import Document, content_hash
+from ingest.loaders import LoadError, is_sidecar, load_document
+
+FIXTURES = {
+    "fokusomraden.md": "Fokusområden",
+    "globala-malen.md": "De 17 globala målen för hållbar utveckling",
+    "landsbygdsutveckling.html": "Landsbygdsutveckling",
+    "namndplan-2026-barn-utbildning.docx": "Nämndplan 2026 – Barn- och utbildningsnämnden",
+    "sagobygden.md": "Sagobygden",
+    "var-modell-2019-2022.md": "Vår modell – kommunens styrmodell 2019–2022",
+    "verksamhetsplan-2026-kultur-fritid.pdf": (
+        "Verksamhetsplan 2026 – Kultur- och fritidsförvaltningen"
+    ),
+    "vision-2035.md": "Vision 2035 – därför vill vi bli 35 000 invånare",
+    "visionsmal-basta-kommun-att-vaxa-i.md": "Visionsmål: Bästa kommun att växa i",
+    "visionsmal-livslangt-larande.md": "Visionsmål: Livslångt lärande för alla",
+    "visionsmal-vi-skapar-ett-rikt-liv.md": "Visionsmål: Vi skapar ett rikt liv",
+}
+PDF = "verksamhetsplan-2026-kultur-fritid.pdf"
+DOCX = "namndplan-2026-barn-utbildning.docx"
+HTML = "landsbygdsutveckling.html"
+
+
+def _load(corpus: Path, name: str) -> Document:
+    return load_document(corpus / name)
+
+
+def _error(path: Path) -> LoadError:
+    with pytest.raises(LoadError) as caught:
+        load_document(path)
+    return caught.value
+
+
+# --------------------------------------------------------------------------- fixtures load
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_fixture_loads_with_doc_id_and_title(fixture_corpus: Path, name: str) -> None:
+    doc = _load(fixture_corpus, name)
+    assert (doc.doc_id, doc.title) == (Path(name).stem, FIXTURES[name])
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_fixture_metadata_is_filled(fixture_corpus: Path, name: str) -> None:
+    doc = _load(fixture_corpus, name)
+    raw = (fixture_corpus / name).read_bytes()
+    assert doc.source == str((fixture_corpus / name).resolve())
+    assert doc.kind == Path(name).suffix.lstrip(".")
+    assert doc.content_hash == content_hash(raw)
+
+
+def test_markdown_front_matter_dates_are_parsed(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, "var-modell-2019-2022.md")
+    assert (doc.valid_from, doc.valid_to) == (date(2019, 1, 1), date(2022, 12, 31))
+    assert doc.note and doc.note.startswith("Testdokument")
+
+
+def test_markdown_ordered_list_keeps_numbers(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, "var-modell-2019-2022.md")
+    assert any(b.text == "1. Tillväxt\n2. Kunskap\n3. Livskvalitet" for b in doc.blocks)
+
+
+def test_markdown_headings_carry_their_path(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, "fokusomraden.md")
+    focus = next(b for b in doc.blocks if b.kind == "list")
+    assert focus.heading_path == ("Fokusområden", "Kommunens fyra fokusområden")
+    assert focus.text.count("\n") == 3
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def test_pdf_has_page_count_and_keyword_metadata(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, PDF)
+    assert doc.page_count == 4
+    assert (doc.valid_from, doc.valid_to) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_pdf_running_header_and_page_footer_removed(fixture_corpus: Path) -> None:
+    text = _load(fixture_corpus, PDF).text
+    assert "Sida 2 av 4" not in text
+    assert "Ljungby kommun · Kultur- och fritidsförvaltningen" not in text
+
+
+def test_pdf_finds_heading_for_every_activity(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, PDF)
+    headings = [b.text for b in doc.blocks if b.kind == "heading" and b.level == 3]
+    assert [h.split(".")[0] for h in headings] == [f"Aktivitet {n}" for n in range(1, 9)]
+
+
+def test_pdf_blocks_keep_their_page(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, PDF)
+    page_of = {b.text: b.page for b in doc.blocks if b.kind == "heading"}
+    assert page_of["Inledning"] == 1
+    assert page_of["Aktivitet 4. Simskola för alla"] == 3
+    assert page_of["Aktivitet 8. Friluftsleder nära tätorten"] == 4
+
+
+def test_pdf_activity_facts_form_one_list(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, PDF)
+    facts = next(b for b in doc.blocks if "Målvärde 2026: 300 deltagare" in b.text)
+    assert facts.kind == "list"
+    assert facts.text.startswith("- Visionsmål: Livslångt lärande för alla\n- Fokusområde:")
+    assert facts.heading_path[-1] == "Aktivitet 4. Simskola för alla"
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+def test_docx_headings_follow_word_styles(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, DOCX)
+    levels = {b.text: b.level for b in doc.blocks if b.kind == "heading"}
+    assert levels["Nämndplan 2026 – Barn- och utbildningsnämnden"] == 1
+    assert levels["Inledning"] == 2
+    assert levels["Mål 5. Eleverna möter det lokala näringslivet"] == 3
+
+
+def test_docx_table_rows_carry_their_header(fixture_corpus: Path) -> None:
+    rows = [b for b in _load(fixture_corpus, DOCX).blocks if b.kind == "table_row"]
+    assert len(rows) == 7
+    assert rows[4].text == (
+        "Mål: 5; Indikator: Antal företag som tar emot praoelever; Målvärde 2026: 120 företag"
+    )
+    assert rows[0].heading_path[-1] == "Indikatorer och målvärden 2026"
+
+
+def test_docx_list_paragraphs_grouped(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, DOCX)
+    lists = [b.text for b in doc.blocks if b.kind == "list"]
+    assert "- Visionsmål: Bästa kommun att växa i\n- Fokusområde: Näringsliv" in lists
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+@pytest.mark.parametrize("boilerplate", ["kakor", "cookies", "kontaktcenter", "0372", "Huvudmeny"])
+def test_html_boilerplate_removed(fixture_corpus: Path, boilerplate: str) -> None:
+    assert boilerplate.lower() not in _load(fixture_corpus, HTML).text.lower()
+
+
+def test_html_keeps_all_article_text(fixture_corpus: Path) -> None:
+    text = _load(fixture_corpus, HTML).text
+    for passage in (
+        "Stad och landsbygd hör ihop.",
+        "Här produceras en stor del av vår mat och energi",
+        "- Social hållbarhet: mål 11 Hållbara städer och samhällen.",
+        "visionen om 35 000 invånare år 2035",
+    ):
+        assert passage in text
+
+
+def test_html_front_matter_comment_gives_metadata(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, HTML)
+    assert doc.note == "Testdokument: omskriven sammanfattning, inte ett officiellt dokument"
+
+
+# --------------------------------------------------------------------------- plain text
+
+
+def test_vision_page_title(vision_page: Path) -> None:
+    doc = load_document(vision_page)
+    assert (doc.doc_id, doc.title) == ("vision-och-mal", "Vision och mål")
+
+
+def test_vision_page_three_visionsmal_in_one_list(vision_page: Path) -> None:
+    lists = [b for b in load_document(vision_page).blocks if b.kind == "list"]
+    assert lists[0].text == (
+        "- Bästa kommun att växa i\n- Livslångt lärande för alla\n- Vi skapar ett rikt liv"
+    )
+    assert lists[0].heading_path == ("Vision och mål", "Visionsmål")
+
+
+def test_vision_page_focus_list_whole(vision_page: Path) -> None:
+    focus = [b for b in load_document(vision_page).blocks if b.kind == "list"][1]
+    assert focus.text.count("\n- ") == 3
+    assert focus.text.endswith("Näringsliv (nytt fokusområde från och med år 2021)")
+
+
+# --------------------------------------------------------------------------- sidecar
+
+
+def test_sidecar_overrides_file_metadata(tmp_path: Path, fixture_corpus: Path) -> None:
+    doc_path = tmp_path / "var-modell-2019-2022.md"
+    shutil.copy(fixture_corpus / doc_path.name, doc_path)
+    sidecar = tmp_path / "var-modell-2019-2022.md.meta.yaml"
+    sidecar.write_text("title: Vår modell\nvalid_to: 2023-06-30\nurl: https://example.org/x\n")
+    doc = load_document(doc_path)
+    assert (doc.title, doc.valid_to, doc.url) == (
+        "Vår modell",
+        date(2023, 6, 30),
+        "https://example.org/x",
+    )
+    assert doc.content_hash == content_hash(doc_path.read_bytes() + sidecar.read_bytes())
+
+
+def test_malformed_sidecar_names_the_sidecar(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Titel\n\nText.\n")
+    sidecar = tmp_path / "a.txt.meta.yaml"
+    sidecar.write_text("title: [unclosed\n")
+    assert _error(tmp_path / "a.txt").path == sidecar
+
+
+def test_sidecar_with_unknown_key_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Titel\n\nText.\n")
+    (tmp_path / "a.txt.meta.yaml").write_text("valid-from: 2020-01-01\n")
+    assert "okänd nyckel" in _error(tmp_path / "a.txt").reason
+
+
+def test_is_sidecar() -> None:
+    assert is_sidecar(Path("x/vision-och-mal.txt.meta.yaml"))
+    assert not is_sidecar(Path("x/vision-och-mal.txt"))
+
+
+# --------------------------------------------------------------------------- broken inputs
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "empty.md").write_bytes(b"")
+    assert _error(tmp_path / "empty.md").reason == "tom fil"
+
+
+def test_whitespace_only_file(tmp_path: Path) -> None:
+    (tmp_path / "blank.txt").write_text(" \n\t\n")
+    assert _error(tmp_path / "blank.txt").reason == "tom fil"
+
+
+def test_corrupt_pdf(tmp_path: Path) -> None:
+    (tmp_path / "broken.pdf").write_bytes(b"this is not a pdf at all" * 20)
+    assert _error(tmp_path / "broken.pdf").reason.startswith("trasig PDF")
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.encrypt("hemligt")
+    writer.write(tmp_path / "locked.pdf")
+    assert _error(tmp_path / "locked.pdf").reason == "PDF-filen är krypterad och kan inte läsas"
+
+
+def test_pdf_without_text_layer(tmp_path: Path) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.write(tmp_path / "scan.pdf")
+    assert "OCR" in _error(tmp_path / "scan.pdf").reason
+
+
+def test_windows_1252_text_names_the_encoding(tmp_path: Path) -> None:
+    text = "Vision och mål\n\nVår vision är att Ljungby ska växa och att fler ska trivas här.\n"
+    (tmp_path / "ansi.txt").write_bytes(text.encode("cp1252"))
+    reason = _error(tmp_path / "ansi.txt").reason
+    assert reason == "filen är inte giltig UTF-8 (troligen Windows-1252); spara om den som UTF-8"
+
+
+def test_nul_bytes_mean_binary(tmp_path: Path) -> None:
+    (tmp_path / "bin.txt").write_bytes(b"abc\x00def")
+    assert _error(tmp_path / "bin.txt").reason.startswith("binärfil")
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "bom.txt").write_bytes("\ufeffRubrik\n\nText här.\n".encode())
+    assert load_document(tmp_path / "bom.txt").title == "Rubrik"
+
+
+def test_unsupported_extension(tmp_path: Path) -> None:
+    (tmp_path / "notes.xyz").write_text("hej")
+    reason = _error(tmp_path / "notes.xyz").reason
+    assert reason.startswith("filtypen .xyz stöds inte (stöds: .docx, .htm, .html")
+
+
+def test_broken_symlink(tmp_path: Path) -> None:
+    (tmp_path / "gone.md").symlink_to(tmp_path / "missing.md")
+    assert _error(tmp_path / "gone.md").reason == "länken pekar på en fil som inte finns"
+
+
+def test_directory_named_like_a_file(tmp_path: Path) -> None:
+    (tmp_path / "folder.pdf").mkdir()
+    assert _error(tmp_path / "folder.pdf").reason == "sökvägen är en mapp, inte en fil"
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests run as root, which chmod 000 does not stop, so the OS error is simulated.
+    path = tmp_path / "secret.md"
+    path.write_text("# Hemligt\n")
+
+    def deny(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    assert _error(path).reason.startswith("filen kunde inte läsas")
+
+
+def test_corrupt_docx(tmp_path: Path) -> None:
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04" + b"garbage" * 50)
+    assert _error(tmp_path / "broken.docx").reason.startswith("trasig DOCX")
+
+
+def test_error_message_is_path_and_reason(tmp_path: Path) -> None:
+    (tmp_path / "empty.md").write_bytes(b"")
+    assert str(_error(tmp_path / "empty.md")) == f"{tmp_path / 'empty.md'}: tom fil"
