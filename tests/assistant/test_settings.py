@@ -36,3 +36,10 @@ def test_bad_retrieval_mode_is_refused() -> None:
 def test_reference_table_lists_every_variable() -> None:
     table = settings_markdown()
     assert "STYRDOK_INDEX_DIR" in table and "STYRDOK_CHROMA_URL" in table
+
+
+def test_configuration_reference_is_current(repo_dir: Path) -> None:
+    documented = (repo_dir / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert documented == settings_markdown(), (
+        "run: styrdok config --markdown > docs/configuration.md"
+    )
