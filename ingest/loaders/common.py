@@ -1,0 +1,250 @@
+"""Pieces every loader shares: the error type, block building, metadata and sidecar files.
+
+Each format module turns raw bytes into blocks with `BlockBuilder` and hands them to
+`build_document`, which applies the metadata found inside the file. Everything that can go
+wrong raises `LoadError` with a short Swedish reason a user can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+import charset_normalizer
+import yaml
+
+from assistant.errors import StyrdokError
+from assistant.types import Block, Document
+
+SIDECAR_SUFFIX = ".meta.yaml"
+META_KEYS = ("doc_id", "title", "publisher", "url", "valid_from", "valid_to", "note")
+
+BULLET = re.compile(r"^\s*[•·▪◦●\-*–]\s+(?P<text>.*)$")
+NUMBERED = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<text>.*)$")
+SENTENCE_END = (".", "!", "?", ":", ";", ",")
+
+
+class LoadError(StyrdokError):
+    """A file could not be loaded; ``reason`` is a short Swedish sentence a user can act on."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+class BlockBuilder:
+    """Collects blocks in reading order and tracks the heading path they sit under."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._outline: list[tuple[int, str]] = []
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(text for _, text in self._outline)
+
+    def heading(self, text: str, level: int, page: int | None = None) -> None:
+        text = one_line(text)
+        if not text:
+            return
+        while self._outline and self._outline[-1][0] >= level:
+            self._outline.pop()
+        self.blocks.append(Block(text, "heading", self.path, page, level))
+        self._outline.append((level, text))
+
+    def paragraph(self, text: str, page: int | None = None) -> None:
+        text = tidy(text)
+        if text:
+            self.blocks.append(Block(text, "paragraph", self.path, page))
+
+    def list_block(self, lines: Sequence[str], page: int | None = None) -> None:
+        """``lines`` are rendered items ("- item", "1. item", nested ones indented)."""
+        text = "\n".join(line.rstrip() for line in lines if line.strip())
+        if text:
+            self.blocks.append(Block(text, "list", self.path, page))
+
+    def table(self, rows: Sequence[Sequence[str]], page: int | None = None) -> None:
+        """The first row is the header; every other row becomes ``Header: value; ...``."""
+        rows = [[one_line(cell) for cell in row] for row in rows]
+        rows = [row for row in rows if any(row)]
+        if not rows:
+            return
+        header, body = rows[0], rows[1:]
+        if not body:
+            self.blocks.append(
+                Block("; ".join(c for c in header if c), "table_row", self.path, page)
+            )
+        for row in body:
+            cells = [
+                f"{name}: {value}" if name else value
+                for name, value in zip([*header, *[""] * len(row)], row, strict=False)
+                if value
+            ]
+            if cells:
+                self.blocks.append(Block("; ".join(cells), "table_row", self.path, page))
+
+    def first_title(self) -> str | None:
+        return next(
+            (b.text for b in self.blocks if b.kind == "heading" and (b.level or 0) <= 1), None
+        )
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def tidy(text: str) -> str:
+    """Collapse runs of spaces inside lines, keep intentional line breaks."""
+    return "\n".join(one_line(line) for line in text.splitlines() if line.strip())
+
+
+def list_line(text: str, number: int | None, depth: int = 0) -> str:
+    marker = f"{number}." if number is not None else "-"
+    return f"{'  ' * depth}{marker} {one_line(text)}"
+
+
+def list_item(line: str) -> str | None:
+    """A line starting with a bullet or "1."-style number rendered as a list item, else None."""
+    bullet = BULLET.match(line)
+    if bullet:
+        return list_line(bullet.group("text"), None)
+    numbered = NUMBERED.match(line)
+    if numbered:
+        return list_line(numbered.group("text"), int(numbered.group("n")))
+    return None
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def parse_date(value: object, key: str, where: Path) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise LoadError(where, f"ogiltigt datum i {key}: {value!r} (använd ÅÅÅÅ-MM-DD)") from None
+
+
+def metadata(raw: Mapping[str, object], where: Path) -> dict[str, object]:
+    """Known metadata keys from ``raw`` as `Document` field values; blanks are skipped."""
+    fields: dict[str, object] = {}
+    for key in META_KEYS:
+        value = raw.get(key)
+        if value is None or str(value).strip() == "":
+            continue
+        if key in ("valid_from", "valid_to"):
+            fields[key] = parse_date(value, key, where)
+        else:
+            fields[key] = str(value).strip()
+    return fields
+
+
+def key_values(text: str) -> dict[str, str]:
+    """``doc_id=abc; valid_from=2026-01-01`` (as found in PDF/DOCX keywords) -> dict."""
+    return {k: v.strip() for k, v in re.findall(r"(\w+)\s*=\s*([^;,]*)", text or "")}
+
+
+def build_document(
+    path: Path,
+    kind: str,
+    builder: BlockBuilder,
+    raw_meta: Mapping[str, object],
+    *,
+    fallback_title: str | None = None,
+    page_count: int | None = None,
+) -> Document:
+    if not builder.blocks:
+        raise LoadError(path, "filen innehåller ingen läsbar text")
+    meta = metadata(raw_meta, path)
+    title = meta.pop("title", None) or builder.first_title() or fallback_title or path.stem
+    return Document(
+        doc_id=str(meta.pop("doc_id", path.stem)),
+        title=str(title),
+        source=str(path.resolve()),
+        kind=kind,
+        content_hash="",  # set by load_document (file bytes + sidecar bytes)
+        blocks=tuple(builder.blocks),
+        page_count=page_count,
+        **meta,  # type: ignore[arg-type]
+    )
+
+
+def decode_utf8(path: Path, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError(path, "filen är UTF-16-kodad; spara om den som UTF-8")
+    if b"\x00" in data:
+        raise LoadError(path, "binärfil: filen innehåller NUL-tecken och är inte text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # charset-normalizer only names the likely encoding; guessing silently would corrupt å/ä/ö.
+    candidates = [match.encoding for match in charset_normalizer.from_bytes(data)]
+    # Swedish Windows-1252 text is often scored as cp1250; prefer the Western code page then.
+    guess = (
+        "cp1252"
+        if "cp1252" in candidates or "cp1250" in candidates
+        else next(iter(candidates), None)
+    )
+    names = {"cp1252": "Windows-1252", "cp1250": "Windows-1250", "latin_1": "ISO-8859-1"}
+    hint = f" (troligen {names.get(guess, guess)})" if guess else ""
+    raise LoadError(path, f"filen är inte giltig UTF-8{hint}; spara om den som UTF-8")
+
+
+# --------------------------------------------------------------------------- files and sidecars
+
+
+def is_sidecar(path: Path) -> bool:
+    """True for a metadata sidecar (``<name>.meta.yaml``), which is not a document itself."""
+    return Path(path).name.endswith(SIDECAR_SUFFIX)
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoadError(path, f"filen kunde inte läsas: {exc.strerror or exc}") from exc
+
+
+def read_sidecar(path: Path) -> tuple[bytes, dict[str, object]]:
+    """The sidecar's bytes (part of the content hash) and its metadata; empty if absent."""
+    if not path.is_file():
+        return b"", {}
+    data = read_bytes(path)
+    raw = yaml_mapping(data.decode("utf-8", errors="replace"), path, "metadatafilen")
+    unknown = sorted(set(raw) - set(META_KEYS))
+    if unknown:
+        allowed = ", ".join(META_KEYS)
+        raise LoadError(path, f"okänd nyckel i metadatafilen: {', '.join(unknown)} ({allowed})")
+    return data, metadata(raw, path)
+
+
+def yaml_mapping(text: str, path: Path, what: str) -> dict[str, object]:
+    try:
+        loaded = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date like 2020-13-01
+        raise LoadError(path, f"trasig YAML i {what}: {yaml_problem(exc)}") from exc
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise LoadError(path, f"{what} ska innehålla rader med nyckel: värde")
+    return {str(k): v for k, v in loaded.items()}
+
+
+def yaml_problem(exc: Exception) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{problem} (rad {mark.line + 1})" if mark is not None else str(problem)

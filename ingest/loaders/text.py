@@ -1,0 +1,74 @@
+"""Plain-text loader: strict UTF-8, structure recovered by line heuristics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.types import Document
+from ingest.loaders.common import (
+    SENTENCE_END,
+    BlockBuilder,
+    build_document,
+    decode_utf8,
+    list_item,
+)
+
+
+def load_text(path: Path, data: bytes) -> Document:
+    """Plain text, decoded strictly as UTF-8 (a BOM is allowed), structured by heuristics.
+
+    Text is split into groups at blank lines. The first non-empty line is the title (a level-1
+    heading). A group of one short line (under 60 characters, not ending in . ! ? : ; ,) is a
+    level-2 heading when the next group is body text or a list; two short lines in a row are
+    kept as paragraphs (link texts on copied web pages look like that). Lines starting with
+    "•", "-", "*", "–" or "1." are list items; consecutive items (also across blank lines)
+    form one list block, and an indented line without a marker continues the previous item.
+    Other lines join into paragraphs.
+    """
+    lines = decode_utf8(path, data).splitlines()
+    groups: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            groups[-1].append(line.rstrip())
+        elif groups[-1]:
+            groups.append([])
+    groups = [group for group in groups if group]
+    builder = BlockBuilder()
+    if groups:
+        builder.heading(groups[0][0], 1)
+        groups[0] = groups[0][1:]
+        groups = [group for group in groups if group]
+    items: list[str] = []
+    for index, group in enumerate(groups):
+        following = groups[index + 1] if index + 1 < len(groups) else None
+        if _is_short_line(group) and following is not None and not _is_short_line(following):
+            builder.list_block(items)
+            items = []
+            builder.heading(group[0], 2)
+            continue
+        paragraph: list[str] = []
+        for line in group:
+            item = list_item(line)
+            if item is not None:
+                builder.paragraph(" ".join(paragraph))
+                paragraph = []
+                items.append(item)
+            elif items and not paragraph and line[:1].isspace():
+                items[-1] += " " + line.strip()
+            else:
+                builder.list_block(items)
+                items = []
+                paragraph.append(line.strip())
+        builder.paragraph(" ".join(paragraph))
+    builder.list_block(items)
+    return build_document(path, "txt", builder, {})
+
+
+def _is_short_line(group: list[str]) -> bool:
+    line = group[0].strip()
+    return (
+        len(group) == 1
+        and len(line) < 60
+        and not line.endswith(SENTENCE_END)
+        and list_item(line) is None
+    )

@@ -1,0 +1,146 @@
+"""HTML loader (lxml). Named ``webpage`` so it is never mistaken for the stdlib ``html``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from assistant.types import Document
+from ingest.loaders.common import (
+    META_KEYS,
+    BlockBuilder,
+    LoadError,
+    build_document,
+    list_line,
+    one_line,
+    yaml_mapping,
+)
+
+_HTML_DROP = (
+    "//script|//style|//noscript|//template|//form|//nav|//aside|//footer|//iframe|//svg"
+    "|//button|//select|//input|//dialog|//header[not(ancestor::main or ancestor::article)]"
+    "|//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='dialog'"
+    " or @role='alertdialog' or @role='search' or @role='complementary']"
+    "|//*[@aria-hidden='true' or @hidden]"
+)
+_HTML_BOILERPLATE_CLASS = re.compile(
+    r"(?:^|[\s_-])(cookie|consent|gdpr|skip|breadcrumb|share|print|social)", re.IGNORECASE
+)
+_HTML_INLINE = {
+    "a", "abbr", "b", "br", "cite", "code", "em", "i", "img", "mark", "q", "s", "small",
+    "span", "strong", "sub", "sup", "time", "u", "label", "data", "del", "ins", "kbd", "var",
+}  # fmt: skip
+
+
+def load_html(path: Path, data: bytes) -> Document:
+    """HTML via lxml: main content only, walked into blocks.
+
+    Scripts, styles, forms, navigation, site header/footer, asides, dialogs (cookie/consent
+    banners) and elements whose class/id names cookies, consent, skip links, breadcrumbs or
+    share/print tools are dropped; ``<main>``, else ``[role=main]``, else ``<article>``, else
+    ``<body>`` is walked. h1–h6, paragraphs, lists (nested items indented) and tables (first
+    row as header) become blocks; loose text in containers becomes paragraphs. Metadata: a YAML
+    front matter block in an HTML comment, ``<meta name=doc_id|title|publisher|valid_from|
+    valid_to|note>``, canonical link; title falls back to the first h1, then ``<title>`` without
+    its " - Site name" suffix.
+    """
+    try:
+        # UTF-8 first: without a charset declaration lxml would assume Latin-1.
+        markup: str | bytes = data.decode("utf-8-sig")
+        markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", markup)  # lxml rejects str with one
+    except UnicodeDecodeError:
+        markup = data
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (etree.ParserError, ValueError) as exc:
+        raise LoadError(path, f"trasig HTML: {exc}") from exc
+    raw_meta = _html_metadata(root, path)
+    page_title = one_line(root.findtext(".//title") or "")
+    page_title = re.sub(r"\s+[-–—|]\s+[^-–—|]+$", "", page_title) or page_title
+
+    doomed = root.xpath(_HTML_DROP)
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag not in ("html", "body", "main", "article"):
+            names = f"{element.get('class', '')} {element.get('id', '')}"
+            if _HTML_BOILERPLATE_CLASS.search(names):
+                doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    container = next(
+        iter(root.xpath("//main | //*[@role='main']") or root.xpath("//article")), None
+    )
+    builder = BlockBuilder()
+    _html_walk(container if container is not None else root, builder)
+    return build_document(path, "html", builder, raw_meta, fallback_title=page_title or None)
+
+
+def _html_metadata(root: lxml.html.HtmlElement, path: Path) -> dict[str, object]:
+    raw: dict[str, object] = {}
+    comments = [*root.itersiblings(preceding=True), *root.iter(etree.Comment)]
+    for comment in comments:
+        match = isinstance(comment, etree._Comment) and re.match(
+            r"\s*---\s*\n(.*?)\n---\s*$", comment.text or "", re.DOTALL
+        )
+        if match:
+            raw.update(yaml_mapping(match.group(1), path, "front matter i HTML-kommentaren"))
+            break
+    for meta in root.xpath("//meta[@name and @content]"):
+        raw.setdefault(meta.get("name").strip().lower(), meta.get("content"))
+    canonical = root.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
+    if canonical:
+        raw.setdefault("url", str(canonical[0]))
+    return {k: v for k, v in raw.items() if k in META_KEYS}
+
+
+def _html_walk(element: lxml.html.HtmlElement, builder: BlockBuilder) -> None:
+    loose: list[str] = [element.text or ""]
+
+    def flush_loose() -> None:
+        builder.paragraph(one_line(" ".join(loose)))
+        loose.clear()
+
+    for child in element:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if not tag:
+            pass  # comments and processing instructions
+        elif tag in _HTML_INLINE:
+            loose.append("\n" if tag == "br" else child.text_content())
+        else:
+            flush_loose()
+            if re.fullmatch(r"h[1-6]", tag):
+                builder.heading(child.text_content(), int(tag[1]))
+            elif tag == "p":
+                builder.paragraph(one_line(child.text_content()))
+            elif tag in ("ul", "ol"):
+                builder.list_block(_html_list_lines(child))
+            elif tag == "table":
+                rows = child.xpath("./thead/tr | ./tbody/tr | ./tr | ./tfoot/tr")
+                builder.table([[c.text_content() for c in r.xpath("./th | ./td")] for r in rows])
+            elif tag == "pre":
+                builder.paragraph(child.text_content())
+            else:
+                _html_walk(child, builder)
+        loose.append(child.tail or "")
+    flush_loose()
+
+
+def _html_list_lines(element: lxml.html.HtmlElement, depth: int = 0) -> list[str]:
+    ordered = element.tag.lower() == "ol"
+    number = int(element.get("start", "1")) if (element.get("start") or "").isdigit() else 1
+    lines: list[str] = []
+    for item in element.xpath("./li"):
+        own, nested = [item.text or ""], []
+        for child in item:
+            if isinstance(child.tag, str) and child.tag.lower() in ("ul", "ol"):
+                nested.extend(_html_list_lines(child, depth + 1))
+            elif isinstance(child.tag, str):
+                own.append(child.text_content())
+            own.append(child.tail or "")
+        lines.append(list_line(" ".join(own), number if ordered else None, depth))
+        lines.extend(nested)
+        number += 1
+    return lines
