@@ -1,14 +1,28 @@
-"""BM25 over chunk texts with Swedish stemming and stop words (bm25s + PyStemmer)."""
+"""BM25 over chunk texts, Swedish first: stemming, stop words, compound splitting, typo repair.
+
+* Words are lower-cased, Swedish stop words dropped, and Snowball-stemmed (PyStemmer).
+* Swedish writes compounds as one word ("vattenfrågor", "praoelever"). A word that splits into
+  two parts the corpus also uses on their own (optionally joined by a linking "s":
+  "fritids|förvaltningen") is indexed and searched as itself *and* its parts, so "rent vatten"
+  finds "vattenliv" and "prao" finds "praoelever".
+* A query word the corpus does not know is replaced by the closest known word when one is very
+  close (residents misspell: "sagobygen" finds "sagobygden").
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import numpy as np
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+MIN_PART = 3
+MIN_COMPOUND = 7
+TYPO_CUTOFF = 0.85
 
 
 @cache
@@ -25,15 +39,68 @@ def _stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_SWEDISH)
 
 
-def analyze(text: str) -> list[str]:
-    """Lower-case word tokens, Swedish stop words removed, Snowball-stemmed.
+def words(text: str) -> list[str]:
+    """Lower-case word tokens without stop words; digits kept, other one-letter tokens dropped."""
+    tokens = [w for w in _TOKEN.findall(text.lower()) if len(w) > 1 or w.isdigit()]
+    return [w for w in tokens if w not in _stopwords()]
 
-    Numbers are kept (target values like ``300`` or ``2035`` matter here); one-letter tokens
-    other than digits are dropped.
-    """
-    words = [w for w in _TOKEN.findall(text.lower()) if (len(w) > 1 or w.isdigit())]
-    words = [w for w in words if w not in _stopwords()]
-    return list(_stemmer().stemWords(words))
+
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+def analyze(text: str) -> list[str]:
+    """Stemmed content terms of ``text`` (no compound splitting; see :class:`Vocabulary`)."""
+    return list(_stemmer().stemWords(words(text)))
+
+
+class Vocabulary:
+    """The words of a corpus, for splitting compounds and repairing typos against it."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(words(text))
+        self.words = frozenset(counts)
+        self.stems = frozenset(stem(w) for w in self.words)
+        self._sorted_stems = sorted(self.stems)
+
+    def _known(self, part: str) -> bool:
+        return len(part) >= MIN_PART and (part in self.words or stem(part) in self.stems)
+
+    @cache  # noqa: B019 - one Vocabulary per index snapshot; the cache dies with it
+    def split(self, word: str) -> tuple[str, ...]:
+        """The stems of ``word``'s two parts if it is a compound of known words, else ()."""
+        if len(word) < MIN_COMPOUND or word.isdigit():
+            return ()
+        for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            if not self._known(tail):
+                continue
+            if self._known(head):
+                return (stem(head), stem(tail))
+            if head.endswith("s") and self._known(head[:-1]):
+                return (stem(head[:-1]), stem(tail))
+        return ()
+
+    def repair(self, term: str) -> str:
+        """``term`` (a stem) if known, else the closest known stem when it is very close."""
+        if term in self.stems or term.isdigit() or len(term) < 5:
+            return term
+        close = difflib.get_close_matches(term, self._sorted_stems, n=1, cutoff=TYPO_CUTOFF)
+        return close[0] if close else term
+
+    def terms(self, text: str, *, repair: bool = False) -> list[str]:
+        """Stems of ``text`` plus the stems of the parts of its compounds."""
+        out: list[str] = []
+        for word in words(text):
+            term = stem(word)
+            if repair and term not in self.stems:
+                parts = self.split(word)
+                term = term if parts else self.repair(term)
+            out.append(term)
+            out.extend(self.split(word))
+        return out
 
 
 class LexicalIndex:
@@ -43,8 +110,9 @@ class LexicalIndex:
         import bm25s
 
         self.size = len(texts)
+        self.vocabulary = Vocabulary(texts)
         self._retriever = bm25s.BM25()
-        corpus_tokens = [analyze(t) for t in texts]
+        corpus_tokens = [self.vocabulary.terms(t) for t in texts]
         # bm25s refuses an empty vocabulary; an index of only stop words finds nothing anyway.
         self._empty = not any(corpus_tokens)
         if not self._empty:
@@ -52,9 +120,9 @@ class LexicalIndex:
 
     def search(self, query: str, n: int) -> list[tuple[int, float]]:
         """(text position, BM25 score) of the best ``n`` texts with a positive score."""
-        tokens = analyze(query)
-        if self._empty or not tokens or self.size == 0:
+        if self._empty or self.size == 0:
             return []
+        tokens = self.vocabulary.terms(query, repair=True)
         known = [t for t in tokens if t in self._retriever.vocab_dict]
         if not known:
             return []

@@ -37,6 +37,25 @@ def weighted_rrf(rankings: Sequence[tuple[Sequence[str], float]], k: int = 60) -
     return dict(fused)
 
 
+def relative_score_fusion(
+    rankings: Sequence[tuple[dict[str, float], float]],
+) -> dict[str, float]:
+    """Weighted sum of min-max normalised scores (a list's best is 1, its worst 0).
+
+    Unlike rank fusion it keeps how *much* better a hit is: a chunk that BM25 scores far above
+    the rest (a rare exact term) is not pulled level with chunks both rankings find mediocre.
+    """
+    fused: dict[str, float] = defaultdict(float)
+    for scores, weight in rankings:
+        if not scores:
+            continue
+        low, high = min(scores.values()), max(scores.values())
+        span = high - low
+        for key, score in scores.items():
+            fused[key] += weight * ((score - low) / span if span > 0 else 1.0)
+    return dict(fused)
+
+
 def limit_per_document(hits: Sequence[Hit], per_doc: int) -> list[Hit]:
     """Keep at most ``per_doc`` hits per document (0 keeps everything), order preserved."""
     if per_doc <= 0:
@@ -157,6 +176,14 @@ class Retriever:
             scores = {cid: s for cid, (_, s) in dense_info.items()}
         elif mode == "lexical":
             scores = {cid: s for cid, (_, s) in lexical_info.items()}
+        elif self.settings.fusion == "relative":
+            scores = relative_score_fusion(
+                [
+                    ({cid: s for cid, (_, s) in dense_info.items()}, self.settings.dense_weight),
+                    ({cid: s for cid, (_, s) in lexical_info.items()},
+                     self.settings.lexical_weight),
+                ]
+            )
         else:
             scores = weighted_rrf(
                 [

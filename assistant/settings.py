@@ -43,6 +43,7 @@ class Settings:
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
     rrf_k: int = 60
+    fusion: str = "relative"
     llm: str = "extractive"
     llm_model: str | None = None
     llm_base_url: str | None = None
@@ -88,6 +89,8 @@ class Settings:
             raise SettingsError(
                 f"retrieval måste vara hybrid, dense eller lexical (inte {self.retrieval!r})"
             )
+        if self.fusion not in {"relative", "rrf"}:
+            raise SettingsError(f"fusion måste vara relative eller rrf (inte {self.fusion!r})")
         if self.k < 1:
             raise SettingsError("k måste vara minst 1")
         if self.per_doc < 0:
@@ -124,6 +127,8 @@ FIELD_DOCS: dict[str, str] = {
     "dense_weight": "Weight of the dense ranking in reciprocal rank fusion.",
     "lexical_weight": "Weight of the BM25 ranking in reciprocal rank fusion.",
     "rrf_k": "The k constant of reciprocal rank fusion.",
+    "fusion": "How hybrid search fuses the two rankings: `relative` (min-max normalised "
+    "scores, weighted sum) or `rrf` (weighted reciprocal rank fusion).",
     "llm": "Generator: `extractive` (default, no model), `openai`, `ollama`, `transformers`.",
     "llm_model": "Model name (openai/ollama) or model folder / GGUF file (transformers).",
     "llm_base_url": "Base URL of an OpenAI-compatible or Ollama endpoint.",

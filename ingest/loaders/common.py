@@ -153,6 +153,85 @@ def key_values(text: str) -> dict[str, str]:
     return {k: v.strip() for k, v in re.findall(r"(\w+)\s*=\s*([^;,]*)", text or "")}
 
 
+# Keys recognised in a visible metadata box at the top of a document body: a superset of
+# META_KEYS ("kind" and "source" are recognised so the box is removed, but are not kept).
+VISIBLE_KEYS = (*META_KEYS, "kind", "source")
+_VISIBLE_KEY = re.compile(
+    r"(?i)(?:^|(?<=\s))("
+    + "|".join(k.replace("_", "[_-]") for k in VISIBLE_KEYS)
+    + r")\s*:(?=\s|$)"
+)
+_NOTE_LINE = re.compile(r"^[^\W\d_][\w\- ]{0,39}:\s+\S.{0,200}$")
+_ONE_TOKEN = ("doc_id", "kind", "valid_from", "valid_to", "url")
+
+
+def pop_visible_metadata(builder: BlockBuilder) -> dict[str, str]:
+    """Remove a visible metadata box from the start of the blocks and return its values.
+
+    The box is a run of paragraphs at the very start (before or right after the title
+    heading) in which every line is ``key: value`` with a key from `VISIBLE_KEYS`, several
+    pairs possibly run together on one line (as pypdf gives a boxed PDF paragraph). Only the
+    run's first line may start with another ``Label: text`` (such as "Testdokument: ..."),
+    which becomes the note. The run needs two known pairs, so body text that merely has a
+    colon stays. Values are returned as text, for `metadata` to check.
+    """
+    blocks = builder.blocks
+    start = 1 if blocks and blocks[0].kind == "heading" and (blocks[0].level or 0) <= 1 else 0
+    pairs: list[tuple[str, str]] = []
+    note_line: str | None = None
+    end = start
+    while end < len(blocks) and blocks[end].kind == "paragraph":
+        lines = [_visible_line(line) for line in blocks[end].text.splitlines()]
+        stray = [i for i, (prefix, _) in enumerate(lines) if prefix and (end, i) != (start, 0)]
+        if stray or any(found is None for _, found in lines):
+            break
+        if lines[0][0]:  # the run's leading line: a note, if it is shaped like one
+            if not _NOTE_LINE.match(lines[0][0]):
+                break
+            note_line = lines[0][0]
+        pairs.extend(pair for _, found in lines for pair in found or ())
+        end += 1
+    if len(pairs) < 2:
+        return {}
+    del blocks[start:end]
+    fields: dict[str, str] = {}
+    for key, value in pairs:
+        if value and key in META_KEYS:
+            fields.setdefault(key, value)
+    if note_line:
+        fields.setdefault("note", note_line)
+    return fields
+
+
+def _visible_line(line: str) -> tuple[str, list[tuple[str, str]] | None]:
+    """(text before the first known key, its pairs); pairs is None if a value looks wrong."""
+    line = one_line(line)
+    markers = list(_VISIBLE_KEY.finditer(line))
+    pairs: list[tuple[str, str]] = []
+    for marker, following in zip(markers, [*markers[1:], None], strict=False):
+        key = marker.group(1).lower().replace("-", "_")
+        value = line[marker.end() : following.start() if following else len(line)].strip()
+        if key in _ONE_TOKEN and len(value.split()) > 1:
+            return "", None  # prose run into a pair: this is not a clean metadata line
+        if key in ("valid_from", "valid_to") and value:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                return "", None
+        pairs.append((key, value))
+    prefix = line[: markers[0].start()].strip() if markers else line
+    return prefix, pairs
+
+
+def merge_missing(raw: dict[str, object], extra: Mapping[str, object]) -> dict[str, object]:
+    """``raw`` with ``extra`` filling only the keys it lacks or leaves blank."""
+    merged = dict(raw)
+    for key, value in extra.items():
+        if merged.get(key) is None or str(merged[key]).strip() == "":
+            merged[key] = value
+    return merged
+
+
 def build_document(
     path: Path,
     kind: str,

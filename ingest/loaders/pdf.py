@@ -21,7 +21,9 @@ from ingest.loaders.common import (
     build_document,
     key_values,
     list_item,
+    merge_missing,
     one_line,
+    pop_visible_metadata,
 )
 
 _PAGE_MARKER = re.compile(r"(?i)\b(sida|page|s\.)\s*\d+\s*((av|of|/)\s*\d+)?\b")
@@ -47,7 +49,8 @@ def load_pdf(path: Path, data: bytes) -> Document:
     (one level per distinct size, largest first); without such lines, short all-bold lines and
     "2.1 Rubrik"-style numbered lines are headings. Bulleted/numbered lines form one list
     block; other lines join into paragraphs split at larger vertical gaps. Every block keeps
-    its 1-based page number. Metadata: Title, and ``doc_id=...`` pairs in Keywords.
+    its 1-based page number. Metadata: Title, and ``doc_id=...`` pairs in Keywords; a visible
+    ``key: value`` box at the top of page 1 fills what those leave open and is not body text.
     """
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -67,6 +70,7 @@ def load_pdf(path: Path, data: bytes) -> Document:
         raw_meta.setdefault("title", pdf_title)
     builder = BlockBuilder()
     _pdf_blocks(_strip_running_lines(pages), builder)
+    raw_meta = merge_missing(raw_meta, pop_visible_metadata(builder))
     return build_document(path, "pdf", builder, raw_meta, page_count=len(pages))
 
 

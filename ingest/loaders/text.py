@@ -11,6 +11,7 @@ from ingest.loaders.common import (
     build_document,
     decode_utf8,
     list_item,
+    pop_visible_metadata,
 )
 
 
@@ -23,7 +24,8 @@ def load_text(path: Path, data: bytes) -> Document:
     kept as paragraphs (link texts on copied web pages look like that). Lines starting with
     "•", "-", "*", "–" or "1." are list items; consecutive items (also across blank lines)
     form one list block, and an indented line without a marker continues the previous item.
-    Other lines join into paragraphs.
+    Other lines join into paragraphs. A block of ``key: value`` lines with metadata keys
+    right after the title is metadata, not body text.
     """
     lines = decode_utf8(path, data).splitlines()
     groups: list[list[str]] = [[]]
@@ -61,7 +63,7 @@ def load_text(path: Path, data: bytes) -> Document:
                 paragraph.append(line.strip())
         builder.paragraph(" ".join(paragraph))
     builder.list_block(items)
-    return build_document(path, "txt", builder, {})
+    return build_document(path, "txt", builder, pop_visible_metadata(builder))
 
 
 def _is_short_line(group: list[str]) -> bool:

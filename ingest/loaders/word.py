@@ -15,7 +15,15 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from assistant.types import Document
-from ingest.loaders.common import BlockBuilder, LoadError, build_document, key_values, list_line
+from ingest.loaders.common import (
+    BlockBuilder,
+    LoadError,
+    build_document,
+    key_values,
+    list_line,
+    merge_missing,
+    pop_visible_metadata,
+)
 
 
 def load_docx(path: Path, data: bytes) -> Document:
@@ -25,7 +33,8 @@ def load_docx(path: Path, data: bytes) -> Document:
     consecutive list paragraphs (List/Liststycke styles or Word numbering) form one list block,
     numbered when the style or numbering format says so; each table row becomes one block
     carrying the first row as its header. Metadata: core properties identifier (doc_id),
-    title and ``key=value`` pairs in keywords.
+    title and ``key=value`` pairs in keywords; a visible ``key: value`` block at the top of the
+    body fills what those leave open and is not body text.
     """
     try:
         document = docx.Document(io.BytesIO(data))
@@ -70,6 +79,7 @@ def load_docx(path: Path, data: bytes) -> Document:
             flush_list()
             builder.paragraph(part.text)
     flush_list()
+    raw_meta = merge_missing(raw_meta, pop_visible_metadata(builder))
     return build_document(path, "docx", builder, raw_meta)
 
 

@@ -6,8 +6,10 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import docx
 import pytest
 from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from assistant.types import Document, content_hash
 from ingest.loaders import LoadError, is_sidecar, load_document
@@ -139,6 +141,123 @@ def test_docx_list_paragraphs_grouped(fixture_corpus: Path) -> None:
     doc = _load(fixture_corpus, DOCX)
     lists = [b.text for b in doc.blocks if b.kind == "list"]
     assert "- Visionsmål: Bästa kommun att växa i\n- Fokusområde: Näringsliv" in lists
+
+
+# --------------------------------------------------------------------------- visible metadata box
+
+
+def _docx(path: Path, paragraphs: list[str], identifier: str = "") -> Path:
+    document = docx.Document()
+    document.core_properties.identifier = identifier
+    document.add_heading("Plan för fritid", level=1)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def _text_pdf(path: Path, lines: list[tuple[float, str]]) -> Path:
+    """A one-page PDF with Helvetica lines (font size, text), 16 pt apart from the top."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    fonts = DictionaryObject({NameObject("/F1"): writer._add_object(font)})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+    ops = []
+    for n, (size, text) in enumerate(lines):
+        raw = text.encode("cp1252").replace(b"(", rb"\(").replace(b")", rb"\)")
+        ops.append(b"BT /F1 %g Tf 60 %d Td (" % (size, 780 - 16 * n) + raw + b") Tj ET")
+    stream = DecodedStreamObject()
+    stream.set_data(b"\n".join(ops))
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    writer.write(path)
+    return path
+
+
+@pytest.mark.parametrize("name", [PDF, DOCX])
+@pytest.mark.parametrize("line", ["doc_id:", "kind: fictional", "valid_from:", "Testdokument"])
+def test_visible_metadata_box_is_not_body_text(fixture_corpus: Path, name: str, line: str) -> None:
+    assert line not in _load(fixture_corpus, name).text
+
+
+def test_docx_visible_block_gives_dates_and_note(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, DOCX)
+    assert (doc.valid_from, doc.valid_to) == (date(2026, 1, 1), date(2026, 12, 31))
+    assert doc.note == "Testdokument: fiktivt exempel, inte ett officiellt dokument"
+    assert doc.blocks[0].text == "Nämndplan 2026 – Barn- och utbildningsnämnden"
+
+
+def test_pdf_keeps_activities_and_visionsmal_lines(fixture_corpus: Path) -> None:
+    doc = _load(fixture_corpus, PDF)
+    facts = [b for b in doc.blocks if b.kind == "list" and b.text.startswith("- Visionsmål: ")]
+    assert len(facts) == 8
+    assert doc.blocks[0].text == "Verksamhetsplan 2026 – Kultur- och fritidsförvaltningen"
+
+
+def test_docx_without_visible_block_is_unchanged(tmp_path: Path) -> None:
+    body = ["Visionsmål: Bästa kommun att växa i", "Kontakt: fritidskontoret", "Vanlig text."]
+    doc = load_document(_docx(tmp_path / "plan.docx", body))
+    assert [b.text for b in doc.blocks] == ["Plan för fritid", *body]
+    assert (doc.valid_from, doc.note) == (None, None)
+
+
+def test_docx_visible_block_fills_only_missing_fields(tmp_path: Path) -> None:
+    path = _docx(
+        tmp_path / "plan.docx",
+        ["doc_id: annat-id\nvalid_to: 2027-06-30\nkind: fictional", "Vanlig text."],
+        identifier="egen-id",
+    )
+    doc = load_document(path)
+    assert (doc.doc_id, doc.valid_to) == ("egen-id", date(2027, 6, 30))
+    assert [b.text for b in doc.blocks] == ["Plan för fritid", "Vanlig text."]
+
+
+def test_pdf_without_visible_box_is_unchanged(tmp_path: Path) -> None:
+    lines = [(18, "Plan för fritid"), (11, "Visionsmål: Bästa kommun att växa i")]
+    doc = load_document(_text_pdf(tmp_path / "plan.pdf", lines))
+    assert [b.text for b in doc.blocks] == [
+        "Plan för fritid",
+        "Visionsmål: Bästa kommun att växa i",
+    ]
+    assert doc.valid_from is None
+
+
+def test_pdf_visible_box_run_together_becomes_metadata(tmp_path: Path) -> None:
+    lines = [
+        (9, "Testdokument: exempel"),
+        (9, "doc_id: plan-x"),
+        (9, "valid_from: 2025-03-01"),
+        (18, "Plan för fritid"),
+        (11, "Vanlig text om planen."),
+    ]
+    doc = load_document(_text_pdf(tmp_path / "plan.pdf", lines))
+    assert (doc.doc_id, doc.valid_from, doc.note) == (
+        "plan-x",
+        date(2025, 3, 1),
+        "Testdokument: exempel",
+    )
+    assert [b.text for b in doc.blocks] == ["Plan för fritid", "Vanlig text om planen."]
+
+
+def test_text_visible_block_after_title(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text("Plan\n\nvalid_from: 2024-01-01\nvalid_to: 2024-12-31\n\nText här.\n")
+    doc = load_document(path)
+    assert (doc.valid_from, doc.valid_to) == (date(2024, 1, 1), date(2024, 12, 31))
+    assert doc.text == "Plan\n\nText här."
+
+
+def test_text_single_known_key_line_stays(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text("Plan\n\nSource: SCB 2024, tabell 4.\n\nText här.\n")
+    assert "Source: SCB 2024, tabell 4." in load_document(path).text
 
 
 # --------------------------------------------------------------------------- HTML

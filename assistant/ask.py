@@ -1,0 +1,237 @@
+"""The question-answering chain: question -> standalone question -> hits -> evidence -> answer.
+
+The chain is LangChain LCEL: ``RunnableLambda`` steps composed with ``|`` over a state dict
+
+    rewrite | retrieve | decide (evidence/refusal) | number sources | generate | cite | answer
+
+so the generator can be any LangChain chat model (``assistant.llm``) or the model-free
+extractive default. Every answer's ``[n]`` markers are checked (``assistant.citations``). An LLM
+answer that cites nothing valid is not shown: the assistant refuses instead and sets
+``flags=("uncited",)``.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from assistant.citations import cite, is_superseded, related_citations, validity_label
+from assistant.errors import StyrdokError
+from assistant.generation import Generator, Source
+from assistant.refusal import CorpusStats, measure_evidence, refusal_text, should_refuse
+from assistant.settings import Settings
+from assistant.textunits import detect_language
+from assistant.types import Answer, Hit
+
+History = Sequence[tuple[str, str]]
+State = dict[str, Any]
+
+
+class QuestionError(StyrdokError):
+    """The question cannot be asked as given."""
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """The question with control characters removed; raises :class:`QuestionError`."""
+    if not isinstance(question, str):
+        raise QuestionError("Frågan måste vara text.")
+    cleaned = "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in question
+        if ch in "\t\n\r" or not unicodedata.category(ch).startswith("C")
+    )
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise QuestionError("Frågan är tom. Skriv en fråga om kommunens styrdokument.")
+    if len(cleaned) > max_chars:
+        raise QuestionError(
+            f"Frågan är för lång ({len(cleaned)} tecken, högst {max_chars}). Korta ner den."
+        )
+    return cleaned
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+class Assistant:
+    """Answers questions from one index. Build with :meth:`from_settings`; thread-safe reads."""
+
+    def __init__(self, retriever: Any, generator: Generator, settings: Settings) -> None:
+        self.retriever = retriever
+        self.generator = generator
+        self.settings = settings
+        self._stats: tuple[tuple[str, ...], CorpusStats] | None = None
+        self._prepare = self._build_prepare_chain()
+        self._finish = self._build_finish_chain()
+        self._chain = self._prepare | self._generate_step() | self._finish
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Assistant:
+        from assistant.llm import build_generator
+        from assistant.retrieval import Retriever
+
+        return cls(Retriever.from_settings(settings), build_generator(settings), settings)
+
+    # --- public API ---------------------------------------------------------------------
+
+    def ask(self, question: str, history: History = ()) -> Answer:
+        return self._chain.invoke(self._initial(question, history))
+
+    def stream(self, question: str, history: History = ()) -> Iterator[str | Answer]:
+        """Text deltas as they are generated, then the complete, checked :class:`Answer`."""
+        state = self._prepare.invoke(self._initial(question, history))
+        start = time.perf_counter()
+        if state["refused"]:
+            parts = [state["raw_text"]]
+            yield state["raw_text"]
+        else:
+            parts = []
+            for delta in self.generator.stream(
+                state["standalone"], state["sources"], state["language"]
+            ):
+                parts.append(delta)
+                yield delta
+        state["raw_text"] = "".join(parts)
+        state["timings"]["generate_ms"] = _ms(start)
+        yield self._finish.invoke(state)
+
+    def evidence(self, question: str) -> Any:
+        """The :class:`~assistant.refusal.Evidence` the refusal decision would use."""
+        state = self._prepare.invoke(self._initial(question, ()))
+        return state["evidence"]
+
+    # --- chain steps ----------------------------------------------------------------------
+
+    def _initial(self, question: str, history: History) -> State:
+        cleaned = clean_question(question, self.settings.max_question_chars)
+        return {
+            "question": cleaned,
+            "history": tuple(history),
+            "t0": time.perf_counter(),
+            "timings": {},
+        }
+
+    def _build_prepare_chain(self):
+        from langchain_core.runnables import RunnableLambda
+
+        return (
+            RunnableLambda(self._rewrite, name="rewrite")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableLambda(self._decide, name="decide")
+        )
+
+    def _generate_step(self):
+        from langchain_core.runnables import RunnableLambda
+
+        return RunnableLambda(self._generate, name="generate")
+
+    def _build_finish_chain(self):
+        from langchain_core.runnables import RunnableLambda
+
+        return RunnableLambda(self._cite, name="cite") | RunnableLambda(self._answer, name="answer")
+
+    def _rewrite(self, state: State) -> State:
+        start = time.perf_counter()
+        standalone = state["question"]
+        if state["history"]:
+            from assistant.conversation import rewrite_followup
+
+            chat_model = getattr(self.generator, "chat_model", None)
+            standalone = rewrite_followup(state["question"], state["history"], chat_model)
+        state["standalone"] = standalone
+        state["language"] = detect_language(state["question"])
+        state["timings"]["rewrite_ms"] = _ms(start)
+        return state
+
+    def _retrieve(self, state: State) -> State:
+        start = time.perf_counter()
+        hits = self.retriever.search(state["standalone"], k=self.settings.k)
+        state["hits"] = hits
+        state["timings"]["retrieve_ms"] = _ms(start)
+        return state
+
+    def _decide(self, state: State) -> State:
+        hits: list[Hit] = state["hits"]
+        today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
+        # Current sources lead; superseded ones keep their relative order behind them.
+        ordered = sorted(hits, key=lambda h: is_superseded(h.chunk, today))
+        state["sources"] = [
+            Source(n, hit, is_superseded(hit.chunk, today))
+            for n, hit in enumerate(ordered, start=1)
+        ]
+        evidence = measure_evidence(
+            state["standalone"], hits, self.corpus_stats(), state["language"]
+        )
+        state["evidence"] = evidence
+        state["refused"] = not hits or should_refuse(evidence, self.settings.refusal_threshold)
+        state["flags"] = ("injection",) if evidence.injection else ()
+        if state["refused"]:
+            state["raw_text"] = self._refusal(state)
+        return state
+
+    def _generate(self, state: State) -> State:
+        start = time.perf_counter()
+        if not state["refused"]:
+            state["raw_text"] = self.generator.generate(
+                state["standalone"], state["sources"], state["language"]
+            )
+        state["timings"]["generate_ms"] = _ms(start)
+        return state
+
+    def _cite(self, state: State) -> State:
+        if state["refused"]:
+            state["text"] = state["raw_text"]
+            state["citations"] = state.get("related", ())
+            return state
+        text, citations = cite(state["raw_text"], state["sources"])
+        if not citations:
+            state["refused"] = True
+            state["flags"] = (*state["flags"], "uncited")
+            state["text"] = self._refusal(state)
+            state["citations"] = state["related"]
+            return state
+        notes = [
+            f"[{c.n}] {validity_label(c.valid_from, c.valid_to)}"
+            for c in citations
+            if c.superseded and "gällde" not in text
+        ]
+        if notes:
+            text += "\n\nObs! Källan är inte längre gällande: " + "; ".join(notes) + "."
+        state["text"], state["citations"] = text, citations
+        return state
+
+    def _answer(self, state: State) -> Answer:
+        state["timings"]["total_ms"] = _ms(state["t0"])
+        return Answer(
+            question=state["question"],
+            text=state["text"],
+            citations=tuple(state["citations"]),
+            refused=state["refused"],
+            retrieved=tuple(state["hits"]),
+            timings=dict(state["timings"]),
+            standalone_question=state["standalone"],
+            generator=getattr(self.generator, "name", "extractive"),
+            flags=tuple(state["flags"]),
+        )
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _refusal(self, state: State) -> str:
+        state["related"] = related_citations(state["sources"])
+        return refusal_text(state["language"], state["related"])
+
+    def corpus_stats(self) -> CorpusStats:
+        """Term statistics of the indexed chunks, rebuilt only when the documents change."""
+        snapshot = self.retriever.snapshot()
+        if self._stats is None or self._stats[0] != snapshot.versions:
+            self._stats = (snapshot.versions, CorpusStats.from_chunks(snapshot.chunks))
+        return self._stats[1]
+
+
+def ask(question: str, history: History = (), settings: Settings | None = None) -> Answer:
+    """One answer with a freshly built :class:`Assistant` (use the class to answer many)."""
+    return Assistant.from_settings(settings or Settings.from_env()).ask(question, history)

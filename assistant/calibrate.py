@@ -1,0 +1,78 @@
+"""Choose the refusal threshold from the evaluation set: ``python -m assistant.calibrate``.
+
+Builds (or reuses) an index of ``../shared/fixtures/corpus`` + ``corpus/``, measures the evidence
+(:func:`assistant.refusal.measure_evidence`) of every case in ``../shared/evals/testset.jsonl``,
+prints it for answerable vs unanswerable cases, and the threshold that classifies the most cases
+correctly (ties: the midpoint of the widest gap). Usage::
+
+    python -m assistant.calibrate [--index DIR] [--testset FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def best_threshold(
+    answerable: Sequence[float], unanswerable: Sequence[float]
+) -> tuple[float, float]:
+    """(threshold, accuracy): refuse below the threshold; midpoints between sorted scores."""
+    scores = sorted(set(answerable) | set(unanswerable))
+    candidates = (
+        [scores[0] - 0.01]
+        + [(a + b) / 2 for a, b in itertools.pairwise(scores)]
+        + [scores[-1] + 0.01]
+    )
+    total = len(answerable) + len(unanswerable)
+
+    def accuracy(t: float) -> float:
+        return (sum(s >= t for s in answerable) + sum(s < t for s in unanswerable)) / total
+
+    def margin(t: float) -> float:
+        return min(abs(s - t) for s in scores)
+
+    best = max(candidates, key=lambda t: (accuracy(t), margin(t)))
+    return best, accuracy(best)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from assistant.ask import Assistant
+    from assistant.settings import Settings
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, default=Path("/tmp/styrdok-calibrate-index"))
+    parser.add_argument(
+        "--testset", type=Path, default=REPO.parent / "shared" / "evals" / "testset.jsonl"
+    )
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(environ={}, index_dir=args.index)
+    if not (args.index / "chroma.sqlite3").exists() and not any(args.index.glob("*")):
+        from ingest.pipeline import ingest_paths
+
+        ingest_paths([args.testset.parents[1] / "fixtures" / "corpus", REPO / "corpus"], settings)
+    assistant = Assistant.from_settings(settings)
+    cases = [json.loads(line) for line in args.testset.read_text("utf-8").splitlines() if line]
+    groups: dict[bool, list[float]] = {True: [], False: []}
+    for case in cases:
+        question = case["question"]
+        ev = assistant.evidence(question)
+        groups[bool(case["answerable"])].append(ev.score)
+        print(
+            f"{case['id']} answerable={case['answerable']!s:5} score={ev.score:6.3f} "
+            f"dense={ev.dense:.3f} coverage={ev.coverage:.2f} missing={list(ev.missing)}"
+        )
+    threshold, acc = best_threshold(groups[True], groups[False])
+    print(f"answerable:   min {min(groups[True]):.3f}  scores {sorted(groups[True])[:5]} ...")
+    print(f"unanswerable: max {max(groups[False]):.3f}  scores {sorted(groups[False])}")
+    print(f"best threshold {threshold:.3f}  accuracy {acc:.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,237 @@
+"""Shared text helpers: question terms, fuzzy term matching, language detection, answer units.
+
+A *unit* is the smallest piece of a chunk an answer can quote: a sentence, a whole list (with its
+intro line) or a table row. Both the extractive generator and the citation builder use the same
+split, so a cited passage is exactly what the answer quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.lexical import analyze
+
+# Stems of words that only say what kind of answer is wanted; they carry no topic.
+_EXTRA_QUESTION_WORDS = (
+    "vilk mång what which who where when why how many much does do is are the there of and "
+    "in to for an"
+)
+QUESTION_WORDS = frozenset(
+    [
+        *analyze(
+            "vilka vilket vilken vad hur många mycket när var varför vem vems heter finns stämmer "
+            "egentligen nåt något ska kallas menas betyder"
+        ),
+        *_EXTRA_QUESTION_WORDS.split(),
+    ]
+)
+
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "where",
+        "when",
+        "why",
+        "how",
+        "many",
+        "much",
+        "does",
+        "do",
+        "did",
+        "of",
+        "and",
+        "in",
+        "to",
+        "for",
+        "a",
+        "an",
+        "there",
+        "this",
+        "that",
+        "with",
+        "on",
+        "by",
+        "it",
+        "its",
+        "their",
+        "have",
+        "has",
+        "can",
+    ]
+)
+_SV_WORDS = frozenset(
+    [
+        "och",
+        "är",
+        "vad",
+        "hur",
+        "vilka",
+        "vilket",
+        "vilken",
+        "vem",
+        "var",
+        "när",
+        "varför",
+        "som",
+        "det",
+        "att",
+        "i",
+        "för",
+        "på",
+        "med",
+        "har",
+        "en",
+        "ett",
+        "av",
+        "de",
+        "den",
+        "till",
+        "om",
+        "inte",
+        "kommunen",
+        "kommunens",
+        "finns",
+        "ska",
+    ]
+)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def detect_language(text: str) -> str:
+    """``"en"`` or ``"sv"``: English function words vs Swedish ones; å/ä/ö count as Swedish.
+
+    A deliberately simple heuristic: each word in a small English function-word list scores one
+    for English; each Swedish function word, and each word containing å, ä or ö, scores one for
+    Swedish. English wins only with a strict majority, so short or mixed questions answer in
+    Swedish, the corpus language.
+    """
+    words = _WORD.findall(text.lower())
+    en = sum(w in _EN_WORDS for w in words)
+    sv = sum(w in _SV_WORDS or any(c in w for c in "åäö") for w in words)
+    return "en" if en > sv else "sv"
+
+
+def content_terms(question: str) -> list[str]:
+    """Stemmed topic terms of a question (stop words and question words removed), in order."""
+    seen: dict[str, None] = {}
+    for term in analyze(question):
+        if term not in QUESTION_WORDS:
+            seen.setdefault(term, None)
+    return list(seen)
+
+
+@lru_cache(maxsize=65536)
+def terms_match(query_term: str, text_term: str) -> bool:
+    """Equal stems, or one a prefix of the other when the shorter has at least 4 letters
+    and at least 55 % of the longer's length (``kommun`` must not match ``kommunstyrelse``).
+
+    Swedish builds compounds (``prao`` / ``praoelever``) and users mistype endings
+    (``sagobygen`` / ``Sagobygden``); a shared prefix of four or more letters catches both.
+    """
+    if query_term == text_term:
+        return True
+    short, long_ = sorted((query_term, text_term), key=len)
+    return len(short) >= 4 and len(short) >= 0.55 * len(long_) and long_.startswith(short)
+
+
+def matched_terms(terms: list[str], text_terms: frozenset[str]) -> set[str]:
+    """The ``terms`` found in ``text_terms`` (fuzzily, see :func:`terms_match`)."""
+    found = set()
+    for term in terms:
+        if term in text_terms or any(terms_match(term, t) for t in text_terms):
+            found.add(term)
+    return found
+
+
+@lru_cache(maxsize=8192)
+def term_set(text: str) -> frozenset[str]:
+    return frozenset(analyze(text))
+
+
+# --- units ---------------------------------------------------------------------------------
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”»]?\s+(?=[\"„“«]?[A-ZÅÄÖ0-9])")
+_TABLE_ROW = re.compile(r"^[^:;]{1,40}:\s*[^;]+(?:;\s*[^:;]{1,40}:\s*[^;]+)+$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable piece of a chunk: ``kind`` is ``sentence``, ``list`` or ``row``."""
+
+    text: str
+    kind: str
+    position: int
+    context: str = ""
+
+    @property
+    def items(self) -> int:
+        return self.text.count("\n") if self.kind == "list" else 0
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(paragraph.strip()) if s.strip()]
+
+
+def _looks_like_heading(line: str) -> bool:
+    return len(line) <= 90 and not line.rstrip().endswith((".", "!", "?", ":", ";", ","))
+
+
+@lru_cache(maxsize=4096)
+def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
+    """Split chunk text into sentences, whole lists (with their intro) and table rows.
+
+    Works on plain text lines, so it does not depend on how the chunker joined blocks: list
+    items are lines starting with ``-``, ``•``, ``*`` or ``1.``; a table row is one line of
+    ``Header: value; Header: value``. A list takes as its intro the sentence ending in ``:`` just
+    above it, or else the nearest heading-like line (e.g. "Kommunens fyra fokusområden").
+    """
+    lines = [ln.strip() for ln in text.splitlines()]
+    units: list[Unit] = []
+    context = headings[-1] if headings else ""
+    pending_intro = ""
+    items: list[str] = []
+
+    def flush_list() -> None:
+        nonlocal items, pending_intro
+        if items:
+            intro = pending_intro or (f"{context}:" if context else "")
+            body = "\n".join(items)
+            units.append(Unit(f"{intro}\n{body}" if intro else body, "list", len(units), context))
+        elif pending_intro:
+            units.append(Unit(pending_intro, "sentence", len(units), context))
+        items = []
+        pending_intro = ""
+
+    for line in lines:
+        if not line:
+            continue
+        if _LIST_ITEM.match(line):
+            marker = _LIST_ITEM.match(line).group(0).strip()
+            item = _LIST_ITEM.sub("", line, count=1).strip()
+            # Numbered items keep their number: "mål 14" must find "14. Hav och marina resurser".
+            items.append(f"{marker} {item}" if marker[0].isdigit() else f"- {item}")
+            continue
+        flush_list()
+        if _TABLE_ROW.match(line):
+            units.append(Unit(line, "row", len(units), context))
+        elif _looks_like_heading(line):
+            context = line
+        else:
+            sentences = split_sentences(line)
+            if sentences and sentences[-1].endswith(":"):
+                pending_intro = sentences.pop()
+            for sentence in sentences:
+                units.append(Unit(sentence, "sentence", len(units), context))
+    flush_list()
+    return tuple(units)

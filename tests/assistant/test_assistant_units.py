@@ -1,0 +1,59 @@
+from datetime import date
+
+from assistant.extractive import ExtractiveGenerator, select_units
+from assistant.generation import Source
+from assistant.textunits import detect_language, split_units
+from assistant.types import Chunk, Hit
+
+
+def _source(n: int, text: str, heading: tuple[str, ...] = (), **meta: object) -> Source:
+    chunk = Chunk(chunk_id=f"c{n}", doc_id=f"doc{n}", text=text, position=0, title=f"Dok {n}",
+                  heading_path=heading, **meta)
+    return Source(n, Hit(chunk=chunk, score=1.0 / n, dense_score=0.9), bool(meta.get("valid_to")))
+
+
+PLAN = ("Aktivitet 1. Mötesplats för unga\nVi öppnar en mötesplats för unga vuxna.\n"
+        "- Nyckeltal: antal besök per vecka\n- Målvärde 2026: minst 250 besök per vecka")
+GOALS = ("Kommunens visionsmål:\n- Bästa kommun att växa i\n- Livslångt lärande för alla\n"
+         "- Vi skapar ett rikt liv")
+
+
+def test_split_units_keeps_list_with_intro_and_table_rows() -> None:
+    units = split_units("Inledning. Andra meningen.\n" + GOALS + "\nMål: 1; Målvärde: 90 %")
+    assert [u.kind for u in units] == ["sentence", "sentence", "list", "row"]
+    assert units[2].text.startswith("Kommunens visionsmål:\n- Bästa")
+
+
+def test_list_without_intro_takes_the_heading() -> None:
+    units = split_units("Kommunens fyra fokusområden\n1. Unga vuxna\n2. Vatten")
+    assert units[0].text == "Kommunens fyra fokusområden:\n1. Unga vuxna\n2. Vatten"
+
+
+def test_list_question_gets_the_whole_list_cited() -> None:
+    text = ExtractiveGenerator().generate("Vilka är visionsmålen?", [_source(1, GOALS)], "sv")
+    assert "Bästa kommun att växa i" in text and "Vi skapar ett rikt liv [1]" in text
+
+
+def test_numeric_question_gets_number_and_unit() -> None:
+    sources = [_source(1, "Mötesplatsen ligger centralt i Ljungby."), _source(2, PLAN)]
+    text = ExtractiveGenerator().generate("Vilket målvärde har mötesplatsen?", sources, "sv")
+    assert "250 besök per vecka" in text and "[2]" in text
+
+
+def test_near_duplicates_are_quoted_once() -> None:
+    sources = [_source(1, GOALS), _source(2, GOALS)]
+    chosen = select_units("Vilka är visionsmålen?", sources)
+    assert sum("Vi skapar ett rikt liv" in c.unit.text for c in chosen) == 1
+
+
+def test_superseded_source_is_marked_in_the_text() -> None:
+    source = _source(1, "Värdegrunden var: vi är öppna.", valid_from=date(2019, 1, 1),
+                     valid_to=date(2022, 12, 31))
+    text = ExtractiveGenerator().generate("Vilken värdegrund?", [source], "sv")
+    assert "(gällde 2019–2022) [1]" in text
+
+
+def test_english_lead_for_english_questions() -> None:
+    assert detect_language("How many legend sites are there?") == "en"
+    assert detect_language("Hur många sägenplatser finns det?") == "sv"
+    assert ExtractiveGenerator().generate("What?", [_source(1, GOALS)], "en").startswith("This is")
