@@ -66,6 +66,27 @@ class IngestSummary:
         return data
 
 
+def _code_fingerprint() -> str:
+    """Hash of the loader and chunker source: a new parser or chunker re-processes documents."""
+    here = Path(__file__).resolve().parent
+    files = sorted([here / "chunking.py", *(here / "loaders").glob("*.py")])
+    return content_hash(b"".join(f.read_bytes() for f in files if f.exists()))[:12]
+
+
+INGEST_VERSION = _code_fingerprint()
+
+
+def version_hash(digest: str) -> str:
+    """What a stored document version is named by: its bytes and the code that parsed them."""
+    return content_hash(f"{digest}:{INGEST_VERSION}")
+
+
+def is_current(record: DocRecord, digest: str) -> bool:
+    return record.content_hash == digest and record.version == version_of(
+        record.doc_id, version_hash(digest)
+    )
+
+
 def file_content_hash(path: Path) -> str:
     """Hash of a file's bytes plus its sidecar's: what decides whether it changed."""
     data = path.read_bytes()
@@ -173,7 +194,7 @@ def _ingest_file(
         return
     summary.files_read += 1
     old = by_source.get(str(path))
-    if old is not None and old.content_hash == digest and old.doc_id not in claimed:
+    if old is not None and is_current(old, digest) and old.doc_id not in claimed:
         claimed[old.doc_id] = str(path)
         summary.documents_unchanged += 1
         summary.chunks_unchanged += old.n_chunks
@@ -194,11 +215,12 @@ def _ingest_file(
     claimed[document.doc_id] = str(path)
     summary.doc_ids.append(document.doc_id)
     previous = existing.get(document.doc_id)
-    if previous is not None and previous.content_hash == document.content_hash:
+    if previous is not None and is_current(previous, digest):
         summary.documents_unchanged += 1
         summary.chunks_unchanged += previous.n_chunks
         return
-    chunks = chunk_document(document)
+    # Chunks are named by the version hash, so re-chunking the same bytes never reuses old ids.
+    chunks = chunk_document(dataclasses.replace(document, content_hash=version_hash(digest)))
     _store_document(document, chunks, index, embedder, previous, summary, progress)
 
 
@@ -235,7 +257,7 @@ def _store_document(
     index.commit_document(
         DocRecord(
             doc_id=document.doc_id,
-            version=version_of(document.doc_id, document.content_hash),
+            version=version_of(document.doc_id, version_hash(document.content_hash)),
             content_hash=document.content_hash,
             title=document.title,
             source=document.source,

@@ -192,3 +192,15 @@ def broken_folder(tmp_path: Path) -> Path:
     with open(folder / "blank.pdf", "wb") as handle:
         writer.write(handle)
     return folder
+
+
+def test_new_parser_code_reprocesses_documents_without_stale_chunks(
+    corpus: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_paths([corpus], settings)
+    monkeypatch.setattr(pipeline, "INGEST_VERSION", "a-newer-parser")
+    summary = ingest_paths([corpus], settings)
+    assert summary.documents_replaced == len(DOCS)
+    index = Index.open(settings.resolved_index_dir)
+    assert index.chunk_count() == sum(chunk_counts(settings).values())
+    assert ingest_paths([corpus], settings).documents_unchanged == len(DOCS)
