@@ -160,6 +160,17 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def remove_local_store(index_dir: Path) -> None:
+    """Delete an embedded index's Chroma folder (``--rebuild``: works even when it is corrupt)."""
+    import shutil
+
+    from chromadb.api.client import SharedSystemClient
+
+    shutil.rmtree(Path(index_dir) / "chroma", ignore_errors=True)
+    # Chroma keeps one client per path per process; it would go on using the deleted files.
+    SharedSystemClient.clear_system_cache()
+
+
 def make_client(index_dir: Path, chroma_url: str | None):
     """An embedded (persistent folder) or HTTP Chroma client."""
     try:

@@ -20,7 +20,13 @@ from pathlib import Path
 
 from assistant.embeddings import Embedder, get_embedder
 from assistant.errors import StyrdokError
-from assistant.index import DocRecord, Index, version_of
+from assistant.index import (
+    DocRecord,
+    Index,
+    StoreUnavailableError,
+    remove_local_store,
+    version_of,
+)
 from assistant.settings import Settings
 from assistant.types import Chunk, Document, content_hash
 from ingest.chunking import chunk_document
@@ -135,6 +141,21 @@ def _ingest_lock(settings: Settings) -> Iterator[None]:
         yield
 
 
+def _open_index(settings: Settings, rebuild: bool) -> Index:
+    """Open the index; with ``rebuild``, empty it, deleting a local one that cannot be opened."""
+    location = (settings.resolved_index_dir, settings.chroma_url, settings.collection)
+    try:
+        index = Index.open(*location)
+        if rebuild:
+            index.drop()
+    except StoreUnavailableError:
+        if not rebuild or settings.chroma_url:
+            raise
+        remove_local_store(settings.resolved_index_dir)
+        index = Index.open(*location)
+    return index
+
+
 def ingest_paths(
     paths: Sequence[Path],
     settings: Settings,
@@ -151,9 +172,7 @@ def ingest_paths(
     files, problems, folders = discover(paths)
     summary.skipped += problems
     with _ingest_lock(settings):
-        index = Index.open(settings.resolved_index_dir, settings.chroma_url, settings.collection)
-        if rebuild:
-            index.drop()
+        index = _open_index(settings, rebuild)
         if index.exists():
             index.check_embedder(embedder.id)
         else:

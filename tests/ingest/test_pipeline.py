@@ -204,3 +204,12 @@ def test_new_parser_code_reprocesses_documents_without_stale_chunks(
     index = Index.open(settings.resolved_index_dir)
     assert index.chunk_count() == sum(chunk_counts(settings).values())
     assert ingest_paths([corpus], settings).documents_unchanged == len(DOCS)
+
+
+def test_rebuild_mends_a_corrupted_local_index(corpus: Path, settings: Settings) -> None:
+    ingest_paths([corpus], settings)
+    store = settings.resolved_index_dir / "chroma" / "chroma.sqlite3"
+    store.write_bytes(b"this is not a database" * 100)
+    summary = ingest_paths([corpus], settings, rebuild=True)
+    assert summary.ok and summary.documents_added == len(DOCS)
+    assert set(chunk_counts(settings)) == {p.split(".")[0] for p in DOCS}
