@@ -22,7 +22,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/styrdok ingest corpus/
-	$(BIN)/styrdok search "Vilka är Ljungby kommuns visionsmål?" --k 3
+	$(BIN)/styrdok ui --host $(HOST) --port $(PORT)
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).
 browser:

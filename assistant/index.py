@@ -171,6 +171,9 @@ def remove_local_store(index_dir: Path) -> None:
     SharedSystemClient.clear_system_cache()
 
 
+_CLIENT_LOCK = threading.Lock()
+
+
 def make_client(index_dir: Path, chroma_url: str | None):
     """An embedded (persistent folder) or HTTP Chroma client."""
     try:
@@ -200,7 +203,9 @@ def make_client(index_dir: Path, chroma_url: str | None):
     path = Path(index_dir) / "chroma"
     try:
         path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        # Two threads opening the same embedded store at once make Chroma fail; open one at a time.
+        with _CLIENT_LOCK:
+            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:
         raise StoreUnavailableError(
             f"kunde inte öppna indexet i {path}: {exc}. Om indexet är skadat: ta bort mappen "

@@ -20,6 +20,11 @@ COMMANDS: dict[str, str] = {
     "docs": "ui.commands.docs",
     "remove": "ui.commands.docs",
     "config": "ui.commands.config",
+    "ask": "ui.commands.ask",
+    "ui": "ui.commands.ui",
+    "eval": "ui.commands.eval",
+    "bench": "ui.commands.bench",
+    "reliability": "ui.reliability",
 }
 
 

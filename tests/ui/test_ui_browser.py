@@ -1,0 +1,152 @@
+"""End to end in a real headless Chromium (Debian's), driven by Playwright.
+
+Screenshots go to ``test-artifacts/`` in the repository (git-ignored).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from ingest.pipeline import ingest_paths
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Plain text keeps markup as text (the Markdown/HTML loaders drop tags), so it reaches the page.
+EVIL_DOC = (
+    "Hundrastgårdar\n\nHundrastgården vid Lagasjön är öppen dygnet runt "
+    "<script>alert('xss')</script> för alla hundar <img src=x onerror=\"alert('img')\">.\n\n"
+    "Parkering finns vid grinden.\n"
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(shutil.which("chromium") is None and not Path(CHROMIUM).exists(),
+                       reason="Debian's chromium is not installed (make browser)"),
+]
+
+
+@pytest.fixture
+def artifacts(repo_dir: Path) -> Path:
+    folder = repo_dir / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser, dialogs: list[str]):
+    page = browser.new_page(viewport={"width": 1366, "height": 1000}, locale="sv-SE")
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return page
+
+
+def test_resident_asks_opens_source_and_gives_feedback(
+    built_index: Settings, run_app, browser, artifacts: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "feedback.sqlite3"
+    app = run_app(built_index.replace(feedback_db=db))
+    dialogs: list[str] = []
+    page = _page(browser, dialogs)
+    page.goto(app.url)
+    question_box = page.get_by_label("Din fråga")
+    question_box.wait_for()
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    page.get_by_text("Dokument som assistenten känner till (12 st)").click()
+    assert page.locator(".sd-doclist li").count() == 12
+    page.screenshot(path=artifacts / "ui-1-start.png", full_page=True)
+
+    # One click on an example asks it; the answer streams in with numbered citations.
+    page.get_by_role("button", name="Vilka visionsmål har kommunen?").click()
+    page.locator("#sd-sources .sd-card").first.wait_for(timeout=180_000)
+    chat = page.locator("#sd-chat")
+    assert "Bästa kommun att växa i" in chat.inner_text()
+    assert chat.locator("strong", has_text="[1]").count() >= 1
+    card = page.locator("#sd-sources .sd-card").first
+    assert "[1]" in card.inner_text() and "Giltighet" in card.inner_text()
+    page.screenshot(path=artifacts / "ui-2-answer.png", full_page=True)
+
+    # The cited source opens in a new tab, served by the app.
+    with page.expect_popup() as popup_info:
+        card.get_by_role("link").click()
+    source = popup_info.value
+    source.wait_for_load_state()
+    assert "/documents/" in source.url
+    assert "visionsmål" in source.content().lower()
+    source.screenshot(path=artifacts / "ui-3-source.png")
+    source.close()
+
+    # Feedback with a comment lands in the SQLite file.
+    page.get_by_label("Kommentar (frivillig)").fill("Bra med källor")
+    page.get_by_role("button", name="Ja, svaret hjälpte").click()
+    page.get_by_text("Tack!").wait_for()
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT question, rating, comment, citations FROM feedback").fetchall()
+    assert [r[:3] for r in rows] == [("Vilka visionsmål har kommunen?", "up", "Bra med källor")]
+    assert '"doc_id"' in rows[0][3]
+    page.screenshot(path=artifacts / "ui-4-feedback.png", full_page=True)
+
+    # Keyboard: type, Enter to ask; focus is visible on the next control.
+    question_box.focus()
+    page.keyboard.type('<img src=x onerror="alert(1)"> <script>alert(2)</script> Vem är '
+                       "kommunstyrelsens ordförande?")
+    page.keyboard.press("Enter")
+    page.locator("#sd-sources .sd-refusal").wait_for(timeout=120_000)
+    assert "<script>alert(2)</script>" in chat.inner_text()
+    assert chat.locator("img[src=x], script").count() == 0
+    question_box.focus()
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
+    assert float(outline.removesuffix("px")) >= 2
+    assert dialogs == []
+    page.screenshot(path=artifacts / "ui-5-refusal.png", full_page=True)
+
+
+def test_staff_upload_is_indexed_and_its_markup_shows_as_text(
+    fixture_corpus: Path, run_app, browser, artifacts: Path, tmp_path: Path
+) -> None:
+    settings = Settings.from_env(environ={}, index_dir=tmp_path / "idx", embedder="fake",
+                                 admin_password="personal-2026", today="2026-11-26")
+    ingest_paths([fixture_corpus / "sagobygden.md", fixture_corpus / "vision-2035.md"], settings)
+    upload = tmp_path / "Hundrastgårdar.txt"
+    upload.write_text(EVIL_DOC, encoding="utf-8")
+    app = run_app(settings)
+    dialogs: list[str] = []
+    page = _page(browser, dialogs)
+    page.goto(app.url)
+    page.get_by_role("tab", name="För personal").click()
+    page.get_by_label("Lösenord").fill("fel")
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_text("Fel lösenord").wait_for()
+    page.get_by_label("Lösenord").fill("personal-2026")
+    page.get_by_role("button", name="Logga in").click()
+    page.locator("#sd-upload input[type=file]").set_input_files(str(upload))
+    page.get_by_role("button", name="Läs in i indexet").click()
+    page.get_by_text("inläst som hundrastgardar").wait_for(timeout=60_000)
+    page.get_by_role("cell", name="hundrastgardar").wait_for()
+    page.screenshot(path=artifacts / "ui-6-staff.png", full_page=True)
+
+    page.get_by_role("tab", name="Fråga dokumenten").click()
+    page.get_by_label("Din fråga").fill("Är hundrastgården vid Lagasjön öppen dygnet runt?")
+    page.keyboard.press("Enter")
+    # Answered or refused, the closest passage is shown, with its markup as plain text.
+    page.locator("#sd-sources .sd-card").first.wait_for(timeout=60_000)
+    sources = page.locator("#sd-sources")
+    assert "Hundrastgårdar" in sources.inner_text() or "hundrastgardar" in sources.inner_html()
+    assert "<script>alert('xss')</script>" in sources.inner_text()
+    assert sources.locator("script, img").count() == 0
+    assert dialogs == []
+    page.screenshot(path=artifacts / "ui-7-uploaded-answer.png", full_page=True)
