@@ -14,7 +14,7 @@ import pytest
 
 from ingest.chunking import chunk_document
 from ingest.loaders import load_document
-from ingest.pipeline import file_content_hash
+from ingest.pipeline import file_content_hash, version_hash
 from ui.reliability_runs import EDITED_DOC, ReIngester, deploy, doc_variant, run_styrdok
 
 pytestmark = pytest.mark.server
@@ -32,7 +32,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, fixture_corpus: Path,
 
 def _chunk_ids_by_version(path: Path, text: str) -> dict[str, set[str]]:
     path.write_text(text, encoding="utf-8")
-    doc = dataclasses.replace(load_document(path), content_hash=file_content_hash(path))
+    digest = version_hash(file_content_hash(path))
+    doc = dataclasses.replace(load_document(path), content_hash=digest)
     return {f"{doc.doc_id}@{doc.content_hash}": {c.chunk_id for c in chunk_document(doc)}}
 
 
