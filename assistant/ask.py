@@ -21,12 +21,20 @@ from typing import Any
 from assistant.citations import cite, is_superseded, related_citations, validity_label
 from assistant.errors import StyrdokError
 from assistant.generation import Generator, Source
-from assistant.refusal import CorpusStats, measure_evidence, refusal_text, should_refuse
+from assistant.refusal import (
+    CorpusStats,
+    check_focus,
+    measure_evidence,
+    refusal_text,
+    should_refuse,
+)
+from assistant.retrieval import limit_per_document
 from assistant.settings import Settings
 from assistant.textunits import detect_language
 from assistant.types import Answer, Hit
 
 History = Sequence[tuple[str, str]]
+MORE_OF_TOP = 3
 State = dict[str, Any]
 
 
@@ -101,8 +109,12 @@ class Assistant:
 
     def evidence(self, question: str) -> Any:
         """The :class:`~assistant.refusal.Evidence` the refusal decision would use."""
+        return self.decision(question)[0]
+
+    def decision(self, question: str) -> tuple[Any, Any]:
+        """(:class:`~assistant.refusal.Evidence`, :class:`~assistant.refusal.FocusCheck`)."""
         state = self._prepare.invoke(self._initial(question, ()))
-        return state["evidence"]
+        return state["evidence"], state["focus"]
 
     # --- chain steps ----------------------------------------------------------------------
 
@@ -149,10 +161,37 @@ class Assistant:
 
     def _retrieve(self, state: State) -> State:
         start = time.perf_counter()
-        hits = self.retriever.search(state["standalone"], k=self.settings.k)
-        state["hits"] = hits
+        question = state["standalone"]
+        embedder = getattr(self.retriever, "embedder", None)
+        extra: dict[str, Any] = {}
+        if embedder is not None and self.settings.retrieval in ("hybrid", "dense"):
+            extra["query_vector"] = embedder.embed_queries([question])[0]
+        # One search, capped here: every hit of one answer comes from one index snapshot, so a
+        # re-ingest running meanwhile can never mix two versions of a document into it.
+        k = self.settings.k
+        pool = self.retriever.search(question, k=max(4 * k, 40), per_doc=0, **extra)
+        hits = limit_per_document(pool, self.settings.per_doc)[:k]
+        state["hits"] = hits + self._more_of_top_document(hits, pool[:k])
         state["timings"]["retrieve_ms"] = _ms(start)
         return state
+
+    def _more_of_top_document(self, hits: list[Hit], best: list[Hit]) -> list[Hit]:
+        """Chunks of the best document that the per-document cap cut off.
+
+        The cap (``settings.per_doc``) keeps the sources diverse, but when the best-matching
+        document fills its quota, the passage answering one part of the question may be its
+        next chunk. Then up to :data:`MORE_OF_TOP` of the top document's chunks that rank
+        within ``k`` without the cap are appended after the regular hits.
+        """
+        cap = self.settings.per_doc
+        if not hits or cap <= 0:
+            return []
+        top_doc = hits[0].chunk.doc_id
+        if sum(h.chunk.doc_id == top_doc for h in hits) < cap:
+            return []
+        have = {h.chunk.chunk_id for h in hits}
+        more = [h for h in best if h.chunk.doc_id == top_doc and h.chunk.chunk_id not in have]
+        return more[:MORE_OF_TOP]
 
     def _decide(self, state: State) -> State:
         hits: list[Hit] = state["hits"]
@@ -167,7 +206,16 @@ class Assistant:
             state["standalone"], hits, self.corpus_stats(), state["language"]
         )
         state["evidence"] = evidence
-        state["refused"] = not hits or should_refuse(evidence, self.settings.refusal_threshold)
+        focus = check_focus(
+            state["standalone"], [h.chunk for h in hits], self.corpus_stats(),
+            state["language"], today.year,
+        )
+        state["focus"] = focus
+        state["refused"] = (
+            not hits
+            or not focus.supported
+            or should_refuse(evidence, self.settings.refusal_threshold)
+        )
         state["flags"] = ("injection",) if evidence.injection else ()
         if state["refused"]:
             state["raw_text"] = self._refusal(state)
@@ -222,7 +270,9 @@ class Assistant:
 
     def _refusal(self, state: State) -> str:
         state["related"] = related_citations(state["sources"])
-        return refusal_text(state["language"], state["related"])
+        focus = state.get("focus")
+        missing = focus.missing if focus is not None and not focus.supported else ""
+        return refusal_text(state["language"], state["related"], missing)
 
     def corpus_stats(self) -> CorpusStats:
         """Term statistics of the indexed chunks, rebuilt only when the documents change."""

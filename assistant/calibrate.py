@@ -3,7 +3,10 @@
 Builds (or reuses) an index of ``../shared/fixtures/corpus`` + ``corpus/``, measures the evidence
 (:func:`assistant.refusal.measure_evidence`) of every case in ``../shared/evals/testset.jsonl``,
 prints it for answerable vs unanswerable cases, and the threshold that classifies the most cases
-correctly (ties: the midpoint of the widest gap). Usage::
+correctly (ties: the midpoint of the widest gap). The evidence gate comes after the focus check
+(:func:`assistant.refusal.check_focus`), so only cases the focus check lets through are used;
+if it already refuses every unanswerable case, the unanswerable cases scoring below every
+answerable one are used instead (the gate then sits in the gap between the two). Usage::
 
     python -m assistant.calibrate [--index DIR] [--testset FILE]
 """
@@ -59,17 +62,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     assistant = Assistant.from_settings(settings)
     cases = [json.loads(line) for line in args.testset.read_text("utf-8").splitlines() if line]
     groups: dict[bool, list[float]] = {True: [], False: []}
+    all_unanswerable: list[float] = []
     for case in cases:
         question = case["question"]
-        ev = assistant.evidence(question)
-        groups[bool(case["answerable"])].append(ev.score)
+        ev, focus = assistant.decision(question)
+        if not case["answerable"]:
+            all_unanswerable.append(ev.score)
+        if focus.supported:  # the evidence gate only sees what the focus check let through
+            groups[bool(case["answerable"])].append(ev.score)
         print(
             f"{case['id']} answerable={case['answerable']!s:5} score={ev.score:6.3f} "
-            f"dense={ev.dense:.3f} coverage={ev.coverage:.2f} missing={list(ev.missing)}"
+            f"dense={ev.dense:.3f} coverage={ev.coverage:.2f} missing={list(ev.missing)} "
+            f"focus={'ok' if focus.supported else 'REFUSED: ' + focus.missing}"
         )
+    if not groups[False]:
+        # The focus check caught every unanswerable case; the evidence gate still guards
+        # against off-topic questions, so place it in the widest gap between the answerable
+        # cases and the unanswerable ones that score below all of them.
+        lowest = min(groups[True])
+        groups[False] = [s for s in all_unanswerable if s < lowest]
     threshold, acc = best_threshold(groups[True], groups[False])
     print(f"answerable:   min {min(groups[True]):.3f}  scores {sorted(groups[True])[:5]} ...")
-    print(f"unanswerable: max {max(groups[False]):.3f}  scores {sorted(groups[False])}")
+    print(f"unanswerable: scores {sorted(groups[False])} (after the focus check)")
     print(f"best threshold {threshold:.3f}  accuracy {acc:.1%}")
     return 0
 

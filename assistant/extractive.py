@@ -1,19 +1,35 @@
 """The default generator: no model, the answer is composed of quoted source units.
 
 Every sentence, whole list and table row of the retrieved chunks is a candidate *unit*
-(:func:`assistant.textunits.split_units`). A unit's score is
+(:func:`assistant.textunits.split_units`). The question is analysed into its parts, each with an
+answer type and a focus (:mod:`assistant.focus`). Units are then chosen in three steps:
 
-* the IDF-weighted share of the question's stemmed content terms it contains (terms found only in
-  its heading or document title count half),
-* plus a small bonus for the retrieval rank of its chunk,
-* plus answer-type cues: list questions ("vilka", "varför", "which") favour whole lists,
-  quantity questions ("hur många", "målvärde", "mäts") favour units with digits, time questions
-  ("när", "vilket år") favour units with a year.
+1. **One unit per question part.** For every part the best unit is chosen by its *fit*: the
+   IDF-weighted share of the part's stemmed terms the unit contains (terms found only in its
+   heading or document title count half; compounds match through their parts, see
+   :class:`assistant.textunits.TermMatcher`), plus a bonus when it has the answer type the part
+   asks for (a number that is not a year for "hur många"/"how many", a year or date for
+   "när"/"when", a place for "var"/"where", a target value for "målvärde"/"hur mäts"), plus a
+   bonus when it contains the part's focus ("vilket *fokusområde*"), plus a small bonus for the
+   retrieval rank of its chunk. A unit qualifies for a part only with enough overlap: at least
+   :data:`MIN_TOP_OVERLAP` in the top document, :data:`MIN_OTHER_OVERLAP` and a term in the
+   unit's own text in any other document. Parts already answered by a chosen unit are skipped.
+   *Definitions* ("vad är X", "vad menas med X") favour sentences that open with X; "vad säger
+   X om Y" wants Y in a unit of a document or section titled X. English questions share few
+   words with Swedish sources, so for them only terms the sources know count, and a part with
+   none is answered from the chunks closest in dense similarity, by answer type.
+2. **Fill.** Other units join when their fit to the whole question is at least
+   :data:`KEEP_RATIO` of the best, within :data:`MAX_UNITS` (more for multi-part questions)
+   and :data:`MAX_CHARS`.
+3. **Continuation.** A chosen sentence followed in its chunk by a sentence that starts with an
+   anaphor ("De publiceras i …", "Det …", "Där …") brings that sentence along: without it the
+   pronoun's fact is lost.
 
-The best unit is always kept; others join when they score at least :data:`KEEP_RATIO` of the
-best (or :data:`GAIN_RATIO` when they cover question terms no chosen unit covers yet, so both
-halves of a two-part question get answered), are not near-duplicates, and the answer stays
-within :data:`MAX_UNITS` units. Units are printed grouped by source, each followed by its ``[n]``.
+Near-duplicates (one text inside the other, or 60 % shared terms) are quoted once, the better
+match first, except that a unit from another document that adds a number (digits or a number
+word such as "fyra") no chosen unit has is kept: parallel lists that disagree on a count are
+exactly what a reader must see. Units are printed grouped by source, each followed by ``[n]``;
+a superseded source gets "(gällde 2019–2022)".
 """
 
 from __future__ import annotations
@@ -21,46 +37,43 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from assistant.focus import (
+    NUMBER_WORDS,
+    Part,
+    QuestionAnalysis,
+    analyze_question,
+    answer_cue,
+)
 from assistant.generation import Source
-from assistant.textunits import Unit, content_terms, matched_terms, split_units, term_set
+from assistant.textunits import TermMatcher, Unit, detect_language, split_units, term_in
 
 MAX_UNITS = 4
-MAX_CHARS = 1400
+MAX_UNITS_MULTI = 6
+MAX_CHARS = 1600
 KEEP_RATIO = 0.6
-# A unit that covers question terms no chosen unit covers yet (multi-part questions) joins at a
-# lower score: GAIN_RATIO of the best, if the new terms carry NEW_TERMS_GAIN of the weight.
-GAIN_RATIO = 0.35
-NEW_TERMS_GAIN = 0.15
 RANK_BONUS = 0.2
-CUE_BONUS = 0.2
+CUE_BONUS = 0.3
+FOCUS_BONUS = 0.2
+LIST_BONUS = 0.2
+MIN_TOP_OVERLAP = 0.2
+MIN_OTHER_OVERLAP = 0.45
+DENSE_TOP = 3  # English parts without shared terms: units of the N densest chunks qualify
 
 LEADS = {
     "sv": "Så här står det i dokumenten:",
     "en": "This is what the documents say (quoted in Swedish):",
 }
-_LIST_Q = re.compile(r"\b(vilka|varför|which|what are|list)\b", re.IGNORECASE)
-_NUMERIC_Q = re.compile(
-    r"\b(hur många|hur mycket|hur stor|målvärde\w*|antal\w*|andel\w*|procent|nyckeltal\w*|"
-    r"indikator\w*|mäts|mäter|how many|how much)\b",
-    re.IGNORECASE,
+FOCUS_TYPES = frozenset(
+    {"entity", "pick", "person", "count", "amount", "measure", "says", "verify"}
 )
-_TIME_Q = re.compile(r"\b(när|vilket år|vilket årtal|when|what year)\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-_DIGIT = re.compile(r"\d")
-
-
-@dataclass(frozen=True)
-class ScoredUnit:
-    unit: Unit
-    source: Source
-    order: int
-    score: float
-    overlap: float
-    terms: frozenset[str]
-    matched: frozenset[str]
-    weights: dict[str, float]
+CUE_TYPES = frozenset({"count", "amount", "measure", "time", "place"})
+_ANAPHOR = re.compile(
+    r"^(De|Det|Den|Dessa|Detta|Denna|Där|Då|Dit|Han|Hon|Här|Sådana|Sådant|They|It|There)\b"
+)
+_LIST_WH = re.compile(r"^(vilka|which)$", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
 
 
 def validity_note(source: Source) -> str:
@@ -74,89 +87,284 @@ def validity_note(source: Source) -> str:
     return f" (gällde {span})"
 
 
-def score_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
-    """Every unit of every source, scored against ``question``, best first."""
-    qterms = content_terms(question)
-    candidates: list[tuple[Unit, Source, int, frozenset[str], set[str], set[str]]] = []
-    for order, source in enumerate(sources):
-        chunk = source.hit.chunk
-        context_terms = term_set(" ".join((chunk.title, *chunk.heading_path)))
-        for unit in split_units(chunk.text, chunk.heading_path):
-            terms = term_set(unit.text)
-            in_text = matched_terms(qterms, terms)
-            in_context = matched_terms(qterms, context_terms | term_set(unit.context)) - in_text
-            candidates.append((unit, source, order, terms, in_text, in_context))
-    if not candidates:
-        return []
-    n = len(candidates)
-    df = {q: sum(q in c[4] or q in c[5] for c in candidates) for q in qterms}
-    weight = {q: math.log(1 + n / (1 + df[q])) for q in qterms}
-    total = sum(weight.values()) or 1.0
-    share = {q: w / total for q, w in weight.items()}
-    list_q = bool(_LIST_Q.search(question))
-    numeric_q = bool(_NUMERIC_Q.search(question))
-    time_q = bool(_TIME_Q.search(question))
-    scored = []
-    for unit, source, order, terms, in_text, in_context in candidates:
-        overlap = (
-            sum(weight[q] for q in in_text) + 0.5 * sum(weight[q] for q in in_context)
-        ) / total
-        score = overlap + RANK_BONUS / (1 + order)
-        if list_q and unit.kind == "list":
-            score += CUE_BONUS
-        if numeric_q and _DIGIT.search(unit.text):
-            score += CUE_BONUS
-        if time_q and _YEAR.search(unit.text):
-            score += CUE_BONUS
-        scored.append(
-            ScoredUnit(
-                unit, source, order, score, overlap, terms, frozenset(in_text | in_context), share
-            )
+@dataclass(frozen=True)
+class ScoredUnit:
+    unit: Unit
+    source: Source
+    order: int
+    score: float
+    overlap: float
+    terms: frozenset[str]
+    context_terms: frozenset[str] = frozenset()
+    top_doc: bool = True
+    dense_rank: int = 0
+    first_in_chunk: bool = False
+    facts: frozenset[str] = field(default_factory=frozenset)
+
+
+def _facts(text: str) -> frozenset[str]:
+    lowered = text.lower()
+    return frozenset(
+        [*_DIGITS.findall(lowered), *(w for w in re.findall(r"\w+", lowered) if w in NUMBER_WORDS)]
+    )
+
+
+class _Selector:
+    """Scores the units of ``sources`` against the parts of ``question``."""
+
+    def __init__(self, question: str, sources: Sequence[Source]) -> None:
+        self.analysis: QuestionAnalysis = analyze_question(question)
+        self.english = detect_language(question) == "en"
+        chunks = [s.hit.chunk for s in sources]
+        self.matcher = TermMatcher([question, *(c.text for c in chunks)])
+        self.alts = self.matcher.alternatives(question)
+        dense_order = sorted(
+            range(len(sources)), key=lambda i: -(sources[i].hit.dense_score or 0.0)
         )
-    scored.sort(key=lambda s: (-s.score, s.order, s.unit.position))
-    return scored
+        dense_rank = {i: r for r, i in enumerate(dense_order)}
+        # Rank by retrieval score, not by display order (superseded sources are shown last).
+        fused_order = sorted(range(len(sources)), key=lambda i: -sources[i].hit.score)
+        fused_rank = {i: r for r, i in enumerate(fused_order)}
+        top_doc = chunks[fused_order[0]].doc_id if chunks else ""
+        self.units: list[ScoredUnit] = []
+        self.by_chunk: dict[str, tuple[Unit, ...]] = {}
+        for order, source in enumerate(sources):
+            chunk = source.hit.chunk
+            units = split_units(chunk.text, chunk.heading_path)
+            self.by_chunk[chunk.chunk_id] = units
+            base_context = " ".join((chunk.title, *chunk.heading_path))
+            for unit in units:
+                self.units.append(
+                    ScoredUnit(
+                        unit=unit,
+                        source=source,
+                        order=fused_rank[order],
+                        score=0.0,
+                        overlap=0.0,
+                        terms=self.matcher.terms(unit.text),
+                        context_terms=self.matcher.terms(f"{base_context} {unit.context}"),
+                        top_doc=chunk.doc_id == top_doc,
+                        dense_rank=dense_rank[order],
+                        first_in_chunk=unit.position == 0,
+                        facts=_facts(unit.text),
+                    )
+                )
+        topic = self.analysis.topic_terms
+        # A question compound's parts count only when the compound itself occurs nowhere
+        # ("arbetssätt" -> "arbete"), so "visionsmål" does not match every "mål".
+        every = [u.terms | u.context_terms for u in self.units]
+        for term, alternatives in list(self.alts.items()):
+            if len(alternatives) > 1 and any(term_in((term,), ts) for ts in every):
+                self.alts[term] = (term,)
+        self.known = {
+            t for t in topic
+            if any(term_in(self._alt(t), u.terms | u.context_terms) for u in self.units)
+        }
+        n = len(self.units) or 1
+        df = {
+            t: sum(term_in(self._alt(t), u.terms | u.context_terms) for u in self.units)
+            for t in topic
+        }
+        self.weight = {t: math.log(1 + n / (1 + df[t])) for t in topic}
+
+    def _alt(self, term: str) -> tuple[str, ...]:
+        return self.alts.get(term, (term,))
+
+    def _terms(self, terms: Sequence[str]) -> list[str]:
+        # Terms no unit contains cannot tell units apart (their absence is the refusal's job).
+        return [t for t in terms if t in self.known]
+
+    def overlap(self, terms: Sequence[str], unit: ScoredUnit) -> tuple[float, int]:
+        """(weighted share matched, number matched in the unit's own text)."""
+        terms = self._terms(terms)
+        total = sum(self.weight.get(t, 0.0) for t in terms)
+        if not total:
+            return 0.0, 0
+        got, in_text = 0.0, 0
+        for t in terms:
+            if term_in(self._alt(t), unit.terms):
+                got += self.weight[t]
+                in_text += 1
+            elif term_in(self._alt(t), unit.context_terms):
+                got += 0.5 * self.weight[t]
+        return got / total, in_text
+
+    def focus_ok(self, part: Part, unit: ScoredUnit) -> bool:
+        terms = self._terms(part.focus_terms)
+        return all(term_in(self._alt(t), unit.terms | unit.context_terms) for t in terms)
+
+    def _cue(self, part: Part, unit: ScoredUnit) -> float:
+        if part.answer_type == "definition":
+            opening = self.matcher.terms(" ".join(unit.unit.text.split()[:4]))
+            if part.focus_terms and all(term_in(self._alt(t), opening) for t in part.focus_terms):
+                return 1.0
+            return 0.5 if unit.first_in_chunk and self.focus_ok(part, unit) else 0.0
+        cue = answer_cue(part, unit.unit.text)
+        if _LIST_WH.match(part.wh) and unit.unit.kind == "list":
+            cue = max(cue, 0.5)
+        return cue
+
+    def fit(self, part: Part, unit: ScoredUnit) -> tuple[bool, bool, float]:
+        """(qualifies, answers the part, score) of ``unit`` for ``part``."""
+        cue = self._cue(part, unit)
+        terms = self._terms(part.terms)
+        if self.english and part.focus_terms and not self._terms(part.focus_terms):
+            terms = []  # what is asked about is unknown to the sources: go by meaning
+        if not terms:
+            ov, in_text = 0.0, 0
+            qualifies = unit.dense_rank < DENSE_TOP and cue > 0
+        else:
+            ov, in_text = self.overlap(part.terms, unit)
+            if unit.top_doc:
+                qualifies = ov >= MIN_TOP_OVERLAP and (in_text > 0 or cue > 0)
+            else:
+                qualifies = ov >= MIN_OTHER_OVERLAP and in_text > 0
+        focus = self.focus_ok(part, unit) if part.focus_terms else False
+        if part.answer_type in FOCUS_TYPES and part.focus_terms and not focus:
+            qualifies = False
+        if part.answer_type == "says":
+            subject_ok = all(term_in(self._alt(t), unit.context_terms) for t in part.subject)
+            qualifies = qualifies and subject_ok and in_text > 0
+        score = (
+            ov
+            + CUE_BONUS * cue
+            + FOCUS_BONUS * focus
+            + RANK_BONUS / (1 + unit.order)
+            + (RANK_BONUS / (1 + unit.dense_rank) if self.english else 0.0)
+        )
+        needs_cue = part.answer_type in CUE_TYPES or part.answer_type == "definition"
+        answers = qualifies and (cue >= 0.5 or not needs_cue)
+        return qualifies, answers, score
+
+    def whole(self, unit: ScoredUnit) -> tuple[bool, float]:
+        """(qualifies, score) of ``unit`` for the question as a whole."""
+        best_q, best_s = False, 0.0
+        for part in self.analysis.parts:
+            qualifies, _answers, score = self.fit(part, unit)
+            if qualifies and score > best_s:
+                best_q, best_s = True, score
+        terms = self.analysis.topic_terms
+        ov, in_text = self.overlap(terms, unit)
+        floor = MIN_TOP_OVERLAP if unit.top_doc else MIN_OTHER_OVERLAP
+        overall = ov >= floor and in_text > 0
+        score = ov + RANK_BONUS / (1 + unit.order)
+        if best_q and best_s > score:
+            return True, best_s
+        return overall or best_q, score
+
+
+def _items_similar(a: ScoredUnit, b: ScoredUnit, matcher: TermMatcher) -> bool:
+    """Two lists with (nearly) the same items, whatever their intro lines say."""
+    if a.unit.kind != "list" or b.unit.kind != "list":
+        return False
+    items_a = matcher.terms("\n".join(a.unit.text.splitlines()[1:]))
+    items_b = matcher.terms("\n".join(b.unit.text.splitlines()[1:]))
+    union = {t for t in items_a | items_b if not t.isdigit()}
+    shared = {t for t in items_a & items_b if not t.isdigit()}
+    return bool(union) and len(shared) / len(union) >= 0.6
+
+
+def _parallel_lists(selector: _Selector, chosen: list[ScoredUnit]) -> None:
+    """Add a list from another document that repeats a chosen list's items but states a
+    different number ("tre" / "fyra fokusområden"): the reader must see the disagreement."""
+    for item in list(chosen):
+        known = frozenset().union(*(c.facts for c in chosen))
+        for other in selector.units:
+            if (
+                other not in chosen
+                and other.source.hit.chunk.doc_id != item.source.hit.chunk.doc_id
+                and other.facts - known
+                and _items_similar(item, other, selector.matcher)
+            ):
+                chosen.append(other)
+                break
 
 
 def _near_duplicate(candidate: ScoredUnit, chosen: Sequence[ScoredUnit]) -> bool:
     text = " ".join(candidate.unit.text.lower().split())
+    known_facts = frozenset().union(*(c.facts for c in chosen))
     for other in chosen:
         other_text = " ".join(other.unit.text.lower().split())
-        if text in other_text or other_text in text:
-            return True
         union = candidate.terms | other.terms
-        if union and len(candidate.terms & other.terms) / len(union) >= 0.6:
-            return True
+        similar = (
+            text in other_text
+            or other_text in text
+            or bool(union and len(candidate.terms & other.terms) / len(union) >= 0.6)
+        )
+        if not similar:
+            continue
+        other_doc = candidate.source.hit.chunk.doc_id != other.source.hit.chunk.doc_id
+        if other_doc and candidate.facts - known_facts:
+            continue
+        return True
     return False
 
 
 def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
     """The units the answer quotes, grouped by source (sources in order of their best unit)."""
-    scored = score_units(question, sources)
-    if not scored:
+    selector = _Selector(question, sources)
+    if not selector.units:
         return []
-    best = scored[0]
-    chosen = [best]
-    length = len(best.unit.text)
-    covered = set(best.matched)
-    for candidate in scored[1:]:
-        if len(chosen) >= MAX_UNITS:
+    parts = selector.analysis.parts
+    limit = MAX_UNITS if len(parts) == 1 else min(MAX_UNITS_MULTI, len(parts) + 2)
+    chosen: list[ScoredUnit] = []
+    length = 0
+
+    def add(item: ScoredUnit) -> bool:
+        nonlocal length
+        if item in chosen or length + len(item.unit.text) > MAX_CHARS:
+            return False
+        if _near_duplicate(item, chosen):
+            return False
+        chosen.append(item)
+        length += len(item.unit.text)
+        return True
+
+    for part in parts:
+        fits = [(selector.fit(part, u), u) for u in selector.units]
+        if any(answers for (_q, answers, _s), u in fits if u in chosen):
+            continue
+        ranked = sorted(
+            ((a, s, u) for (q, a, s), u in fits if q),
+            key=lambda x: (not x[0], -x[1], x[2].order, x[2].unit.position),
+        )
+        for _answers, _score, unit in ranked:
+            if len(chosen) >= limit or add(unit):
+                break
+    whole = sorted(
+        ((selector.whole(u), u) for u in selector.units),
+        key=lambda x: (-x[0][1], x[1].order, x[1].unit.position),
+    )
+    qualified = [(s, u) for (q, s), u in whole if q]
+    if not chosen and whole:
+        add(qualified[0][1] if qualified else whole[0][1])
+    best = max((s for s, _u in qualified), default=0.0)
+    for score, unit in qualified:
+        if len(chosen) >= limit:
             break
-        new_terms = candidate.matched - covered
-        adds_facts = sum(candidate.weights[q] for q in new_terms) >= NEW_TERMS_GAIN
-        if candidate.overlap <= 0 or (
-            candidate.score < KEEP_RATIO * best.score
-            and not (adds_facts and candidate.score >= GAIN_RATIO * best.score)
-        ):
-            continue
-        if length + len(candidate.unit.text) > MAX_CHARS or _near_duplicate(candidate, chosen):
-            continue
-        chosen.append(candidate)
-        covered |= candidate.matched
-        length += len(candidate.unit.text)
+        if score >= KEEP_RATIO * best:
+            add(unit)
+    _parallel_lists(selector, chosen)
+    _continue_anaphora(selector, chosen)
     first_seen: dict[int, int] = {}
     for rank, item in enumerate(chosen):
         first_seen.setdefault(item.source.n, rank)
     return sorted(chosen, key=lambda s: (first_seen[s.source.n], s.unit.position))
+
+
+def _continue_anaphora(selector: _Selector, chosen: list[ScoredUnit]) -> None:
+    """Add the sentence after a chosen one when it opens with an anaphor (see docstring)."""
+    index = {(u.source.n, u.unit.position): u for u in selector.units}
+    for item in list(chosen):
+        following = index.get((item.source.n, item.unit.position + 1))
+        if (
+            item.unit.kind == "sentence"
+            and following is not None
+            and following.unit.kind == "sentence"
+            and following not in chosen
+            and _ANAPHOR.match(following.unit.text)
+        ):
+            chosen.append(following)
 
 
 class ExtractiveGenerator:

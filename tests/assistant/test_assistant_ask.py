@@ -27,8 +27,25 @@ def test_numeric_question_answers_number_with_unit(assistant) -> None:
 def test_out_of_corpus_question_is_refused_with_related_sources(assistant) -> None:
     answer = assistant.ask("Vem är kommunstyrelsens ordförande i Ljungby?")
     assert answer.refused
-    assert answer.text.startswith("Det framgår inte av dokumenten.")
+    assert answer.text.startswith("Det framgår inte av dokumenten vem som är")
     assert "Närmast relaterade källor" in answer.text
+
+
+def test_count_question_answered_only_by_a_future_target_is_refused(assistant) -> None:
+    answer = assistant.ask("Hur många invånare har Ljungby kommun just nu?")
+    assert answer.refused and "framgår inte" in answer.text
+
+
+def test_multi_part_question_answers_both_parts(assistant) -> None:
+    answer = assistant.ask("Vad är Sagobygden och vem driver den?")
+    assert not answer.refused
+    assert "Berättarnätet Kronoberg" in answer.text and "sägner" in answer.text
+
+
+def test_anaphoric_sentence_comes_along(assistant) -> None:
+    answer = assistant.ask("Var ligger Sagomuseet?")
+    assert "I Ljungby ligger Sagomuseet." in answer.text
+    assert "Där får besökarna" in answer.text
 
 
 def test_prompt_injection_is_refused_like_any_outside_question(assistant) -> None:

@@ -1,0 +1,431 @@
+"""Question analysis: the parts of a question, the kind of answer each wants, and its focus.
+
+Classic QA answer-type analysis, done with a few documented rules instead of a model:
+
+* **Parts.** The question is split into sentences, and a sentence before every coordinated
+  wh-phrase (", och vilket …", " och hur …", " – vilket …", ", and where …", also with a
+  preposition: "och i vilket …"). A piece without a wh-word that does not end in "?" is
+  *context* ("Jag ska planera ett vattenprojekt."): its terms still count as the topic, but it
+  needs no answer of its own. A "?"-sentence without a wh-word is a yes/no (``verify``) part.
+* **Answer type** from the wh-phrase (:data:`_WH`, Swedish and English): vem/who -> ``person``,
+  hur många/how many -> ``count``, hur mycket/hur stor/how much -> ``amount``, hur mäts ->
+  ``measure``, när/vilket år/when -> ``time``, var/where -> ``place``, vad är/vad menas med/vad
+  betyder/what is -> ``definition``, vad säger X om Y -> ``says``, vilket av de N X/which of the
+  N X -> ``pick``, vilken/vilket/vilka/which + noun -> ``entity``, varför/why -> ``reason``,
+  hur/how -> ``manner``, other vad/what -> ``other``.
+* **Focus**: the noun phrase right after the wh-phrase. Swedish puts the finite verb right
+  after the wh-phrase (V2), so the phrase ends at the first stop word or at the first later word
+  that looks like a finite verb (ends in -r, -s, -de or -te and is not a plural noun in -ingar,
+  -heter, -ioner). "hur många bor i …": when a verb follows the wh-word at once, the verb is the
+  focus (what is counted). Numbers are not part of the focus.
+* **Inheritance.** A part that is only a wh-phrase ("Vilket visionsmål och vilket fokusområde
+  handlar om vatten") takes the predicate of the next part; a part that refers back with a
+  pronoun and has at most one topic term of its own ("och hur mäts den?") takes the topic of the
+  parts and context before it.
+* **Present time**: "idag", "i dag", "nu", "just nu", "i år", "today", "currently", "now" mark a
+  question about the present (see :mod:`assistant.refusal`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.lexical import analyze
+from assistant.textunits import QUESTION_WORDS
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_PREP = r"(?:i|på|av|för|från|till|inom|under|med|om|hos|in|at|of|for|from|to)"
+_WH_WORD = (
+    r"(?:vilken|vilket|vilka|vad|hur|när|var|vart|varifrån|varför|vem|vems|"
+    r"which|what|how|where|when|who|whom|whose|why)"
+)
+_SPLIT = re.compile(
+    r"(?:\s*,\s*(?:och|samt|men|and|or|eller)?\s*|\s+(?:och|samt|and|or|eller)\s+|\s+[–—]\s+)"
+    rf"(?=(?:{_PREP}\s+)?{_WH_WORD}\b)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[?!])\s+|(?<=\w{3}[.])\s+(?=[A-ZÅÄÖ\"'])")
+NUMBER_WORDS = _wordset(
+    "två tre fyra fem sex sju åtta nio tio elva tolv tjugo hundra tusen two three "
+    "four five six seven eight nine ten eleven twelve twenty hundred thousand"
+)
+_NUM = r"(?:\d+|" + "|".join(sorted(NUMBER_WORDS)) + r")"
+
+# (pattern at the wh-position, answer type); first match wins, so longer phrases come first.
+_WH: tuple[tuple[str, str], ...] = (
+    (rf"(?:vilken|vilket|vilka)\s+av\s+(?:de|dessa|alla)\s+(?:{_NUM}\s+)?", "pick"),
+    (rf"which\s+of\s+(?:the|these|all)\s+(?:{_NUM}\s+)?", "pick"),
+    (r"(?:vilket|vilken)\s+(?:år|årtal|datum)\b|what\s+year\b", "time"),
+    (r"hur\s+många|how\s+many", "count"),
+    (r"hur\s+(?:mycket|stor|stort|stora|lång|långt|höga?|hög)|how\s+(?:much|large|big|long)",
+     "amount"),
+    (r"hur\s+(?:mäts|mättes|följs|följdes)|how\s+is\s+\w+\s+measured", "measure"),
+    (r"vad\s+säger|what\s+does\s+.+?\s+say\s+about", "says"),
+    (r"vad\s+(?:är|var|menas\s+med|betyder|innebär)|what\s+(?:is|are|does)", "definition"),
+    (r"vems?|vilka\s+personer|who|whom|whose", "person"),
+    (r"när|when", "time"),
+    (r"var|vart|varifrån|where", "place"),
+    (r"varför|why", "reason"),
+    (r"vilken|vilket|vilka|which|what", "entity"),
+    (r"hur|how", "manner"),
+    (r"vad", "other"),
+)
+_WH_RE = tuple((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), t) for p, t in _WH)
+_SET_SIZE = re.compile(rf"\bav\s+(?:de|dessa|alla)\s+({_NUM})\b|\bof\s+the\s+({_NUM})\b", re.I)
+# "var" is also the past tense of "vara": only a part that starts with it asks "where".
+_START_ONLY = {"place"}
+_MEASURE_WORDS = re.compile(r"\b(målvärde\w*|nyckeltal\w*|indikator\w*|mäts|mäter)\b", re.I)
+_PRESENT = re.compile(
+    r"\b(idag|i dag|nu|just nu|i år|numera|today|currently|now|at present)\b", re.IGNORECASE
+)
+_KIND_OF = re.compile(r"vad\s+\w+\s+(.+?)\s+för\s+(\w.*)", re.IGNORECASE)
+_SOMETHING = _wordset("nåt något nånting någonting slags sorts")
+_PRONOUNS = _wordset("den det de dem dessa denna detta it they them its their these")
+_SKIP = _wordset(
+    "är var blir vara finns fanns det den de en ett som is are was were be the a an "
+    "there does do did"
+)
+_EXTRA_STOP = _wordset(
+    "ska skall får kommer gäller gör heter kallas finns fanns ingår "
+    "is are was were be been the a an of in on at for to from with by and or does do did "
+    "has have had there this that it its their they"
+)
+_NOUN_PLURAL = ("ingar", "heter", "ioner", "arna", "orna", "erna")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One answer-seeking part of a question."""
+
+    text: str
+    answer_type: str
+    wh: str = ""
+    rest: str = ""
+    focus: tuple[str, ...] = ()
+    focus_terms: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    set_size: int | None = None
+    subject: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    question: str
+    parts: tuple[Part, ...]
+    context_terms: tuple[str, ...]
+    present: bool
+
+    @property
+    def topic_terms(self) -> tuple[str, ...]:
+        seen = dict.fromkeys(self.context_terms)
+        for part in self.parts:
+            seen.update(dict.fromkeys(part.terms))
+        return tuple(seen)
+
+
+def topic_terms(text: str) -> tuple[str, ...]:
+    """Stemmed content terms without question words, in order."""
+    return tuple(dict.fromkeys(t for t in analyze(text) if t not in QUESTION_WORDS))
+
+
+def split_parts(question: str) -> list[str]:
+    """Sentences, and pieces of sentences before each coordinated wh-phrase."""
+    pieces: list[str] = []
+    for sentence in _SENTENCE.split(question.strip()):
+        ends_q = sentence.rstrip().endswith("?")
+        segments = [s.strip(" ,–—") for s in _SPLIT.split(sentence) if s.strip(" ,–—")]
+        for i, segment in enumerate(segments):
+            # A segment of a question sentence that has a wh-word asks something: mark it.
+            asks = ends_q and i < len(segments) - 1 and _wh(segment) is not None
+            pieces.append(segment + ("?" if asks else ""))
+    return pieces
+
+
+def _wh(segment: str) -> tuple[str, str, str] | None:
+    """(answer type, wh-phrase, rest) of the first wh-phrase in ``segment``, or None."""
+    lowered = segment.lower()
+    lead = re.match(rf"\s*(?:och|samt|men|and|but|or)?\s*(?:{_PREP}\s+)?", lowered)
+    start = lead.end() if lead else 0
+    best: tuple[int, str, re.Match[str]] | None = None
+    for pattern, answer_type in _WH_RE:
+        match = pattern.search(lowered, start)
+        if not match or (answer_type in _START_ONLY and match.start() != start):
+            continue
+        if best is None or match.start() < best[0]:
+            best = (match.start(), answer_type, match)
+    if best is None:
+        return None
+    _, answer_type, match = best
+    return answer_type, match.group(0).strip(), segment[match.end() :].strip(" ?!.")
+
+
+def _genitive(word: str) -> bool:
+    return word.endswith(("ns", "ets")) and not word.endswith(("nds", "nns"))
+
+
+def _verb_like(word: str) -> bool:
+    """Looks like a finite verb: present -r, passive -s, past -de/-te; not a plural noun,
+    a genitive (-ns, -ets: "kommuns") or a participle noun (-nde: "erkännande")."""
+    if word.endswith(_NOUN_PLURAL) or word.endswith(("nde", "ets")):
+        return False
+    if word.endswith("ns") and not word.endswith(("nds", "nns")):
+        return False
+    return word.endswith(("r", "s", "de", "te"))
+
+
+def focus_phrase(rest: str, english: bool = False) -> tuple[str, ...]:
+    """The noun phrase at the start of ``rest`` (see the module docstring)."""
+    tokens = re.findall(r"[^\W_]+", rest.lower())
+    stop = _EXTRA_STOP | _stopwords()
+    collected: list[str] = []
+    for i, token in enumerate(tokens):
+        if not collected and token in _SKIP:
+            continue
+        if token.isdigit() or token in NUMBER_WORDS:
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        # A genitive is followed by its head noun ("skolans rektor"), and of two verb-like
+        # words in a row the first is a plural noun ("cykelvägar byggs").
+        noun = bool(collected) and (
+            _genitive(collected[-1])
+            or (following not in stop and len(following) > 3 and _verb_like(following))
+        )
+        if token in stop or (collected and not english and _verb_like(token) and not noun):
+            if collected:
+                break
+            continue
+        collected.append(token)
+        if len(collected) == 4:
+            break
+    return tuple(collected)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_SWEDISH
+
+    return frozenset(STOPWORDS_SWEDISH)
+
+
+def _number(text: str | None) -> int | None:
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    for order in (_SV_ORDER, _EN_ORDER):
+        if text in order:
+            return order.index(text) + 2
+    return None
+
+
+_SV_ORDER = "två tre fyra fem sex sju åtta nio tio elva tolv".split()  # noqa: SIM905
+_EN_ORDER = "two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
+
+
+@lru_cache(maxsize=1024)
+def analyze_question(question: str) -> QuestionAnalysis:
+    """Parts, answer types, focus and topic terms of ``question`` (see the module docstring)."""
+    english = _looks_english(question)
+    context: list[str] = []
+    statements: list[str] = []
+    parts: list[Part] = []
+    for piece in split_parts(question):
+        found = _wh(piece)
+        if found is None:
+            if piece.rstrip().endswith("?"):
+                counted = _counted_nouns(" ".join((*statements, piece)))
+                parts.append(
+                    Part(
+                        piece, "verify", focus=counted, focus_terms=_required(counted),
+                        terms=topic_terms(piece),
+                    )
+                )
+            else:
+                statements.append(piece)
+                context.extend(topic_terms(piece))
+            continue
+        answer_type, wh, rest = found
+        if answer_type in ("entity", "other", "manner", "definition") and _MEASURE_WORDS.search(
+            piece
+        ):
+            answer_type = "measure" if answer_type != "definition" else answer_type
+        focus = focus_phrase(rest, english)
+        kind_of = _KIND_OF.match(piece[piece.lower().find(wh) :]) if wh == "vad" else None
+        if kind_of:  # "vad har X för Y": Y is asked for; "vad är X för något": X is defined
+            asked = kind_of.group(2)
+            if asked.lower().split()[0] in _SOMETHING:
+                answer_type, focus = "definition", focus_phrase(kind_of.group(1), english)
+            else:
+                answer_type, focus = "entity", focus_phrase(asked, english)
+        subject: tuple[str, ...] = ()
+        if answer_type == "says":
+            source, _, about = rest.partition(" om ")
+            subject = topic_terms(source)
+            focus = tuple(re.findall(r"[^\W_]+", about.lower()))[:4] if about else focus
+        size_match = _SET_SIZE.search(piece)
+        size = _number(next((g for g in size_match.groups() if g), None)) if size_match else None
+        parts.append(
+            Part(
+                text=piece,
+                answer_type=answer_type,
+                wh=wh,
+                rest=rest,
+                focus=focus,
+                focus_terms=_required(focus),
+                terms=tuple(t for t in topic_terms(piece) if t not in analyze(wh)),
+                set_size=size,
+                subject=subject,
+            )
+        )
+    parts = [
+        _with_terms(p, (*p.terms, *context)) if p.answer_type == "verify" else p for p in parts
+    ]
+    parts = _inherit(parts, context)
+    if not parts:  # a statement only: treat it as one question
+        parts = [Part(question, "other", terms=topic_terms(question))]
+    return QuestionAnalysis(
+        question, tuple(parts), tuple(dict.fromkeys(context)), bool(_PRESENT.search(question))
+    )
+
+
+def _counted_nouns(text: str) -> tuple[str, ...]:
+    """Words counted in ``text`` ("tre fokusområden" -> fokusområden): a yes/no question about
+    a count ("Stämmer det att kommunen har tre?") is about the counted thing."""
+    found = re.findall(rf"\b{_NUM}\s+([^\W\d_]{{3,}})", text, re.IGNORECASE)
+    stop = _EXTRA_STOP | _stopwords()
+    return tuple(dict.fromkeys(w.lower() for w in found if w.lower() not in stop))[:2]
+
+
+def _required(focus: tuple[str, ...]) -> tuple[str, ...]:
+    """Stems of the focus words a passage must contain: not numbers, and not genitive
+    modifiers before the head ("kommunstyrelsens ordförande" -> "ordförande")."""
+    kept = [
+        w for i, w in enumerate(focus)
+        if not (i < len(focus) - 1 and w.endswith("s") and not _verb_like(w))
+    ]
+    return tuple(t for t in analyze(" ".join(kept)) if not t.isdigit())
+
+
+def _inherit(parts: list[Part], context: list[str]) -> list[Part]:
+    out = list(parts)
+    bare = [not [t for t in p.terms if t not in p.focus_terms] for p in out]
+    for i, part in enumerate(out):
+        if bare[i] and i + 1 < len(out) and part.rest.strip() == " ".join(part.focus):
+            nxt = out[i + 1]
+            borrowed = [t for t in nxt.terms if t not in nxt.focus_terms]
+            out[i] = _with_terms(part, (*part.terms, *borrowed))
+            bare[i] = False
+    for i, part in enumerate(out):
+        own = [t for t in part.terms if t not in part.focus_terms]
+        refers_back = bool(set(words_all(part.text)) & _PRONOUNS)
+        if (bare[i] or (refers_back and len(own) <= 1)) and (i > 0 or context):
+            earlier = [t for p in out[:i] for t in p.terms]
+            out[i] = _with_terms(part, (*part.terms, *context, *earlier))
+    return out
+
+
+def words_all(text: str) -> list[str]:
+    """All lower-case word tokens (stop words kept)."""
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def _with_terms(part: Part, terms: tuple[str, ...]) -> Part:
+    from dataclasses import replace
+
+    return replace(part, terms=tuple(dict.fromkeys(terms)))
+
+
+def _looks_english(text: str) -> bool:
+    from assistant.textunits import detect_language
+
+    return detect_language(text) == "en"
+
+
+
+# --- answer-type cues: does a unit's text have the kind of answer a part asks for? ---------
+
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DATE = re.compile(
+    r"\b\d{1,2} (?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)\w*|\d{4}-\d\d-\d\d"
+)
+_NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:[,.]\d+)?")
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.IGNORECASE)
+_MEASURE_CUE = re.compile(
+    r"målvärde|nyckeltal|indikator|antal|andel|procent|%|mäts|per (?:år|vecka|månad)", re.I
+)
+_PLACE_CUE = re.compile(r"\bligger\b|\b(?:i|på|vid|hos)\s+(?:\w+\s+)?[A-ZÅÄÖ]\w+")
+QUANTITY_TYPES = frozenset({"count", "amount", "measure"})
+
+
+_ENUMERATOR = re.compile(r"^\s*\d{1,2}[.)]\s", re.MULTILINE)
+
+
+def quantities(text: str) -> list[str]:
+    """Numbers in ``text`` that are not years (years are times, not quantities) nor list
+    enumerators ("1. visa vart …")."""
+    text = _ENUMERATOR.sub(" ", text)
+    return [n for n in _NUMBER.findall(text) if not YEAR.fullmatch(n)]
+
+
+def answer_cue(part: Part, text: str) -> float:
+    """How well ``text`` has the kind of answer ``part`` asks for: 1, 0.5 or 0."""
+    kind = part.answer_type
+    if kind in QUANTITY_TYPES:
+        if quantities(text):
+            return 1.0 if kind != "measure" or _MEASURE_CUE.search(text) else 0.5
+        return 0.5 if kind == "count" and _NUMBER_WORD.search(text) else 0.0
+    if kind == "time":
+        return 1.0 if YEAR.search(text) or _DATE.search(text) else 0.0
+    if kind == "place":
+        return 1.0 if _PLACE_CUE.search(text) else 0.0
+    return 0.0
+
+
+# --- the refusal sentence -----------------------------------------------------------------
+
+_PREPOSITIONS = _wordset("i på för till med om av inom från under hos efter vid enligt")
+_FINITE = _wordset("är var har hade ska skall kan får finns fanns blir blev gäller")
+
+
+def indirect_question(part: Part) -> str:
+    """``part`` as a Swedish indirect question ("vem som är …"), or "" when not built.
+
+    Swedish indirect questions put the subject before the verb: "Hur stor budget har
+    förvaltningen för 2026?" -> "hur stor budget förvaltningen har för 2026". The subject is
+    taken to run to the first preposition; a subject question ("Vem är …", "Hur många bor …")
+    takes "som" instead; "vilket av de N X" becomes "vilket av de N X det gäller".
+    """
+    rest = part.rest.strip(" ?.!")
+    wh = part.wh.lower()
+    if not rest or not wh:
+        return ""
+    tokens = rest.split()
+    if part.answer_type == "pick":
+        return f"{wh} {' '.join(tokens[: len(part.focus)])} det gäller"
+    first = tokens[0].lower()
+    if part.answer_type == "person" or first in _FINITE or (
+        part.answer_type in ("count", "amount") and _verb_like(first) and first in part.focus
+    ):
+        return f"{wh} som {rest}"
+    n_focus = 0
+    for i, token in enumerate(tokens):
+        if token.lower() in part.focus:
+            n_focus = i + 1
+        elif n_focus:
+            break
+    if not n_focus or n_focus >= len(tokens):
+        return ""
+    verb, after = tokens[n_focus], tokens[n_focus + 1 :]
+    if not after or after[0].lower() in _PREPOSITIONS:  # the wh-phrase is the subject
+        return " ".join([wh, *tokens[:n_focus], "som", verb, *after])
+    cut = next((i for i, t in enumerate(after) if t.lower() in _PREPOSITIONS and i > 0), None)
+    if cut is None:
+        return ""
+    subject, tail = after[:cut], after[cut:]
+    return " ".join([wh, *tokens[:n_focus], *subject, verb, *tail])

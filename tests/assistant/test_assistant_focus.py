@@ -1,0 +1,107 @@
+"""Question analysis and focus verification on questions that are not in the evaluation set."""
+
+from assistant.extractive import select_units
+from assistant.focus import analyze_question, answer_cue, indirect_question
+from assistant.generation import Source
+from assistant.refusal import CorpusStats, check_focus
+from assistant.types import Chunk, Hit
+
+
+def _types(question: str) -> list[str]:
+    return [p.answer_type for p in analyze_question(question).parts]
+
+
+def test_two_part_question_is_split_on_coordinated_wh_word() -> None:
+    parts = analyze_question("Vad är äldreomsorgsplanen och vilka nämnder ansvarar för den?").parts
+    assert [p.answer_type for p in parts] == ["definition", "entity"]
+    assert parts[1].focus_terms == ("nämnd",)
+
+
+def test_statement_before_the_question_is_context_not_a_part() -> None:
+    analysis = analyze_question("Jag ska söka bidrag. Vilken nämnd beslutar om föreningsbidrag?")
+    assert len(analysis.parts) == 1 and "bidrag" in analysis.context_terms
+
+
+def test_answer_types_swedish_and_english() -> None:
+    assert _types("Hur många elever går i grundskolan?") == ["count"]
+    assert _types("Hur mycket kostar bygget?") == ["amount"]
+    assert _types("När antogs översiktsplanen?") == ["time"]
+    assert _types("Varför behövs en ny skola?") == ["reason"]
+    assert _types("Vem leder socialnämnden?") == ["person"]
+    assert _types("Where is the town hall, and when was it built?") == ["place", "time"]
+    assert _types("Which of the five plans covers schools?") == ["pick"]
+
+
+def test_focus_is_the_noun_phrase_before_the_verb() -> None:
+    part = analyze_question("Vilka nya cykelvägar byggs i år?").parts[0]
+    assert part.focus == ("nya", "cykelvägar")
+    assert analyze_question("Vem är socialnämndens ordförande?").parts[0].focus_terms == ("ordför",)
+    assert analyze_question("Hur många bor i Lund?").parts[0].focus == ("bor",)
+
+
+def test_pick_one_question_records_set_size_and_present_marker() -> None:
+    analysis = analyze_question("Vilket av de fem målen prioriteras i dag?")
+    assert analysis.parts[0].answer_type == "pick" and analysis.parts[0].set_size == 5
+    assert analysis.present
+
+
+def test_elliptic_follow_up_part_inherits_the_topic() -> None:
+    parts = analyze_question("Vilken skola byggs i Ryd, och hur mäts den?").parts
+    assert "ryd" in parts[1].terms and parts[1].answer_type == "measure"
+
+
+def test_quantity_cue_ignores_years() -> None:
+    part = analyze_question("Hur många platser finns?").parts[0]
+    assert answer_cue(part, "Det finns 40 platser.") == 1.0
+    assert answer_cue(part, "Planen gäller år 2030.") == 0.0
+
+
+def test_indirect_question_for_the_refusal_sentence() -> None:
+    part = analyze_question("Hur stor budget har tekniska nämnden för 2027?").parts[0]
+    assert indirect_question(part) == "hur stor budget tekniska nämnden har för 2027"
+    person = analyze_question("Vem är rektor på Lagaskolan?").parts[0]
+    assert indirect_question(person) == "vem som är rektor på Lagaskolan"
+
+
+def _chunk(n: int, text: str, title: str = "Plan") -> Chunk:
+    return Chunk(chunk_id=f"c{n}", doc_id=f"d{n}", text=text, position=0, title=title)
+
+
+STATS = CorpusStats({"skol": 2}, 2)
+PLAN = _chunk(1, "Kommunen ska bygga en ny skola. Målet är 40 000 invånare år 2040.")
+
+
+def test_focus_absent_from_sources_is_not_supported() -> None:
+    check = check_focus("Vem är skolans rektor?", [PLAN], STATS, year=2026)
+    assert not check.supported and check.missing == "vem som är skolans rektor"
+
+
+def test_count_needs_number_with_the_counted_thing_and_present_time() -> None:
+    question = "Hur många invånare har kommunen idag?"
+    assert not check_focus(question, [PLAN], STATS, year=2026).supported
+    now = _chunk(2, "I dag har kommunen 28 000 invånare.")
+    assert check_focus(question, [now], STATS, year=2026).supported
+
+
+def test_pick_one_needs_a_singled_out_member() -> None:
+    goals = _chunk(3, "Skolplanen hör till de globala målen.")
+    question = "Vilket av de 17 globala målen hör skolplanen till?"
+    assert not check_focus(question, [goals], STATS, year=2026).supported
+    named = _chunk(4, "Skolplanen hör till globala mål 4 om utbildning.")
+    assert check_focus(question, [named], STATS, year=2026).supported
+
+
+def _source(n: int, text: str, title: str, score: float) -> Source:
+    chunk = Chunk(chunk_id=f"s{n}", doc_id=f"doc{n}", text=text, position=0, title=title)
+    return Source(n, Hit(chunk=chunk, score=score, dense_score=0.9))
+
+
+def test_every_part_gets_a_unit_and_anaphoric_sentence_follows() -> None:
+    sources = [
+        _source(1, "Parken ligger vid sjön. Den invigdes 1998.", "Stadsparken", 2.0),
+        _source(2, "Parken sköts av tekniska förvaltningen.", "Skötsel av parker", 1.0),
+    ]
+    chosen = select_units("Var ligger parken, och vem sköter parken?", sources)
+    texts = [c.unit.text for c in chosen]
+    assert "Parken ligger vid sjön." in texts and "Den invigdes 1998." in texts
+    assert "Parken sköts av tekniska förvaltningen." in texts
