@@ -37,9 +37,10 @@ def test_chroma_outage_gives_503_then_recovers(tmp_path: Path, fixture_corpus: P
 
 def test_corrupted_local_index_says_how_to_rebuild(tmp_path: Path, fixture_corpus: Path) -> None:
     """Overwrite chroma.sqlite3 with garbage: CLI and API fail with a message naming the
-    rebuild; deleting the folder and ingesting again restores a working index."""
+    rebuild; `ingest --rebuild` mends it, and so does deleting the folder and ingesting."""
     result = corrupt_local_index(tmp_path, fixture_corpus)
     assert result.search_exit == 1 and "ingest" in result.search_message
     assert "Traceback" not in result.search_message
     assert result.api_status == 503 and "ingest" in result.api_message
+    assert result.rebuild_exit == 0 and result.after_rebuild_exit == 0
     assert result.delete_and_ingest_exit == 0 and result.after_delete_exit == 0
