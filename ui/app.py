@@ -160,6 +160,7 @@ def _document_response(ctx: AppContext, doc_id: str) -> FileResponse:
 
 def build_blocks(ctx: AppContext) -> gr.Blocks:
     from ui.admin import build_admin
+    from ui.align_tab import build_align_tab
     from ui.chat import build_chat
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
@@ -171,6 +172,8 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
         with gr.Tabs(elem_id="sd-tabs"):
             with gr.Tab("Fråga dokumenten", id="fraga"):
                 build_chat(demo, ctx)
+            with gr.Tab("Målkoppling", id="malkoppling"):
+                build_align_tab(ctx.settings, lambda: ctx.get_assistant().retriever)
             if ctx.settings.admin_password:
                 with gr.Tab("För personal", id="personal"):
                     build_admin(demo, ctx)
