@@ -299,7 +299,7 @@ class Index:
 
     def drop(self) -> None:
         """Delete the whole index (used by ``--rebuild``)."""
-        for suffix in ("_chunks", "_docs"):
+        for suffix in ("_chunks", "_docs", "_meta"):
             try:
                 self.client.delete_collection(self.name + suffix)
             except Exception as exc:
@@ -407,8 +407,32 @@ class Index:
             except Exception as exc:
                 raise _unavailable(self.location, exc) from exc
 
+    def generation(self) -> str:
+        """A marker that changes whenever any document is switched or removed.
+
+        Readers compare it (one small read) instead of listing every document record, so the
+        cost of checking for changes does not grow with the number of documents. Empty for an
+        index that has none yet.
+        """
+        try:
+            got = self.client.get_collection(f"{self.name}_meta").get(ids=["generation"])
+        except Exception:  # noqa: BLE001 - no marker yet: callers fall back to full comparison
+            return ""
+        metadatas = got.get("metadatas") or []
+        return str(metadatas[0].get("value", "")) if metadatas else ""
+
+    def _bump_generation(self) -> None:
+        import uuid
+
+        meta = self.client.get_or_create_collection(f"{self.name}_meta", embedding_function=None)
+        meta.upsert(ids=["generation"], embeddings=[[1.0]], metadatas=[{"value": uuid.uuid4().hex}])
+
     def commit_document(self, record: DocRecord) -> None:
-        """Make ``record``'s version the current one (one atomic upsert), then drop the old."""
+        """Make ``record``'s version the current one (one atomic upsert), then drop the old.
+
+        The generation marker changes *before* the old chunks go, so a reader that used the
+        old version during the switch notices and reads again instead of seeing a gap.
+        """
         try:
             self._docs().upsert(
                 ids=[record.doc_id],
@@ -416,6 +440,7 @@ class Index:
                 documents=[record.title],
                 metadatas=[record.to_metadata()],
             )
+            self._bump_generation()
             self._chunks().delete(
                 where={"$and": [{"doc_id": record.doc_id}, {"version": {"$ne": record.version}}]}
             )
@@ -427,6 +452,7 @@ class Index:
         try:
             count = len(self._chunks().get(where={"doc_id": doc_id}, include=[])["ids"])
             self._docs().delete(ids=[doc_id])
+            self._bump_generation()
             self._chunks().delete(where={"doc_id": doc_id})
         except Exception as exc:
             raise _unavailable(self.location, exc) from exc

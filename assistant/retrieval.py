@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ class _Snapshot:
     """A consistent view of the index: the current versions, their chunks and a BM25 index."""
 
     versions: tuple[str, ...]
+    generation: str
     documents: dict[str, DocRecord]
     chunks: tuple[Chunk, ...]
     lexical: LexicalIndex
@@ -93,14 +95,26 @@ class Retriever:
         if not self._checked_embedder:
             self.index.check_embedder(self.embedder.id)
             self._checked_embedder = True
+        generation = self.index.generation()
+        cached = self._snapshot
+        if cached is not None and generation and cached.generation == generation:
+            return cached
         documents = self.index.documents()
         versions = tuple(sorted(r.version for r in documents.values()))
         with self._lock:
             if self._snapshot is None or self._snapshot.versions != versions:
                 chunks = tuple(self.index.current_chunks(versions))
                 lexical = LexicalIndex([c.embed_text for c in chunks])
-                self._snapshot = _Snapshot(versions, documents, chunks, lexical)
+                self._snapshot = _Snapshot(versions, generation, documents, chunks, lexical)
+            elif self._snapshot.generation != generation:
+                self._snapshot = dataclasses.replace(self._snapshot, generation=generation)
             return self._snapshot
+
+    def _changed_since(self, snap: _Snapshot) -> bool:
+        """Did a document switch version after ``snap`` was taken?"""
+        if snap.generation:
+            return self.index.generation() != snap.generation
+        return tuple(sorted(r.version for r in self.index.documents().values())) != snap.versions
 
     def search(
         self,
@@ -128,9 +142,7 @@ class Retriever:
                     query_vector = self.embedder.embed_queries([query])[0]
                 dense = self.index.dense_query(query_vector, depth, snap.versions)
                 # A re-ingest may have switched versions while we queried: read again.
-                if tuple(sorted(r.version for r in self.index.documents().values())) != (
-                    snap.versions
-                ):
+                if self._changed_since(snap):
                     continue
             lexical: list[tuple[Chunk, float]] = []
             if mode in ("hybrid", "lexical"):

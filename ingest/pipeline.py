@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from assistant.embeddings import Embedder, get_embedder
 from assistant.errors import StyrdokError
 from assistant.index import (
@@ -33,6 +35,7 @@ from ingest.chunking import chunk_document
 from ingest.loaders import LoadError, is_sidecar, load_document, sidecar_path
 
 EMBED_BATCH = 32
+FLUSH_AT = 4 * EMBED_BATCH  # texts to embed before the pending documents are stored
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): stage is "files" or "embed"."""
@@ -183,11 +186,18 @@ def ingest_paths(
         claimed: dict[str, str] = {}
         seen_sources: set[str] = set()
 
+        pending: list[_Pending] = []
         for done, path in enumerate(files, start=1):
             if progress:
                 progress("files", done - 1, len(files))
             seen_sources.add(str(path))
-            _ingest_file(path, index, embedder, existing, by_source, claimed, summary, progress)
+            item = _prepare_file(path, index, existing, by_source, claimed, summary)
+            if item is not None:
+                pending.append(item)
+            if sum(len(p.todo) for p in pending) >= FLUSH_AT:
+                _store_pending(pending, index, embedder, summary, progress)
+                pending = []
+        _store_pending(pending, index, embedder, summary, progress)
         if progress:
             progress("files", len(files), len(files))
 
@@ -196,21 +206,32 @@ def ingest_paths(
     return summary
 
 
-def _ingest_file(
+@dataclass
+class _Pending:
+    """A parsed, chunked document waiting for its embeddings and its commit."""
+
+    document: Document
+    chunks: list[Chunk]
+    previous: DocRecord | None
+    hashes: list[str]
+    vectors: dict[int, np.ndarray]
+    todo: list[int]
+
+
+def _prepare_file(
     path: Path,
     index: Index,
-    embedder: Embedder,
     existing: dict[str, DocRecord],
     by_source: dict[str, DocRecord],
     claimed: dict[str, str],
     summary: IngestSummary,
-    progress: Progress | None,
-) -> None:
+) -> _Pending | None:
+    """Parse and chunk a new or changed file; None when it is unchanged or cannot be read."""
     try:
         digest = file_content_hash(path)
     except OSError as exc:
         summary.skipped.append((str(path), f"filen kunde inte läsas: {exc.strerror or exc}"))
-        return
+        return None
     summary.files_read += 1
     old = by_source.get(str(path))
     if old is not None and is_current(old, digest) and old.doc_id not in claimed:
@@ -218,60 +239,70 @@ def _ingest_file(
         summary.documents_unchanged += 1
         summary.chunks_unchanged += old.n_chunks
         summary.doc_ids.append(old.doc_id)
-        return
+        return None
     try:
         document = load_document(path)
     except LoadError as exc:
         summary.skipped.append((str(path), exc.reason))
-        return
+        return None
     # One definition of "changed": the bytes hashed above, whatever the loader computed.
     document = dataclasses.replace(document, content_hash=digest)
     if document.doc_id in claimed:
         summary.skipped.append(
             (str(path), f"doc_id {document.doc_id!r} används redan av {claimed[document.doc_id]}")
         )
-        return
+        return None
     claimed[document.doc_id] = str(path)
     summary.doc_ids.append(document.doc_id)
     previous = existing.get(document.doc_id)
     if previous is not None and is_current(previous, digest):
         summary.documents_unchanged += 1
         summary.chunks_unchanged += previous.n_chunks
-        return
+        return None
     # Chunks are named by the version hash, so re-chunking the same bytes never reuses old ids.
     chunks = chunk_document(dataclasses.replace(document, content_hash=version_hash(digest)))
-    _store_document(document, chunks, index, embedder, previous, summary, progress)
+    hashes = [content_hash(c.embed_text) for c in chunks]
+    # Chunks whose embedded text did not change keep their stored embedding.
+    reusable = index.embeddings_by_text_hash(document.doc_id) if previous else {}
+    vectors = {i: reusable[h] for i, h in enumerate(hashes) if h in reusable}
+    todo = [i for i in range(len(chunks)) if i not in vectors]
+    return _Pending(document, chunks, previous, hashes, vectors, todo)
 
 
-def _store_document(
-    document: Document,
-    chunks: list[Chunk],
+def _store_pending(
+    pending: list[_Pending],
     index: Index,
     embedder: Embedder,
-    previous: DocRecord | None,
     summary: IngestSummary,
     progress: Progress | None,
 ) -> None:
-    import numpy as np
+    """Embed the pending documents' new texts in shared batches, then commit each document.
 
-    texts = [c.embed_text for c in chunks]
-    hashes = [content_hash(t) for t in texts]
-    reusable = index.embeddings_by_text_hash(document.doc_id) if previous else {}
-    todo = [i for i, h in enumerate(hashes) if h not in reusable]
-    vectors: dict[int, np.ndarray] = {i: reusable[h] for i, h in enumerate(hashes) if h in reusable}
+    Batching across documents keeps the embedder busy with full batches when a corpus has many
+    small documents; each document is still committed on its own (crash-safe).
+    """
+    work = [(item, i) for item in pending for i in item.todo]
     embed_started = time.perf_counter()
-    for start in range(0, len(todo), EMBED_BATCH):
-        batch = todo[start : start + EMBED_BATCH]
-        for i, vector in zip(
-            batch, embedder.embed_passages([texts[i] for i in batch]), strict=True
-        ):
-            vectors[i] = vector
+    for start in range(0, len(work), EMBED_BATCH):
+        batch = work[start : start + EMBED_BATCH]
+        texts = [item.chunks[i].embed_text for item, i in batch]
+        for (item, i), vector in zip(batch, embedder.embed_passages(texts), strict=True):
+            item.vectors[i] = vector
         if progress:
-            progress("embed", start + len(batch), len(todo))
+            progress("embed", start + len(batch), len(work))
     summary.embed_s += time.perf_counter() - embed_started
-    summary.texts_embedded += len(todo)
-    summary.embeddings_reused += len(chunks) - len(todo)
-    matrix = np.stack([vectors[i] for i in range(len(chunks))]) if chunks else np.zeros((0, 1))
+    for item in pending:
+        _commit(item, index, summary)
+
+
+def _commit(item: _Pending, index: Index, summary: IngestSummary) -> None:
+    document, chunks, previous, hashes = item.document, item.chunks, item.previous, item.hashes
+    summary.texts_embedded += len(item.todo)
+    summary.embeddings_reused += len(chunks) - len(item.todo)
+    if chunks:
+        matrix = np.stack([item.vectors[i] for i in range(len(chunks))])
+    else:
+        matrix = np.zeros((0, 1), dtype=np.float32)
     index.add_chunks(chunks, matrix, hashes)
     index.commit_document(
         DocRecord(

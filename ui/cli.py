@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "docs": "ui.commands.docs",
     "remove": "ui.commands.docs",
     "config": "ui.commands.config",
+    "align": "ui.commands.align",
     "ask": "ui.commands.ask",
     "ui": "ui.commands.ui",
     "eval": "ui.commands.eval",

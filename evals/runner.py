@@ -1,0 +1,232 @@
+"""Run a test set against the assistant: build (or reuse) an index, score every case, write files.
+
+The index for a corpus is cached by content hash under a cache folder, so re-running an eval on
+unchanged documents with the same embedder skips ingest entirely.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import StyrdokError
+from assistant.settings import Settings
+from assistant.types import Answer, content_hash
+from evals.metrics import METRICS, summarize
+from evals.scorers import CaseResult, score_case
+from evals.testset import Case, load_testset
+
+Progress = Callable[[int, int], None]
+"""progress(done, total) over the cases."""
+
+RETRIEVAL_K = 10
+SEARCH_BATCH = 64
+INDEX_MARKER = "eval-index.json"
+
+
+class EvalError(StyrdokError):
+    """The evaluation cannot run (missing corpus, failed ingest)."""
+
+
+def corpus_hash(corpus_dirs: Sequence[Path], embedder: str) -> str:
+    """Hash of every file's relative path and bytes, the embedder and the parser/chunker code."""
+    from ingest.pipeline import INGEST_VERSION, discover, file_content_hash
+
+    parts = [f"embedder={embedder}", f"ingest={INGEST_VERSION}"]
+    for folder in corpus_dirs:
+        folder = Path(folder)
+        if not folder.exists():
+            raise EvalError(f"korpusmappen {folder} finns inte")
+        files, _problems, _folders = discover([folder])
+        base = folder.resolve() if folder.is_dir() else folder.resolve().parent
+        for path in files:
+            rel = path.relative_to(base) if path.is_relative_to(base) else path
+            parts.append(f"{folder.name}/{rel}:{file_content_hash(path)}")
+    return content_hash("\n".join(parts))
+
+
+def default_cache_dir(out_dir: Path) -> Path:
+    return Path(out_dir).resolve().parent / ".styrdok-eval-cache"
+
+
+def prepare_index(
+    corpus_dirs: Sequence[Path],
+    settings: Settings,
+    cache_dir: Path,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[Settings, dict[str, Any]]:
+    """Settings pointing at an index of ``corpus_dirs``, built unless a cached one exists."""
+    from ingest.pipeline import ingest_paths
+
+    digest = corpus_hash(corpus_dirs, settings.embedder)
+    index_dir = Path(cache_dir) / digest[:16]
+    indexed = settings.replace(index_dir=index_dir, chroma_url=None)
+    marker = index_dir / INDEX_MARKER
+    if marker.exists():
+        info = json.loads(marker.read_text(encoding="utf-8"))
+        info["reused"] = True
+        return indexed, info
+    summary = ingest_paths([Path(p) for p in corpus_dirs], indexed, rebuild=True,
+                           progress=progress)
+    if not summary.doc_ids:
+        raise EvalError(
+            "inga dokument kunde läsas in från korpusen: "
+            + "; ".join(f"{p}: {r}" for p, r in summary.skipped[:5])
+        )
+    info = {
+        "corpus_hash": digest,
+        "index_dir": str(index_dir),
+        "documents": len(summary.doc_ids),
+        "chunks": summary.chunks_added,
+        "skipped": [{"path": p, "reason": r} for p, r in summary.skipped],
+        "ingest_s": round(summary.elapsed_s, 2),
+        "embed_s": round(summary.embed_s, 2),
+    }
+    marker.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    info["reused"] = False
+    return indexed, info
+
+
+def _faithfulness_judge(settings: Settings) -> Callable[[Answer], float | None] | None:
+    """The model judge (``assistant.llm.judge_faithfulness``) when an LLM is configured."""
+    if settings.llm == "extractive":
+        return None
+    try:
+        from assistant import llm
+    except ImportError:
+        return None
+    judge = getattr(llm, "judge_faithfulness", None)
+    if judge is None:
+        return None
+    chat_model = llm.build_chat_model(settings)
+
+    def run(answer: Answer) -> float | None:
+        if answer.refused or not answer.citations:
+            return None
+        return judge(chat_model, answer.text, [c.passage for c in answer.citations])
+
+    return run
+
+
+def run_retrieval(
+    cases: Sequence[Case], settings: Settings, *, progress: Progress | None = None
+) -> list[CaseResult]:
+    """Score retrieval alone; query embeddings are computed in batches."""
+    from assistant.retrieval import Retriever
+
+    retriever = Retriever.from_settings(settings)
+    retriever.snapshot()  # build the BM25 index before timing
+    results: list[CaseResult] = []
+    for start in range(0, len(cases), SEARCH_BATCH):
+        batch = cases[start : start + SEARCH_BATCH]
+        began = time.perf_counter()
+        hits = retriever.search_many([c.question for c in batch], k=RETRIEVAL_K, per_doc=1)
+        per_case_ms = (time.perf_counter() - began) * 1000 / len(batch)
+        for case, found in zip(batch, hits, strict=True):
+            answer = Answer(question=case.question, text="", retrieved=tuple(found))
+            results.append(score_case(case, answer, per_case_ms, generated=False))
+        if progress:
+            progress(len(results), len(cases))
+    return results
+
+
+def run_assistant(
+    cases: Sequence[Case], settings: Settings, *, progress: Progress | None = None
+) -> list[CaseResult]:
+    """Ask the assistant every question and score the answers."""
+    from assistant.ask import Assistant
+
+    assistant = Assistant.from_settings(settings)
+    judge = _faithfulness_judge(settings)
+    results: list[CaseResult] = []
+    for done, case in enumerate(cases, start=1):
+        began = time.perf_counter()
+        error = None
+        try:
+            answer = assistant.ask(case.question)
+        except StyrdokError as exc:
+            answer, error = Answer(question=case.question, text=""), str(exc)
+        latency_ms = (time.perf_counter() - began) * 1000
+        faithfulness = judge(answer) if judge and error is None else None
+        results.append(score_case(case, answer, latency_ms, faithfulness=faithfulness,
+                                  error=error))
+        if progress:
+            progress(done, len(cases))
+    return results
+
+
+def build_summary(
+    results: Sequence[CaseResult], settings: Settings, *, mode: str, testset: Path | None,
+    index_info: dict[str, Any] | None, elapsed_s: float,
+) -> dict[str, Any]:
+    metrics = summarize(results)
+    judged = metrics["overall"].get("faithfulness") is not None  # type: ignore[union-attr]
+    return {
+        "format": "styrdok-eval/1",
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "mode": mode,
+        "testset": str(testset) if testset else None,
+        "index": index_info,
+        "settings": {
+            "embedder": settings.embedder, "retrieval": settings.retrieval, "k": settings.k,
+            "per_doc": settings.per_doc, "llm": settings.llm, "llm_model": settings.llm_model,
+        },
+        "elapsed_s": round(elapsed_s, 2),
+        "model_judged": ["faithfulness"] if judged else [],
+        "metric_info": {
+            m.key: {"label": m.label, "higher_is_better": m.higher_is_better, "unit": m.unit,
+                    "model_judged": m.model_judged}
+            for m in METRICS
+        },
+        **metrics,
+    }
+
+
+def write_outputs(out_dir: Path, results: Sequence[CaseResult], summary: dict[str, Any]
+                  ) -> dict[str, Path]:
+    """results.jsonl, summary.json, report.md and report.html in ``out_dir``."""
+    from evals.report import render_html, render_markdown
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {name: out_dir / name for name in
+             ("results.jsonl", "summary.json", "report.md", "report.html")}
+    paths["results.jsonl"].write_text(
+        "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in results),
+        encoding="utf-8",
+    )
+    paths["summary.json"].write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
+                                     encoding="utf-8")
+    paths["report.md"].write_text(render_markdown(summary, results), encoding="utf-8")
+    paths["report.html"].write_text(render_html(summary, results), encoding="utf-8")
+    return paths
+
+
+def run_eval(
+    testset: Path,
+    corpus_dirs: Sequence[Path],
+    out_dir: Path,
+    settings: Settings,
+    *,
+    retrieval_only: bool = False,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+    ingest_progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[list[CaseResult], dict[str, Any]]:
+    """The whole evaluation: validate the test set first, then index, run, score and write."""
+    cases = load_testset(testset)  # a broken file stops us before any work
+    began = time.perf_counter()
+    indexed, info = prepare_index(corpus_dirs, settings, cache_dir or default_cache_dir(out_dir),
+                                  progress=ingest_progress)
+    run = run_retrieval if retrieval_only else run_assistant
+    results = run(cases, indexed, progress=progress)
+    summary = build_summary(results, indexed, mode="retrieval-only" if retrieval_only else "full",
+                            testset=Path(testset), index_info=info,
+                            elapsed_s=time.perf_counter() - began)
+    write_outputs(out_dir, results, summary)
+    return results, summary

@@ -1,0 +1,194 @@
+"""Scorers: pure functions from (case, answer) to a score, and the per-case result record.
+
+Text matching is case- and whitespace-insensitive (non-breaking spaces count as spaces) and
+otherwise literal: the answer text is checked as the assistant wrote it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.types import Answer
+from evals.metrics import doc_ranking, hit_at, ndcg_at, reciprocal_rank
+from evals.testset import Case
+
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
+
+
+def normalize(text: str) -> str:
+    """Lower case, every run of whitespace (including non-breaking spaces) one space."""
+    return " ".join(text.translate(_SPACES).lower().split())
+
+
+def group_found(group: tuple[str, ...], text: str) -> bool:
+    """A ``must_include`` group is satisfied when any alternative occurs in ``text``."""
+    haystack = normalize(text)
+    return any(normalize(alternative) in haystack for alternative in group)
+
+
+def failed_groups(case: Case, answer: Answer) -> list[list[str]]:
+    """The ``must_include`` groups the answer misses."""
+    return [list(g) for g in case.must_include if not group_found(g, answer.text)]
+
+
+def fact_recall(case: Case, answer: Answer) -> float | None:
+    """Share of ``must_include`` groups found (None when the case has none)."""
+    if not case.must_include:
+        return None
+    return 1.0 - len(failed_groups(case, answer)) / len(case.must_include)
+
+
+def violations(case: Case, answer: Answer) -> list[str]:
+    """The ``must_not_include`` strings the answer contains."""
+    haystack = normalize(answer.text)
+    return [s for s in case.must_not_include if normalize(s) in haystack]
+
+
+def passed(case: Case, answer: Answer) -> bool:
+    """Every ``must_include`` group found and no ``must_not_include`` string present."""
+    return not failed_groups(case, answer) and not violations(case, answer)
+
+
+def ranking_scores(case: Case, answer: Answer) -> dict[str, float]:
+    """hit@1/3/5, MRR@10, nDCG@10 of the retrieved documents (empty for unanswerable cases)."""
+    if not case.reference_doc_ids:
+        return {}
+    ranking = doc_ranking(hit.chunk.doc_id for hit in answer.retrieved)
+    relevant = case.reference_doc_ids
+    return {
+        "hit@1": hit_at(ranking, relevant, 1),
+        "hit@3": hit_at(ranking, relevant, 3),
+        "hit@5": hit_at(ranking, relevant, 5),
+        "mrr@10": reciprocal_rank(ranking, relevant, 10),
+        "ndcg@10": ndcg_at(ranking, relevant, 10),
+    }
+
+
+def cited_doc_ids(answer: Answer) -> list[str]:
+    return doc_ranking(c.doc_id for c in answer.citations)
+
+
+def citation_precision(case: Case, answer: Answer) -> float | None:
+    """Share of cited documents that are reference documents (None: nothing cited)."""
+    cited = cited_doc_ids(answer)
+    if not case.reference_doc_ids or not cited:
+        return None
+    return sum(d in case.reference_doc_ids for d in cited) / len(cited)
+
+
+def citation_recall(case: Case, answer: Answer) -> float | None:
+    """Share of reference documents that are cited (None for unanswerable cases)."""
+    if not case.reference_doc_ids:
+        return None
+    cited = set(cited_doc_ids(answer))
+    return sum(d in cited for d in case.reference_doc_ids) / len(case.reference_doc_ids)
+
+
+def cites_reference(case: Case, answer: Answer) -> bool | None:
+    """Whether at least one reference document is cited (None for unanswerable cases)."""
+    if not case.reference_doc_ids:
+        return None
+    return bool(set(cited_doc_ids(answer)) & set(case.reference_doc_ids))
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """Everything measured for one case; one line of results.jsonl."""
+
+    id: str
+    question: str
+    persona: str
+    answerable: bool
+    answer: str
+    refused: bool | None
+    citations: list[dict[str, Any]]
+    retrieved: list[dict[str, Any]]
+    passed: bool | None
+    failed_groups: list[list[str]]
+    latency_ms: float | None
+    tags: list[str] = field(default_factory=list)
+    reference_doc_ids: list[str] = field(default_factory=list)
+    must_include: list[list[str]] = field(default_factory=list)
+    must_not_include: list[str] = field(default_factory=list)
+    reference_answer: str = ""
+    fact_recall: float | None = None
+    violations: list[str] = field(default_factory=list)
+    ranking: dict[str, float] = field(default_factory=dict)
+    citation_precision: float | None = None
+    citation_recall: float | None = None
+    cites_reference: bool | None = None
+    faithfulness: float | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CaseResult:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+CITATION_FIELDS = ("n", "doc_id", "title", "page", "heading", "passage")
+
+
+def citations_to_dicts(answer: Answer) -> list[dict[str, Any]]:
+    """The answer's citations as JSON-ready dicts (via ``assistant.serialize``)."""
+    from assistant.serialize import answer_to_dict
+
+    return [{k: c.get(k) for k in CITATION_FIELDS} for c in answer_to_dict(answer)["citations"]]
+
+
+def hit_to_dict(hit: Any) -> dict[str, Any]:
+    return {
+        "doc_id": hit.chunk.doc_id,
+        "chunk_id": hit.chunk.chunk_id,
+        "score": round(float(hit.score), 6),
+        "title": hit.chunk.title,
+    }
+
+
+def score_case(
+    case: Case,
+    answer: Answer,
+    latency_ms: float | None,
+    *,
+    generated: bool = True,
+    faithfulness: float | None = None,
+    error: str | None = None,
+) -> CaseResult:
+    """Run every scorer on one case. ``generated=False`` (retrieval only) scores ranking alone."""
+    common: dict[str, Any] = {
+        "id": case.id,
+        "question": case.question,
+        "persona": case.persona,
+        "answerable": case.answerable,
+        "retrieved": [hit_to_dict(h) for h in answer.retrieved],
+        "latency_ms": None if latency_ms is None else round(latency_ms, 2),
+        "tags": list(case.tags),
+        "reference_doc_ids": list(case.reference_doc_ids),
+        "must_include": [list(g) for g in case.must_include],
+        "must_not_include": list(case.must_not_include),
+        "reference_answer": case.reference_answer,
+        "ranking": ranking_scores(case, answer),
+        "error": error,
+    }
+    if not generated:
+        return CaseResult(answer="", refused=None, citations=[], passed=None, failed_groups=[],
+                          **common)
+    return CaseResult(
+        answer=answer.text,
+        refused=answer.refused,
+        citations=citations_to_dicts(answer),
+        passed=error is None and passed(case, answer),
+        failed_groups=failed_groups(case, answer),
+        fact_recall=fact_recall(case, answer),
+        violations=violations(case, answer),
+        citation_precision=citation_precision(case, answer),
+        citation_recall=citation_recall(case, answer),
+        cites_reference=cites_reference(case, answer),
+        faithfulness=faithfulness,
+        **common,
+    )
