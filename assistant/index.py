@@ -21,13 +21,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import numpy as np
 
 from assistant.errors import StyrdokError
 from assistant.types import Chunk
+
+if TYPE_CHECKING:
+    from chromadb import ClientAPI, Collection
 
 SCHEMA_VERSION = 1
 _NONE = ""
@@ -174,7 +177,7 @@ def remove_local_store(index_dir: Path) -> None:
 _CLIENT_LOCK = threading.Lock()
 
 
-def make_client(index_dir: Path, chroma_url: str | None):
+def make_client(index_dir: Path, chroma_url: str | None) -> ClientAPI:
     """An embedded (persistent folder) or HTTP Chroma client."""
     try:
         import chromadb
@@ -229,7 +232,7 @@ class Index:
 
     # -- collections -------------------------------------------------------------------------
 
-    def _chunks(self, create_for: tuple[str, int] | None = None):
+    def _chunks(self, create_for: tuple[str, int] | None = None) -> Collection:
         name = f"{self.name}_chunks"
         try:
             if create_for is not None:
@@ -249,7 +252,7 @@ class Index:
                 ) from exc
             raise _unavailable(self.location, exc) from exc
 
-    def _docs(self, create: bool = False):
+    def _docs(self, create: bool = False) -> Collection:
         name = f"{self.name}_docs"
         try:
             if create:

@@ -16,8 +16,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from Stemmer import Stemmer
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MIN_PART = 3
@@ -26,7 +30,7 @@ TYPO_CUTOFF = 0.85
 
 
 @cache
-def _stemmer():
+def _stemmer() -> Stemmer:
     import Stemmer
 
     return Stemmer.Stemmer("swedish")

@@ -102,7 +102,9 @@ def aggregate(results: Sequence[CaseResult]) -> dict[str, float | int | None]:
     gen_unanswerable = [r for r in generated if not r.answerable]
     latencies = [r.latency_ms for r in results if r.latency_ms is not None]
 
-    def over(rows: Sequence[CaseResult], get: Callable[[CaseResult], float | bool | None]):
+    def over(
+        rows: Sequence[CaseResult], get: Callable[[CaseResult], float | bool | None]
+    ) -> float | None:
         return _mean(get(r) for r in rows)
 
     summary: dict[str, float | int | None] = {

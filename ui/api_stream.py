@@ -13,9 +13,12 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ui.api_models import AnswerOut, StyrdokExtra, sources_text
+
+if TYPE_CHECKING:
+    from assistant.types import Answer
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _PARTIAL = re.compile(r"\[[\d,\s]*$")
@@ -67,6 +70,19 @@ def items(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
     yield from rest
 
 
+def renumbered(first: Any, rest: Iterator[Any]) -> Iterator[str | tuple[str, Answer]]:
+    """The stream with its ``[n]`` markers renumbered as they pass: each non-empty text piece,
+    then ``(tail, answer)``, the text still owed to the client and the checked answer."""
+    renumber = MarkerRenumberer()
+    for item in items(first, rest):
+        if isinstance(item, str):
+            piece = renumber.feed(item)
+            if piece:
+                yield piece
+            continue
+        yield renumber.flush() + renumber.reconcile(item.text), item
+
+
 def sources_suffix(text: str, out: AnswerOut) -> str:
     """The plain-text "Källor:" list to append to ``text`` (empty if it has one)."""
     sources = sources_text(out.citations)
@@ -83,18 +99,15 @@ def sse_events(first: Any, rest: Iterator[Any],
                error_body: Callable[[BaseException], dict[str, Any]]) -> Iterator[str]:
     """``event: delta`` {text} per piece, then ``event: answer`` with the checked answer
     (authoritative: a client may replace the streamed text with its ``text``)."""
-    renumber = MarkerRenumberer()
     try:
-        for item in items(first, rest):
+        for item in renumbered(first, rest):
             if isinstance(item, str):
-                piece = renumber.feed(item)
-                if piece:
-                    yield _sse("delta", {"text": piece})
+                yield _sse("delta", {"text": item})
                 continue
-            tail = renumber.flush() + renumber.reconcile(item.text)
+            tail, answer = item
             if tail:
                 yield _sse("delta", {"text": tail})
-            yield _sse("answer", AnswerOut.of(item).model_dump(mode="json"))
+            yield _sse("answer", AnswerOut.of(answer).model_dump(mode="json"))
     except Exception as exc:  # noqa: BLE001 - headers are sent: report in the stream
         yield _sse("error", error_body(exc))
 
@@ -111,16 +124,13 @@ def openai_chunks(completion_id: str, model: str, first: Any, rest: Iterator[Any
         return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
     yield chunk({"role": "assistant", "content": ""})
-    renumber = MarkerRenumberer()
     try:
-        for item in items(first, rest):
+        for item in renumbered(first, rest):
             if isinstance(item, str):
-                piece = renumber.feed(item)
-                if piece:
-                    yield chunk({"content": piece})
+                yield chunk({"content": item})
                 continue
-            out = AnswerOut.of(item)
-            tail = renumber.flush() + renumber.reconcile(out.text)
+            tail, answer = item
+            out = AnswerOut.of(answer)
             tail += sources_suffix(out.text, out)
             extra = StyrdokExtra(citations=out.citations, refused=out.refused)
             yield chunk({"content": tail} if tail else {}, "stop",

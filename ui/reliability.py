@@ -10,6 +10,10 @@ import random
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ui.reliability_runs import CorruptionResult, KillResult, LoadResult, OutageResult
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,8 +78,8 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def _load_section(plain, busy, clients: int) -> list[str]:
-    def row(name: str, r) -> str:
+def _load_section(plain: LoadResult, busy: LoadResult, clients: int) -> list[str]:
+    def row(name: str, r: LoadResult) -> str:
         return (f"| {name} | {r.clients} | {r.duration_s:.0f} s | {r.requests} | "
                 f"{r.throughput:.1f}/s | **{r.errors}** | {r.p50_ms:.0f} ms | {r.p95_ms:.0f} ms |")
 
@@ -98,7 +102,9 @@ def _load_section(plain, busy, clients: int) -> list[str]:
     return [*out, ""]
 
 
-def _fault_section(killed, outage, corrupt) -> list[str]:
+def _fault_section(
+    killed: KillResult, outage: OutageResult, corrupt: CorruptionResult
+) -> list[str]:
     after, fresh = killed.after_rerun, killed.fresh
     return [
         "## Faults",

@@ -8,13 +8,16 @@ import pytest
 
 from assistant.alignment import align_document, load_taxonomy
 from assistant.retrieval import Retriever
+from assistant.settings import Settings
 from ingest.loaders import load_document
 
 PLANS = ("verksamhetsplan-2026-kultur-fritid.pdf", "namndplan-2026-barn-utbildning.docx")
 
 
 @pytest.mark.slow
-def test_align_top1_visionsmal_agreement_blind(built_index, fixture_corpus: Path) -> None:
+def test_align_top1_visionsmal_agreement_blind(
+    built_index: Settings, fixture_corpus: Path
+) -> None:
     retriever = Retriever.from_settings(built_index)
     taxonomy = load_taxonomy()
     hits = total = 0

@@ -10,12 +10,13 @@ import pytest
 
 from assistant.alignment import AlignmentReport, align_document, load_taxonomy
 from assistant.retrieval import Retriever
+from assistant.settings import Settings
 from ingest.loaders import load_document
 from ui.align_report import render_report
 
 
 @pytest.fixture(scope="module")
-def pdf_report(built_index, fixture_corpus: Path) -> AlignmentReport:
+def pdf_report(built_index: Settings, fixture_corpus: Path) -> AlignmentReport:
     retriever = Retriever.from_settings(built_index)
     document = load_document(fixture_corpus / "verksamhetsplan-2026-kultur-fritid.pdf")
     return align_document(document, load_taxonomy(), retriever.embedder, retriever)

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from assistant.settings import Settings
 from ui.servers import ThreadServer
 
 
 @pytest.fixture(scope="session")
-def api_url(built_index) -> Iterator[str]:
+def api_url(built_index: Settings) -> Iterator[str]:
     """Base URL of ``ui.app.create_app`` (the same app that serves the UI), on a free port."""
     from ui.app import create_app
 

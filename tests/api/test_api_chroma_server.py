@@ -7,6 +7,7 @@ import dataclasses
 import json
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,7 +16,7 @@ import pytest
 from ingest.chunking import chunk_document
 from ingest.loaders import load_document
 from ingest.pipeline import file_content_hash, version_hash
-from ui.reliability_runs import EDITED_DOC, ReIngester, deploy, doc_variant, run_styrdok
+from ui.reliability_runs import EDITED_DOC, Deployment, ReIngester, deploy, doc_variant, run_styrdok
 
 pytestmark = pytest.mark.server
 QUESTION = "Varför vill Ljungby kommun bli 35 000 invånare år 2035?"
@@ -23,7 +24,7 @@ QUESTION = "Varför vill Ljungby kommun bli 35 000 invånare år 2035?"
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory, fixture_corpus: Path,
-               vision_page: Path):
+               vision_page: Path) -> Iterator[Deployment]:
     deployed = deploy(tmp_path_factory.mktemp("scale"), [fixture_corpus, vision_page.parent],
                       apps=2, embedder="fake")
     yield deployed
@@ -37,7 +38,7 @@ def _chunk_ids_by_version(path: Path, text: str) -> dict[str, set[str]]:
     return {f"{doc.doc_id}@{doc.content_hash}": {c.chunk_id for c in chunk_document(doc)}}
 
 
-def test_cli_and_api_work_through_the_server(deployment) -> None:
+def test_cli_and_api_work_through_the_server(deployment: Deployment) -> None:
     """The fixture corpus was ingested through --chroma-url; the CLI searches it and both app
     processes give the same cited answer (nothing stored locally by the apps)."""
     found = run_styrdok("search", QUESTION, "--chroma-url", deployment.chroma.url,
@@ -52,7 +53,7 @@ def test_cli_and_api_work_through_the_server(deployment) -> None:
     assert not (deployment.workdir / "app-index" / "chroma").exists()
 
 
-def test_readers_see_one_version_while_a_third_process_reingests(deployment) -> None:
+def test_readers_see_one_version_while_a_third_process_reingests(deployment: Deployment) -> None:
     """Two app processes are asked about a document while another process rewrites and
     re-ingests it in a loop. Every answer must contain that document (no gap) and all its
     retrieved chunks must be exactly chunks of one known version (no mix)."""

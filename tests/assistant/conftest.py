@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
+
+if TYPE_CHECKING:
+    from assistant.ask import Assistant
+    from assistant.settings import Settings
 
 
 @pytest.fixture(scope="session")
-def assistant(built_index):
+def assistant(built_index: Settings) -> Assistant:
     from assistant.ask import Assistant
 
     return Assistant.from_settings(built_index)

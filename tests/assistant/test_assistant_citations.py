@@ -1,4 +1,5 @@
 from collections.abc import Iterator, Sequence
+from types import SimpleNamespace
 
 import pytest
 
@@ -30,9 +31,7 @@ class _FakeRetriever:
     def search(self, query: str, **_: object) -> list[Hit]:
         return list(self.hits)
 
-    def snapshot(self):
-        from types import SimpleNamespace
-
+    def snapshot(self) -> SimpleNamespace:
         return SimpleNamespace(versions=("v",), chunks=tuple(h.chunk for h in self.hits))
 
 

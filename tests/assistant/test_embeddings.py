@@ -1,4 +1,5 @@
 import importlib.util
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -47,7 +48,7 @@ def test_e5_models_get_prefixes_by_name() -> None:
     assert not SentenceTransformerEmbedder("KBLab/sentence-bert-swedish-cased").use_e5_roles
 
 
-def test_missing_hub_model_offline_gives_a_way_out(tmp_path) -> None:
+def test_missing_hub_model_offline_gives_a_way_out(tmp_path: Path) -> None:
     embedder = SentenceTransformerEmbedder(str(tmp_path / "no-such-model"))
     with pytest.raises(EmbedderError, match="lokal mapp"):
         embedder.embed_queries(["x"])

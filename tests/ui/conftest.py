@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -11,6 +10,7 @@ import pytest
 import uvicorn
 
 from assistant.settings import Settings
+from ui.servers import free_port
 
 
 class RunningApp:
@@ -18,9 +18,7 @@ class RunningApp:
         from ui.app import create_app
 
         self.settings = settings
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+        self.port = free_port()
         config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port,
                                 log_level="warning")
         self.server = uvicorn.Server(config)
@@ -44,8 +42,11 @@ class RunningApp:
         self.thread.join(timeout=30)
 
 
+StartApp = Callable[[Settings], RunningApp]
+
+
 @pytest.fixture
-def run_app() -> Iterator[Callable[[Settings], RunningApp]]:
+def run_app() -> Iterator[StartApp]:
     started: list[RunningApp] = []
 
     def start(settings: Settings) -> RunningApp:

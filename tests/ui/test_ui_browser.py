@@ -8,11 +8,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from assistant.settings import Settings
 from ingest.pipeline import ingest_paths
+
+if TYPE_CHECKING:
+    from conftest import StartApp  # tests/ui/conftest.py
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -36,7 +41,7 @@ def artifacts(repo_dir: Path) -> Path:
 
 
 @pytest.fixture
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -45,14 +50,14 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _page(browser, dialogs: list[str]):
+def _page(browser: Browser, dialogs: list[str]) -> Page:
     page = browser.new_page(viewport={"width": 1366, "height": 1000}, locale="sv-SE")
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     return page
 
 
 def test_resident_asks_opens_source_and_gives_feedback(
-    built_index: Settings, run_app, browser, artifacts: Path, tmp_path: Path
+    built_index: Settings, run_app: StartApp, browser: Browser, artifacts: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "feedback.sqlite3"
     app = run_app(built_index.replace(feedback_db=db))
@@ -113,7 +118,7 @@ def test_resident_asks_opens_source_and_gives_feedback(
 
 
 def test_staff_upload_is_indexed_and_its_markup_shows_as_text(
-    fixture_corpus: Path, run_app, browser, artifacts: Path, tmp_path: Path
+    fixture_corpus: Path, run_app: StartApp, browser: Browser, artifacts: Path, tmp_path: Path
 ) -> None:
     settings = Settings.from_env(environ={}, index_dir=tmp_path / "idx", embedder="fake",
                                  admin_password="personal-2026", today="2026-11-26")
@@ -150,7 +155,7 @@ def test_staff_upload_is_indexed_and_its_markup_shows_as_text(
 
 
 def test_malkoppling_tab_shows_table_and_heatmap(
-    built_index: Settings, run_app, browser, artifacts: Path, tmp_path: Path
+    built_index: Settings, run_app: StartApp, browser: Browser, artifacts: Path, tmp_path: Path
 ) -> None:
     app = run_app(built_index.replace(feedback_db=tmp_path / "feedback.sqlite3"))
     page = _page(browser, [])

@@ -5,11 +5,15 @@ from __future__ import annotations
 import sqlite3
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from gradio_client import Client
 
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from conftest import StartApp  # tests/ui/conftest.py
 
 
 def _text(message: dict) -> str:
@@ -22,7 +26,7 @@ def _text(message: dict) -> str:
 
 @pytest.mark.server
 def test_ask_open_source_and_rate_through_gradio_client(
-    built_index: Settings, run_app, tmp_path: Path
+    built_index: Settings, run_app: StartApp, tmp_path: Path
 ) -> None:
     app = run_app(built_index.replace(feedback_db=tmp_path / "fb.sqlite3"))
     client = Client(app.url, verbose=False)
@@ -49,7 +53,7 @@ def test_ask_open_source_and_rate_through_gradio_client(
 
 @pytest.mark.server
 def test_markup_in_a_question_comes_back_escaped(
-    built_index: Settings, run_app, tmp_path: Path
+    built_index: Settings, run_app: StartApp, tmp_path: Path
 ) -> None:
     app = run_app(built_index.replace(feedback_db=tmp_path / "fb.sqlite3"))
     client = Client(app.url, verbose=False)

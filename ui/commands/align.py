@@ -6,6 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.alignment import AlignmentReport
+    from assistant.embeddings import Embedder
+    from assistant.retrieval import Retriever
+    from assistant.settings import Settings
+    from assistant.types import Document
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -49,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def resolve_plan(plan: str, settings):  # Settings -> (Document, Retriever | None, Embedder)
+def resolve_plan(
+    plan: str, settings: Settings
+) -> tuple[Document, Retriever | None, Embedder]:
     """The plan as a `Document`, the retriever (None without an index) and the embedder."""
     from assistant.alignment import AlignError, indexed_document
     from assistant.embeddings import get_embedder
@@ -81,7 +91,7 @@ def resolve_plan(plan: str, settings):  # Settings -> (Document, Retriever | Non
     return document, retriever, embedder
 
 
-def format_report(report) -> str:  # AlignmentReport, imported lazily
+def format_report(report: AlignmentReport) -> str:
     names = {g.id: g.label for g in report.taxonomy.goals}
     lines = [f"Målkoppling: {report.title} ({report.doc_id})", ""]
     for item in report.activities:

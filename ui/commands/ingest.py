@@ -6,6 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestSummary
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -55,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     return 0 if summary.ok else 1
 
 
-def format_summary(summary) -> str:
+def format_summary(summary: IngestSummary) -> str:
     lines = [
         f"Filer lästa: {summary.files_read}",
         f"Dokument: {summary.documents_added} nya, {summary.documents_replaced} ändrade, "

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.types import Hit
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -51,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def hit_to_dict(hit) -> dict[str, object]:
+def hit_to_dict(hit: Hit) -> dict[str, object]:
     chunk = hit.chunk
     return {
         "doc_id": chunk.doc_id,
