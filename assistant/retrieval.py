@@ -133,7 +133,10 @@ class Retriever:
             raise ValueError(f"okänt sökläge {mode!r}: välj {', '.join(MODES)}")
         if not query.strip():
             return []
-        depth = max(4 * k, 40)
+        # The candidate depth depends on the configured k, not the requested one: relative
+        # score fusion normalises over the candidates, so asking for more hits must not
+        # reorder the first ones.
+        depth = max(4 * self.settings.k, 40, k)
         for _attempt in range(3):
             snap = self.snapshot()
             dense: list[tuple[Chunk, float]] = []

@@ -85,3 +85,11 @@ def test_per_document_limit_keeps_order() -> None:
 
     hits = [hit("a", 0), hit("a", 1), hit("b", 0), hit("a", 2)]
     assert [h.chunk.chunk_id for h in limit_per_document(hits, 2)] == ["a0", "a1", "b0"]
+
+
+@pytest.mark.slow
+def test_asking_for_more_hits_does_not_reorder_the_first(retriever: Retriever) -> None:
+    question = "Vilket visionsmål stödjer satsningen på prao och hur mäts den?"
+    few = retriever.search(question, k=3, per_doc=0)
+    many = retriever.search(question, k=40, per_doc=0)
+    assert [h.chunk.chunk_id for h in many[:3]] == [h.chunk.chunk_id for h in few]
