@@ -177,14 +177,22 @@ def _citation_card(c: Citation) -> str:
     )
 
 
+def _dates(record: Any) -> str:
+    """"giltigt … – …, inläst …", leaving out what is not known."""
+    parts = []
+    if record.valid_from or record.valid_to:
+        parts.append(validity(record.valid_from, record.valid_to).lower())
+    if record.ingested_at:
+        parts.append(f"inläst {str(record.ingested_at)[:10]}")
+    return ", ".join(parts) or "datum anges inte"
+
+
 def intro_html(documents: Iterable[Any]) -> str:
     """What the assistant knows: the indexed documents (DocRecord-like) with their dates."""
     records = sorted(documents, key=lambda r: str(r.title).lower())
     rows = "".join(
         f'<li><a href="{html_text(document_link(r.doc_id))}" target="_blank" rel="noopener">'
-        f"{html_text(r.title)}</a> <span class=\"sd-dates\">"
-        f"({html_text(validity(r.valid_from, r.valid_to).lower())}"
-        f"{', inläst ' + html_text(str(r.ingested_at)[:10]) if r.ingested_at else ''})</span></li>"
+        f"{html_text(r.title)}</a> <span class=\"sd-dates\">({html_text(_dates(r))})</span></li>"
         for r in records
     )
     listing = f'<ul class="sd-doclist">{rows}</ul>' if rows else (
