@@ -340,7 +340,7 @@ def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
         add(qualified[0][1] if qualified else whole[0][1])
     best = max((s for s, _u in qualified), default=0.0)
     for score, unit in qualified:
-        if len(chosen) >= limit:
+        if len(chosen) >= limit or _complete_list(selector, chosen):
             break
         if score >= KEEP_RATIO * best:
             add(unit)
@@ -350,6 +350,24 @@ def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
     for rank, item in enumerate(chosen):
         first_seen.setdefault(item.source.n, rank)
     return sorted(chosen, key=lambda s: (first_seen[s.source.n], s.unit.position))
+
+
+def _complete_list(selector: _Selector, chosen: Sequence[ScoredUnit]) -> bool:
+    """A one-part "vilka X" question whose chosen list is introduced as X is fully answered.
+
+    ("Vilka är kommunens visionsmål?" and a list headed "Ljungby kommuns visionsmål:"): more
+    passages would only pad the answer.
+    """
+    parts = selector.analysis.parts
+    if len(parts) != 1 or not _LIST_WH.match(parts[0].wh) or not parts[0].focus_terms:
+        return False
+    focus = selector._terms(parts[0].focus_terms)
+    for item in chosen:
+        if item.unit.kind == "list" and focus:
+            lead = selector.matcher.terms(item.unit.text.splitlines()[0])
+            if all(term_in(selector._alt(t), lead) for t in focus):
+                return True
+    return False
 
 
 def _continue_anaphora(selector: _Selector, chosen: list[ScoredUnit]) -> None:

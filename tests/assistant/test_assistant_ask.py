@@ -80,3 +80,9 @@ def test_stream_yields_text_then_the_answer(assistant: Assistant) -> None:
     assert isinstance(parts[-1], Answer)
     assert "".join(p for p in parts[:-1] if isinstance(p, str)).startswith("Så här")
     assert "35 000" in parts[-1].text
+
+
+def test_list_question_answered_by_its_list_is_not_padded(assistant: Assistant) -> None:
+    answer = assistant.ask("Vilka är Ljungby kommuns visionsmål?")
+    assert [c.doc_id for c in answer.citations] == ["vision-och-mal"]
+    assert answer.text.count("[1]") == 1
