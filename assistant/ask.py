@@ -165,14 +165,10 @@ class Assistant:
     def _retrieve(self, state: State) -> State:
         start = time.perf_counter()
         question = state["standalone"]
-        embedder = getattr(self.retriever, "embedder", None)
-        extra: dict[str, Any] = {}
-        if embedder is not None and self.settings.retrieval in ("hybrid", "dense"):
-            extra["query_vector"] = embedder.embed_queries([question])[0]
         # One search, capped here: every hit of one answer comes from one index snapshot, so a
         # re-ingest running meanwhile can never mix two versions of a document into it.
         k = self.settings.k
-        pool = self.retriever.search(question, k=max(4 * k, 40), per_doc=0, **extra)
+        pool = self.retriever.search(question, k=max(4 * k, 40), per_doc=0)
         hits = limit_per_document(pool, self.settings.per_doc)[:k]
         state["hits"] = hits + self._more_of_top_document(hits, pool[:k])
         state["timings"]["retrieve_ms"] = _ms(start)
