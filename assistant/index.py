@@ -7,10 +7,13 @@ Two collections per index:
 * ``<name>_docs``: one record per document; its ``version`` says which chunk version is current.
 
 Writers add a new version's chunks first, then switch the document record (one atomic upsert),
-then delete the old version's chunks. Readers only see chunks whose version is current and
-re-check the versions after a query, so a reader sees a document either before or after a
-re-ingest, never a mix and never a gap. A crash between those steps leaves unreferenced chunks
+then delete the old version's chunks. A crash between those steps leaves unreferenced chunks
 that are invisible to readers and removed by the next ingest (:meth:`Index.remove_orphans`).
+
+Readers only see chunks whose version is current and re-check the versions after a query, so a
+reader sees a document either before or after a re-ingest, never a mix and never a gap. A
+record deleted while a read is under way comes back from Chroma without text or metadata;
+reads drop such rows (:func:`_live_rows`), and the reader's re-check sends it round again.
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ class EmbedderMismatchError(IndexStoreError):
 
 class StoreUnavailableError(IndexStoreError):
     """The Chroma store cannot be reached or opened."""
+
+
+class IndexBusyError(IndexStoreError):
+    """Re-ingests kept switching documents during every attempt at a consistent read."""
 
 
 @dataclass(frozen=True)
@@ -319,7 +326,8 @@ class Index:
             raise
         except Exception as exc:
             raise _unavailable(self.location, exc) from exc
-        records = [DocRecord.from_metadata(m) for m in got["metadatas"] or []]
+        # A record removed while we read comes back without metadata: it is gone, skip it.
+        records = [DocRecord.from_metadata(m) for m in got["metadatas"] or [] if m]
         return {r.doc_id: r for r in sorted(records, key=lambda r: r.doc_id)}
 
     def current_chunks(self, versions: Iterable[str] | None = None) -> list[Chunk]:
@@ -338,7 +346,7 @@ class Index:
                 raise _unavailable(self.location, exc) from exc
             chunks += [
                 chunk_from_record(i, d, m)
-                for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+                for i, d, m in _live_rows(got["ids"], got["documents"], got["metadatas"])
             ]
         return sorted(chunks, key=lambda c: (c.doc_id, c.position))
 
@@ -359,15 +367,10 @@ class Index:
             )
         except Exception as exc:
             raise _unavailable(self.location, exc) from exc
+        distances = dict(zip(got["ids"][0], got["distances"][0], strict=True))
         return [
-            (chunk_from_record(i, d, m), 1.0 - float(dist))
-            for i, d, m, dist in zip(
-                got["ids"][0],
-                got["documents"][0],
-                got["metadatas"][0],
-                got["distances"][0],
-                strict=True,
-            )
+            (chunk_from_record(i, d, m), 1.0 - float(distances[i]))
+            for i, d, m in _live_rows(got["ids"][0], got["documents"][0], got["metadatas"][0])
         ]
 
     def _versions(self) -> list[str]:
@@ -471,7 +474,7 @@ class Index:
         orphans = [
             i
             for i, m in zip(got["ids"], got["metadatas"], strict=True)
-            if m.get("version") not in current
+            if not m or m.get("version") not in current
         ]
         for batch in _batched(orphans, 1000):
             self._chunks().delete(ids=list(batch))
@@ -479,6 +482,24 @@ class Index:
 
     def chunk_count(self) -> int:
         return self._chunks().count()
+
+
+def _live_rows(
+    ids: Sequence[str], documents: Sequence[str | None] | None, metadatas: Sequence[Any] | None
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The rows of a Chroma result that still exist.
+
+    Chroma (1.x) answers a query or get that races a delete with the deleted records' ids but
+    ``None`` for their text and metadata. Such a record belonged to a version being replaced,
+    so it is dropped here; the reader notices the switch by the generation marker.
+    """
+    documents = documents if documents is not None else [None] * len(ids)
+    metadatas = metadatas if metadatas is not None else [None] * len(ids)
+    return [
+        (i, d, m)
+        for i, d, m in zip(ids, documents, metadatas, strict=True)
+        if d is not None and m
+    ]
 
 
 def _batched(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -29,11 +30,17 @@ MIN_COMPOUND = 7
 TYPO_CUTOFF = 0.85
 
 
-@cache
-def _stemmer() -> Stemmer:
-    import Stemmer
+_local = threading.local()
 
-    return Stemmer.Stemmer("swedish")
+
+def _stemmer() -> Stemmer:
+    """This thread's Swedish stemmer: PyStemmer's must not be called from two threads at once."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import Stemmer
+
+        stemmer = _local.stemmer = Stemmer.Stemmer("swedish")
+    return stemmer
 
 
 @cache
@@ -68,13 +75,19 @@ class Vocabulary:
         self.words = frozenset(counts)
         self.stems = frozenset(stem(w) for w in self.words)
         self._sorted_stems = sorted(self.stems)
+        self._splits: dict[str, tuple[str, ...]] = {}
 
     def _known(self, part: str) -> bool:
         return len(part) >= MIN_PART and (part in self.words or stem(part) in self.stems)
 
-    @cache  # noqa: B019 - one Vocabulary per index snapshot; the cache dies with it
     def split(self, word: str) -> tuple[str, ...]:
         """The stems of ``word``'s two parts if it is a compound of known words, else ()."""
+        found = self._splits.get(word)
+        if found is None:
+            found = self._splits[word] = self._split(word)
+        return found
+
+    def _split(self, word: str) -> tuple[str, ...]:
         if len(word) < MIN_COMPOUND or word.isdigit():
             return ()
         for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):

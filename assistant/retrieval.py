@@ -1,22 +1,25 @@
-"""Search: dense (Chroma), lexical (BM25) or both fused by weighted reciprocal rank fusion."""
+"""Search: dense (Chroma), lexical (BM25) or both, fused by relative scores (or weighted RRF)."""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.embeddings import Embedder, get_embedder
-from assistant.index import DocRecord, Index
+from assistant.index import DocRecord, Index, IndexBusyError, StoreUnavailableError
 from assistant.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.types import Chunk, Hit
 
 MODES = ("hybrid", "dense", "lexical")
+ATTEMPTS = 5  # reads tried before giving up while re-ingests keep switching documents
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,19 @@ class _Snapshot:
     documents: dict[str, DocRecord]
     chunks: tuple[Chunk, ...]
     lexical: LexicalIndex
+
+
+def _short_documents(documents: dict[str, DocRecord], chunks: Sequence[Chunk]) -> list[str]:
+    """Documents with fewer chunks read than their record says they have."""
+    found: Counter[str] = Counter(c.doc_id for c in chunks)
+    return [d for d, r in documents.items() if found[d] < r.n_chunks]
+
+
+def _busy() -> IndexBusyError:
+    return IndexBusyError(
+        f"dokumenten byttes ut under {ATTEMPTS} sökförsök i rad (en inläsning pågår); "
+        "försök igen om en stund"
+    )
 
 
 def weighted_rrf(rankings: Sequence[tuple[Sequence[str], float]], k: int = 60) -> dict[str, float]:
@@ -91,30 +107,48 @@ class Retriever:
         return self.snapshot().documents
 
     def snapshot(self) -> _Snapshot:
-        """The current snapshot, refreshed if any document changed since the last call."""
+        """The current snapshot, refreshed if any document changed since the last call.
+
+        A snapshot is only kept when every document's chunks were all read: a re-ingest that
+        deletes a version while we read it leaves a document short, and then we read again.
+        """
         if not self._checked_embedder:
             self.index.check_embedder(self.embedder.id)
             self._checked_embedder = True
-        generation = self.index.generation()
-        cached = self._snapshot
-        if cached is not None and generation and cached.generation == generation:
-            return cached
-        documents = self.index.documents()
-        versions = tuple(sorted(r.version for r in documents.values()))
-        with self._lock:
-            if self._snapshot is None or self._snapshot.versions != versions:
+        for _attempt in range(ATTEMPTS):
+            generation = self.index.generation()
+            cached = self._snapshot
+            if cached is not None and generation and cached.generation == generation:
+                return cached
+            documents = self.index.documents()
+            versions = tuple(sorted(r.version for r in documents.values()))
+            with self._lock:
+                current = self._snapshot
+                if current is not None and current.versions == versions:
+                    if current.generation != generation:
+                        current = dataclasses.replace(current, generation=generation)
+                        self._snapshot = current
+                    return current
                 chunks = tuple(self.index.current_chunks(versions))
+                short = _short_documents(documents, chunks)
+                if short and self._changed_since_read(generation, versions):
+                    continue
+                if short:
+                    log.warning("index %s: documents lack chunks: %s",
+                                self.index.location, ", ".join(short))
                 lexical = LexicalIndex([c.embed_text for c in chunks])
                 self._snapshot = _Snapshot(versions, generation, documents, chunks, lexical)
-            elif self._snapshot.generation != generation:
-                self._snapshot = dataclasses.replace(self._snapshot, generation=generation)
-            return self._snapshot
+                return self._snapshot
+        raise _busy()
 
     def _changed_since(self, snap: _Snapshot) -> bool:
         """Did a document switch version after ``snap`` was taken?"""
-        if snap.generation:
-            return self.index.generation() != snap.generation
-        return tuple(sorted(r.version for r in self.index.documents().values())) != snap.versions
+        return self._changed_since_read(snap.generation, snap.versions)
+
+    def _changed_since_read(self, generation: str, versions: tuple[str, ...]) -> bool:
+        if generation:
+            return self.index.generation() != generation
+        return tuple(sorted(r.version for r in self.index.documents().values())) != versions
 
     def search(
         self,
@@ -137,13 +171,19 @@ class Retriever:
         # score fusion normalises over the candidates, so asking for more hits must not
         # reorder the first ones.
         depth = max(4 * self.settings.k, 40, k)
-        for _attempt in range(3):
+        for _attempt in range(ATTEMPTS):
             snap = self.snapshot()
             dense: list[tuple[Chunk, float]] = []
             if mode in ("hybrid", "dense"):
                 if query_vector is None:
                     query_vector = self.embedder.embed_queries([query])[0]
-                dense = self.index.dense_query(query_vector, depth, snap.versions)
+                try:
+                    dense = self.index.dense_query(query_vector, depth, snap.versions)
+                except StoreUnavailableError:
+                    # Chroma may fail a query that races a delete; that is not an outage.
+                    if self._changed_since(snap):
+                        continue
+                    raise
                 # A re-ingest may have switched versions while we queried: read again.
                 if self._changed_since(snap):
                     continue
@@ -152,7 +192,7 @@ class Retriever:
                 lexical = [(snap.chunks[i], s) for i, s in snap.lexical.search(query, depth)]
             hits = self._fuse(dense, lexical, mode)
             return limit_per_document(hits, per_doc)[:k]
-        raise RuntimeError("indexet ändrades under sökningen; försök igen")
+        raise _busy()
 
     def search_many(
         self,

@@ -32,7 +32,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from assistant.errors import StyrdokError
-from assistant.index import IndexMissingError, StoreUnavailableError
+from assistant.index import IndexBusyError, IndexMissingError, StoreUnavailableError
 from assistant.settings import Settings
 from assistant.types import Answer
 from ui.api_models import (
@@ -79,6 +79,8 @@ def error_for(exc: BaseException) -> JSONResponse:
         return error_json(400, str(exc), "invalid_question", "question")
     if isinstance(exc, IndexMissingError):
         return error_json(503, f"Det finns inget dokumentindex ännu: {exc}", "index_missing")
+    if isinstance(exc, IndexBusyError):
+        return error_json(503, f"Dokumenten uppdateras just nu: {exc}", "index_busy")
     if isinstance(exc, StoreUnavailableError) or _is_connection_error(exc):
         return error_json(
             503,
@@ -96,7 +98,7 @@ def error_for(exc: BaseException) -> JSONResponse:
 def _is_connection_error(exc: BaseException) -> bool:
     names = {t.__name__ for t in type(exc).__mro__}
     return bool(names & {"ConnectionError", "ConnectError", "TransportError", "TimeoutException",
-                         "RemoteProtocolError"}) or "indexet ändrades" in str(exc)
+                         "RemoteProtocolError"})
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:

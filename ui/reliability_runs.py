@@ -131,6 +131,12 @@ class Deployment:
                 "--index", str(self.workdir / "ingest-lock"), "--embedder", self.embedder,
                 "--quiet", *extra]
 
+    def errors_logged(self, chars: int = 4000) -> str:
+        """The apps' logged tracebacks (the end of each), for a failing test to show why."""
+        parts = [f"--- {app.log_path.name}\n{app.log()[-chars:]}" for app in self.apps
+                 if "Traceback" in app.log()]
+        return "\n".join(parts) or "(no traceback in the app logs)"
+
     def stop(self) -> None:
         for app in self.apps:
             app.stop()

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from assistant.index import StoreUnavailableError
+from assistant.index import IndexBusyError, StoreUnavailableError
 from ui.api import build_router
 
 QUESTION = "Vilka mål har barn- och utbildningsnämnden?"
@@ -121,3 +121,18 @@ def test_unreachable_index_is_503(path: str) -> None:
     response = TestClient(app).post(path, json={"question": "Vad är visionen?"})
     assert response.status_code == 503 and response.headers["retry-after"]
     assert "når inte dokumentindexet" in response.json()["error"]["message"]
+
+
+class _BusyAssistant(_DownAssistant):
+    def ask(self, question: str, history: object = ()) -> object:
+        raise IndexBusyError("dokumenten byttes ut under 5 sökförsök i rad; försök igen")
+
+
+def test_index_switching_under_every_read_is_503_busy() -> None:
+    """Re-ingests that outpace every read attempt are a temporary state, not a server fault."""
+    app = FastAPI()
+    app.include_router(build_router(_BusyAssistant))
+    response = TestClient(app).post("/api/ask", json={"question": "Vad är visionen?"})
+    assert response.status_code == 503 and response.headers["retry-after"]
+    assert response.json()["error"]["code"] == "index_busy"
+    assert "uppdateras just nu" in response.json()["error"]["message"]

@@ -27,7 +27,7 @@ def test_twenty_clients_get_every_answer(deployment: Deployment) -> None:
     """20 clients ask in a loop for 10 s: every request is answered 200 with text (0 lost)."""
     result = measure_load(deployment.apps[0].url, CLIENTS, SECONDS)
     assert result.requests >= CLIENTS
-    assert result.errors == 0, result.error_samples
+    assert result.errors == 0, (result.error_samples, deployment.errors_logged())
 
 
 def test_load_while_ingesting(deployment: Deployment) -> None:
@@ -35,5 +35,5 @@ def test_load_while_ingesting(deployment: Deployment) -> None:
     errors, and the ingests themselves all succeed."""
     with ReIngester(deployment) as ingester:
         result = measure_load(deployment.apps[0].url, CLIENTS, SECONDS)
-    assert result.errors == 0, result.error_samples
+    assert result.errors == 0, (result.error_samples, deployment.errors_logged())
     assert ingester.runs >= 1 and not ingester.failures

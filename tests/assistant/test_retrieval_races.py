@@ -1,0 +1,210 @@
+"""Reads that race a re-ingest (fake embedder, embedded Chroma): the switch is forced to happen
+at the worst moment, deterministically, instead of hoping a load test hits it.
+
+Chroma 1.x answers a query or get that races a delete with the deleted records' ids but no text
+or metadata (seen against a real ``chroma run``: 21 such rows in 9,180 reads while another
+client replaced 25-chunk versions in a loop). These tests hand the retriever exactly such rows.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import threading
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.index import Index, IndexBusyError, StoreUnavailableError, _live_rows
+from assistant.lexical import Vocabulary, _stemmer
+from assistant.retrieval import ATTEMPTS, Retriever
+from assistant.settings import Settings
+from ingest.pipeline import ingest_paths
+
+EDITED = "sagobygden.md"
+NEW_WORD = "Sammanfogningsklausul"  # a word only the edited version contains
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, fixture_corpus: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ["fokusomraden.md", EDITED, "var-modell-2019-2022.md"]:
+        shutil.copy(fixture_corpus / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus: Path) -> Settings:
+    settings = Settings.from_env(environ={}, index_dir=tmp_path / "index", embedder="fake:64")
+    ingest_paths([corpus], settings)
+    return settings
+
+
+class Reingest:
+    """Rewrites the edited document and re-ingests it: each call is one version switch."""
+
+    def __init__(self, corpus: Path, settings: Settings) -> None:
+        self.path = corpus / EDITED
+        self.original = self.path.read_text(encoding="utf-8")
+        self.settings = settings
+        self.runs = 0
+
+    def __call__(self) -> None:
+        self.runs += 1
+        self.path.write_text(
+            f"{self.original}\n\n{NEW_WORD} nummer {self.runs} gäller från revisionen.\n",
+            encoding="utf-8",
+        )
+        ingest_paths([self.path.parent], self.settings)
+
+
+class RacingCollection:
+    """A chunk collection whose reads race a re-ingest the way Chroma's do."""
+
+    def __init__(self, real: Any, during_query: Callable[[], None] | None = None,
+                 fail_query: bool = False) -> None:
+        self.real = real
+        self.during_query = during_query
+        self.fail_query = fail_query
+        self.queries = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def query(self, **kwargs: Any) -> dict[str, Any]:
+        self.queries += 1
+        got = self.real.query(**kwargs)
+        if self.during_query is not None:
+            self.during_query()
+        if self.fail_query:
+            self.fail_query = False
+            raise RuntimeError("Error executing plan: Error finding id")
+        for key, value in (("ids", "vanished"), ("documents", None), ("metadatas", None),
+                           ("distances", 0.0)):
+            got[key][0].append(value)
+        return got
+
+    def get(self, **kwargs: Any) -> dict[str, Any]:
+        got = self.real.get(**kwargs)
+        got["ids"].append("vanished")
+        for key in ("documents", "metadatas"):
+            if got.get(key) is not None:
+                got[key].append(None)
+        return got
+
+
+def race(retriever: Retriever, collection: RacingCollection, monkeypatch: pytest.MonkeyPatch
+         ) -> RacingCollection:
+    real = retriever.index._chunks()
+    collection.real = real
+    monkeypatch.setattr(retriever.index, "_chunks", lambda create_for=None: collection)
+    return collection
+
+
+def test_rows_deleted_under_a_query_are_dropped_and_the_search_read_again(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dense query returns the old version's rows half-deleted while a re-ingest switches the
+    document: no crash, no empty rows, and the answer comes from the new version."""
+    retriever = Retriever.from_settings(settings)
+    retriever.snapshot()
+    reingest = Reingest(corpus, settings)
+    switch_once = [reingest]
+    collection = race(retriever, RacingCollection(
+        None, during_query=lambda: switch_once and switch_once.pop()()), monkeypatch)
+    hits = retriever.search(f"{NEW_WORD} sagobygden", k=5, mode="hybrid")
+    assert reingest.runs == 1 and collection.queries == 2
+    current = Index.open(settings.resolved_index_dir).documents()[EDITED.removesuffix(".md")]
+    assert hits[0].chunk.doc_id == current.doc_id and NEW_WORD in hits[0].chunk.text
+    assert all(h.chunk.text and h.chunk.chunk_id != "vanished" for h in hits)
+
+
+def test_a_query_that_fails_during_a_switch_is_read_again(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = Retriever.from_settings(settings)
+    retriever.snapshot()
+    reingest = Reingest(corpus, settings)
+    switch_once = [reingest]
+    race(retriever, RacingCollection(
+        None, during_query=lambda: switch_once and switch_once.pop()(), fail_query=True),
+        monkeypatch)
+    hits = retriever.search(NEW_WORD, k=3, mode="dense")
+    assert hits and reingest.runs == 1
+
+
+def test_a_query_that_fails_without_a_switch_is_an_outage(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Retrying is only for reads that raced a switch: a failing store still says so."""
+    retriever = Retriever.from_settings(settings)
+    retriever.snapshot()
+    race(retriever, RacingCollection(None, fail_query=True), monkeypatch)
+    with pytest.raises(StoreUnavailableError, match="Error finding id"):
+        retriever.search("sagobygden", mode="dense")
+
+
+def test_a_snapshot_read_across_a_switch_is_read_again(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The document list is read, then a re-ingest deletes the old chunks before they are read:
+    the snapshot must not keep the edited document without its chunks."""
+    retriever = Retriever.from_settings(settings)
+    reingest = Reingest(corpus, settings)
+    real_read = retriever.index.current_chunks
+    calls: list[int] = []
+
+    def read_after_a_switch(versions: Any = None) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            reingest()
+        return real_read(versions)
+
+    monkeypatch.setattr(retriever.index, "current_chunks", read_after_a_switch)
+    snapshot = retriever.snapshot()
+    edited = snapshot.documents[EDITED.removesuffix(".md")]
+    assert len(calls) == 2
+    assert sum(c.doc_id == edited.doc_id for c in snapshot.chunks) == edited.n_chunks > 0
+    hits = retriever.search(NEW_WORD, k=3, mode="lexical")
+    assert hits and hits[0].chunk.doc_id == edited.doc_id
+
+
+def test_endless_switching_gives_up_with_a_clear_error(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = Retriever.from_settings(settings)
+    retriever.snapshot()
+    reingest = Reingest(corpus, settings)
+    race(retriever, RacingCollection(None, during_query=reingest), monkeypatch)
+    with pytest.raises(IndexBusyError, match="försök igen"):
+        retriever.search("sagobygden", mode="dense")
+    assert reingest.runs == ATTEMPTS
+
+
+def test_live_rows_drop_records_deleted_mid_read() -> None:
+    rows = _live_rows(["a", "b", "c"], ["text a", None, "text c"], [{"x": 1}, None, None])
+    assert rows == [("a", "text a", {"x": 1})]
+    assert _live_rows(["a"], None, None) == []
+
+
+def test_each_thread_stems_with_its_own_stemmer() -> None:
+    """PyStemmer's stemmer keeps state and must not be called from two threads at once."""
+    seen: list[object] = []
+    thread = threading.Thread(target=lambda: seen.append(_stemmer()))
+    thread.start()
+    thread.join()
+    assert _stemmer() is _stemmer() and seen[0] is not _stemmer()
+
+
+def test_a_replaced_vocabulary_is_freed() -> None:
+    """Every re-ingest builds a new snapshot vocabulary; the old one must not stay cached."""
+    vocabulary = Vocabulary(["vattenfrågor och vatten", "frågor om skolan"])
+    assert vocabulary.split("vattenfrågor")
+    ref = weakref.ref(vocabulary)
+    del vocabulary
+    gc.collect()
+    assert ref() is None
