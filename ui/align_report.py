@@ -129,8 +129,24 @@ def colour(value: float) -> tuple[str, str]:
             t = (value - x0) / (x1 - x0)
             rgb = tuple(round(a + (b - a) * t) for a, b in zip(c0, c1, strict=True))
             break
-    text = "#ffffff" if value > 0.55 else "#111111"
+    # Of white and black, whichever contrasts more: at least 4.58:1 on any background (AA).
+    text = "#ffffff" if contrast(rgb, (255, 255, 255)) >= contrast(rgb, (0, 0, 0)) else "#000000"
     return "#{:02x}{:02x}{:02x}".format(*rgb), text
+
+
+def contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """WCAG 2.1 contrast ratio of two sRGB colours (1 to 21)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _luminance(rgb: tuple[int, ...]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _heatmap(report: AlignmentReport) -> str:

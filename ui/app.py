@@ -42,7 +42,7 @@ MEDIA_TYPES = {
 HEAD = (
     '<meta name="description" content="Fråga om Ljungby kommuns styrdokument och få svar med '
     'källhänvisningar.">'
-    "<script>document.documentElement.lang='sv';</script>"
+    f"<script>{(STATIC / 'styrdok.js').read_text(encoding='utf-8')}</script>"
 )
 
 

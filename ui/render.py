@@ -170,7 +170,8 @@ def _citation_card(c: Citation) -> str:
         f'<span class="sd-sr">Källa {int(c.n)}: </span>'
         f'<strong class="sd-title">{html_text(c.title)}</strong>{badge}</div>'
         f'<div class="sd-meta">{" · ".join(meta)}</div>'
-        f'<blockquote class="sd-passage">{html_text(c.passage)}</blockquote>'
+        # Focusable: a long passage scrolls, and keyboard users must be able to scroll it too.
+        f'<blockquote class="sd-passage" tabindex="0">{html_text(c.passage)}</blockquote>'
         f'<a class="sd-open" href="{html_text(document_link(c.doc_id, c.page))}" '
         f'target="_blank" rel="noopener">Öppna dokumentet{page_text}'
         '<span class="sd-sr"> (öppnas i ny flik)</span></a></li>'

@@ -12,7 +12,7 @@ from assistant.alignment import AlignmentReport, align_document, load_taxonomy
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
 from ingest.loaders import load_document
-from ui.align_report import render_report
+from ui.align_report import colour, contrast, render_report
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +64,14 @@ def test_align_html_has_table_heatmap_and_escapes(pdf_report: AlignmentReport) -
     assert html.count("<td class='cell'") == 8 * len(report.taxonomy.goals)
     assert "Näringsliv" in html and "15 företag" in html
     assert re.search(r"background:#[0-9a-f]{6}", html)
+
+
+def test_heatmap_text_meets_wcag_aa_contrast_on_every_shade() -> None:
+    """Every cell's text keeps 4.5:1 against its shade (axe found 3.2:1 on mid blues)."""
+    def rgb(hex_colour: str) -> tuple[int, ...]:
+        return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+    ratios = [contrast(*(rgb(c) for c in colour(v / 100))) for v in range(101)]
+    assert min(ratios) >= 4.5
+    assert contrast((255, 255, 255), (0, 0, 0)) == pytest.approx(21)
+    assert contrast((0x4D, 0x96, 0xC9), (255, 255, 255)) == pytest.approx(3.22, abs=0.01)

@@ -28,6 +28,14 @@ EVIL_DOC = (
     "Parkering finns vid grinden.\n"
 )
 
+# axe-core's WCAG 2.1 A/AA rules (the Swedish public-sector requirement), run in the page.
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {runOnly: {type: 'tag',
+    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} – ` +
+    v.nodes.slice(0, 3).map(n => n.html.slice(0, 120)).join(' | '));
+}"""
+
 # No skip when Chromium is missing: `make test` installs Debian's chromium, and a browser test
 # that silently skips would prove nothing.
 pytestmark = [pytest.mark.browser]
@@ -56,6 +64,14 @@ def _page(browser: Browser, dialogs: list[str]) -> Page:
     return page
 
 
+def axe_violations(page: Page) -> list[str]:
+    """WCAG 2.1 AA violations axe-core finds in the page as it is now."""
+    import axe_playwright_python  # only for the axe-core build it bundles
+
+    page.add_script_tag(path=str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
+    return list(page.evaluate(AXE_RUN))
+
+
 def test_resident_asks_opens_source_and_gives_feedback(
     built_index: Settings, run_app: StartApp, browser: Browser, artifacts: Path, tmp_path: Path
 ) -> None:
@@ -69,6 +85,10 @@ def test_resident_asks_opens_source_and_gives_feedback(
     assert page.evaluate("document.documentElement.lang") == "sv"
     page.get_by_text("Dokument som assistenten känner till (12 st)").click()
     assert page.locator(".sd-doclist li").count() == 12
+    # Gradio adds the app's stylesheet after the page shows; audit the styled page.
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.sd-docs summary')).fontWeight === '600'")
+    assert axe_violations(page) == []
     page.screenshot(path=artifacts / "ui-1-start.png", full_page=True)
 
     # One click on an example asks it; the answer streams in with numbered citations.
@@ -79,6 +99,7 @@ def test_resident_asks_opens_source_and_gives_feedback(
     assert chat.locator("strong", has_text="[1]").count() >= 1
     card = page.locator("#sd-sources .sd-card").first
     assert "[1]" in card.inner_text() and "Giltighet" in card.inner_text()
+    assert axe_violations(page) == []
     page.screenshot(path=artifacts / "ui-2-answer.png", full_page=True)
 
     # The cited source opens in a new tab, served by the app.
@@ -114,6 +135,8 @@ def test_resident_asks_opens_source_and_gives_feedback(
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
     assert float(outline.removesuffix("px")) >= 2
     assert dialogs == []
+    # The chat log now scrolls: it and the cited passages must be reachable by keyboard.
+    assert axe_violations(page) == []
     page.screenshot(path=artifacts / "ui-5-refusal.png", full_page=True)
 
 
@@ -139,6 +162,7 @@ def test_staff_upload_is_indexed_and_its_markup_shows_as_text(
     page.get_by_role("button", name="Läs in i indexet").click()
     page.get_by_text("inläst som hundrastgardar").wait_for(timeout=60_000)
     page.get_by_role("cell", name="hundrastgardar").wait_for()
+    assert axe_violations(page) == []
     page.screenshot(path=artifacts / "ui-6-staff.png", full_page=True)
 
     page.get_by_role("tab", name="Fråga dokumenten").click()
@@ -168,4 +192,5 @@ def test_malkoppling_tab_shows_table_and_heatmap(
     heat.wait_for(timeout=120_000)
     assert page.locator("table.acts tbody tr").count() == 8
     assert heat.locator("td.cell").count() > 0
+    assert axe_violations(page) == []
     page.screenshot(path=artifacts / "ui-8-malkoppling.png", full_page=True)
