@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from assistant.generation import Source
 from assistant.textunits import split_units, term_set
@@ -26,27 +27,48 @@ def is_superseded(chunk: Chunk, today: date) -> bool:
     return chunk.valid_to is not None and chunk.valid_to < today
 
 
-def validity_label(valid_from: date | None, valid_to: date | None) -> str:
-    """``gällde 2019–2022`` (superseded span by year)."""
-    if valid_from and valid_to and valid_from.year != valid_to.year:
-        return f"gällde {valid_from.year}–{valid_to.year}"
-    if valid_to:
-        return f"gällde till {valid_to.isoformat()}"
+def validity_label(valid_from: date | str | None, valid_to: date | str | None) -> str:
+    """``gällde 2019–2022`` (superseded span by year); ISO date strings are accepted too."""
+    start, end = _as_date(valid_from), _as_date(valid_to)
+    if start and end and start.year != end.year:
+        return f"gällde {start.year}–{end.year}"
+    if end:
+        return f"gällde till {end.isoformat()}"
     return ""
 
 
-def format_source(citation: Citation) -> str:
-    """``Verksamhetsplan 2026 – Kultur- och fritidsförvaltningen, s. 3`` plus heading/validity."""
-    parts = [citation.title]
+class Citable(Protocol):
+    """What :func:`source_label` reads: a :class:`Citation` or the API's ``CitationOut``."""
+
+    title: str
+    heading: str
+    page: int | None
+    superseded: bool
+    valid_from: date | str | None
+    valid_to: date | str | None
+
+
+def source_label(citation: Citable) -> str:
+    """How every surface names a source (chat, CLI, refusals, the API's "Källor:" list).
+
+    ``Verksamhetsplan 2026 – Simskola, s. 3``: the title, the innermost section unless the title
+    already says it, the page, and ``(gällde 2019–2022)`` when the document is superseded.
+    """
+    text = citation.title
     heading = citation.heading.split(" > ")[-1] if citation.heading else ""
     if heading and heading.casefold() not in citation.title.casefold():
-        parts[0] += f" – {heading}"
+        text += f" – {heading}"
     if citation.page:
-        parts.append(f"s. {citation.page}")
-    text = ", ".join(parts)
+        text += f", s. {citation.page}"
     if citation.superseded:
         text += f" ({validity_label(citation.valid_from, citation.valid_to)})"
     return text
+
+
+def _as_date(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value) if value else None
 
 
 def _segments(text: str) -> list[tuple[int, str]]:

@@ -158,9 +158,9 @@ def should_refuse(evidence: Evidence, threshold: float | None = None) -> bool:
 
 def refusal_text(language: str, related: Sequence[Citation], missing: str = "") -> str:
     """One clear sentence (naming what is missing when known), then the closest sources."""
-    from assistant.citations import format_source
+    from assistant.citations import source_label
 
-    listed = "; ".join(f"[{c.n}] {format_source(c)}" for c in related)
+    listed = "; ".join(f"[{c.n}] {source_label(c)}" for c in related)
     if language == "en":
         text = "The documents do not answer this question (det framgår inte av dokumenten)."
         return f"{text} Closest related sources: {listed}." if listed else text

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.citations import source_label
 from assistant.types import Answer, Citation
 
 MAX_HISTORY_MESSAGES = 40
@@ -305,8 +306,6 @@ def sources_text(citations: list[CitationOut] | tuple[Any, ...]) -> str:
         return ""
     lines = ["Källor:"]
     for c in citations:
-        where = " – ".join(filter(None, [c.title, c.heading]))
-        page = f", s. {c.page}" if c.page else ""
         url = f" ({c.url})" if c.url else ""
-        lines.append(f"[{c.n}] {where}{page}{url}")
+        lines.append(f"[{c.n}] {source_label(c)}{url}")
     return "\n".join(lines)

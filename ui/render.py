@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
+from assistant.citations import source_label
 from assistant.types import Answer, Citation
 
 REFUSAL_HEADING = "Det framgår inte av dokumenten"
@@ -51,15 +52,6 @@ def validity(valid_from: date | None, valid_to: date | None) -> str:
     return "Giltighetstid anges inte"
 
 
-def citation_label(c: Citation) -> str:
-    parts = [c.title]
-    if c.heading:
-        parts.append(c.heading)
-    if c.page:
-        parts.append(f"s. {c.page}")
-    return " – ".join(parts)
-
-
 def chat_question(question: str) -> str:
     return md_text(question)
 
@@ -87,7 +79,7 @@ def chat_answer(answer: Answer) -> str:
     body = _bold_markers(md_text(answer.text))
     if not answer.citations:
         return body
-    sources = [f"**[{c.n}]** {md_text(citation_label(c))}" for c in answer.citations]
+    sources = [f"**[{c.n}]** {md_text(source_label(c))}" for c in answer.citations]
     return body + "\n\n**Källor:**\n" + "\n".join(sources)
 
 

@@ -1,13 +1,14 @@
 from collections.abc import Iterator, Sequence
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
 
 from assistant.ask import Assistant, QuestionError, clean_question
-from assistant.citations import cite
+from assistant.citations import cite, source_label
 from assistant.generation import Source
 from assistant.settings import Settings
-from assistant.types import Chunk, Hit
+from assistant.types import Answer, Chunk, Citation, Hit
 
 
 def _sources() -> list[Source]:
@@ -60,3 +61,22 @@ def test_bad_questions_raise_question_error(bad: object) -> None:
 
 def test_control_characters_are_stripped() -> None:
     assert clean_question("Vad\x00 är\x07 visionen?\n", 2000) == "Vad är visionen?"
+
+
+def test_one_source_label_for_chat_cli_refusals_and_api() -> None:
+    """Every surface names a source the same way, superseded documents with their years."""
+    from ui.api_models import CitationOut, sources_text
+    from ui.render import chat_answer, md_text
+
+    old = Citation(n=1, doc_id="vp", title="Verksamhetsplan 2020", passage="p", chunk_id="c",
+                   heading="Fritid > Bad", page=7, superseded=True,
+                   valid_from=date(2019, 1, 1), valid_to=date(2022, 12, 31))
+    label = "Verksamhetsplan 2020 – Bad, s. 7 (gällde 2019–2022)"
+    assert source_label(old) == label
+    assert source_label(CitationOut.of(old)) == label
+    assert sources_text([CitationOut.of(old)]) == f"Källor:\n[1] {label}"
+    answer = Answer(question="q", text="Badet [1].", citations=(old,))
+    assert f"**[1]** {md_text(label)}" in chat_answer(answer)
+    same = Citation(n=2, doc_id="v", title="Vision och mål", passage="p", chunk_id="c2",
+                    heading="Vision och mål")
+    assert source_label(same) == "Vision och mål"

@@ -41,7 +41,7 @@ def test_answer_keeps_numbered_markers_and_lists_sources() -> None:
     html = _md(render.chat_answer(answer))
     assert "<strong>[1]</strong>" in html
     assert "&lt;b&gt;gäller&lt;/b&gt;" in html
-    assert "Källor:" in html and "Vision 2035 – Mål – s. 3" in html
+    assert "Källor:" in html and "Vision 2035 – Mål, s. 3" in html
 
 
 def test_refusal_is_a_distinct_notice_with_related_documents() -> None:

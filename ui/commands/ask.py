@@ -38,7 +38,7 @@ def _history(path: Path | None) -> list[tuple[str, str]]:
 
 def run(args: argparse.Namespace) -> int:
     from assistant.ask import Assistant
-    from assistant.citations import format_source
+    from assistant.citations import source_label
     from assistant.serialize import answer_to_dict
     from ui.cli import settings_from_args
 
@@ -51,5 +51,5 @@ def run(args: argparse.Namespace) -> int:
     if answer.citations and not answer.refused:
         print("\nKällor:")
         for citation in answer.citations:
-            print(f"[{citation.n}] {format_source(citation)}")
+            print(f"[{citation.n}] {source_label(citation)}")
     return 0
