@@ -28,7 +28,7 @@ from assistant.refusal import (
     refusal_text,
     should_refuse,
 )
-from assistant.retrieval import limit_per_document
+from assistant.retrieval import diversify
 from assistant.settings import Settings
 from assistant.textunits import detect_language
 from assistant.types import Answer, Hit
@@ -169,28 +169,9 @@ class Assistant:
         # re-ingest running meanwhile can never mix two versions of a document into it.
         k = self.settings.k
         pool = self.retriever.search(question, k=max(4 * k, 40), per_doc=0)
-        hits = limit_per_document(pool, self.settings.per_doc)[:k]
-        state["hits"] = hits + self._more_of_top_document(hits, pool[:k])
+        state["hits"] = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
         state["timings"]["retrieve_ms"] = _ms(start)
         return state
-
-    def _more_of_top_document(self, hits: list[Hit], best: list[Hit]) -> list[Hit]:
-        """Chunks of the best document that the per-document cap cut off.
-
-        The cap (``settings.per_doc``) keeps the sources diverse, but when the best-matching
-        document fills its quota, the passage answering one part of the question may be its
-        next chunk. Then up to :data:`MORE_OF_TOP` of the top document's chunks that rank
-        within ``k`` without the cap are appended after the regular hits.
-        """
-        cap = self.settings.per_doc
-        if not hits or cap <= 0:
-            return []
-        top_doc = hits[0].chunk.doc_id
-        if sum(h.chunk.doc_id == top_doc for h in hits) < cap:
-            return []
-        have = {h.chunk.chunk_id for h in hits}
-        more = [h for h in best if h.chunk.doc_id == top_doc and h.chunk.chunk_id not in have]
-        return more[:MORE_OF_TOP]
 
     def _decide(self, state: State) -> State:
         hits: list[Hit] = state["hits"]

@@ -87,6 +87,25 @@ def limit_per_document(hits: Sequence[Hit], per_doc: int) -> list[Hit]:
     return kept
 
 
+def diversify(pool: Sequence[Hit], k: int, per_doc: int, *, top_extra: int = 0) -> list[Hit]:
+    """The best ``k`` of ``pool`` with at most ``per_doc`` per document, plus more of the best
+    document when it fills its quota.
+
+    The cap keeps the sources diverse, but when the best-matching document fills its quota, the
+    passage answering one part of the question may be its next chunk. Then up to ``top_extra``
+    of the top document's chunks that rank within ``k`` without the cap follow the capped hits.
+    """
+    hits = limit_per_document(pool, per_doc)[:k]
+    if not hits or per_doc <= 0 or top_extra <= 0:
+        return hits
+    top_doc = hits[0].chunk.doc_id
+    if sum(h.chunk.doc_id == top_doc for h in hits) < per_doc:
+        return hits
+    have = {h.chunk.chunk_id for h in hits}
+    more = [h for h in pool[:k] if h.chunk.doc_id == top_doc and h.chunk.chunk_id not in have]
+    return hits + more[:top_extra]
+
+
 class Retriever:
     """Reads one index. Thread-safe; the BM25 index is rebuilt only when documents change."""
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval import Retriever, limit_per_document, weighted_rrf
+from assistant.retrieval import Retriever, diversify, limit_per_document, weighted_rrf
 from assistant.settings import Settings
+from assistant.types import Chunk, Hit
 
 PARAPHRASED = [
     (
@@ -93,3 +94,18 @@ def test_asking_for_more_hits_does_not_reorder_the_first(retriever: Retriever) -
     few = retriever.search(question, k=3, per_doc=0)
     many = retriever.search(question, k=40, per_doc=0)
     assert [h.chunk.chunk_id for h in many[:3]] == [h.chunk.chunk_id for h in few]
+
+
+def test_diversify_caps_documents_but_lets_the_best_one_continue() -> None:
+    """Two per document; the best document filled its two, so its next chunk within k follows
+    (at most ``top_extra``), while other documents stay capped."""
+    def hit(doc: str, n: int) -> Hit:
+        return Hit(chunk=Chunk(chunk_id=f"{doc}{n}", doc_id=doc, text="t", position=n,
+                               title=doc), score=1.0)
+
+    pool = [hit("a", 1), hit("a", 2), hit("b", 1), hit("a", 3), hit("b", 2), hit("b", 3),
+            hit("a", 4), hit("c", 1), hit("a", 5)]
+    ids = [h.chunk.chunk_id for h in diversify(pool, 6, 2, top_extra=1)]
+    assert ids == ["a1", "a2", "b1", "b2", "c1", "a3"]
+    assert [h.chunk.chunk_id for h in diversify(pool, 6, 2)] == ["a1", "a2", "b1", "b2", "c1"]
+    assert len(diversify(pool, 9, 0, top_extra=3)) == 9
