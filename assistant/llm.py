@@ -152,7 +152,8 @@ def _openai(settings: Settings) -> BaseChatModel:
             )
         api_key = "not-needed"  # local servers (vLLM, llama.cpp, LM Studio) ignore the key
     return ChatOpenAI(
-        model=model, base_url=settings.llm_base_url, api_key=api_key, max_retries=1, timeout=120
+        model=model, base_url=settings.llm_base_url, api_key=api_key, max_retries=1,
+        timeout=settings.llm_timeout, max_tokens=settings.llm_max_tokens,
     )
 
 
@@ -160,7 +161,11 @@ def _ollama(settings: Settings) -> BaseChatModel:
     from langchain_ollama import ChatOllama
 
     model = _need_model(settings, "llama3.1")
-    return ChatOllama(model=model, base_url=settings.llm_base_url, temperature=0)
+    return ChatOllama(
+        model=model, base_url=settings.llm_base_url, temperature=0,
+        num_predict=settings.llm_max_tokens, num_thread=settings.llm_threads or None,
+        client_kwargs={"timeout": settings.llm_timeout},
+    )
 
 
 def _transformers(settings: Settings) -> BaseChatModel:
@@ -168,7 +173,8 @@ def _transformers(settings: Settings) -> BaseChatModel:
 
     ref = resolve_local_model(settings.llm_model)
     return TransformersChatModel(
-        model_path=ref.path, gguf_file=ref.gguf_file, local_only_name=ref.local_only_name
+        model_path=ref.path, gguf_file=ref.gguf_file, local_only_name=ref.local_only_name,
+        max_new_tokens=settings.llm_max_tokens, threads=settings.llm_threads,
     )
 
 

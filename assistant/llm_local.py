@@ -161,6 +161,7 @@ class TransformersChatModel(BaseChatModel):
     gguf_file: str | None = None
     local_only_name: bool = False
     max_new_tokens: int = 512
+    threads: int = 0  # torch intra-op threads (process-wide); 0 leaves torch's default
 
     @property
     def _llm_type(self) -> str:
@@ -177,6 +178,10 @@ class TransformersChatModel(BaseChatModel):
     def _generate_kwargs(
         self, inputs: Any, tokenizer: Any, stop: list[str] | None, kwargs: dict[str, Any]
     ) -> dict:
+        if self.threads > 0:
+            import torch
+
+            torch.set_num_threads(self.threads)
         options = {
             **inputs,
             "max_new_tokens": int(kwargs.get("max_new_tokens", self.max_new_tokens)),

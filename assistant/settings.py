@@ -48,6 +48,9 @@ class Settings:
     llm_model: str | None = None
     llm_base_url: str | None = None
     llm_api_key: str | None = None
+    llm_max_tokens: int = 512
+    llm_threads: int = 0
+    llm_timeout: float = 120.0
     refusal_threshold: float | None = None
     today: str | None = None
     feedback_db: Path | None = None
@@ -96,6 +99,12 @@ class Settings:
             raise SettingsError("k måste vara minst 1")
         if self.per_doc < 0:
             raise SettingsError("per_doc måste vara 0 (ingen gräns) eller större")
+        if self.llm_max_tokens < 1:
+            raise SettingsError("llm_max_tokens måste vara minst 1")
+        if self.llm_threads < 0:
+            raise SettingsError("llm_threads måste vara 0 (modellens standard) eller större")
+        if self.llm_timeout <= 0:
+            raise SettingsError("llm_timeout måste vara större än 0 sekunder")
 
 
 def _coerce(name: str, hint: Any, raw: str) -> Any:
@@ -125,8 +134,8 @@ FIELD_DOCS: dict[str, str] = {
     "retrieval": "`hybrid` (dense + BM25 fused), `dense` or `lexical`.",
     "k": "Number of chunks retrieved.",
     "per_doc": "At most this many chunks per document in the results (0 = no limit).",
-    "dense_weight": "Weight of the dense ranking in reciprocal rank fusion.",
-    "lexical_weight": "Weight of the BM25 ranking in reciprocal rank fusion.",
+    "dense_weight": "Weight of the dense ranking when the two rankings are fused.",
+    "lexical_weight": "Weight of the BM25 ranking when the two rankings are fused.",
     "rrf_k": "The k constant of reciprocal rank fusion.",
     "fusion": "How hybrid search fuses the two rankings: `relative` (min-max normalised "
     "scores, weighted sum) or `rrf` (weighted reciprocal rank fusion).",
@@ -134,6 +143,10 @@ FIELD_DOCS: dict[str, str] = {
     "llm_model": "Model name (openai/ollama) or model folder / GGUF file (transformers).",
     "llm_base_url": "Base URL of an OpenAI-compatible or Ollama endpoint.",
     "llm_api_key": "API key for the OpenAI-compatible endpoint (also read from OPENAI_API_KEY).",
+    "llm_max_tokens": "Longest answer an LLM may write, in tokens (every LLM generator).",
+    "llm_threads": "CPU threads for a local model (`transformers`; `num_thread` for Ollama). "
+    "0 = the library's default. On a small shared machine 1 is often fastest.",
+    "llm_timeout": "Seconds to wait for an LLM endpoint (`openai`, `ollama`) before giving up.",
     "refusal_threshold": "Override the evidence threshold below which the assistant refuses.",
     "today": "The date used to decide whether a document is still valid (ISO date; tests).",
     "feedback_db": "SQLite file for answer feedback. Default: `feedback.sqlite3` beside the index.",

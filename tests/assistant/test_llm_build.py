@@ -86,3 +86,27 @@ def test_ollama_builds_chat_ollama_with_base_url() -> None:
     )
     assert isinstance(model, ChatOllama)
     assert model.model == "llama3.1" and model.base_url == "http://127.0.0.1:11434"
+
+
+def test_answer_length_threads_and_timeout_reach_every_llm() -> None:
+    """STYRDOK_LLM_MAX_TOKENS / _THREADS / _TIMEOUT configure each backend's own parameter."""
+    env = {"STYRDOK_LLM_MAX_TOKENS": "200", "STYRDOK_LLM_THREADS": "2",
+           "STYRDOK_LLM_TIMEOUT": "30", "STYRDOK_LLM_MODEL": "m",
+           "STYRDOK_LLM_BASE_URL": "http://127.0.0.1:9/v1"}
+    openai = build_chat_model(Settings.from_env(environ={**env, "STYRDOK_LLM": "openai"}))
+    assert openai.max_tokens == 200 and openai.request_timeout == 30
+    ollama = build_chat_model(Settings.from_env(environ={**env, "STYRDOK_LLM": "ollama"}))
+    assert ollama.num_predict == 200 and ollama.num_thread == 2
+    assert ollama.client_kwargs == {"timeout": 30}
+    local = build_chat_model(settings(llm="transformers", llm_max_tokens=200, llm_threads=2))
+    assert isinstance(local, TransformersChatModel)
+    assert local.max_new_tokens == 200 and local.threads == 2
+
+
+@pytest.mark.parametrize(("name", "value"), [("llm_max_tokens", 0), ("llm_threads", -1),
+                                             ("llm_timeout", 0.0)])
+def test_llm_limits_out_of_range_are_refused(name: str, value: object) -> None:
+    from assistant.settings import SettingsError
+
+    with pytest.raises(SettingsError, match=name):
+        settings(**{name: value})

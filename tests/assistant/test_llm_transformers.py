@@ -73,3 +73,17 @@ def test_the_prompt_goes_through_the_chat_template(smollm2: LLMGenerator) -> Non
     text = tokenizer.decode(_prompt_ids(tokenizer, messages)["input_ids"][0])
     assert "<|im_start|>system" in text and "[2] Vision och mål" in text
     assert text.rstrip().endswith("<|im_start|>assistant")
+
+
+def test_max_new_tokens_and_threads_are_honoured(smollm2: LLMGenerator) -> None:
+    """The answer stops at the token limit, and generation runs on the configured threads."""
+    import torch
+
+    model = smollm2.chat_model
+    assert isinstance(model, TransformersChatModel)
+    short = model.model_copy(update={"max_new_tokens": 3, "threads": 1})
+    torch.set_num_threads(2)
+    text = short.invoke("Berätta om Ljungby kommuns vision.").text
+    _, tokenizer = load_local_model(model.ref)
+    assert 0 < len(tokenizer(text.strip())["input_ids"]) <= 4
+    assert torch.get_num_threads() == 1
