@@ -91,7 +91,10 @@ _SKIP = _wordset(
     "är var blir vara finns fanns det den de en ett som is are was were be the a an "
     "there does do did"
 )
-_EXTRA_STOP = _wordset(
+# Modal and auxiliary verbs end a focus phrase like any finite verb ("hur många invånare
+# vill kommunen ha"), though they do not end in -r/-s/-de/-te.
+_AUXILIARY = _wordset("vill ville måste bör borde skulle kunde kan lär ska skall får fick")
+_EXTRA_STOP = _AUXILIARY | _wordset(
     "ska skall får kommer gäller gör heter kallas finns fanns ingår "
     "is are was were be been the a an of in on at for to from with by and or does do did "
     "has have had there this that it its their they"
@@ -390,7 +393,12 @@ def answer_cue(part: Part, text: str) -> float:
 # --- the refusal sentence -----------------------------------------------------------------
 
 _PREPOSITIONS = _wordset("i på för till med om av inom från under hos efter vid enligt")
-_FINITE = _wordset("är var har hade ska skall kan får finns fanns blir blev gäller")
+_FINITE = _AUXILIARY | _wordset("är var har hade finns fanns blir blev gäller")
+
+
+def _infinitive_like(word: str) -> bool:
+    """"ha", "prioritera", "erbjudas": lower-case and ending in -a or the passive -as."""
+    return word.islower() and word.endswith(("a", "as"))
 
 
 def indirect_question(part: Part) -> str:
@@ -409,8 +417,10 @@ def indirect_question(part: Part) -> str:
     if part.answer_type == "pick":
         return f"{wh} {' '.join(tokens[: len(part.focus)])} det gäller"
     first = tokens[0].lower()
+    following = tokens[1].lower() if len(tokens) > 1 else ""
     if part.answer_type == "person" or first in _FINITE or (
         part.answer_type in ("count", "amount") and _verb_like(first) and first in part.focus
+        and following not in _FINITE  # "hur många elever ska …": a noun, not "bor"
     ):
         return f"{wh} som {rest}"
     n_focus = 0
@@ -424,7 +434,15 @@ def indirect_question(part: Part) -> str:
     verb, after = tokens[n_focus], tokens[n_focus + 1 :]
     if not after or after[0].lower() in _PREPOSITIONS:  # the wh-phrase is the subject
         return " ".join([wh, *tokens[:n_focus], "som", verb, *after])
-    cut = next((i for i, t in enumerate(after) if t.lower() in _PREPOSITIONS and i > 0), None)
+    if verb.lower() in _AUXILIARY:
+        # "… ska erbjudas prao": an infinitive at once means the wh-phrase is the subject;
+        # "… vill kommunen ha": the subject runs to the infinitive.
+        if _infinitive_like(after[0]):
+            return " ".join([wh, *tokens[:n_focus], "som", verb, *after])
+        cut = next((i for i, t in enumerate(after) if i > 0 and _infinitive_like(t)), None)
+    else:
+        cut = next((i for i, t in enumerate(after) if t.lower() in _PREPOSITIONS and i > 0),
+                   None)
     if cut is None:
         return ""
     subject, tail = after[:cut], after[cut:]

@@ -1,5 +1,7 @@
 """Question analysis and focus verification on questions that are not in the evaluation set."""
 
+import pytest
+
 from assistant.extractive import select_units
 from assistant.focus import analyze_question, answer_cue, indirect_question
 from assistant.generation import Source
@@ -105,3 +107,22 @@ def test_every_part_gets_a_unit_and_anaphoric_sentence_follows() -> None:
     texts = [c.unit.text for c in chosen]
     assert "Parken ligger vid sjön." in texts and "Den invigdes 1998." in texts
     assert "Parken sköts av tekniska förvaltningen." in texts
+
+
+@pytest.mark.parametrize(("question", "focus", "indirect"), [
+    ("hur många invånare vill kommunen ha", ("invånare",),
+     "hur många invånare kommunen vill ha"),
+    ("Hur många invånare ska Ljungby ha år 2035?", ("invånare",),
+     "hur många invånare Ljungby ska ha år 2035"),
+    ("Hur många elever ska erbjudas prao?", ("elever",),
+     "hur många elever som ska erbjudas prao"),
+    ("Vilka mål bör förvaltningen prioritera?", ("mål",),
+     "vilka mål förvaltningen bör prioritera"),
+    ("Hur många bor i kommunen?", ("bor",), "hur många som bor i kommunen"),
+])
+def test_modal_verbs_end_the_focus_and_order_the_refusal_sentence(
+    question: str, focus: tuple[str, ...], indirect: str
+) -> None:
+    part = analyze_question(question).parts[0]
+    assert part.focus == focus
+    assert indirect_question(part) == indirect
