@@ -157,8 +157,12 @@ class Assistant:
 
             chat_model = getattr(self.generator, "chat_model", None)
             standalone = rewrite_followup(state["question"], state["history"], chat_model)
-        state["standalone"] = standalone
         state["language"] = detect_language(state["question"])
+        if state["language"] == "sv":
+            # Residents misspell; search, evidence and quoting all work on the corrected
+            # question, and the answer shows it ("Tolkad som: …") so the reader can check.
+            standalone = self.retriever.correct(standalone)
+        state["standalone"] = standalone
         state["timings"]["rewrite_ms"] = _ms(start)
         return state
 

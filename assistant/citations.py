@@ -15,8 +15,8 @@ from datetime import date
 from typing import Protocol
 
 from assistant.generation import Source
-from assistant.textunits import split_units, term_set
-from assistant.types import Chunk, Citation
+from assistant.textunits import detect_language, split_units, term_set
+from assistant.types import Answer, Chunk, Citation
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _NOTE = re.compile(r"\s*\(gällde [^)]*\)")
@@ -63,6 +63,16 @@ def source_label(citation: Citable) -> str:
     if citation.superseded:
         text += f" ({validity_label(citation.valid_from, citation.valid_to)})"
     return text
+
+
+def interpretation_note(answer: Answer) -> str:
+    """``Tolkad som: "…"`` (``Interpreted as`` for English questions), or "" when the question
+    was answered as asked."""
+    used = answer.interpreted_as
+    if not used:
+        return ""
+    label = "Interpreted as" if detect_language(answer.question) == "en" else "Tolkad som"
+    return f"{label}: \u201d{used}\u201d"
 
 
 def _as_date(value: date | str | None) -> date | None:

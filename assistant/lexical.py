@@ -11,7 +11,10 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
+import math
 import re
 import threading
 from collections import Counter
@@ -28,6 +31,8 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 MIN_PART = 3
 MIN_COMPOUND = 7
 TYPO_CUTOFF = 0.85
+INFLECTION_SHARE = 0.75
+MIN_TYPO_WORD = 5  # shorter words are too often another real word one letter away
 
 
 _local = threading.local()
@@ -76,6 +81,11 @@ class Vocabulary:
         self.stems = frozenset(stem(w) for w in self.words)
         self._sorted_stems = sorted(self.stems)
         self._splits: dict[str, tuple[str, ...]] = {}
+        self._by_initial: dict[str, list[str]] = {}
+        for word in sorted(self.words):
+            if len(word) >= MIN_TYPO_WORD - 1 and not word.isdigit():
+                self._by_initial.setdefault(word[0], []).append(word)
+        self._corrections: dict[str, str] = {}
 
     def _known(self, part: str) -> bool:
         return len(part) >= MIN_PART and (part in self.words or stem(part) in self.stems)
@@ -106,6 +116,58 @@ class Vocabulary:
             return term
         close = difflib.get_close_matches(term, self._sorted_stems, n=1, cutoff=TYPO_CUTOFF)
         return close[0] if close else term
+
+    def correct(self, text: str) -> str:
+        """``text`` with each word the corpus does not know replaced by a very close word it
+        does know ("Vad betyder visonen?" -> "Vad betyder visionen?").
+
+        Conservative, so that a question about something the documents lack stays that
+        question: only words of at least :data:`MIN_TYPO_WORD` letters whose stem is unknown and
+        that are no compound of known words, and only by a word with the same first letter,
+        at most two letters longer or shorter, and at least :data:`TYPO_CUTOFF` similar.
+        """
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            better = self._closest_word(word.lower())
+            if not better:
+                return word
+            return better[0].upper() + better[1:] if word[0].isupper() else better
+
+        return _TOKEN.sub(fix, text)
+
+    def _closest_word(self, word: str) -> str:
+        found = self._corrections.get(word)
+        if found is None:
+            found = ""
+            if (len(word) >= MIN_TYPO_WORD and not any(c.isdigit() for c in word)
+                    and word not in self.words and word not in _stopwords()
+                    and not self._inflected(stem(word)) and not self.split(word)):
+                near = [w for w in self._by_initial.get(word[0], ())
+                        if abs(len(w) - len(word)) <= 2]
+                close = difflib.get_close_matches(word, near, n=1, cutoff=TYPO_CUTOFF)
+                found = close[0] if close else ""
+            self._corrections[word] = found
+        return found
+
+    def _inflected(self, term: str) -> bool:
+        """``term`` is a known stem or a form of one: one of them a prefix of the other, the
+        shorter at least 4 letters and :data:`INFLECTION_SHARE` of the longer: "målvärdet" is
+        "målvärde", "kvällsöppna" is "kvällsöppen", not typos (but "fokusomåden" is)."""
+        if term in self.stems:
+            return True
+        shortest = max(4, math.ceil(INFLECTION_SHARE * len(term)))
+        if any(term[:cut] in self.stems for cut in range(shortest, len(term))):
+            return True
+        if len(term) < 4:
+            return False
+        start = bisect.bisect_left(self._sorted_stems, term)
+        for known in itertools.islice(self._sorted_stems, start, start + 50):
+            if not known.startswith(term):
+                break
+            if len(term) >= INFLECTION_SHARE * len(known):
+                return True
+        return False
 
     def terms(self, text: str, *, repair: bool = False) -> list[str]:
         """Stems of ``text`` plus the stems of the parts of its compounds."""

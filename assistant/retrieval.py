@@ -160,6 +160,10 @@ class Retriever:
                 return self._snapshot
         raise _busy()
 
+    def correct(self, text: str) -> str:
+        """``text`` with misspelt words replaced by the corpus words they are very close to."""
+        return self.snapshot().lexical.vocabulary.correct(text)
+
     def _changed_since(self, snap: _Snapshot) -> bool:
         """Did a document switch version after ``snap`` was taken?"""
         return self._changed_since_read(snap.generation, snap.versions)

@@ -140,3 +140,10 @@ class Answer:
     standalone_question: str | None = None
     generator: str = "extractive"
     flags: tuple[str, ...] = ()
+
+    @property
+    def interpreted_as(self) -> str | None:
+        """The question as answered, when that differs from the one asked (a follow-up made
+        standalone, or misspelt words corrected), so the reader can check it; else None."""
+        asked, used = self.question.strip(), (self.standalone_question or "").strip()
+        return used if used and used.casefold() != asked.casefold() else None

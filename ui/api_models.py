@@ -124,6 +124,9 @@ class AnswerOut(BaseModel):
     refused: bool = Field(description="Sant när underlaget inte räckte för ett svar")
     generator: str = ""
     standalone_question: str | None = None
+    interpreted_as: str | None = Field(
+        default=None, description="Frågan som den besvarades, när den skiljer sig från den "
+        "ställda (en följdfråga gjord fristående eller rättade stavfel)")
     flags: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
     retrieved: list[RetrievedOut] = Field(default_factory=list)
@@ -137,6 +140,7 @@ class AnswerOut(BaseModel):
             refused=answer.refused,
             generator=answer.generator,
             standalone_question=answer.standalone_question,
+            interpreted_as=answer.interpreted_as,
             flags=list(answer.flags),
             timings=dict(answer.timings),
             retrieved=[

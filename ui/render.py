@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from assistant.citations import source_label
+from assistant.citations import interpretation_note, source_label
 from assistant.types import Answer, Citation
 
 REFUSAL_HEADING = "Det framgår inte av dokumenten"
@@ -66,6 +66,12 @@ def chat_answer(answer: Answer) -> str:
     A refusal is a block quote (styled as a notice box by the app's CSS): nothing else in the
     chat can produce one, because all other text is escaped.
     """
+    note = interpretation_note(answer)
+    lead = f"*{md_text(note)}*\n\n" if note else ""
+    return lead + _answer_body(answer)
+
+
+def _answer_body(answer: Answer) -> str:
     if answer.refused:
         rest = answer.text.strip()
         if rest.lower().startswith(REFUSAL_HEADING.lower()):

@@ -32,6 +32,13 @@ def test_ask_returns_answer_with_citations(api_url: str) -> None:
     assert not body["refused"] and body["citations"] and body["retrieved"]
     for citation in body["citations"]:
         assert f"[{citation['n']}]" in body["text"] and citation["passage"]
+    assert body["interpreted_as"] is None
+
+
+def test_a_misspelt_question_says_how_it_was_read(api_url: str) -> None:
+    body = httpx.post(f"{api_url}/api/ask", json={"question": "vad betyder visonen"},
+                      timeout=60).json()
+    assert not body["refused"] and body["interpreted_as"] == "vad betyder visionen"
 
 
 def test_stream_deltas_add_up_to_the_answer(api_url: str) -> None:

@@ -86,3 +86,24 @@ def test_list_question_answered_by_its_list_is_not_padded(assistant: Assistant) 
     answer = assistant.ask("Vilka är Ljungby kommuns visionsmål?")
     assert [c.doc_id for c in answer.citations] == ["vision-och-mal"]
     assert answer.text.count("[1]") == 1
+
+
+def test_misspelt_question_is_corrected_answered_and_says_how_it_was_read(
+    assistant: Assistant,
+) -> None:
+    """A resident's typos ("visonen", "fokusomåden") are corrected against the corpus words;
+    the answer shows the corrected question so the reader can check it."""
+    answer = assistant.ask("vad betyder visonen")
+    assert not answer.refused and answer.interpreted_as == "vad betyder visionen"
+    assert "formar vi framtiden" in answer.text
+    listed = assistant.ask("vilka fokusomåden finns")
+    assert not listed.refused and "berättartraditionen" in listed.text
+    assert listed.interpreted_as == "vilka fokusområden finns"
+    plain = assistant.ask("Vilka är Ljungby kommuns visionsmål?")
+    assert plain.interpreted_as is None
+
+
+def test_count_asked_with_a_modal_verb_is_answered_by_the_target(assistant: Assistant) -> None:
+    """"vill … ha" is a verb, not part of what is counted: the vision's 35 000 answers it."""
+    answer = assistant.ask("hur många invånare vill kommunen ha")
+    assert not answer.refused and "35 000 invånare" in answer.text

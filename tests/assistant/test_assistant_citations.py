@@ -35,6 +35,9 @@ class _FakeRetriever:
     def snapshot(self) -> SimpleNamespace:
         return SimpleNamespace(versions=("v",), chunks=tuple(h.chunk for h in self.hits))
 
+    def correct(self, text: str) -> str:
+        return text
+
 
 class _Uncited:
     name = "fake-llm"

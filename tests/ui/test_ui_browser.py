@@ -68,6 +68,9 @@ def axe_violations(page: Page) -> list[str]:
     """WCAG 2.1 AA violations axe-core finds in the page as it is now."""
     import axe_playwright_python  # only for the axe-core build it bundles
 
+    # Audit the settled page: colours caught mid-transition are not what a reader sees.
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running' || "
+                           "a.effect.getComputedTiming().iterations === Infinity)")
     page.add_script_tag(path=str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
     return list(page.evaluate(AXE_RUN))
 
@@ -99,6 +102,7 @@ def test_resident_asks_opens_source_and_gives_feedback(
     assert chat.locator("strong", has_text="[1]").count() >= 1
     card = page.locator("#sd-sources .sd-card").first
     assert "[1]" in card.inner_text() and "Giltighet" in card.inner_text()
+    page.wait_for_selector("#sd-down:not([disabled])")  # the answer is complete
     assert axe_violations(page) == []
     page.screenshot(path=artifacts / "ui-2-answer.png", full_page=True)
 

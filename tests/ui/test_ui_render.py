@@ -64,3 +64,13 @@ def test_sources_panel_shows_title_heading_page_dates_and_link() -> None:
 
 def test_document_links_quote_the_id() -> None:
     assert render.document_link("a/../b c") == "documents/a%2F..%2Fb%20c"
+
+
+def test_a_corrected_question_is_shown_above_the_answer() -> None:
+    answer = Answer(question="vad betyder visonen", text="Visionen <i>är</i> [1].",
+                    citations=(_citation(),), standalone_question="vad betyder visionen")
+    html = _md(render.chat_answer(answer))
+    assert html.startswith("<p><em>Tolkad som: ”vad betyder visionen”</em></p>")
+    english = Answer(question="What does the visoin mean?", text="The vision [1].",
+                     citations=(_citation(),), standalone_question="What does the vision mean?")
+    assert "Interpreted as: ”What does the vision mean?”" in _md(render.chat_answer(english))

@@ -38,7 +38,7 @@ def _history(path: Path | None) -> list[tuple[str, str]]:
 
 def run(args: argparse.Namespace) -> int:
     from assistant.ask import Assistant
-    from assistant.citations import source_label
+    from assistant.citations import interpretation_note, source_label
     from assistant.serialize import answer_to_dict
     from ui.cli import settings_from_args
 
@@ -47,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
         return 0
+    note = interpretation_note(answer)
+    if note:
+        print(f"({note})\n")
     print(answer.text)
     if answer.citations and not answer.refused:
         print("\nKällor:")

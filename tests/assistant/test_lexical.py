@@ -1,0 +1,54 @@
+"""Swedish-first lexical analysis: spelling correction against the corpus's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.lexical import Vocabulary
+from assistant.types import Answer
+
+CORPUS = [
+    'Vår vision är: "I Ljungby kommun formar vi framtiden tillsammans". Till visionen finns tre '
+    "visionsmål.",
+    "Politikerna har beslutat om tre fokusområden, bland annat berättartraditionen.",
+    "Aktivitet 1. Kvällsöppen mötesplats. Målvärde 2026: minst 250 besök per vecka.",
+    "Vatten är viktigt. Frågor om vatten och skolan.",
+]
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return Vocabulary(CORPUS)
+
+
+@pytest.mark.parametrize(("asked", "corrected"), [
+    ("vad betyder visonen", "vad betyder visionen"),
+    ("Vilka fokusomåden finns?", "Vilka fokusområden finns?"),
+    ("Berättartraditonen, vad är det?", "Berättartraditionen, vad är det?"),
+    ("Visonen i korthet", "Visionen i korthet"),  # capital kept
+])
+def test_misspelt_words_become_the_corpus_words_they_are_close_to(
+    vocabulary: Vocabulary, asked: str, corrected: str
+) -> None:
+    assert vocabulary.correct(asked) == corrected
+
+
+@pytest.mark.parametrize("asked", [
+    "Vilket målvärdet gäller för den kvällsöppna mötesplatsen?",  # inflections, not typos
+    "Vem är kommunstyrelsens ordförande?",  # not in the corpus: stays a refusable question
+    "Vilka vattenfrågor finns?",  # a compound of known words
+    "Hur går det för skolor 2026?",  # short words and numbers are left alone
+    "What is the vision about?",
+])
+def test_known_forms_compounds_and_unknown_topics_are_left_alone(
+    vocabulary: Vocabulary, asked: str
+) -> None:
+    assert vocabulary.correct(asked) == asked
+
+
+def test_interpreted_as_only_when_the_question_changed() -> None:
+    asked = Answer(question="vad betyder visonen", text="",
+                   standalone_question="vad betyder visionen")
+    same = Answer(question="Vad är visionen? ", text="", standalone_question="vad är visionen?")
+    assert asked.interpreted_as == "vad betyder visionen"
+    assert same.interpreted_as is None and Answer(question="q", text="").interpreted_as is None
