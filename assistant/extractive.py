@@ -47,7 +47,14 @@ from assistant.focus import (
     answer_cue,
 )
 from assistant.generation import Source
-from assistant.textunits import TermMatcher, Unit, detect_language, split_units, term_in
+from assistant.textunits import (
+    TermMatcher,
+    Unit,
+    detect_language,
+    split_units,
+    term_in,
+    term_weight,
+)
 
 MAX_UNITS = 4
 MAX_UNITS_MULTI = 6
@@ -165,7 +172,7 @@ class _Selector:
             t: sum(term_in(self._alt(t), u.terms | u.context_terms) for u in self.units)
             for t in topic
         }
-        self.weight = {t: math.log(1 + n / (1 + df[t])) for t in topic}
+        self.weight = {t: math.log(1 + n / (1 + df[t])) * term_weight(t) for t in topic}
 
     def _alt(self, term: str) -> tuple[str, ...]:
         return self.alts.get(term, (term,))

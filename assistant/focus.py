@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.lexical import analyze
-from assistant.textunits import QUESTION_WORDS
+from assistant.textunits import QUESTION_WORDS, RELATION_WORDS
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -94,7 +94,7 @@ _SKIP = _wordset(
 # Modal and auxiliary verbs end a focus phrase like any finite verb ("hur många invånare
 # vill kommunen ha"), though they do not end in -r/-s/-de/-te.
 _AUXILIARY = _wordset("vill ville måste bör borde skulle kunde kan lär ska skall får fick")
-_EXTRA_STOP = _AUXILIARY | _wordset(
+_EXTRA_STOP = _AUXILIARY | RELATION_WORDS | _wordset(
     "ska skall får kommer gäller gör heter kallas finns fanns ingår "
     "is are was were be been the a an of in on at for to from with by and or does do did "
     "has have had there this that it its their they"

@@ -67,6 +67,7 @@ from assistant.textunits import (
     split_units,
     term_in,
     term_set,
+    term_weight,
     terms_match,
 )
 from assistant.types import Chunk, Citation, Hit
@@ -143,7 +144,7 @@ def measure_evidence(
         terms = [t for t in terms if stats.doc_freq(t) > 0]
     found_terms: frozenset[str] = frozenset().union(*(term_set(h.chunk.embed_text) for h in top))
     found = matched_terms(terms, found_terms)
-    weights = {t: stats.idf(t) for t in terms}
+    weights = {t: stats.idf(t) * term_weight(t) for t in terms}
     total = sum(weights.values())
     coverage = sum(weights[t] for t in found) / total if total else 0.0
     score = coverage + DENSE_WEIGHT * (dense - DENSE_BASELINE)

@@ -29,6 +29,25 @@ QUESTION_WORDS = frozenset(
     ]
 )
 
+# Words that only say that two things are related ("hur hänger planen ihop med visionen?",
+# "hur kopplas aktiviteten till visionsmålen?"): the answer is whatever relates the two, so
+# these weigh little against the topic words (see :func:`term_weight`).
+_RELATION = (
+    "hänger hänga hängde hör höra hörde ihop samman kopplas kopplad kopplade kopplat kopplar "
+    "koppla kopplingen knyts knyter knuten knutna relaterar relatera relaterad relaterade "
+    "bidrar bidra bidrog"
+)
+RELATION_WORDS = frozenset(_RELATION.split())
+RELATION_TERMS = frozenset(analyze(" ".join(RELATION_WORDS)))
+RELATION_WEIGHT = 0.25
+
+
+def term_weight(term: str) -> float:
+    """How much a question term counts next to others of the same rarity: 1, or
+    :data:`RELATION_WEIGHT` for a word that only relates two topics."""
+    return RELATION_WEIGHT if term in RELATION_TERMS else 1.0
+
+
 _EN_WORDS = frozenset(
     [
         "the",

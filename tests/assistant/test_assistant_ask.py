@@ -107,3 +107,12 @@ def test_count_asked_with_a_modal_verb_is_answered_by_the_target(assistant: Assi
     """"vill … ha" is a verb, not part of what is counted: the vision's 35 000 answers it."""
     answer = assistant.ask("hur många invånare vill kommunen ha")
     assert not answer.refused and "35 000 invånare" in answer.text
+
+
+def test_relation_question_is_answered_by_the_topics_not_the_verb(assistant: Assistant) -> None:
+    """"hänger … ihop med" only relates the plan and the vision: the passages about plans and
+    the vision answer it, not any sentence that happens to say "hänger ihop"."""
+    answer = assistant.ask("Hur hänger verksamhetsplanerna ihop med visionen?")
+    assert not answer.refused
+    assert "Verksamhetsstyrningen omfattar" in answer.text
+    assert "Det vi gör i de olika verksamheterna leder mot visionen" in answer.text

@@ -126,3 +126,12 @@ def test_modal_verbs_end_the_focus_and_order_the_refusal_sentence(
     part = analyze_question(question).parts[0]
     assert part.focus == focus
     assert indirect_question(part) == indirect
+
+
+def test_relation_words_are_neither_focus_nor_weighty() -> None:
+    from assistant.textunits import RELATION_WEIGHT, term_weight
+
+    part = analyze_question("Hur hänger verksamhetsplanerna ihop med visionen?").parts[0]
+    assert part.focus == ("verksamhetsplanerna",)
+    assert term_weight("ihop") == term_weight("häng") == RELATION_WEIGHT
+    assert term_weight("verksamhetsplan") == 1.0
