@@ -52,35 +52,89 @@ def load_docx(path: Path, data: bytes) -> Document:
     builder = BlockBuilder()
     items: list[str] = []
     counters: Counter[int] = Counter()
+    pages = _Pages.of(document.element.body)
+    list_page: int | None = None
 
     def flush_list() -> None:
-        builder.list_block(items)
+        builder.list_block(items, page=list_page)
         items.clear()
         counters.clear()
 
     for part in document.iter_inner_content():
         if isinstance(part, Table):
             flush_list()
-            builder.table(_docx_rows(part))
+            builder.table(_docx_rows(part), page=pages.enter(part._tbl))
             continue
+        page = pages.enter(part._p)
         style = part.style.name if part.style is not None else ""
         level = _docx_heading_level(style)
         list_info = _docx_list_info(part, style)
         if level is not None:
             flush_list()
-            builder.heading(part.text, level)
+            builder.heading(part.text, level, page=page)
         elif list_info is not None and part.text.strip():
             depth, ordered = list_info
+            if not items:
+                list_page = page
             counters[depth] += 1
             for deeper in [d for d in counters if d > depth]:
                 del counters[deeper]
             items.append(list_line(part.text, counters[depth] if ordered else None, depth))
         elif part.text.strip():
             flush_list()
-            builder.paragraph(part.text)
+            builder.paragraph(part.text, page=page)
     flush_list()
     raw_meta = merge_missing(raw_meta, pop_visible_metadata(builder))
-    return build_document(path, "docx", builder, raw_meta)
+    return build_document(path, "docx", builder, raw_meta,
+                          page_count=pages.page if pages.known else None)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class _Pages:
+    """Page numbers of a DOCX body, from the page breaks the file records.
+
+    A DOCX has no fixed pages; Word writes ``lastRenderedPageBreak`` where its last layout
+    broke the pages, and those are used when present (they include the explicit breaks).
+    Otherwise explicit breaks count: ``<w:br w:type="page"/>`` and "page break before" on a
+    paragraph. With neither, pages are unknown (None), never guessed.
+    """
+
+    def __init__(self, rendered: bool, known: bool) -> None:
+        self.rendered = rendered
+        self.known = known
+        self.page = 1
+
+    @classmethod
+    def of(cls, body: etree._Element) -> _Pages:
+        rendered = next(body.iter(f"{_W}lastRenderedPageBreak"), None) is not None
+        explicit = any(br.get(f"{_W}type") == "page" for br in body.iter(f"{_W}br")) or (
+            next(body.iter(f"{_W}pageBreakBefore"), None) is not None
+        )
+        return cls(rendered, rendered or explicit)
+
+    def enter(self, element: etree._Element) -> int | None:
+        """The page ``element`` (a paragraph or table) starts on; moves past its breaks."""
+        if not self.known:
+            return None
+        if not self.rendered:
+            before = element.find(f"{_W}pPr/{_W}pageBreakBefore")
+            if before is not None and before.get(f"{_W}val", "true") not in ("0", "false"):
+                self.page += 1
+        start: int | None = None
+        for node in element.iter(f"{_W}t", f"{_W}br", f"{_W}lastRenderedPageBreak"):
+            if node.tag == f"{_W}t":
+                if start is None and (node.text or "").strip():
+                    start = self.page
+            elif self._breaks(node):
+                self.page += 1
+        return start if start is not None else self.page
+
+    def _breaks(self, node: etree._Element) -> bool:
+        if self.rendered:
+            return node.tag == f"{_W}lastRenderedPageBreak"
+        return node.tag == f"{_W}br" and node.get(f"{_W}type") == "page"
 
 
 def _docx_heading_level(style: str) -> int | None:

@@ -143,6 +143,48 @@ def test_docx_list_paragraphs_grouped(fixture_corpus: Path) -> None:
     assert "- Visionsmål: Bästa kommun att växa i\n- Fokusområde: Näringsliv" in lists
 
 
+def _paged_docx(path: Path, rendered: bool = False) -> Path:
+    """Page 1: heading and a paragraph; page 2: a table; page 3: a list. Breaks are explicit,
+    or (``rendered``) also recorded as Word records its own layout."""
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    document.add_heading("Plan för fritid", level=1)
+    document.add_paragraph("Första sidans text.")
+    document.add_page_break()
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, [("Mål", "Värde"), ("Besök", "250")], strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    document.add_paragraph("Sista raden på sidan två.")
+    first = document.add_paragraph("Punkt ett", style="List Bullet")
+    first.paragraph_format.page_break_before = True  # "Sidbrytning före" in Word
+    document.add_paragraph("Punkt två", style="List Bullet")
+    if rendered:  # Word also marks where its layout broke, at the start of each new page
+        for paragraph in (document.tables[0].rows[0].cells[0].paragraphs[0],
+                          document.paragraphs[-2]):
+            paragraph.runs[0]._r.insert(0, OxmlElement("w:lastRenderedPageBreak"))
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("rendered", [False, True])
+def test_docx_page_breaks_give_page_numbers(tmp_path: Path, rendered: bool) -> None:
+    """Citations of a Word document can name the page when the file records its breaks (the
+    explicit ones, or Word's own layout, never counting one break twice)."""
+    doc = load_document(_paged_docx(tmp_path / "plan.docx", rendered))
+    pages = {b.text.split("\n")[0]: b.page for b in doc.blocks}
+    assert pages == {"Plan för fritid": 1, "Första sidans text.": 1, "Mål: Besök; Värde: 250": 2,
+                     "Sista raden på sidan två.": 2, "- Punkt ett": 3}
+    assert doc.page_count == 3
+
+
+def test_docx_without_page_breaks_has_no_page_numbers(fixture_corpus: Path) -> None:
+    """A DOCX that records no breaks has unknown pages: none are guessed."""
+    doc = _load(fixture_corpus, DOCX)
+    assert {b.page for b in doc.blocks} == {None} and doc.page_count is None
+
+
 # --------------------------------------------------------------------------- visible metadata box
 
 
