@@ -53,7 +53,9 @@ from assistant.textunits import (
     detect_language,
     split_units,
     term_in,
+    term_set,
     term_weight,
+    terms_match,
 )
 
 MAX_UNITS = 4
@@ -80,6 +82,17 @@ _ANAPHOR = re.compile(
     r"^(De|Det|Den|Dessa|Detta|Denna|Där|Då|Dit|Han|Hon|Här|Sådana|Sådant|They|It|There)\b"
 )
 _LIST_WH = re.compile(r"^(vilka|which)$", re.IGNORECASE)
+# A sentence that explains a word or phrase: '"tillsammans" betyder att …', 'Med orden "…" vill
+# vi säga att …'.
+_EXPLAINS = re.compile(
+    r"\b(?:betyder|innebär|menas|avses|står för|vill vi säga|means|refers to)\b", re.IGNORECASE
+)
+MAX_EXPLANATIONS = 3
+# A definition names its subject and then says what it is, within its first few words.
+_DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means)\b")
+DEFINITION_OPENING = 7
+_ARTICLES = frozenset({"en", "ett", "a", "an"})
+_INDEFINITE = re.compile(r"(?i)\b(?:vad är|what is) (?:en|ett|a|an)\b")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -202,14 +215,38 @@ class _Selector:
 
     def _cue(self, part: Part, unit: ScoredUnit) -> float:
         if part.answer_type == "definition":
-            opening = self.matcher.terms(" ".join(unit.unit.text.split()[:4]))
-            if part.focus_terms and all(term_in(self._alt(t), opening) for t in part.focus_terms):
+            # 'Vår vision är: "…"' defines; "Till visionen finns tre visionsmål" only mentions.
+            words = unit.unit.text.split()
+            # Plain stems: the matcher's compound parts would let "visionsmålen" name "vision".
+            opening = term_set(" ".join(words[:DEFINITION_OPENING]))
+            named = bool(part.focus_terms) and all(
+                _names(self._alt(t), opening) for t in part.focus_terms)
+            if named and self._defines(part, words[:DEFINITION_OPENING]):
                 return 1.0
+            if part.focus_terms and all(
+                term_in(self._alt(t), self.matcher.terms(" ".join(words[:4])))
+                for t in part.focus_terms
+            ):
+                return 0.75
             return 0.5 if unit.first_in_chunk and self.focus_ok(part, unit) else 0.0
         cue = answer_cue(part, unit.unit.text)
         if _LIST_WH.match(part.wh) and unit.unit.kind == "list":
             cue = max(cue, 0.5)
         return cue
+
+    def _defines(self, part: Part, words: Sequence[str]) -> bool:
+        """The first word naming the focus is followed at once by what it is ("Vår vision är",
+        "Sagobygden är ett"), not merely mentioned ("… är Sagobygden en av"); and "en vision
+        är …" defines visions in general, not "visionen" asked about."""
+        head = part.focus_terms[-1]
+        generic_question = bool(_INDEFINITE.search(part.text))
+        for i, word in enumerate(words):
+            if _names(self._alt(head), term_set(word)):
+                generic = i > 0 and words[i - 1].lower() in _ARTICLES
+                if generic and not generic_question:
+                    return False
+                return bool(_DEFINES.search(" ".join(words[i + 1 : i + 3])))
+        return False
 
     def fit(self, part: Part, unit: ScoredUnit) -> tuple[bool, bool, float]:
         """(qualifies, answers the part, score) of ``unit`` for ``part``."""
@@ -331,11 +368,13 @@ def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
         fits = [(selector.fit(part, u), u) for u in selector.units]
         if any(answers for (_q, answers, _s), u in fits if u in chosen):
             continue
+        # For "vad är X" a passage that defines X beats one that mentions it, whatever rank.
+        defines = part.answer_type == "definition"
         ranked = sorted(
-            ((a, s, u) for (q, a, s), u in fits if q),
-            key=lambda x: (not x[0], -x[1], x[2].order, x[2].unit.position),
+            ((a, selector._cue(part, u) if defines else 0.0, s, u) for (q, a, s), u in fits if q),
+            key=lambda x: (not x[0], -x[1], -x[2], x[3].order, x[3].unit.position),
         )
-        for _answers, _score, unit in ranked:
+        for _answers, _cue, _score, unit in ranked:
             if len(chosen) >= limit or add(unit):
                 break
     whole = sorted(
@@ -347,11 +386,12 @@ def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
         add(qualified[0][1] if qualified else whole[0][1])
     best = max((s for s, _u in qualified), default=0.0)
     for score, unit in qualified:
-        if len(chosen) >= limit or _complete_list(selector, chosen):
+        if len(chosen) >= limit or _complete_list(selector, chosen) or _defined(selector, chosen):
             break
         if score >= KEEP_RATIO * best:
             add(unit)
     _parallel_lists(selector, chosen)
+    _continue_explanations(selector, chosen)
     _continue_anaphora(selector, chosen)
     first_seen: dict[int, int] = {}
     for rank, item in enumerate(chosen):
@@ -375,6 +415,40 @@ def _complete_list(selector: _Selector, chosen: Sequence[ScoredUnit]) -> bool:
             if all(term_in(selector._alt(t), lead) for t in focus):
                 return True
     return False
+
+
+def _defined(selector: _Selector, chosen: Sequence[ScoredUnit]) -> bool:
+    """A one-part "vad är X" question with a chosen passage that says what X is is answered:
+    more passages would only pad it (its explanations follow, see _continue_explanations)."""
+    parts = selector.analysis.parts
+    return (len(parts) == 1 and parts[0].answer_type == "definition"
+            and any(selector._cue(parts[0], item) >= 1.0 for item in chosen))
+
+
+def _names(alternatives: Sequence[str], terms: frozenset[str]) -> bool:
+    """A term named as itself or inflected, not as the head of a longer compound: "vision"
+    names "visionen", not "visionsmålen"."""
+    return any(
+        t == a or (terms_match(a, t) and abs(len(t) - len(a)) <= 2)
+        for a in alternatives for t in terms
+    )
+
+
+def _continue_explanations(selector: _Selector, chosen: list[ScoredUnit]) -> None:
+    """For "vad betyder X": after the passage that states X, the sentences of the same chunk
+    that explain its words ('"tillsammans" betyder att …') are the rest of the answer."""
+    parts = selector.analysis.parts
+    if len(parts) != 1 or parts[0].answer_type != "definition" or not parts[0].focus_terms:
+        return
+    for item in list(chosen):
+        if selector._cue(parts[0], item) < 1.0:  # not the passage that states X
+            continue
+        following = [
+            u for u in selector.units
+            if u.source is item.source and u.unit.position > item.unit.position
+            and u.unit.kind == "sentence" and _EXPLAINS.search(u.unit.text) and u not in chosen
+        ]
+        chosen.extend(sorted(following, key=lambda u: u.unit.position)[:MAX_EXPLANATIONS])
 
 
 def _continue_anaphora(selector: _Selector, chosen: list[ScoredUnit]) -> None:

