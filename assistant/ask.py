@@ -162,6 +162,12 @@ class Assistant:
             # Residents misspell; search, evidence and quoting all work on the corrected
             # question, and the answer shows it ("Tolkad som: …") so the reader can check.
             standalone = self.retriever.correct(standalone)
+        else:
+            # English words hardly occur in Swedish documents: search with Swedish ones too
+            # (shown as "Interpreted as: … (fokusområden)").
+            from assistant.glossary import with_swedish_terms
+
+            standalone = with_swedish_terms(standalone)
         state["standalone"] = standalone
         state["timings"]["rewrite_ms"] = _ms(start)
         return state

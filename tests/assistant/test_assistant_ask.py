@@ -143,3 +143,16 @@ def test_what_is_the_vision_quotes_it_and_what_its_words_mean(
     assert "formar vi framtiden tillsammans, 35 000 invånare år 2035" in first
     assert 'Ordet "tillsammans" betyder att vi samarbetar' in answer.text
     assert "Till visionen finns tre visionsmål" not in answer.text
+
+
+def test_english_question_searches_with_swedish_words_and_still_refuses_the_unknown(
+    shipped: Assistant,
+) -> None:
+    """"What are the focus areas?" was refused (no English word occurs in the Swedish page);
+    now it is answered, says how it was read, and "mayor" (never mentioned) is still refused."""
+    answer = shipped.ask("What are the focus areas?")
+    assert not answer.refused and "berättartraditionen" in answer.text
+    assert answer.interpreted_as == "What are the focus areas? (fokusområden)"
+    assert answer.text.startswith("This is what the documents say")
+    mayor = shipped.ask("Who is the mayor of Ljungby?")
+    assert mayor.refused and mayor.text.startswith("The documents do not answer")

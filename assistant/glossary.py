@@ -1,0 +1,66 @@
+"""English questions over Swedish documents: the Swedish words to search for.
+
+Dense search is multilingual, but BM25, the refusal's evidence and passage selection match
+words, and an English question shares almost none with Swedish documents ("What are the focus
+areas?" would be refused although the page lists them). :func:`swedish_terms` looks the
+question's words and phrases up in ``glossary.yaml`` (longest phrase first, plural -s
+tolerated); the assistant then searches with those Swedish words added, and the answer shows
+the question as it was read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+GLOSSARY = Path(__file__).with_name("glossary.yaml")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+@cache
+def _glossary(path: Path = GLOSSARY) -> dict[tuple[str, ...], tuple[str, ...]]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {tuple(str(k).lower().split()): tuple(str(v).split()) for k, v in raw.items()}
+
+
+def swedish_terms(question: str) -> list[str]:
+    """Swedish words for the English words and phrases of ``question``, in question order."""
+    found: dict[str, None] = {}
+    for _english, swedish in lookup(_WORD.findall(question.lower())):
+        found.update(dict.fromkeys(swedish))
+    return list(found)
+
+
+def lookup(words: Sequence[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """``words`` as (English span, Swedish words) pairs, longest glossary phrase first; a word
+    the glossary lacks is a span of its own with no Swedish words."""
+    glossary = _glossary()
+    longest = max((len(k) for k in glossary), default=1)
+    lowered = [w.lower() for w in words]
+    spans: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    i = 0
+    while i < len(lowered):
+        for size in range(min(longest, len(lowered) - i), 0, -1):
+            phrase = tuple(lowered[i : i + size])
+            swedish = glossary.get(phrase)
+            if swedish is None and phrase[-1].endswith("s"):
+                swedish = glossary.get((*phrase[:-1], phrase[-1][:-1]))
+            if swedish is not None:
+                spans.append((phrase, swedish))
+                i += size
+                break
+        else:
+            spans.append(((lowered[i],), ()))
+            i += 1
+    return spans
+
+
+def with_swedish_terms(question: str) -> str:
+    """``question`` with its Swedish search words in parentheses, or unchanged if none."""
+    asked = set(_WORD.findall(question.lower()))
+    terms = [t for t in swedish_terms(question) if t.lower() not in asked]
+    return f"{question} ({' '.join(terms)})" if terms else question

@@ -1,0 +1,21 @@
+"""English questions over Swedish documents: the glossary's Swedish search words."""
+
+from __future__ import annotations
+
+from assistant.glossary import lookup, swedish_terms, with_swedish_terms
+
+
+def test_longest_phrase_wins_and_plurals_are_tolerated() -> None:
+    assert lookup(["vision", "goals", "and", "focus", "areas"]) == [
+        (("vision", "goals"), ("visionsmål",)), (("and",), ()),
+        (("focus", "areas"), ("fokusområden",)),
+    ]
+    assert swedish_terms("Which key figures and target values are used?") == [
+        "nyckeltal", "målvärde"]
+
+
+def test_question_gets_its_swedish_words_in_parentheses() -> None:
+    assert with_swedish_terms("What are the focus areas?") == (
+        "What are the focus areas? (fokusområden)")
+    assert with_swedish_terms("What is Ljungby's vision?") == "What is Ljungby's vision?"
+    assert with_swedish_terms("Who is the mayor?") == "Who is the mayor?"
