@@ -197,8 +197,7 @@ class Assistant:
         )
         state["evidence"] = evidence
         focus = check_focus(
-            state["standalone"], [h.chunk for h in hits], self.corpus_stats(),
-            state["language"], today.year,
+            state["standalone"], [h.chunk for h in hits], state["language"], today.year,
         )
         state["focus"] = focus
         state["refused"] = (

@@ -258,7 +258,6 @@ def _english_focus(part: Part, alts: dict[str, tuple[str, ...]]) -> list[str]:
 def check_focus(
     question: str,
     chunks: Sequence[Chunk],
-    stats: CorpusStats,
     language: str = "sv",
     year: int | None = None,
     analysis: QuestionAnalysis | None = None,
