@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,24 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def fixture_corpus(shared_dir: Path) -> Path:
     return shared_dir / "fixtures" / "corpus"
+
+
+CopyFixtures = Callable[..., Path]
+
+
+@pytest.fixture
+def copy_fixtures(tmp_path: Path, fixture_corpus: Path) -> CopyFixtures:
+    """``copy_fixtures("a.md", "b.pdf")``: a fresh ``tmp_path/corpus`` folder with those fixture
+    documents, for tests that change or re-ingest files."""
+
+    def copy(*names: str) -> Path:
+        folder = tmp_path / "corpus"
+        folder.mkdir(exist_ok=True)
+        for name in names:
+            shutil.copy(fixture_corpus / name, folder / name)
+        return folder
+
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,11 @@ client replaced 25-chunk versions in a loop). These tests hand the retriever exa
 from __future__ import annotations
 
 import gc
-import shutil
 import threading
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -24,17 +23,16 @@ from assistant.retrieval import ATTEMPTS, Retriever
 from assistant.settings import Settings
 from ingest.pipeline import ingest_paths
 
+if TYPE_CHECKING:
+    from conftest import CopyFixtures  # tests/conftest.py
+
 EDITED = "sagobygden.md"
 NEW_WORD = "Sammanfogningsklausul"  # a word only the edited version contains
 
 
 @pytest.fixture
-def corpus(tmp_path: Path, fixture_corpus: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name in ["fokusomraden.md", EDITED, "var-modell-2019-2022.md"]:
-        shutil.copy(fixture_corpus / name, folder / name)
-    return folder
+def corpus(copy_fixtures: CopyFixtures) -> Path:
+    return copy_fixtures("fokusomraden.md", EDITED, "var-modell-2019-2022.md")
 
 
 @pytest.fixture

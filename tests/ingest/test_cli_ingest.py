@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,18 +14,16 @@ import pytest
 from ui.cli import main
 
 if TYPE_CHECKING:
+    from conftest import CopyFixtures  # tests/conftest.py
+
     from ui.servers import ChromaServer
 
 DOCS = ["sagobygden.md", "verksamhetsplan-2026-kultur-fritid.pdf"]
 
 
 @pytest.fixture
-def corpus(tmp_path: Path, fixture_corpus: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name in DOCS:
-        shutil.copy(fixture_corpus / name, folder / name)
-    return folder
+def corpus(copy_fixtures: CopyFixtures) -> Path:
+    return copy_fixtures(*DOCS)
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -13,16 +14,15 @@ from assistant.settings import Settings
 from ingest import pipeline
 from ingest.pipeline import ingest_paths
 
+if TYPE_CHECKING:
+    from conftest import CopyFixtures  # tests/conftest.py
+
 DOCS = ["fokusomraden.md", "sagobygden.md", "var-modell-2019-2022.md", "landsbygdsutveckling.html"]
 
 
 @pytest.fixture
-def corpus(tmp_path: Path, fixture_corpus: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name in DOCS:
-        shutil.copy(fixture_corpus / name, folder / name)
-    return folder
+def corpus(copy_fixtures: CopyFixtures) -> Path:
+    return copy_fixtures(*DOCS)
 
 
 @pytest.fixture
