@@ -26,7 +26,7 @@ PERSONNUMMER = "[personnummer]"
 EMAIL = "[e-post]"
 PHONE = "[telefon]"
 
-_EMAIL = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}")
+_EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}")
 # Not part of a longer number: no digit (or digit and separator) directly before or after.
 _PERSONNUMMER = re.compile(
     r"(?<![\d\-+])(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+ ]?)(?P<serial>\d{4})(?![\d])"

@@ -7,7 +7,7 @@ import logging
 from datetime import date, time, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.pii import (
@@ -142,6 +142,7 @@ births = st.dates(min_value=date(1890, 1, 1), max_value=date(2025, 12, 31))
 serials = st.from_regex(r"\A\d{3}\Z", fullmatch=True)
 
 
+@settings(deadline=None)  # a loaded machine must not fail the test
 @given(born=births, serial=serials, samordning=st.booleans(), form=st.integers(0, 3),
        before=st.sampled_from(["", "pnr ", "Mitt nummer är ", "("]),
        after=st.sampled_from(["", ".", " tack", ")", ", hej"]))
@@ -152,6 +153,7 @@ def test_generated_valid_numbers_are_always_masked(
     assert mask_personal_data(f"{before}{written}{after}") == f"{before}[personnummer]{after}"
 
 
+@settings(deadline=None)  # a loaded machine must not fail the test
 @given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
        style=st.sampled_from(["%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d.%m.%Y", "%y%m%d"]))
 def test_random_dates_are_never_masked(day: date, style: str) -> None:
@@ -159,6 +161,7 @@ def test_random_dates_are_never_masked(day: date, style: str) -> None:
     assert mask_personal_data(text) == text
 
 
+@settings(deadline=None)  # a loaded machine must not fail the test
 @given(amount=st.integers(min_value=0, max_value=10**11),
        unit=st.sampled_from(["kronor", "kr", "tkr", "invånare", "procent"]))
 def test_random_amounts_are_never_masked(amount: int, unit: str) -> None:
@@ -168,6 +171,7 @@ def test_random_amounts_are_never_masked(amount: int, unit: str) -> None:
         assert mask_personal_data(text) == text
 
 
+@settings(deadline=None)  # a loaded machine must not fail the test
 @given(start=st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 1, 1)),
        days=st.integers(0, 4000))
 def test_random_date_ranges_are_never_masked(start: date, days: int) -> None:
@@ -224,6 +228,7 @@ def test_install_log_masking_reaches_existing_handlers() -> None:
     assert stream.getvalue().strip() == "ERROR kontakta [telefon] eller [personnummer]"
 
 
+@settings(deadline=None)  # a loaded machine must not fail the test
 @given(open_=st.times(), close=st.times(), sep=st.sampled_from([".", ":"]),
        dash=st.sampled_from(["-", "–", " – "]))
 def test_random_opening_hours_are_never_masked(
