@@ -154,12 +154,10 @@ class AdminHandlers:
     # Deleting all feedback (issue 13): a checkbox confirms, so one click cannot do it.
     def delete_feedback(self, confirmed: bool, authed: bool) -> tuple[str, bool]:
         """Outputs: message, confirmation box (cleared)."""
+        from ui.privacy import delete_all_feedback
+
         self._require(authed)
-        if not confirmed:
-            return ("Kryssa i rutan för att bekräfta att alla omdömen ska raderas. Inget har "
-                    "raderats."), False
-        deleted = self.ctx.feedback.delete_all()
-        return f"Raderade alla omdömen ({deleted} st).", False
+        return delete_all_feedback(self.ctx.feedback, confirmed)
 
 
 def build_admin(demo: gr.Blocks, ctx: AppContext) -> None:

@@ -18,7 +18,6 @@ from assistant.errors import StyrdokError
 from assistant.types import Answer
 from ui import render
 from ui.feedback import FeedbackError
-from ui.privacy import notice_html
 
 if TYPE_CHECKING:
     from ui.app import AppContext
@@ -144,6 +143,8 @@ class ChatHandlers:
 
 def build_chat(demo: gr.Blocks, ctx: AppContext) -> None:
     """Lay out the chat tab inside the current Blocks context and wire its events."""
+    from ui.privacy import notice_html
+
     handlers = ChatHandlers(ctx)
     turns = gr.State([])
     intro = gr.HTML(render.intro_html([]), elem_id="sd-intro", js_on_load=None)

@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse
 
 from assistant.pii import install_log_masking
 from assistant.settings import Settings, SettingsError
-from ui.feedback import purge_old_feedback, run_retention
+from ui.feedback import FeedbackStore, purge_old_feedback, run_retention
 from ui.render import html_text
 
 if TYPE_CHECKING:
@@ -219,6 +219,16 @@ styrdokument</p></header>
 </body>
 </html>
 """
+
+
+def delete_all_feedback(store: FeedbackStore, confirmed: bool) -> tuple[str, bool]:
+    """The staff tab's "Radera alla omdömen": only when confirmed. Returns the message and
+    the new (cleared) state of the confirmation box."""
+    if not confirmed:
+        return ("Kryssa i rutan för att bekräfta att alla omdömen ska raderas. Inget har "
+                "raderats."), False
+    deleted = store.delete_all()
+    return f"Raderade alla omdömen ({deleted} st).", False
 
 
 def install_privacy(app: fastapi.FastAPI, ctx: AppContext) -> None:
