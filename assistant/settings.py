@@ -54,11 +54,13 @@ class Settings:
     refusal_threshold: float | None = None
     today: str | None = None
     feedback_db: Path | None = None
+    feedback_retention_days: int = 90
     admin_password: str | None = None
     upload_dir: Path | None = None
     max_upload_mb: int = 20
     max_question_chars: int = 2000
     taxonomy: Path | None = None
+    privacy_page: Path | None = None
 
     @property
     def resolved_index_dir(self) -> Path:
@@ -105,6 +107,9 @@ class Settings:
             raise SettingsError("llm_threads måste vara 0 (modellens standard) eller större")
         if self.llm_timeout <= 0:
             raise SettingsError("llm_timeout måste vara större än 0 sekunder")
+        if self.feedback_retention_days < 1:
+            raise SettingsError("feedback_retention_days måste vara minst 1 (antal dagar som "
+                                "omdömen sparas)")
 
 
 def _coerce(name: str, hint: Any, raw: str) -> Any:
@@ -150,12 +155,16 @@ FIELD_DOCS: dict[str, str] = {
     "refusal_threshold": "Override the evidence threshold below which the assistant refuses.",
     "today": "The date used to decide whether a document is still valid (ISO date; tests).",
     "feedback_db": "SQLite file for answer feedback. Default: `feedback.sqlite3` beside the index.",
+    "feedback_retention_days": "Days a rating (masked question, answer, comment) is kept; "
+    "older ones are deleted when the app starts and once a day while it runs.",
     "admin_password": "Enables the staff tab in the UI when set.",
     "upload_dir": "Where uploaded documents are stored. Default: `uploads/` beside the index.",
     "max_upload_mb": "Largest accepted upload, in MB.",
     "max_question_chars": "Longest accepted question, in characters.",
     "taxonomy": "Goal taxonomy YAML for målkoppling (`styrdok align`). Default: the shipped "
     "Ljungby file `assistant/alignment/taxonomy.yaml`.",
+    "privacy_page": "HTML or Markdown file with the municipality's own text for the privacy "
+    "page (`/integritet`); sanitised, no scripts. Default: the built-in Swedish text.",
 }
 
 

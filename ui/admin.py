@@ -1,4 +1,4 @@
-"""The staff tab: log in, upload and index documents, list/remove/re-index, read feedback.
+"""The staff tab: log in, upload and index documents, list/remove/re-index, read/delete feedback.
 
 Shown only when ``settings.admin_password`` is set. Whether a session is logged in is kept in
 server-side ``gr.State``, and every handler checks it, so hiding the controls is not the only
@@ -151,6 +151,14 @@ class AdminHandlers:
         path = self.ctx.feedback.export_csv(folder / f"styrdok-omdomen-{stamp}.csv")
         return gr.update(value=str(path), visible=True)
 
+    # Deleting all feedback (issue 13): a checkbox confirms, so one click cannot do it.
+    def delete_feedback(self, confirmed: bool, authed: bool) -> tuple[str, bool]:
+        """Outputs: message, confirmation box (cleared)."""
+        from ui.privacy import delete_all_feedback
+
+        self._require(authed)
+        return delete_all_feedback(self.ctx.feedback, confirmed)
+
 
 def build_admin(demo: gr.Blocks, ctx: AppContext) -> None:
     handlers = AdminHandlers(ctx)
@@ -184,6 +192,12 @@ def build_admin(demo: gr.Blocks, ctx: AppContext) -> None:
         fb_table = gr.HTML("", js_on_load=None)
         export = gr.Button("Exportera omdömen som CSV")
         csv_file = gr.File(label="CSV-fil med omdömen", visible=False, interactive=False)
+        days = ctx.settings.feedback_retention_days
+        gr.Markdown(f"Omdömen raderas automatiskt efter {days} dagar.")
+        confirm_delete = gr.Checkbox(label="Ja, radera alla omdömen permanent",
+                                     value=False, elem_id="sd-delete-confirm")
+        delete_fb = gr.Button("Radera alla omdömen", variant="stop", elem_id="sd-delete-fb")
+        delete_note = gr.Markdown("", elem_id="sd-delete-note")
 
     login_outputs = [authed, login_col, admin_col, login_note, password]
     overview = [docs_table, choice, fb_summary, fb_table]
@@ -199,3 +213,6 @@ def build_admin(demo: gr.Blocks, ctx: AppContext) -> None:
     reindex.click(handlers.reindex, [authed], docs_note, **private).then(
         handlers.overview, [authed], overview, **private)
     export.click(handlers.export, [authed], csv_file, **private)
+    delete_fb.click(handlers.delete_feedback, [confirm_delete, authed],
+                    [delete_note, confirm_delete], **private).then(
+        handlers.overview, [authed], overview, **private)

@@ -112,6 +112,11 @@ def create_app(settings: Settings, *, warm_up: bool = False) -> fastapi.FastAPI:
     def document(doc_id: str) -> FileResponse:
         return _document_response(ctx, doc_id)
 
+    # Privacy (issue 13): /integritet, masked logs, feedback retention.
+    from ui.privacy import install_privacy
+
+    install_privacy(app, ctx)
+
     if importlib.util.find_spec("ui.api") is not None:
         from ui.api import build_router
 

@@ -94,8 +94,11 @@ class ChatHandlers:
         except StyrdokError as exc:
             yield self._failed(turns, question, str(exc))
             return
-        except Exception:
-            log.exception("answering failed")
+        except Exception as exc:
+            # No question text in the log: exception messages may quote it (the traceback is
+            # logged at DEBUG level).
+            log.error("answering failed: %s", type(exc).__name__)
+            log.debug("answering failed", exc_info=True)
             yield self._failed(turns, question, "Tjänsten kunde inte svara just nu. Försök igen "
                                "om en stund.")
             return
@@ -140,6 +143,8 @@ class ChatHandlers:
 
 def build_chat(demo: gr.Blocks, ctx: AppContext) -> None:
     """Lay out the chat tab inside the current Blocks context and wire its events."""
+    from ui.privacy import notice_html
+
     handlers = ChatHandlers(ctx)
     turns = gr.State([])
     intro = gr.HTML(render.intro_html([]), elem_id="sd-intro", js_on_load=None)
@@ -165,6 +170,7 @@ def build_chat(demo: gr.Blocks, ctx: AppContext) -> None:
                 max_lines=4,
                 max_length=ctx.settings.max_question_chars,
             )
+            gr.HTML(notice_html(ctx.settings), elem_id="sd-privacy", js_on_load=None)
             with gr.Row():
                 ask = gr.Button("Skicka fråga", variant="primary", elem_id="sd-ask", scale=2)
                 clear = gr.Button("Ny konversation", elem_id="sd-clear", scale=1)
