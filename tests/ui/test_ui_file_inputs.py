@@ -1,0 +1,182 @@
+"""File inputs against a running app: only this app's uploads are read (issue 14, finding 1).
+
+Gradio's own HTTP API is called the way an attacker would: a FileData path the client chose,
+on the public Målkoppling event and on the staff upload event.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import uuid
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+
+from assistant.settings import Settings
+from ingest.pipeline import ingest_paths
+from ui.uploads import NOT_UPLOADED
+
+if TYPE_CHECKING:
+    from conftest import RunningApp, StartApp  # tests/ui/conftest.py
+
+SECRET = "HEMLIGT-INNEHÅLL-4711"
+PLAN_LABEL = "…eller ladda upp en plan"
+STAFF_LABEL = "Dokument att ladda upp"
+
+
+@pytest.fixture
+def gradio_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "gradio"
+    folder.mkdir()
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def app(tmp_path: Path, fixture_corpus: Path, gradio_dir: Path, run_app: StartApp) -> RunningApp:
+    settings = Settings.from_env(environ={}, index_dir=tmp_path / "idx", embedder="fake",
+                                 admin_password="rätt lösen", max_upload_mb=2,
+                                 feedback_db=tmp_path / "fb.sqlite3")
+    ingest_paths([fixture_corpus / "sagobygden.md"], settings)
+    return run_app(settings)
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    folder = tmp_path / "utanfor"
+    folder.mkdir()
+    (folder / "hemlig-plan.md").write_text(f"# Hemlig plan\n\n{SECRET}\n", encoding="utf-8")
+    return folder
+
+
+def _fn_index(app: RunningApp, label: str) -> int:
+    """The event whose inputs include the file component labelled ``label``."""
+    config = httpx.get(app.url + "config", timeout=30).json()
+    ids = {c["id"] for c in config["components"] if c.get("props", {}).get("label") == label}
+    assert len(ids) == 1, label
+    for number, dependency in enumerate(config["dependencies"]):
+        if ids & set(dependency["inputs"]):
+            return dependency.get("id", number)
+    raise AssertionError(f"no event takes {label}")
+
+
+def _call(app: RunningApp, fn_index: int, data: list[Any], session: str | None = None) -> dict:
+    """Join the queue, read the event stream; the final message."""
+    session = session or uuid.uuid4().hex
+    joined = httpx.post(app.url + "gradio_api/queue/join", timeout=30,
+                        json={"data": data, "fn_index": fn_index, "session_hash": session,
+                              "event_data": None})
+    assert joined.status_code == 200, joined.text
+    with httpx.stream("GET", app.url + "gradio_api/queue/data", timeout=120,
+                      params={"session_hash": session}) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data:"):
+                message = json.loads(line[5:])
+                if message.get("msg") == "process_completed":
+                    return message
+    raise AssertionError("the event never completed")
+
+
+def _upload(app: RunningApp, name: str, data: bytes) -> str:
+    response = httpx.post(app.url + "gradio_api/upload", timeout=60,
+                          files={"files": (name, data)})
+    assert response.status_code == 200, response.text
+    return response.json()[0]
+
+
+def _file(path: str | Path, **extra: Any) -> dict[str, Any]:
+    return {"path": str(path), "orig_name": Path(path).name,
+            "meta": {"_type": "gradio.FileData"}, **extra}
+
+
+def _foreign_payloads(outside: Path, gradio_dir: Path) -> dict[str, dict[str, Any]]:
+    link = gradio_dir / "lank"
+    link.mkdir(exist_ok=True)
+    (link / "plan.md").symlink_to(outside / "hemlig-plan.md")
+    return {
+        "exists": _file(outside / "hemlig-plan.md"),
+        "missing": _file(outside / "finns-inte.md"),
+        "dotdot": _file(gradio_dir / ".." / "utanfor" / "hemlig-plan.md"),
+        "symlink": _file(link / "plan.md"),
+        # A stream skips Gradio's copy and reaches the handler itself.
+        "stream": _file(outside / "hemlig-plan.md", is_stream=True),
+    }
+
+
+def _outcome(message: dict) -> str:
+    """What the caller learns: the error text, or the output rendered as text."""
+    output = message.get("output", {})
+    return output.get("error") or json.dumps(output.get("data"), ensure_ascii=False)
+
+
+def _assert_never_read(gradio_dir: Path) -> None:
+    for path in gradio_dir.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            assert SECRET.encode() not in path.read_bytes(), f"copied into the cache: {path}"
+
+
+@pytest.mark.server
+def test_malkoppling_refuses_paths_outside_the_upload_folder(
+    app: RunningApp, outside: Path, gradio_dir: Path
+) -> None:
+    fn_index = _fn_index(app, PLAN_LABEL)
+    answers = {
+        name: _outcome(_call(app, fn_index, [None, payload, False]))
+        for name, payload in _foreign_payloads(outside, gradio_dir).items()
+    }
+    for name, answer in answers.items():
+        assert NOT_UPLOADED in answer, (name, answer)
+        assert SECRET not in answer and "finns inte" not in answer, (name, answer)
+    # No oracle: a file that exists and one that does not get the same answer.
+    assert answers["exists"] == answers["missing"]
+    _assert_never_read(gradio_dir)
+
+
+@pytest.mark.server
+def test_staff_upload_refuses_paths_outside_the_upload_folder(
+    app: RunningApp, outside: Path, gradio_dir: Path
+) -> None:
+    fn_index = _fn_index(app, STAFF_LABEL)
+    payloads = _foreign_payloads(outside, gradio_dir)
+    answers = {name: _outcome(_call(app, fn_index, [[payload], True]))
+               for name, payload in payloads.items()}
+    for name, answer in answers.items():
+        assert SECRET not in answer and "finns inte" not in answer, (name, answer)
+    # Gradio copies an input before any handler runs: refused there, logged in or not.
+    assert NOT_UPLOADED in answers["exists"] and answers["exists"] == answers["missing"]
+    _assert_never_read(gradio_dir)
+    documents = httpx.get(app.url + "healthz", timeout=30).json()["documents"]
+    assert documents == 1
+    assert httpx.get(app.url + "documents/hemlig-plan", timeout=30).status_code == 404
+
+
+@pytest.mark.server
+def test_an_uploaded_plan_is_still_analysed(app: RunningApp, fixture_corpus: Path) -> None:
+    source = fixture_corpus / "verksamhetsplan-2026-kultur-fritid.pdf"
+    path = _upload(app, source.name, source.read_bytes())
+    message = _call(app, _fn_index(app, PLAN_LABEL), [None, _file(path), False])
+    assert message["success"], message
+    report = _outcome(message)
+    assert "Verksamhetsplan 2026" in report and "aktiviteter" in report
+
+
+@pytest.mark.server
+def test_a_docx_bomb_uploaded_to_malkoppling_is_stopped_by_its_limits(app: RunningApp) -> None:
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w") as document:
+            for _ in range(200):  # 200 MB of XML, some 200 kB packed
+                document.write(b"<w:p/>" * (1024 * 1024 // 6))
+    path = _upload(app, "plan.docx", bomb.getvalue())
+    started = time.monotonic()
+    message = _call(app, _fn_index(app, PLAN_LABEL), [None, _file(path), False])
+    elapsed = time.monotonic() - started
+    assert "packas upp till" in _outcome(message) and "högst 150 MB" in _outcome(message)
+    assert elapsed < 30  # the issue: "stopped by its limits within a few seconds"
+    assert httpx.get(app.url + "healthz", timeout=30).status_code == 200
