@@ -61,7 +61,7 @@ def build_align_tab(settings: Settings, get_retriever: Callable[[], Any]) -> Non
     """Build the tab's components in the current Gradio context."""
     import gradio as gr
 
-    from ui.upload_field import UploadField
+    from ui.upload_field import upload_field
 
     def choices() -> list[tuple[str, str]]:
         try:
@@ -74,8 +74,8 @@ def build_align_tab(settings: Settings, get_retriever: Callable[[], Any]) -> Non
                 "visas med planens egna kopplingar, föreslagna kopplingar med källa och flaggor.")
     with gr.Row():
         plan = gr.Dropdown(choices=choices(), label="Indexerad plan", interactive=True)
-        upload = UploadField(label="…eller ladda upp en plan", type="filepath",
-                             file_types=[".pdf", ".docx", ".md", ".html", ".txt"])
+        upload = upload_field(label="…eller ladda upp en plan", type="filepath",
+                              file_types=[".pdf", ".docx", ".md", ".html", ".txt"])
     with gr.Row():
         hide = gr.Checkbox(label="Blind granskning (dölj planens egna kopplingar)", value=False)
         refresh = gr.Button("Uppdatera listan", size="sm")
