@@ -14,12 +14,14 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import docx
 import httpx
 import pytest
 
+from assistant.index import Index
 from assistant.settings import Settings
 from ingest.pipeline import ingest_paths
-from ui.uploads import NOT_UPLOADED
+from ui.uploads import NOT_UPLOADED, UploadError, ingest_upload, require_uploaded, store_upload
 
 if TYPE_CHECKING:
     from conftest import RunningApp, StartApp  # tests/ui/conftest.py
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 SECRET = "HEMLIGT-INNEHÅLL-4711"
 PLAN_LABEL = "…eller ladda upp en plan"
 STAFF_LABEL = "Dokument att ladda upp"
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 @pytest.fixture
@@ -180,3 +183,38 @@ def test_a_docx_bomb_uploaded_to_malkoppling_is_stopped_by_its_limits(app: Runni
     assert "packas upp till" in _outcome(message) and "högst 150 MB" in _outcome(message)
     assert elapsed < 30  # the issue: "stopped by its limits within a few seconds"
     assert httpx.get(app.url + "healthz", timeout=30).status_code == 200
+
+
+def test_require_uploaded_accepts_only_files_below_the_folder(tmp_path: Path) -> None:
+    root = tmp_path / "gradio"
+    (root / "abc").mkdir(parents=True)
+    inside = root / "abc" / "plan.md"
+    assert require_uploaded(str(inside), root) == inside.resolve()
+    for foreign in (root, root / "abc" / ".." / ".." / "x.md", "/etc/passwd", "", None,
+                    f"{inside}\0.md", "http://127.0.0.1/plan.md"):
+        with pytest.raises(UploadError, match="kunde inte tas emot"):
+            require_uploaded(foreign, root)
+
+
+def test_staff_uploads_are_parsed_in_the_limited_worker(
+    tmp_path: Path, fixture_corpus: Path
+) -> None:
+    settings = Settings.from_env(environ={}, index_dir=tmp_path / "idx", embedder="fake",
+                                 parse_cpu_seconds=1)
+    ingest_paths([fixture_corpus / "sagobygden.md"], settings)
+    body = b"".join(b"<w:p><w:r><w:t>Stycke %d</w:t></w:r></w:p>" % i for i in range(45_000))
+    template = io.BytesIO()
+    docx.Document().save(template)
+    heavy = io.BytesIO()
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(heavy, "w") as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = b"<w:document %s><w:body>%s</w:body></w:document>" % (W.encode(), body)
+            archive.writestr(item, data)
+    stored = store_upload(heavy.getvalue(), "lang.docx", settings)
+    with pytest.raises(UploadError, match="för mycket processortid"):
+        ingest_upload(stored, settings)
+    assert not stored.path.exists()
+    index = Index.open(settings.resolved_index_dir, None, settings.collection)
+    assert set(index.documents()) == {"sagobygden"}
