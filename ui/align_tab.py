@@ -21,26 +21,28 @@ def align_html(settings: Settings, retriever: Any, doc_id: str | None, upload: s
     """The report body as HTML for a chosen doc_id or an uploaded file; errors as a message.
 
     The tab is public, so an upload is treated like a staff upload: it must lie in Gradio's
-    upload folder (``upload_root``, default: Gradio's), pass the type and size checks, and is
-    parsed in a resource-limited worker process.
+    upload folder (``upload_root``, default: Gradio's) and pass the type and size checks. Every
+    file, uploaded or indexed, is parsed in the resource-limited worker process, so no request
+    here can hold the server's own CPU with a parse.
     """
     from assistant.alignment import align_document, indexed_document, load_taxonomy
     from assistant.errors import StyrdokError
     from ingest.isolated import ParseLimits, load_isolated
-    from ingest.loaders import LoadError, load_document
+    from ingest.loaders import LoadError
     from ui.align_report import render_body
     from ui.uploads import read_upload, require_uploaded
 
+    limits = ParseLimits.from_settings(settings)
     try:
         taxonomy = load_taxonomy(settings.taxonomy)
         if upload:
             path = require_uploaded(upload, upload_root)
             read_upload(path, None, settings, upload_root)
-            document = load_isolated(path, ParseLimits.from_settings(settings))
+            document = load_isolated(path, limits)
         elif doc_id:
             record = retriever.documents().get(doc_id)
             source = Path(record.source) if record else None
-            document = (load_document(source) if source and source.is_file()
+            document = (load_isolated(source, limits) if source and source.is_file()
                         else indexed_document(retriever, doc_id))
         else:
             return "<p>Välj en plan i listan eller ladda upp en fil.</p>"

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 SECRET = "HEMLIGT-INNEHÅLL-4711"
 PLAN_LABEL = "…eller ladda upp en plan"
 STAFF_LABEL = "Dokument att ladda upp"
+PLAN = "verksamhetsplan-2026-kultur-fritid.pdf"
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
@@ -45,7 +46,7 @@ def app(tmp_path: Path, fixture_corpus: Path, gradio_dir: Path, run_app: StartAp
     settings = Settings.from_env(environ={}, index_dir=tmp_path / "idx", embedder="fake",
                                  admin_password="rätt lösen", max_upload_mb=2,
                                  feedback_db=tmp_path / "fb.sqlite3")
-    ingest_paths([fixture_corpus / "sagobygden.md"], settings)
+    ingest_paths([fixture_corpus / "sagobygden.md", fixture_corpus / PLAN], settings)
     return run_app(settings)
 
 
@@ -154,18 +155,22 @@ def test_staff_upload_refuses_paths_outside_the_upload_folder(
     assert NOT_UPLOADED in answers["exists"] and answers["exists"] == answers["missing"]
     _assert_never_read(gradio_dir)
     documents = httpx.get(app.url + "healthz", timeout=30).json()["documents"]
-    assert documents == 1
+    assert documents == 2
     assert httpx.get(app.url + "documents/hemlig-plan", timeout=30).status_code == 404
 
 
 @pytest.mark.server
-def test_an_uploaded_plan_is_still_analysed(app: RunningApp, fixture_corpus: Path) -> None:
-    source = fixture_corpus / "verksamhetsplan-2026-kultur-fritid.pdf"
+def test_uploaded_and_indexed_plans_are_still_analysed(
+    app: RunningApp, fixture_corpus: Path
+) -> None:
+    source = fixture_corpus / PLAN
     path = _upload(app, source.name, source.read_bytes())
-    message = _call(app, _fn_index(app, PLAN_LABEL), [None, _file(path), False])
-    assert message["success"], message
-    report = _outcome(message)
-    assert "Verksamhetsplan 2026" in report and "aktiviteter" in report
+    fn_index = _fn_index(app, PLAN_LABEL)
+    for data in ([None, _file(path), False], [Path(PLAN).stem, None, False]):
+        message = _call(app, fn_index, data)
+        assert message["success"], message
+        report = _outcome(message)
+        assert "Verksamhetsplan 2026" in report and "8 aktiviteter" in report, report[:300]
 
 
 @pytest.mark.server
@@ -218,3 +223,25 @@ def test_staff_uploads_are_parsed_in_the_limited_worker(
     assert not stored.path.exists()
     index = Index.open(settings.resolved_index_dir, None, settings.collection)
     assert set(index.documents()) == {"sagobygden"}
+
+
+@pytest.mark.server
+def test_gradios_cache_is_emptied_on_schedule(
+    tmp_path: Path, gradio_dir: Path, run_app: StartApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ui.upload_field.DELETE_CACHE", (1, 1))
+    app = run_app(Settings.from_env(environ={}, index_dir=tmp_path / "idx", embedder="fake"))
+    uploaded = Path(_upload(app, "plan.md", b"# Plan\n\nText.\n"))
+    assert uploaded.is_relative_to(gradio_dir.resolve()) and uploaded.exists()
+    deadline = time.monotonic() + 60
+    while uploaded.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not uploaded.exists()
+
+
+@pytest.mark.server
+def test_gradios_cache_is_emptied_when_the_server_stops(app: RunningApp, gradio_dir: Path) -> None:
+    uploaded = Path(_upload(app, "plan.md", b"# Plan\n\nText.\n"))
+    assert uploaded.exists()
+    app.stop()
+    assert not uploaded.exists()
