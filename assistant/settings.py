@@ -58,6 +58,8 @@ class Settings:
     admin_password: str | None = None
     upload_dir: Path | None = None
     max_upload_mb: int = 20
+    parse_cpu_seconds: int = 30
+    parse_memory_mb: int = 1024
     max_question_chars: int = 2000
     taxonomy: Path | None = None
     privacy_page: Path | None = None
@@ -110,6 +112,10 @@ class Settings:
         if self.feedback_retention_days < 1:
             raise SettingsError("feedback_retention_days måste vara minst 1 (antal dagar som "
                                 "omdömen sparas)")
+        if self.parse_cpu_seconds < 1:
+            raise SettingsError("parse_cpu_seconds måste vara minst 1 sekund")
+        if self.parse_memory_mb < 256:
+            raise SettingsError("parse_memory_mb måste vara minst 256 MB")
 
 
 def _coerce(name: str, hint: Any, raw: str) -> Any:
@@ -160,6 +166,11 @@ FIELD_DOCS: dict[str, str] = {
     "admin_password": "Enables the staff tab in the UI when set.",
     "upload_dir": "Where uploaded documents are stored. Default: `uploads/` beside the index.",
     "max_upload_mb": "Largest accepted upload, in MB.",
+    "parse_cpu_seconds": "CPU seconds an uploaded file (staff upload, målkoppling) may take to "
+    "parse in its worker process; it is killed after this, or after twice this plus 15 s of "
+    "wall-clock time.",
+    "parse_memory_mb": "Memory (address space, MB) of the worker process that parses an "
+    "uploaded file.",
     "max_question_chars": "Longest accepted question, in characters.",
     "taxonomy": "Goal taxonomy YAML for målkoppling (`styrdok align`). Default: the shipped "
     "Ljungby file `assistant/alignment/taxonomy.yaml`.",

@@ -167,8 +167,12 @@ def ingest_paths(
     rebuild: bool = False,
     progress: Progress | None = None,
     embedder: Embedder | None = None,
+    load: Callable[[Path], Document] = load_document,
 ) -> IngestSummary:
-    """Bring the index in line with ``paths`` and report what happened."""
+    """Bring the index in line with ``paths`` and report what happened.
+
+    ``load`` parses one file (`load_document`; uploads pass `ingest.isolated.load_isolated`).
+    """
     started = time.perf_counter()
     summary = IngestSummary()
     embedder = embedder or get_embedder(settings.embedder)
@@ -191,7 +195,7 @@ def ingest_paths(
             if progress:
                 progress("files", done - 1, len(files))
             seen_sources.add(str(path))
-            item = _prepare_file(path, index, existing, by_source, claimed, summary)
+            item = _prepare_file(path, index, existing, by_source, claimed, summary, load)
             if item is not None:
                 pending.append(item)
             if sum(len(p.todo) for p in pending) >= FLUSH_AT:
@@ -225,6 +229,7 @@ def _prepare_file(
     by_source: dict[str, DocRecord],
     claimed: dict[str, str],
     summary: IngestSummary,
+    load: Callable[[Path], Document] = load_document,
 ) -> _Pending | None:
     """Parse and chunk a new or changed file; None when it is unchanged or cannot be read."""
     try:
@@ -241,7 +246,7 @@ def _prepare_file(
         summary.doc_ids.append(old.doc_id)
         return None
     try:
-        document = load_document(path)
+        document = load(path)
     except LoadError as exc:
         summary.skipped.append((str(path), exc.reason))
         return None

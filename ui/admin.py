@@ -19,6 +19,7 @@ import gradio as gr
 
 from assistant.errors import StyrdokError
 from ui import render
+from ui.upload_field import upload_field
 from ui.uploads import ALLOWED_SUFFIXES, ingest_upload, store_upload_file
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ def build_admin(demo: gr.Blocks, ctx: AppContext) -> None:
         limit = ctx.settings.max_upload_mb
         gr.Markdown(f"PDF, DOCX, HTML, Markdown eller text, högst {limit} MB per fil. Ett "
                     "dokument som inte kan läsas in lämnar indexet oförändrat.")
-        files = gr.File(label="Dokument att ladda upp", file_count="multiple",
+        files = upload_field(label="Dokument att ladda upp", file_count="multiple",
                         file_types=list(ALLOWED_SUFFIXES), type="filepath", elem_id="sd-upload")
         ingest = gr.Button("Läs in i indexet", variant="primary", elem_id="sd-ingest")
         upload_note = gr.Markdown("", elem_id="sd-upload-note")

@@ -133,7 +133,8 @@ def create_app(settings: Settings, *, warm_up: bool = False) -> fastapi.FastAPI:
         theme=build_theme(),
         css_paths=[STATIC / "styrdok.css"],
         head=HEAD,
-        max_file_size=f"{max(1, settings.max_upload_mb) * 4}mb",
+        # Just over the limit, so a slightly larger file still gets the Swedish message.
+        max_file_size=f"{max(1, settings.max_upload_mb) + 1}mb",
         show_error=True,
         run_history=False,
         pwa=False,
@@ -167,8 +168,9 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
     from ui.admin import build_admin
     from ui.align_tab import build_align_tab
     from ui.chat import build_chat
+    from ui.upload_field import DELETE_CACHE
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=DELETE_CACHE) as demo:
         gr.HTML(
             '<header class="sd-header"><h1>Styrdok <span class="sd-sub">– fråga om '
             "Ljungby kommuns styrdokument</span></h1></header>",

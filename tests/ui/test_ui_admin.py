@@ -44,10 +44,19 @@ def test_every_action_requires_login(handlers: AdminHandlers, tmp_path: Path) ->
     assert "sagobygden" in handlers.ctx.documents()
 
 
-def test_upload_remove_and_export(handlers: AdminHandlers, tmp_path: Path) -> None:
-    good = tmp_path / "Taxor 2026.md"
+@pytest.fixture
+def gradio_uploads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Gradio's upload folder for the test: handlers read files only from there."""
+    folder = tmp_path / "gradio"
+    folder.mkdir()
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(folder))
+    return folder
+
+
+def test_upload_remove_and_export(handlers: AdminHandlers, gradio_uploads: Path) -> None:
+    good = gradio_uploads / "Taxor 2026.md"
     good.write_text("# Taxor\n\nBygglov kostar 5 000 kronor.\n", encoding="utf-8")
-    bad = tmp_path / "falsk.pdf"
+    bad = gradio_uploads / "falsk.pdf"
     bad.write_text("inte en pdf", encoding="utf-8")
     note = handlers.upload([str(good), str(bad)], True)
     assert "taxor-2026" in note.replace("\\", "") and "ingen PDF" in note
@@ -63,3 +72,15 @@ def test_upload_remove_and_export(handlers: AdminHandlers, tmp_path: Path) -> No
     exported = Path(handlers.export(True)["value"])
     rows = list(csv.DictReader(exported.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0]["question"] == "Vad kostar bygglov?" and rows[0]["rating"] == "up"
+
+
+def test_upload_of_a_path_outside_gradios_folder_is_refused_unread(
+    handlers: AdminHandlers, gradio_uploads: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "hemlig.md"
+    secret.write_text("# Hemlig\n\nHemligt innehåll.\n", encoding="utf-8")
+    notes = [handlers.upload([str(path)], True)
+             for path in (secret, tmp_path / "saknas.md", gradio_uploads / ".." / "hemlig.md")]
+    assert all("Filen kunde inte tas emot" in note for note in notes)
+    assert notes[0] == notes[1].replace("saknas", "hemlig")  # no "does not exist" oracle
+    assert set(handlers.ctx.documents()) == {"sagobygden"}
