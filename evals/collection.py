@@ -98,6 +98,8 @@ def read_manifest(folder: Path) -> tuple[Path, ...]:
 
 def load_cases(folder: Path) -> tuple[tuple[Case, ...], tuple[Path, ...]]:
     """Every case of ``folder/cases/*.jsonl`` (files in name order); ids unique across files."""
+    if not Path(folder).is_dir():
+        raise CollectionError(f"samlingsmappen {folder} finns inte")
     cases_dir = Path(folder) / CASES_DIR
     files = tuple(sorted(p for p in cases_dir.glob("*.jsonl") if p.is_file()))
     if not files:
@@ -123,8 +125,6 @@ def load_cases(folder: Path) -> tuple[tuple[Case, ...], tuple[Path, ...]]:
 def load_collection(folder: Path) -> Collection:
     """The manifest's corpus folders and all cases; raises with a Swedish message when unusable."""
     folder = Path(folder)
-    if not folder.is_dir():
-        raise CollectionError(f"samlingsmappen {folder} finns inte")
-    corpus_dirs = read_manifest(folder)
     cases, files = load_cases(folder)
+    corpus_dirs = read_manifest(folder)
     return Collection(folder=folder, corpus_dirs=corpus_dirs, cases=cases, case_files=files)

@@ -336,7 +336,7 @@ def run_collection(
     from evals.split import split_cases
 
     collection = load_collection(folder)
-    cases, split_of = split_cases(collection, split)
+    cases, split_of = split_cases(collection.folder, collection.cases, split)
     if not cases:
         raise EvalError(f"delningen {split!r} av {folder} har inga fall")
     return evaluate(cases, corpus_dirs or collection.corpus_dirs, out_dir, settings,

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import StyrdokError
-from evals.collection import Collection, CollectionError, load_collection
+from evals.collection import CollectionError, load_cases
 from evals.testset import Case
 
 SPLIT_FILE = "split.json"
@@ -147,11 +147,14 @@ def write_split(path: Path, split: Split) -> None:
 
 def update_split(folder: Path, *, seed: int = DEFAULT_SEED,
                  test_share: float = DEFAULT_TEST_SHARE) -> tuple[Split, dict[str, list[str]]]:
-    """Assign the collection's new cases and write ``split.json``; returns (split, new ids)."""
-    collection = load_collection(folder)
+    """Assign the collection's new cases and write ``split.json``; returns (split, new ids).
+
+    Only the case files are read: the split does not depend on the documents.
+    """
+    cases, _files = load_cases(folder)
     path = Path(folder) / SPLIT_FILE
     existing = read_split(path)
-    split = assign(collection.cases, existing, seed=seed, test_share=test_share)
+    split = assign(cases, existing, seed=seed, test_share=test_share)
     before = existing or Split(seed, test_share, frozenset(), frozenset())
     added = {name: sorted(getattr(split, name) - getattr(before, name)) for name in SPLITS}
     write_split(path, split)
@@ -168,31 +171,33 @@ def _unassigned_error(folder: Path, ids: Iterable[str]) -> CollectionError:
     )
 
 
-def split_cases(collection: Collection, name: str) -> tuple[list[Case], dict[str, str]]:
-    """The cases of split ``name`` (``tune``, ``test`` or ``all``) and each case's split.
-
-    Every case must be assigned: a run never leaves out a case silently.
+def split_cases(
+    folder: Path, cases: Sequence[Case], name: str
+) -> tuple[list[Case], dict[str, str]]:
+    """The cases of split ``name`` (``tune``, ``test`` or ``all``) and each case's split, from
+    ``folder/split.json``. Every case must be assigned: a run never leaves out a case silently.
     """
     if name not in (*SPLITS, "all"):
         raise CollectionError(f"okänd delning {name!r} (välj tune, test eller all)")
-    split = read_split(collection.folder / SPLIT_FILE)
+    split = read_split(Path(folder) / SPLIT_FILE)
     if split is None:
         raise CollectionError(
-            f"samlingen {collection.folder} har ingen {SPLIT_FILE}; skapa den med "
-            f"'python -m evals.split --collection {collection.folder}'"
+            f"samlingen {folder} har ingen {SPLIT_FILE}; skapa den med "
+            f"'python -m evals.split --collection {folder}'"
         )
-    which = {c.id: split.of(c.id) for c in collection.cases}
+    which = {c.id: split.of(c.id) for c in cases}
     missing = [case_id for case_id, where in which.items() if where is None]
     if missing:
-        raise _unassigned_error(collection.folder, missing)
-    chosen = [c for c in collection.cases if name == "all" or which[c.id] == name]
+        raise _unassigned_error(Path(folder), missing)
+    chosen = [c for c in cases if name == "all" or which[c.id] == name]
     return chosen, {case_id: str(where) for case_id, where in which.items()}
 
 
 def tune_cases(folder: Path) -> list[Case]:
     """The ``tune`` cases of a collection: the only cases a threshold may be chosen on."""
-    cases, _which = split_cases(load_collection(folder), "tune")
-    return cases
+    cases, _files = load_cases(folder)
+    chosen, _which = split_cases(folder, cases, "tune")
+    return chosen
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -74,10 +74,10 @@ def test_update_split_writes_the_file_and_reports_new_ids(make_collection: Any) 
 def test_split_cases_selects_one_split_or_all(make_collection: Any) -> None:
     folder = make_collection()
     split, _ = update_split(folder)
-    collection = load_collection(folder)
-    test, which = split_cases(collection, "test")
+    cases = load_collection(folder).cases
+    test, which = split_cases(folder, cases, "test")
     assert {c.id for c in test} == split.test
-    assert {c.id for c in split_cases(collection, "all")[0]} == split.test | split.tune
+    assert {c.id for c in split_cases(folder, cases, "all")[0]} == split.test | split.tune
     assert which == {i: ("test" if i in split.test else "tune") for i in which}
     assert {c.id for c in tune_cases(folder)} == split.tune
 
@@ -87,7 +87,7 @@ def test_an_unassigned_case_stops_the_run_and_names_the_command(make_collection:
     update_split(folder)
     write_cases(folder / "cases" / "more.jsonl", [case("c-99", "Ny fråga?", refs=["x"])])
     with pytest.raises(CollectionError, match=r"1 fall .* saknar plats i delningen \(c-99\)"):
-        split_cases(load_collection(folder), "tune")
+        split_cases(folder, load_collection(folder).cases, "tune")
 
 
 def test_a_collection_without_split_file_says_how_to_make_one(make_collection: Any) -> None:
@@ -105,6 +105,14 @@ def test_a_corrupt_split_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(CollectionError, match="inte giltig JSON"):
         read_split(path)
     assert read_split(tmp_path / "none.json") is None
+
+
+def test_splitting_needs_the_cases_but_not_the_documents(make_collection: Any) -> None:
+    folder = make_collection(manifest="root: ../..\ncorpus:\n  - not-written-yet\n")
+    split, _ = update_split(folder)
+    assert {c.id for c in tune_cases(folder)} == split.tune
+    with pytest.raises(CollectionError, match="not-written-yet finns inte"):
+        load_collection(folder)
 
 
 def test_split_round_trips_through_its_file(make_collection: Any) -> None:
@@ -165,3 +173,10 @@ def test_the_split_command_reports_errors_without_a_traceback(
     assert main(["--collection", str(tmp_path / "none")]) == 1
     assert "finns inte" in capsys.readouterr().err
     assert issubclass(CollectionError, StyrdokError)
+
+
+def test_a_collection_without_case_files_is_named(make_collection: Any) -> None:
+    folder = make_collection()
+    (folder / "cases" / "main.jsonl").unlink()
+    with pytest.raises(CollectionError, match="har inga testfall"):
+        load_collection(folder)
