@@ -87,7 +87,12 @@ def _delta(value: Any, before: Any, metric: Metric) -> str:
     delta = value - before
     better = (delta > 0) == metric.higher_is_better
     mark = "" if abs(delta) < 1e-9 else (" ▲" if better else " ▼")
-    shown = f"{delta:+.0f} ms" if metric.unit == "ms" else f"{delta:+.3f}"
+    if metric.unit == "ms":
+        shown = f"{delta:+.0f} ms"
+    elif metric.unit in ("count", "words"):
+        shown = f"{delta:+g}"
+    else:
+        shown = f"{delta:+.3f}"
     return shown + mark
 
 

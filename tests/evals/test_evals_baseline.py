@@ -148,3 +148,9 @@ def test_terminal_table_has_a_plain_rag_column_with_the_difference() -> None:
     header, _rule, *rows = table.splitlines()
     assert header.split() == ["metrik", "värde", "plain", "RAG", "skillnad"]
     assert any(r.split()[:4] == ["fact_recall", "0.900", "0.600", "+0.300"] for r in rows)
+
+
+def test_terminal_table_shows_count_differences_as_whole_numbers() -> None:
+    table = metric_table({"entity_mixing": 3}, plain_rag={"entity_mixing": 1})
+    row = next(r for r in table.splitlines() if r.startswith("entity_mixing"))
+    assert row.split() == ["entity_mixing", "3", "1", "+2", "▼"]
