@@ -95,6 +95,15 @@ def test_score_case_records_words_and_mixing_only_with_publishers() -> None:
     assert scored.entity_mixing is None and scored.answer_words == 1
 
 
+def test_all_facts_rate_counts_answers_with_every_group() -> None:
+    rows = [result("a", 10), result("b", 10, passed=False)]
+    missing = CaseResult(**{**rows[1].to_dict(), "failed_groups": [["2035"]]})
+    assert aggregate([rows[0], missing])["all_facts_rate"] == 0.5
+    # a forbidden string fails the case, but every fact is still there
+    overall = aggregate(rows)
+    assert overall["all_facts_rate"] == 1.0 and overall["answerable_pass_rate"] == 0.5
+
+
 def test_below_the_baseline_on_facts_is_a_regression() -> None:
     assert regressions({"answerable_pass_rate": 0.5, "fact_recall": 0.9},
                        {"answerable_pass_rate": 0.6, "fact_recall": 0.8}) == [
@@ -131,6 +140,8 @@ def test_reports_flag_an_assistant_below_the_baseline() -> None:
     assert summary["plain_rag"]["regressions"] == ["answerable_pass_rate"]
     assert "**Regression: assistenten ligger under Plain RAG (top-1 chunk) på godkända " \
            "besvarbara fall.**" in render_markdown(summary, rows)
+    assert "| Besvarbara fall med alla fakta | 100.0% | 100.0% | +0.0 %-enheter |" in \
+        render_markdown(summary, rows)
     assert '<p class="bad">Regression:' in render_html(summary, rows)
 
 
