@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from assistant.types import Answer, Chunk, Citation, Hit
 from evals.baseline import PLAIN_RAG_LABEL, comparison, regressions, top_chunk_answer
-from evals.gates import metric_table
+from evals.gates import GateError, check_gains, metric_table, parse_bar
 from evals.metrics import aggregate, summarize
 from evals.report import render_html, render_markdown
 from evals.scorers import CaseResult, answer_words, entity_mixing, score_case
@@ -165,3 +167,19 @@ def test_terminal_table_shows_count_differences_as_whole_numbers() -> None:
     table = metric_table({"entity_mixing": 3}, plain_rag={"entity_mixing": 1})
     row = next(r for r in table.splitlines() if r.startswith("entity_mixing"))
     assert row.split() == ["entity_mixing", "3", "1", "+2", "▼"]
+
+
+def test_min_gain_fails_when_the_assistant_is_not_far_enough_above_plain_rag() -> None:
+    summary, _rows = summary_with_baseline(1.0)  # all_facts 1.0 vs 1.0, pass 1.0 vs 0.5
+    bars = [parse_bar("answerable_pass_rate=0.25", "--min-gain"),
+            parse_bar("all_facts_rate=0.25", "--min-gain"),
+            parse_bar("answer_words_p50=100", "--min-gain")]  # lower is better: 300 -> 50
+    assert check_gains(summary, bars) == [
+        "all_facts_rate: +0 mot plain RAG, kravet är minst +0.25"]
+    assert "ingen jämförelse" in check_gains({"overall": {}}, bars[:1])[0]
+
+
+@pytest.mark.parametrize("text", ["fact_recall=nan", "fact_recall=inf"])
+def test_a_bar_must_be_a_finite_number_and_names_its_option(text: str) -> None:
+    with pytest.raises(GateError, match=r"^--min-gain .* inte ett ändligt tal"):
+        parse_bar(text, "--min-gain")
