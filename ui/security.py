@@ -265,7 +265,7 @@ class SecurityHeadersMiddleware:
                     headers["Content-Security-Policy"] = own + "; frame-ancestors 'none'"
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "no-referrer"
+                headers["Referrer-Policy"] = "same-origin"
             await send(message)
 
         await self.app(scope, receive, with_headers)
