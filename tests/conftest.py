@@ -13,7 +13,7 @@ import pytest
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from ui.servers import ChromaServer
+    from evals.reliability.servers import ChromaServer
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -85,7 +85,7 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, fixture_corpus: Path) 
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
     """A Chroma server for one test; stopped (and restartable via .start()) by the test."""
-    from ui.servers import ChromaServer
+    from evals.reliability.servers import ChromaServer
 
     server = ChromaServer(tmp_path / "chroma-data")
     server.path.mkdir()

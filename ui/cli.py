@@ -25,7 +25,7 @@ COMMANDS: dict[str, str] = {
     "ui": "ui.commands.ui",
     "eval": "ui.commands.eval",
     "bench": "ui.commands.bench",
-    "reliability": "ui.reliability",
+    "reliability": "ui.commands.reliability",
 }
 
 

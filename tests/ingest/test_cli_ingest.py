@@ -16,7 +16,7 @@ from ui.cli import main
 if TYPE_CHECKING:
     from conftest import CopyFixtures  # tests/conftest.py
 
-    from ui.servers import ChromaServer
+    from evals.reliability.servers import ChromaServer
 
 DOCS = ["sagobygden.md", "verksamhetsplan-2026-kultur-fritid.pdf"]
 
