@@ -60,6 +60,17 @@ def test_ingest_exit_status_says_a_file_failed(
     assert "tom.md" in out and "Hoppade över 1 fil" in out
 
 
+def test_ingest_of_a_document_without_text_fails_and_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "rubrik.md").write_text("# Bara en rubrik\n", encoding="utf-8")
+    code = main(["ingest", str(tmp_path / "rubrik.md"), "--index", str(tmp_path / "i"),
+                 "--embedder", "fake"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "0 nya" in out and "rubrik.md: dokumentet gav ingen text att söka i" in out
+
+
 def test_index_dir_comes_from_the_environment(corpus: Path, tmp_path: Path) -> None:
     env = {"STYRDOK_INDEX_DIR": str(tmp_path / "env-index"), "STYRDOK_EMBEDDER": "fake"}
     assert run_cli("ingest", str(corpus), "--quiet", env=env).returncode == 0
