@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ui.options import settings_from_args
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
@@ -21,7 +23,6 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ui.app import create_app
-    from ui.cli import settings_from_args
 
     settings = settings_from_args(args)
     app = create_app(settings, warm_up=True)
