@@ -10,6 +10,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
+from assistant.errors import StyrdokError
 from assistant.settings import Settings
 from ui.feedback import FeedbackStore
 
@@ -53,11 +54,18 @@ class AppContext:
         return self._index
 
     def warm_up(self) -> None:
-        """Open the index and load the models now rather than on the first question."""
-        self.index()
-        retriever = self.get_assistant().retriever
-        retriever.snapshot()
-        retriever.embedder.embed_queries(["uppvärmning"])
+        """Open the index and load the models now rather than on the first question.
+
+        Runs in a background thread: an index problem (none built yet, server down) is one
+        logged line, not a traceback; the app answers 503 with the same advice until it is fixed.
+        """
+        try:
+            self.index()
+            retriever = self.get_assistant().retriever
+            retriever.snapshot()
+            retriever.embedder.embed_queries(["uppvärmning"])
+        except StyrdokError as exc:
+            log.warning("styrdok: uppvärmningen hoppades över: %s", exc)
 
     def documents(self) -> dict[str, DocRecord]:
         """Indexed documents; empty when there is no index yet."""
