@@ -16,6 +16,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +254,7 @@ def _headers(url: str, result: AttackResult) -> None:
 def attack_section(r: AttackResult) -> list[str]:
     """The "Attacks" section of the report."""
     ok = "**yes**"
+    stamp = f"{datetime.now(UTC):%Y-%m-%d %H:%M}"
     rows = [
         ("Large body", BEFORE["body"],
          f"{r.body_status.split(' ', 1)[-1]} after {r.body_s:.2f} s (chunked: "
@@ -287,7 +289,8 @@ def attack_section(r: AttackResult) -> list[str]:
             "The HTTP attacks of the security probe, repeated against the full app (UI and "
             "API, one uvicorn process, embedder `fake`) with the default limits; clients are "
             "told apart by `X-Forwarded-For` from the trusted local proxy address. Threat model "
-            "and settings: [security.md](security.md).", "",
+            f"and settings: [security.md](security.md). Run on {stamp} UTC (`styrdok "
+            "reliability --only attacks` repeats only this section).", "",
             "| Attack | Before (issue 14) | Now |", "|---|---|---|",
             *[f"| {name} | {before} | {now} |" for name, before, now in rows], ""]
 
