@@ -13,7 +13,7 @@ from evals.baseline import PLAIN_RAG_LABEL
 from evals.charts import grouped_bars, histogram
 from evals.figures import comparison_rows, fmt, regression_note, split_rows
 from evals.metrics import METRICS, METRICS_BY_KEY
-from evals.scorers import CaseResult
+from evals.results import CaseResult
 
 PERSONA_LABELS = {"resident": "Invånare", "staff": "Medarbetare", "evaluator": "Utvärderare"}
 CHART_METRICS = ("answerable_pass_rate", "fact_recall", "citation_hit_rate", "refusal_accuracy",

@@ -19,7 +19,8 @@ from assistant.settings import Settings
 from assistant.types import Answer, content_hash
 from evals.baseline import comparison, run_plain_rag
 from evals.metrics import METRICS, aggregate, summarize
-from evals.scorers import CaseResult, score_case
+from evals.results import CaseResult
+from evals.scorers import score_case
 from evals.testset import Case, load_testset
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from ui.render import html_text
 if TYPE_CHECKING:
     import fastapi
 
-    from ui.app import AppContext
+    from ui.context import AppContext
 
 PRIVACY_PATH = "integritet"
 MAX_PAGE_BYTES = 512 * 1024

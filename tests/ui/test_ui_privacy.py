@@ -17,8 +17,9 @@ from fastapi.testclient import TestClient
 
 from assistant.settings import Settings, SettingsError
 from ui.admin import AdminHandlers
-from ui.app import AppContext, create_app
+from ui.app import create_app
 from ui.chat import ChatHandlers
+from ui.context import AppContext
 from ui.privacy import external_llm_host, llm_endpoint, load_custom_text, notice_html
 
 EXTERNAL = {"llm": "openai", "llm_model": "gpt-4o-mini",
