@@ -1,21 +1,21 @@
 """Choose the refusal threshold from the evaluation set: ``python -m evals.calibrate``.
 
-Builds (or reuses) an index of ``tests/fixtures/corpus`` + ``corpus/``, measures the evidence
-(:func:`assistant.refusal.measure_evidence`) of every case in ``evals/data/cases/shared.jsonl``,
+Builds (or reuses) an index of the collection's corpus folders (``evals/data/collection.yaml``),
+measures the evidence (:func:`assistant.refusal.measure_evidence`) of every single-turn case of
+the ``tune`` split (:func:`evals.split.tune_cases`; the ``test`` split is never read here),
 prints it for answerable vs unanswerable cases, and the threshold that classifies the most cases
 correctly (ties: the midpoint of the widest gap). The evidence gate comes after the focus check
 (:func:`assistant.refusal.check_focus`), so only cases the focus check lets through are used;
 if it already refuses every unanswerable case, the unanswerable cases scoring below every
 answerable one are used instead (the gate then sits in the gap between the two). Usage::
 
-    python -m evals.calibrate [--index DIR] [--testset FILE] [--corpus DIR ...]
+    python -m evals.calibrate [--index DIR] [--collection DIR] [--corpus DIR ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -50,32 +50,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=Path("/tmp/styrdok-calibrate-index"))
-    parser.add_argument(
-        "--testset", type=Path, default=REPO / "evals" / "data" / "cases" / "shared.jsonl"
-    )
-    parser.add_argument(
-        "--corpus", type=Path, nargs="+",
-        default=[REPO / "tests" / "fixtures" / "corpus", REPO / "corpus"],
-    )
+    parser.add_argument("--collection", type=Path, default=REPO / "evals" / "data")
+    parser.add_argument("--corpus", type=Path, nargs="+", help="instead of the manifest's")
     args = parser.parse_args(argv)
+    from evals.collection import load_collection
+    from evals.split import tune_cases
+
+    corpus = args.corpus or list(load_collection(args.collection).corpus_dirs)
+    # tune only: the test split is never seen here. decision() takes one question, so the
+    # multi-turn cases are left out.
+    cases = [c for c in tune_cases(args.collection) if not c.history]
     settings = Settings.from_env(environ={}, index_dir=args.index)
     if not (args.index / "chroma.sqlite3").exists() and not any(args.index.glob("*")):
         from ingest.pipeline import ingest_paths
 
-        ingest_paths(args.corpus, settings)
+        ingest_paths(corpus, settings)
     assistant = Assistant.from_settings(settings)
-    cases = [json.loads(line) for line in args.testset.read_text("utf-8").splitlines() if line]
     groups: dict[bool, list[float]] = {True: [], False: []}
     all_unanswerable: list[float] = []
     for case in cases:
-        question = case["question"]
-        ev, focus = assistant.decision(question)
-        if not case["answerable"]:
+        ev, focus = assistant.decision(case.question)
+        if not case.answerable:
             all_unanswerable.append(ev.score)
         if focus.supported:  # the evidence gate only sees what the focus check let through
-            groups[bool(case["answerable"])].append(ev.score)
+            groups[case.answerable].append(ev.score)
         print(
-            f"{case['id']} answerable={case['answerable']!s:5} score={ev.score:6.3f} "
+            f"{case.id} answerable={case.answerable!s:5} score={ev.score:6.3f} "
             f"dense={ev.dense:.3f} coverage={ev.coverage:.2f} missing={list(ev.missing)} "
             f"focus={'ok' if focus.supported else 'REFUSED: ' + focus.missing}"
         )

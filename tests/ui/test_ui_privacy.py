@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import gradio as gr
@@ -21,6 +22,7 @@ from ui.app import create_app
 from ui.chat import ChatHandlers
 from ui.context import AppContext
 from ui.privacy import external_llm_host, llm_endpoint, load_custom_text, notice_html
+from ui.staff_auth import COOKIE
 
 EXTERNAL = {"llm": "openai", "llm_model": "gpt-4o-mini",
             "llm_base_url": "https://svc:hemligt@llm.example.se:8443/v1", "llm_api_key": "k"}
@@ -138,12 +140,14 @@ def test_a_failed_answer_logs_no_question_text_at_the_default_level(
 def test_staff_delete_all_feedback_needs_login_and_confirmation(tmp_path: Path) -> None:
     handlers = AdminHandlers(AppContext(settings_for(tmp_path, admin_password="lösen")))
     handlers.ctx.feedback.add("fråga", "svar", [], "up")
+    anonymous = SimpleNamespace(cookies={}, query_params={})
+    staff = SimpleNamespace(cookies={COOKIE: handlers.ctx.staff.sessions.open()}, query_params={})
     with pytest.raises(gr.Error):
-        handlers.delete_feedback(True, False)
-    note, confirmed = handlers.delete_feedback(False, True)
+        handlers.delete_feedback(True, anonymous)
+    note, confirmed = handlers.delete_feedback(False, staff)
     assert "Kryssa i rutan" in note and confirmed is False
     assert len(handlers.ctx.feedback.rows()) == 1
-    note, confirmed = handlers.delete_feedback(True, True)
+    note, confirmed = handlers.delete_feedback(True, staff)
     assert note == "Raderade alla omdömen (1 st)." and confirmed is False
     assert handlers.ctx.feedback.rows() == []
 
