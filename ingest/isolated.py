@@ -144,8 +144,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def _memory_exhausted(memory_mb: int) -> bool:
     """Whether this process came close to its address-space limit (peak resident memory)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
-    return peak >= 0.8 * memory_mb * 1024 * 1024
+    return _peak_rss_bytes() >= 0.8 * memory_mb * 1024 * 1024
+
+
+def _peak_rss_bytes() -> int:
+    """This process image's peak resident memory. Linux's ``ru_maxrss`` survives ``exec``: in a
+    child forked from a large server it reports the server's size, so ``VmHWM`` is read first."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
 
 
 def _limit_self(cpu_seconds: int, memory_mb: int) -> None:

@@ -18,13 +18,12 @@ import gradio as gr
 from fastapi.responses import FileResponse, JSONResponse
 
 from assistant.settings import Settings
-from ui import security
+from ui import security, upload_field
 from ui.admin import build_admin
 from ui.align_tab import build_align_tab
 from ui.chat import build_chat
 from ui.context import AppContext
 from ui.staff_auth import build_staff_router
-from ui.upload_field import DELETE_CACHE
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +121,15 @@ def _document_response(ctx: AppContext, doc_id: str) -> FileResponse:
         headers["Content-Security-Policy"] = (
             "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
         )
-    return FileResponse(path, media_type=MEDIA_TYPES.get(suffix, "application/octet-stream"),
-                        headers=headers)
+    return FileResponse(
+        path, media_type=MEDIA_TYPES.get(suffix, "application/octet-stream"), headers=headers
+    )
 
 
 def build_blocks(ctx: AppContext) -> gr.Blocks:
-    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=DELETE_CACHE) as demo:
+    with gr.Blocks(
+        title=TITLE, analytics_enabled=False, delete_cache=upload_field.DELETE_CACHE
+    ) as demo:
         gr.HTML(
             '<header class="sd-header"><h1>Styrdok <span class="sd-sub">– fråga om '
             "Ljungby kommuns styrdokument</span></h1></header>",
@@ -198,8 +200,9 @@ class SwedishPageMiddleware:
                 if message.get("more_body"):
                     return
                 data = bytes(body).replace(b'lang="en"', b'lang="sv"', 1)
-                headers = [(k, v) for k, v in start.get("headers", [])
-                           if k.lower() != b"content-length"]
+                headers = [
+                    (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+                ]
                 headers.append((b"content-length", str(len(data)).encode()))
                 await send({**start, "headers": headers})
                 await send({"type": "http.response.body", "body": data})
