@@ -258,7 +258,8 @@ def _entity_phrases(text: str, tokens: Sequence[Token], english: bool) -> list[P
 
 def _modifiers_before(tokens: Sequence[Token], i: int) -> int:
     """Start of the noun at ``i`` with its compound parts ("barn- och utbildningsnämnden")
-    and adjectives ("tekniska nämnden")."""
+    and adjectives ("tekniska nämnden", "den nya sporthallen")."""
+    noun = i
     while i > 0:
         prev = tokens[i - 1]
         hyphen = prev.text.endswith("-") or (
@@ -269,6 +270,8 @@ def _modifiers_before(tokens: Sequence[Token], i: int) -> int:
         if not (hyphen or adjective):
             break
         i -= 1
+    if i < noun and i > 0 and tokens[i - 1].low in DETERMINERS and tokens[i].low.endswith("a"):
+        i -= 1  # the article of a definite noun with an adjective
     return i
 
 
@@ -321,7 +324,8 @@ def _place(
 
 
 def _wh_focus(question: str, english: bool) -> tuple[Phrase | None, Phrase | None]:
-    """(the wh-focus phrase, the person a "vem är X?" question describes)."""
+    """(the wh-focus phrase, the person a "vem är X?" question describes; an empty phrase
+    when it asks for a person without describing one: "Vem leder nämnden?")."""
     from assistant.focus import analyze_question
 
     parts = analyze_question(question).parts
@@ -329,11 +333,11 @@ def _wh_focus(question: str, english: bool) -> tuple[Phrase | None, Phrase | Non
         return None, None
     part = parts[0]
     wh, rest = part.wh.lower(), part.rest
-    if part.answer_type == "person" and rest:
+    if part.answer_type == "person":
         words = rest.split()
         if words and words[0].lower() in PERSON_COPULAS and len(words) > 1:
             return None, Phrase(" ".join(words[1:]), "sg", None, "person", english)
-        return None, None
+        return None, Phrase("", "sg", None, "person", english)  # asks for a person
     if wh not in WH_DETERMINERS or not part.focus:
         return None, None
     tokens = tokenize(rest)
@@ -405,8 +409,8 @@ def context_of(question: str, answer: str = "") -> Context:
     known = frozenset(t.low for t in tokenize(answer))
     place = _place(question, tokens, english, known)
     years = tuple(t.text for t in tokens if YEAR.match(t.text))
-    if person is None and answer and any(t.low in WH for t in tokens[:1]):
-        person = _person_in(answer, english)
+    if person is not None and not person.text:
+        person = _person_in(answer, english) if answer else None
     topic = salient_phrase(question)
     number, gender = _number_gender(topic.split()[0]) if topic and not english else (None, None)
     return Context(

@@ -175,7 +175,7 @@ def _resolve_anaphors(question: str, tokens: list[Token], ctx: Context) -> _Reso
         if low in PLACE_ADVERBS:
             new = ctx.place
         elif low in PERSON_PRONOUNS | PERSON_POSSESSIVES:
-            phrase = ctx.person or _antecedent(ctx, "sg", None)
+            phrase = ctx.person  # a person pronoun takes a person, or nothing
             if phrase is not None:
                 new = _genitive(phrase.text, english) if low in PERSON_POSSESSIVES else phrase.text
         elif low in PLURAL_POSSESSIVES | SINGULAR_POSSESSIVES:
@@ -349,20 +349,23 @@ def is_followup(question: str) -> bool:
     return False
 
 
-def _heuristic(question: str, history: Sequence[tuple[str, str]]) -> str:
-    turns = [(u.strip(), a or "") for u, a in history if u and u.strip()]
+MAX_TURNS = 6  # a chain is resolved from this many earlier user turns back
+
+
+def resolve_history(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """``question`` made standalone by resolving the earlier user turns in order, each against
+    the one before it (already resolved), and then ``question`` against the last of them."""
+    turns = [(u.strip(), a or "") for u, a in history if u and u.strip()][-MAX_TURNS:]
     if not turns:
         return question
     ctx = context_of(*turns[0])
-    for user, answer in [*turns[1:], (question, "")]:
+    for user, answer in turns[1:]:
         standalone, contrast = resolve(user, ctx)
-        if (user, answer) == (question, "") and user is question:
-            return standalone
         following = context_of(standalone, answer)
         if not following.entities and ctx.entities and not following.names:
             following = replace(following, entities=ctx.entities, place=ctx.place)
         ctx = replace(following, contrast=contrast)
-    return question
+    return resolve(question, ctx)[0]
 
 
 REWRITE_SYSTEM = """\
@@ -441,4 +444,8 @@ def rewrite_followup(
             cleaned = _clean_rewrite(raw, question, history)
             if cleaned is not None:
                 return cleaned
-    return _heuristic(question, history)
+    try:
+        return resolve_history(question, history)
+    except Exception:  # a rewrite must never cost the answer: ask the question as written
+        log.warning("follow-up resolution failed; using the question as written", exc_info=True)
+        return question

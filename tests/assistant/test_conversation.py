@@ -3,11 +3,16 @@ and the model path. The municipalities (Ekby, Lunda) are invented for these test
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.antecedents import definite_plural, definite_singular
 from assistant.conversation import is_followup, rewrite_followup
+
+if TYPE_CHECKING:
+    from assistant.ask import Assistant
 
 
 def ask(question: str, *earlier: str | tuple[str, str]) -> str:
@@ -241,3 +246,25 @@ def test_failing_chat_model_falls_back_to_the_heuristic() -> None:
     model = FakeListChatModel(responses=[])  # raises IndexError when called
     rewritten = rewrite_followup("Och vilket nyckeltal har den?", [FIRST], chat_model=model)
     assert rewritten == "Vilket nyckeltal har simskolan för alla?"
+
+
+def test_person_pronoun_without_a_person_is_not_replaced() -> None:
+    rewritten = ask("Vad tycker hon om budgeten?", "Vilka fokusområden har Ekby kommun?")
+    assert rewritten == "Vad tycker hon om budgeten (Ekby kommun)?"
+
+
+def test_a_definite_antecedent_keeps_its_article_and_adjective() -> None:
+    previous = "Hur mycket kostar den nya simhallen i Ekby?"
+    assert ask("När ska den vara klar?", previous) == "När ska den nya simhallen i Ekby vara klar?"
+
+
+# --- in the assistant ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_follow_up_retrieves_the_previous_questions_document(assistant: Assistant) -> None:
+    first = assistant.ask("Vilka fokusområden har Ljungby kommun?")
+    second = assistant.ask("Vilket av dem är nyast?", history=[(first.question, first.text)])
+    standalone = second.standalone_question or ""
+    assert "fokusområdena" in standalone and "Ljungby kommun" in standalone
+    assert "fokusomraden" in {hit.chunk.doc_id for hit in second.retrieved[:3]}
