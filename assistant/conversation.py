@@ -67,6 +67,7 @@ from assistant.antecedents import (
     TRAILING,
     UTR_PRONOUNS,
     WH,
+    YEAR,
     Context,
     Phrase,
     Token,
@@ -234,11 +235,13 @@ def _genitive(text: str, english: bool) -> str:
     return text if text.endswith(("s", "x", "z")) else text + "s"
 
 
-def _fragment(tokens: Sequence[Token]) -> bool:
-    """No wh-word and no verb-like word: "Norrvik?", "i Björkvalla", "the budget"."""
+def _fragment(tokens: Sequence[Token], english: bool) -> bool:
+    """No wh-word and (Swedish) no verb-like word: "Norrvik?", "i Björkvalla", "the budget"."""
     words = [(i, t) for i, t in enumerate(tokens) if t.is_word]
     return bool(words) and len(words) <= 4 and not any(
-        t.low in WH or (verb_like(t.text) and not is_proper(tokens, i, True)) for i, t in words
+        t.low in WH
+        or (not english and is_content(t) and verb_like(t.text) and not is_proper(tokens, i, True))
+        for i, t in words
     )
 
 
@@ -274,6 +277,33 @@ def _bracket(body: str, carried: Sequence[str]) -> str:
     return body[:1].upper() + body[1:] + "?"
 
 
+# Years named relative to the previous question's year (not to today: "förra året" is deictic).
+RELATIVE_YEARS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("året", "efter"), 1), (("året", "därpå"), 1), (("året", "därefter"), 1),
+    (("följande", "år"), 1), (("året", "innan"), -1), (("året", "före"), -1),
+    (("föregående", "år"), -1), (("the", "year", "after"), 1), (("the", "following", "year"), 1),
+    (("the", "next", "year"), 1), (("the", "year", "before"), -1),
+    (("the", "previous", "year"), -1), (("the", "preceding", "year"), -1),
+)  # fmt: skip
+
+
+def _relative_year(text: str, ctx: Context) -> tuple[str, str] | None:
+    """(``text`` with "året efter" … replaced by the year it means, that year) when the
+    previous question names exactly one year."""
+    years = set(ctx.years)
+    if len(years) != 1:
+        return None
+    tokens = tokenize(text)
+    lows = [t.low for t in tokens]
+    for words, shift in RELATIVE_YEARS:
+        for i in range(len(lows) - len(words) + 1):
+            if tuple(lows[i : i + len(words)]) == words:
+                year = str(int(next(iter(years))) + shift)
+                end = tokens[i + len(words) - 1].end
+                return text[: tokens[i].start] + year + text[end:], year
+    return None
+
+
 def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
     """``question`` as a standalone question given the previous turn's context, and the
     contrast set it creates (ellipsis with a new name), if any."""
@@ -293,14 +323,20 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
     body = question[body_tokens[0].start : body_tokens[-1].end]
     body_tokens = tokenize(body)
     prefix = f"{kept} " if kept and not any(t.low in WH for t in body_tokens) else ""
-    fragment = _fragment(body_tokens)
+    relative = _relative_year(body, ctx)
+    fragment = _fragment(body_tokens, ctx.english)
+    if relative is not None and fragment and elliptic_marks(words, skip):  # "Och året efter?"
+        old = ctx.years[0]
+        return re.sub(rf"\b{old}\b", relative[1], ctx.question, count=1), None
+    if relative is not None:
+        body = relative[0]
+        body_tokens = tokenize(body)
     names = [t.text for i, t in enumerate(body_tokens) if is_proper(body_tokens, i, fragment)]
-    elliptic = bool(skip) or words[-1].low in TRAILING or len(words) <= 3
-    if fragment and elliptic:
+    if fragment and elliptic_marks(words, skip):
         swapped = _swap_names(ctx, names) if names else None
         if swapped is not None:
             return swapped
-        if not names:
+        if not names and not _resolve_anaphors(body, body_tokens, ctx).resolved:
             return _bracket(prefix + body, [ctx.topic.text if ctx.topic else ""]), None
     result = _resolve_anaphors(body, body_tokens, ctx)
     if not result.resolved and not result.unresolved and names and not skip:
@@ -310,7 +346,8 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
         carried.append(ctx.topic.text)
     if not names_in(tokenize(result.text)):
         carried.extend(p.text for p in ctx.entities[:1])
-    carried.extend(y for y in ctx.years if y not in result.text)
+    if not any(YEAR.match(t.text) for t in tokenize(result.text)):
+        carried.extend(ctx.years)
     marked = result.resolved or skip or words[-1].low in TRAILING
     if not carried and marked and not ctx.entities and ctx.topic is not None and not (
         {t.low for t in tokenize(ctx.topic.text) if is_content(t)}
@@ -321,6 +358,12 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
     if not result.resolved and not carried and not skip:
         return question, None
     return _bracket(prefix + result.text, carried), None
+
+
+def elliptic_marks(words: Sequence[Token], skip: int) -> bool:
+    """A leading connective, a trailing "då/then" or at most three words: a fragment may be
+    elliptic ("Och Lunda?", "Norrvik då?")."""
+    return bool(skip) or words[-1].low in TRAILING or len(words) <= 3
 
 
 def is_followup(question: str) -> bool:

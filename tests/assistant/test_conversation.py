@@ -131,6 +131,20 @@ def test_a_fragment_without_a_name_gets_the_previous_topic() -> None:
     )
 
 
+def test_a_year_relative_to_the_previous_question_becomes_that_year() -> None:
+    previous = "Vad är skattesatsen i Ekby 2025?"
+    assert ask("Och året efter?", previous) == "Vad är skattesatsen i Ekby 2026?"
+    assert ask("And the year before?", "What was the tax rate in Ekby in 2025?") == (
+        "What was the tax rate in Ekby in 2024?"
+    )
+
+
+def test_a_relative_year_without_one_previous_year_is_left_as_written() -> None:
+    assert ask("Och året efter?", "Vilka finansiella mål har Ekby för 2025–2027?").startswith(
+        "Året efter ("
+    )
+
+
 def test_a_question_without_an_entity_keeps_the_previous_one() -> None:
     rewritten = ask("Hur många tillsynsbesök görs per år?", "Vad ansvarar miljönämnden i Ekby för?")
     assert rewritten == "Hur många tillsynsbesök görs per år (miljönämnden i Ekby)?"
