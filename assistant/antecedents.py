@@ -80,7 +80,7 @@ MONTHS = words_set(
 )
 PERSON_COPULAS = words_set("är var blir is was")
 # What a public body is called after its name ("Västerfors kommun"): not a genitive's head.
-BODY_TYPES = words_set("kommun stad region län landsting municipality city county region")
+BODY_TYPES = words_set("kommun stad region län landsting municipality city county")
 
 
 @cache
@@ -113,11 +113,16 @@ def is_content(token: Token) -> bool:
     return token.is_word and (token.text.isdigit() or token.low not in function_words())
 
 
-def verb_like(word: str) -> bool:
-    """A finite verb by form: present -r, passive -s, past -de/-te (not plural nouns)."""
-    from assistant.focus import _verb_like as focus_verb_like
+_NOUN_ENDINGS = ("ingar", "heter", "ioner", "arna", "orna", "erna", "nde", "ets")
 
-    return focus_verb_like(word.lower())
+
+def verb_like(word: str) -> bool:
+    """A Swedish finite verb by form: present -r, passive -s, past -de/-te; not a plural noun
+    (-ingar, -heter, -ioner, -arna …), a participle noun (-nde) or a genitive (-ns, -ets)."""
+    word = word.lower()
+    if word.endswith(_NOUN_ENDINGS) or (word.endswith("ns") and not word.endswith(("nds", "nns"))):
+        return False
+    return word.endswith(("r", "s", "de", "te"))
 
 
 def is_proper(tokens: Sequence[Token], i: int, fragment: bool = False) -> bool:
