@@ -9,13 +9,13 @@ turn. From a standalone question, best antecedent first:
 * the *person* a "vem är X?" question describes, or the first "Förnamn Efternamn" of the
   answer to it;
 * its *entity phrases*: names (capitalised words not first in their sentence) with the noun a
-  genitive name modifies ("Åsbackas strategiska plan"), the body type after a name ("Ljungby
+  genitive name modifies ("Ekbys strategiska plan"), the body type after a name ("Ekby
   kommun"), or the noun a name is attached to with its adjectives and compound parts ("tekniska
-  nämnden i Ekby", "barn- och utbildningsnämnden i Norrvik");
+  nämnden i Ekby", "barn- och utbildningsnämnden i Lunda");
 * its *place*: the last "i/på/inom X" with a name that is not a time, else "i" + the first
   name without its genitive -s;
 * its years, and its *topic*: the words after the finite verb (Swedish V2 order: "Vilket
-  visionsmål stödjer | simskolan för alla"; English after the auxiliary).
+  visionsmål stödjer | läxhjälpen för alla"; English after the auxiliary).
 
 Number and gender of other phrases come from the Swedish noun endings (-arna/-erna/-orna and
 -ar/-er/-or plural, -et neuter definite, -en common-gender definite). :func:`definite_plural`
@@ -79,7 +79,7 @@ MONTHS = words_set(
     "january february march june july august october"
 )
 PERSON_COPULAS = words_set("är var blir is was")
-# What a public body is called after its name ("Västerfors kommun"): not a genitive's head.
+# What a public body is called after its name ("Ekby kommun"): not a genitive's head.
 BODY_TYPES = words_set("kommun stad region län landsting municipality city county")
 
 
@@ -127,7 +127,7 @@ def verb_like(word: str) -> bool:
 
 def is_proper(tokens: Sequence[Token], i: int, fragment: bool = False) -> bool:
     """A name: capitalised, not a function word, not first in its sentence (a fragment's
-    first word counts unless it has a definite ending: "Norrvik då?" but not "Budgeten då?")."""
+    first word counts unless it has a definite ending: "Lunda då?" but not "Budgeten då?")."""
     token = tokens[i]
     if not token.is_word or not token.text[0].isupper() or not is_content(token):
         return False
@@ -240,7 +240,7 @@ def _entity_phrases(text: str, tokens: Sequence[Token], english: bool) -> list[P
         while j + 1 < len(tokens) and is_proper(tokens, j + 1):
             j += 1
         start, end = i, j
-        if genitive_at(tokens, j, english):  # "Åsbackas strategiska plan"
+        if genitive_at(tokens, j, english):  # "Ekbys strategiska plan"
             k = j + 1
             while k < len(tokens) and is_content(tokens[k]) and not tokens[k].text.isdigit() and (
                 not is_proper(tokens, k)
@@ -281,8 +281,8 @@ def _modifiers_before(tokens: Sequence[Token], i: int) -> int:
 
 
 def genitive_at(tokens: Sequence[Token], i: int, english: bool) -> bool:
-    """Whether the name at ``i`` is a genitive: "Tallmo's", or a Swedish name in -s before a
-    lower-case noun that is not a body type ("Norrviks vision", not "Västerfors kommun")."""
+    """Whether the name at ``i`` is a genitive: "Ekby's", or a Swedish name in -s before a
+    lower-case noun that is not a body type ("Ekbys vision", not "Fors kommun")."""
     word = tokens[i].low
     if english or word.endswith(("'s", "’s")):
         return word.endswith(("'s", "’s"))
@@ -363,7 +363,7 @@ EN_AUX = words_set("is are was were does do did has have can will should would")
 
 def salient_phrase(question: str) -> str:
     """The subject of a question: for Swedish the words after the finite verb (V2 order:
-    "Vilket visionsmål stödjer | simskolan för alla"), for English the words after the
+    "Vilket visionsmål stödjer | läxhjälpen för alla"), for English the words after the
     auxiliary ("does | the swimming school | support"); otherwise its content words."""
     question = question.split("(")[0]
     tokens = [t for t in tokenize(question) if t.is_word]

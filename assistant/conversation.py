@@ -7,35 +7,30 @@ The heuristic is antecedent resolution over the previous turn, without a model. 
 user turn is resolved in order, so a chain of three or more turns resolves against the
 already-resolved previous question (:class:`Context` carries what the next turn may refer to).
 
-1. **What the previous question offers** (:func:`context_of`), best antecedent first:
-   its *wh-focus*, the noun phrase after "vilka/vilket/vilken/hur många/which/what" (from
-   :func:`assistant.focus.analyze_question`), with the number and gender the wh-word marks
-   ("vilka" plural, "vilket" neuter, "vilken" common gender); the *person* a "vem är X?"
-   question describes; a *contrast set* when the previous turn swapped one name for another
-   ("Vilken skattesats har Tallmo?" -> "Och Norrvik?": "dem" = "Tallmo och Norrvik"); its
-   *entity phrases*, the names it contains (capitalised words not first in the sentence),
-   with a genitive's head ("Åsbackas strategiska plan") or the noun a name is attached to
-   ("socialnämnden i Åsbacka"); its *place*, the last "i/på/inom X" phrase that is not a time;
-   its years. When the question offers no name, the previous answer's first name is used.
+1. **What the previous question offers** (:func:`assistant.antecedents.context_of`): its
+   wh-focus with number and gender, the person it describes, its names and entity phrases, its
+   place, years and topic; plus a *contrast set* when the previous turn swapped one name for
+   another ("Vilken skattesats har Ekby?" -> "Och Lunda?": "dem" = "Ekby och Lunda").
 2. **Anaphors** in the follow-up and what replaces them, with agreement where Swedish marks it:
    "dem/de/dessa/deras" and "they/them/their" take a plural antecedent; "den/denna/dess" a
    common-gender singular, "det/detta" a neuter singular (or, when none fits, nothing: the
-   topic is carried instead); "han/hon/hen/he/she" the person; "där/there" the place
-   ("i Norrvik"). "Vilket av dem" picks from the plural antecedent in its definite form
+   topic is carried instead); "han/hon/hen/he/she" only a person; "där/there" the place
+   ("i Ekby"). "Vilket av dem" picks from the plural antecedent in its definite form
    ("vilket av fokusområdena"). A determiner with a noun ("den nämnden") is anaphoric when
    its noun is the head of an antecedent and is then replaced by it; a determiner with a
    superlative or an ordinal ("den största", "det tredje") is an elliptic noun phrase and
    gets "av" and the plural antecedent. "den/det/de" before an adjective and a noun ("den
    nya planen") is an article, not an anaphor. "det" is a pronoun only where it ends a
    clause ("Vad kostar det?"), not in "finns det …".
-3. **Ellipsis**: a fragment without a wh-word ("Och Norrvik?", "Och i Björkvalla då?", "What
-   about Västerfors?") is the previous question with the fragment's name in place of the old
-   one; a fragment without a name gets the previous topic in brackets ("Budgeten då
-   (simskolan för alla)?"); a follow-up without content words is appended to the previous
+3. **Ellipsis**: a fragment without a wh-word ("Och Lunda?", "Och i Lunda då?", "What
+   about Lunda?") is the previous question with the fragment's name in place of the old
+   one; a year relative to the previous question's one year becomes that year ("Och året
+   efter?"); a fragment without a name gets the previous topic in brackets ("Budgeten
+   (läxhjälpen för alla)?"); a follow-up without content words is appended to the previous
    question ("Vad mer?").
 4. **Topic carry**: a follow-up that names no entity of its own and did not get one from its
-   antecedent keeps the previous entity and years in brackets ("Hur många hushåll får
-   ekonomiskt bistånd (socialnämnden i Åsbacka)?"), so retrieval and entity scoping find
+   antecedent keeps the previous entity and years in brackets ("Hur många tillsynsbesök
+   görs per år (miljönämnden i Ekby)?"), so retrieval and entity scoping find
    the same documents. A question that names its own entity and refers to nothing is left
    alone.
 
@@ -139,7 +134,7 @@ def _pronoun_use(tokens: Sequence[Token], i: int) -> str:
 
 
 def _head_matches(noun: str, phrase: Phrase) -> bool:
-    """"nämnden" is the head of "barn- och utbildningsnämnden i Stensjö"."""
+    """"nämnden" is the head of "barn- och utbildningsnämnden i Ekby"."""
     from assistant.lexical import stem
 
     root = stem(noun.lower())
@@ -236,7 +231,7 @@ def _genitive(text: str, english: bool) -> str:
 
 
 def _fragment(tokens: Sequence[Token], english: bool) -> bool:
-    """No wh-word and (Swedish) no verb-like word: "Norrvik?", "i Björkvalla", "the budget"."""
+    """No wh-word and (Swedish) no verb-like word: "Lunda?", "i Lunda", "the budget"."""
     words = [(i, t) for i, t in enumerate(tokens) if t.is_word]
     return bool(words) and len(words) <= 4 and not any(
         t.low in WH
@@ -247,8 +242,8 @@ def _fragment(tokens: Sequence[Token], english: bool) -> bool:
 
 def _swap_names(ctx: Context, names: Sequence[str]) -> tuple[str, Phrase] | None:
     """The previous question with its last name replaced by the fragment's, and the contrast
-    set: the previous topic with both names ("kommunstyrelsens ordförande i Stensjö och
-    Björkvalla")."""
+    set: the previous topic with both names ("kommunstyrelsens ordförande i Ekby och
+    Lunda")."""
     old_names = [n for n in ctx.names if n.lower() not in BODY_TYPES]
     names = [n for n in names if n.lower() not in BODY_TYPES]
     if not old_names or not names:
@@ -353,7 +348,7 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
         {t.low for t in tokenize(ctx.topic.text) if is_content(t)}
         & {t.low for t in tokenize(result.text)}
     ):
-        # no name to keep: the topic ("Vem ansvarar för nyckeltalet (simskolan för alla)?")
+        # no name to keep: the topic ("Vem ansvarar för nyckeltalet (läxhjälpen för alla)?")
         carried.append(ctx.topic.text)
     if not result.resolved and not carried and not skip:
         return question, None
@@ -362,7 +357,7 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
 
 def elliptic_marks(words: Sequence[Token], skip: int) -> bool:
     """A leading connective, a trailing "då/then" or at most three words: a fragment may be
-    elliptic ("Och Lunda?", "Norrvik då?")."""
+    elliptic ("Och Lunda?", "Lunda då?")."""
     return bool(skip) or words[-1].low in TRAILING or len(words) <= 3
 
 

@@ -20,7 +20,7 @@ def ask(question: str, *earlier: str | tuple[str, str]) -> str:
     return rewrite_followup(question, history)
 
 
-FIRST = ("Vilket visionsmål stödjer simskolan för alla?", "Simskolan stödjer målet ... [1]")
+FIRST = ("Vilket visionsmål stödjer läxhjälpen för alla?", "Läxhjälpen stödjer målet ... [1]")
 
 
 # --- the example and agreement --------------------------------------------------------
@@ -191,8 +191,10 @@ def test_two_swapped_names_form_the_set_that_dem_refers_to() -> None:
 
 
 def test_the_two_turn_subject_follow_up_still_resolves() -> None:
-    assert ask("Och vilket nyckeltal har den?", FIRST) == "Vilket nyckeltal har simskolan för alla?"
-    assert "simskolan" in ask("Vem ansvarar för det?", FIRST, ("Och vilket nyckeltal har den?", ""))
+    expected = "Vilket nyckeltal har läxhjälpen för alla?"
+    assert ask("Och vilket nyckeltal har den?", FIRST) == expected
+    second = ("Och vilket nyckeltal har den?", "")
+    assert "läxhjälpen" in ask("Vem ansvarar för det?", FIRST, second)
 
 
 # --- English -----------------------------------------------------------------------------------
@@ -243,23 +245,23 @@ def test_definite_singular_follows_gender() -> None:
 
 def test_chat_model_rewrites_the_follow_up() -> None:
     model = FakeListChatModel(
-        responses=["Fristående fråga: Vilket nyckeltal har simskolan för alla?"]
+        responses=["Fristående fråga: Vilket nyckeltal har läxhjälpen för alla?"]
     )
     rewritten = rewrite_followup("Och vilket nyckeltal har den?", [FIRST], chat_model=model)
-    assert rewritten == "Vilket nyckeltal har simskolan för alla?"
+    assert rewritten == "Vilket nyckeltal har läxhjälpen för alla?"
 
 
 def test_garbage_from_the_chat_model_falls_back_to_the_heuristic() -> None:
     for reply in ["", "   \n", "Banan banan banan."]:
         model = FakeListChatModel(responses=[reply])
         rewritten = rewrite_followup("Och vilket nyckeltal har den?", [FIRST], chat_model=model)
-        assert rewritten == "Vilket nyckeltal har simskolan för alla?"
+        assert rewritten == "Vilket nyckeltal har läxhjälpen för alla?"
 
 
 def test_failing_chat_model_falls_back_to_the_heuristic() -> None:
     model = FakeListChatModel(responses=[])  # raises IndexError when called
     rewritten = rewrite_followup("Och vilket nyckeltal har den?", [FIRST], chat_model=model)
-    assert rewritten == "Vilket nyckeltal har simskolan för alla?"
+    assert rewritten == "Vilket nyckeltal har läxhjälpen för alla?"
 
 
 def test_person_pronoun_without_a_person_is_not_replaced() -> None:
