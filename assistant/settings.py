@@ -59,6 +59,9 @@ class Settings:
     max_upload_mb: int = 20
     max_question_chars: int = 2000
     taxonomy: Path | None = None
+    web_timeout: float = 20.0
+    web_max_mb: int = 25
+    web_allow_private: bool = False
 
     @property
     def resolved_index_dir(self) -> Path:
@@ -105,10 +108,20 @@ class Settings:
             raise SettingsError("llm_threads måste vara 0 (modellens standard) eller större")
         if self.llm_timeout <= 0:
             raise SettingsError("llm_timeout måste vara större än 0 sekunder")
+        if self.web_timeout <= 0:
+            raise SettingsError("web_timeout måste vara större än 0 sekunder")
+        if self.web_max_mb < 1:
+            raise SettingsError("web_max_mb måste vara minst 1")
 
 
 def _coerce(name: str, hint: Any, raw: str) -> Any:
     text = str(hint)
+    if text == "bool" or hint is bool:
+        if raw.strip().lower() in {"1", "true", "yes", "ja", "on"}:
+            return True
+        if raw.strip().lower() in {"0", "false", "no", "nej", "off"}:
+            return False
+        raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} ska vara true eller false")
     try:
         if "int" in text and "Path" not in text and "str" not in text:
             return int(raw)
@@ -156,6 +169,11 @@ FIELD_DOCS: dict[str, str] = {
     "max_question_chars": "Longest accepted question, in characters.",
     "taxonomy": "Goal taxonomy YAML for målkoppling (`styrdok align`). Default: the shipped "
     "Ljungby file `assistant/alignment/taxonomy.yaml`.",
+    "web_timeout": "Seconds to wait for a web server (`styrdok ingest URL`, `styrdok sync`).",
+    "web_max_mb": "Largest web page or file fetched, in MB (the download stops there).",
+    "web_allow_private": "Allow fetching from loopback, private and link-local addresses "
+    "(`--allow-private`). Off: such URLs are refused, so the staff tab cannot reach internal "
+    "hosts.",
 }
 
 

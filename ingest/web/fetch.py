@@ -58,7 +58,7 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     redirects: tuple[str, ...] = ()
-    fetched_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat("seconds"))
+    fetched_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def not_modified(self) -> bool:
@@ -138,7 +138,9 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Fetched:
         """GET ``url`` following redirects; conditional when a validator is given.
 
         Raises `FetchError` for every failure, including HTTP 4xx/5xx (``status`` is set).
@@ -178,7 +180,7 @@ class Fetcher:
         self.requests += 1
         try:
             with self._client.stream("GET", current, headers=dict(headers)) as response:
-                if response.is_redirect:
+                if response.status_code in (301, 302, 303, 307, 308):
                     location = response.headers.get("location", "")
                     if not location:
                         raise FetchError(url, "servern omdirigerade utan att ange vart")
