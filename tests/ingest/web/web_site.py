@@ -66,7 +66,7 @@ def site_pages(base: str) -> dict[str, tuple[str, bytes]]:
     return {
         "/robots.txt": (
             "text/plain",
-            f"User-agent: *\nDisallow: /site/privat/\nCrawl-delay: 0.5\n\n"
+            f"User-agent: *\nDisallow: /site/privat/\nCrawl-delay: 0.1\n\n"
             f"Sitemap: {base}/sitemap.xml\n".encode(),
         ),
         "/sitemap.xml": (
