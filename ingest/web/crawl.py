@@ -59,6 +59,7 @@ class CrawlResult:
     pages: list[Page] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)  # answered 404/410
+    failed: set[str] = field(default_factory=set)  # could not be fetched (an error, not a rule)
     redirects: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -165,6 +166,7 @@ class Crawler:
         except FetchError as exc:
             if exc.gone:
                 result.gone.append(url)
+            result.failed.add(url)
             self._skip(result, url, exc.reason)
             return None
         hops = [*fetched.redirects, fetched.final_url]
@@ -267,6 +269,7 @@ class Crawler:
             if exc.status is not None and 400 <= exc.status < 500:
                 text = ""  # no robots.txt: everything is allowed
             else:
+                result.failed.add(start)
                 self._skip(result, start, f"robots.txt kunde inte hämtas ({exc.reason}); "
                            "webbplatsen hoppas över")
                 self._robots[host] = None
@@ -294,6 +297,7 @@ class Crawler:
                 fetched, entry = self._get_meta(url)
             except FetchError as exc:
                 if not (exc.gone and url == default):  # most sites have no sitemap.xml
+                    result.failed.add(url)
                     self._skip(result, url, f"webbplatskartan kunde inte hämtas: {exc.reason}")
                 continue
             if not fetched.not_modified:

@@ -150,8 +150,6 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        if headers:
-            self.conditional_requests += 1
         chain: list[str] = []
         current = url
         while True:
@@ -178,6 +176,7 @@ class Fetcher:
     def _request(self, url: str, current: str, headers: Mapping[str, str]) -> Fetched | str:
         """The response for ``current``, or the next URL when it redirects."""
         self.requests += 1
+        self.conditional_requests += 1 if headers else 0
         try:
             with self._client.stream("GET", current, headers=dict(headers)) as response:
                 if response.status_code in (301, 302, 303, 307, 308):

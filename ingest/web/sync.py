@@ -33,6 +33,7 @@ STATUS_LABELS = {
     "indexed": "inläst",
     "unchanged": "oförändrad",
     "skipped": "hoppades över",
+    "failed": "kunde inte läsas",
     "missing": "saknas",
     "removed": "borttagen",
 }
@@ -60,7 +61,7 @@ class WebInput:
 @dataclass(frozen=True)
 class UrlResult:
     url: str
-    status: str  # a key of STATUS_LABELS
+    status: str  # a key of STATUS_LABELS; "skipped" by a rule, "failed" by an error
     reason: str = ""
 
 
@@ -75,7 +76,7 @@ class WebReport:
 
     @property
     def ok(self) -> bool:
-        return not any(r.status == "skipped" for r in self.results)
+        return not any(r.status == "failed" for r in self.results)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -143,7 +144,7 @@ def sync_web(
         reason = failed.get(page.canonical)
         if reason is not None:
             entry.indexed, entry.skipped = False, reason
-            report.results.append(UrlResult(page.fetched.url, "skipped", reason))
+            report.results.append(UrlResult(page.fetched.url, "failed", reason))
             continue
         entry.indexed, entry.skipped = True, ""
         old = before.get(page.canonical)
@@ -163,7 +164,8 @@ def sync_web(
                     f"(nu {entry.missing})"
                 ))
         else:
-            report.results.append(UrlResult(url, "skipped", reason))
+            status = "failed" if url in crawled.failed else "skipped"
+            report.results.append(UrlResult(url, status, reason))
     state.save()
     return report
 

@@ -36,7 +36,9 @@ def indexed_sources(settings: Settings) -> set[str]:
 
 def reasons(report: WebReport, site: Site) -> dict[str, str]:
     return {
-        r.url.removeprefix(site.base): r.reason for r in report.results if r.status == "skipped"
+        r.url.removeprefix(site.base): r.reason
+        for r in report.results
+        if r.status in ("skipped", "failed")
     }
 
 

@@ -38,6 +38,7 @@ class Site:
     base: str
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     log: list[tuple[str, bool]] = field(default_factory=list)  # (path?query, conditional)
+    broken: set[str] = field(default_factory=set)  # paths that answer 503
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -137,7 +138,7 @@ def handler(site: Site) -> Callable[[Request], Response]:
         if request.path in ("/loop/a", "/loop/b"):
             other = "/loop/b" if request.path == "/loop/a" else "/loop/a"
             return Response(status=302, headers={"Location": other})
-        if request.path == "/fel":
+        if request.path == "/fel" or request.path in site.broken:
             return Response("Tekniskt fel", status=503)
         if request.path == "/stor":
             return Response(b"<p>" + b"x" * BIG + b"</p>", content_type="text/html")
