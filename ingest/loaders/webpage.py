@@ -59,25 +59,56 @@ def load_html(path: Path, data: bytes) -> Document:
     main = trafilatura.extract(
         lxml.html.tostring(root, encoding="unicode"),
         config=_trafilatura_config(),
-        output_format="html",
+        output_format="xml",  # its HTML output loses <ol>; the XML keeps rend="ol"
         include_tables=True,
         include_formatting=True,
         include_comments=False,
         include_links=False,
         include_images=False,
         favor_recall=True,
+        prune_xpath=PRUNE_XPATH,
     )
     if not main:
         raise LoadError(path, "sidan innehåller ingen läsbar huvudtext")
-    content = lxml.html.document_fromstring(main)
     builder = BlockBuilder()
-    body = content.find("body")
-    _html_walk(body if body is not None else content, builder)
+    _html_walk(_as_html(etree.fromstring(main.encode("utf-8"))), builder)
     # trafilatura may take a lone h1 for the page title and leave it out of the main text.
     first_h1 = one_line(" ".join(root.xpath("(//h1)[1]//text()")))
     title = first_h1 if first_h1 and builder.first_title() is None else None
     fallback = title or page_title or None
     return build_document(path, "html", builder, raw_meta, fallback_title=fallback)
+
+
+def _as_html(doc: etree._Element) -> lxml.html.HtmlElement:
+    """trafilatura's XML (head rend=h2, list rend=ol, item, row, cell role=head) as HTML."""
+    for element in doc.iter():
+        if not isinstance(element.tag, str):
+            continue
+        rend = element.get("rend", "")
+        if element.tag == "head":
+            element.tag = rend if re.fullmatch(r"h[1-6]", rend) else "h2"
+        elif element.tag == "list":
+            element.tag = "ol" if rend == "ol" else "ul"
+        elif element.tag == "cell":
+            element.tag = "th" if element.get("role") == "head" else "td"
+        else:
+            element.tag = _XML_TO_HTML.get(element.tag, element.tag)
+    return lxml.html.fromstring(etree.tostring(doc, encoding="unicode"))
+
+
+_XML_TO_HTML = {
+    "doc": "div", "main": "div", "item": "li", "row": "tr", "hi": "span", "lb": "br",
+    "ref": "a", "quote": "blockquote", "graphic": "span", "del": "span",
+}  # fmt: skip
+
+# Widgets trafilatura keeps when they sit inside the main content: share tools ("Dela sidan")
+# and "Was this page helpful?" boxes, as Swedish municipal sites (Sitevision) mark them.
+PRUNE_XPATH = [
+    "//*[contains(@class, 'share') or contains(@class, 'dela-') or contains(@id, 'share')]",
+    "//*[contains(@class, 'feedback') or contains(@class, 'rating')]",
+    "//*[./*[self::h2 or self::h3 or self::h4 or self::p or self::span]"
+    "[normalize-space() = 'Dela sidan' or normalize-space() = 'Dela denna sida']]",
+]
 
 
 @functools.cache
