@@ -62,6 +62,17 @@ class Settings:
     web_timeout: float = 20.0
     web_max_mb: int = 25
     web_allow_private: bool = False
+    max_history_turns: int = 10
+    max_history_chars: int = 20_000
+    api_max_body_kb: int = 256
+    rate_limit_per_minute: int = 20
+    rate_limit_burst: int = 10
+    cors_origins: str | None = None
+    trusted_proxies: str = "127.0.0.1"
+    staff_idle_minutes: int = 30
+    staff_session_hours: int = 8
+    login_max_failures: int = 10
+    login_lockout_minutes: int = 15
 
     @property
     def resolved_index_dir(self) -> Path:
@@ -112,6 +123,20 @@ class Settings:
             raise SettingsError("web_timeout måste vara större än 0 sekunder")
         if self.web_max_mb < 1:
             raise SettingsError("web_max_mb måste vara minst 1")
+        positive = ("max_history_chars", "api_max_body_kb", "rate_limit_burst",
+                    "staff_idle_minutes", "staff_session_hours", "login_max_failures",
+                    "login_lockout_minutes")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} måste vara minst 1")
+        for name in ("max_history_turns", "rate_limit_per_minute"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name} måste vara 0 eller större")
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """Origins allowed to call the app from a browser (``cors_origins``, comma-separated)."""
+        return [o.strip().rstrip("/") for o in (self.cors_origins or "").split(",") if o.strip()]
 
 
 def _coerce(name: str, hint: Any, raw: str) -> Any:
@@ -167,6 +192,23 @@ FIELD_DOCS: dict[str, str] = {
     "upload_dir": "Where uploaded documents are stored. Default: `uploads/` beside the index.",
     "max_upload_mb": "Largest accepted upload, in MB.",
     "max_question_chars": "Longest accepted question, in characters.",
+    "max_history_turns": "Most earlier question/answer turns a question may carry (API: more is "
+    "refused; chat: only the latest are used). 0 = questions without history.",
+    "max_history_chars": "Most characters of history (all turns together) a question may carry.",
+    "api_max_body_kb": "Largest request body of the JSON API and the login, in KB (the UI's "
+    "upload route allows `4 × max_upload_mb` MB, its other routes 1 MB).",
+    "rate_limit_per_minute": "Questions per minute per client (API, OpenAI endpoint and chat "
+    "together); more are answered 429. 0 = no limit.",
+    "rate_limit_burst": "Questions a client may ask at once before the per-minute rate applies.",
+    "cors_origins": "Comma-separated web origins (e.g. `https://www.ljungby.se`) allowed to call "
+    "the API from a browser. Empty: none (same-origin only).",
+    "trusted_proxies": "Comma-separated addresses of reverse proxies whose `X-Forwarded-For` and "
+    "`X-Forwarded-Proto` are believed (`styrdok ui`), so limits apply per real client.",
+    "staff_idle_minutes": "A staff login ends after this many minutes without activity.",
+    "staff_session_hours": "A staff login ends this many hours after logging in, active or not.",
+    "login_max_failures": "Wrong staff passwords one client may try per minute before it is "
+    "locked out.",
+    "login_lockout_minutes": "How long a client is locked out after too many wrong passwords.",
     "taxonomy": "Goal taxonomy YAML for målkoppling (`styrdok align`). Default: the shipped "
     "Ljungby file `assistant/alignment/taxonomy.yaml`.",
     "web_timeout": "Seconds to wait for a web server (`styrdok ingest URL`, `styrdok sync`).",

@@ -18,7 +18,9 @@ import gradio as gr
 from fastapi.responses import FileResponse, JSONResponse
 
 from assistant.settings import Settings
+from ui import security
 from ui.feedback import FeedbackStore
+from ui.staff_auth import StaffAuth, build_staff_router
 
 if TYPE_CHECKING:
     from assistant.ask import Assistant
@@ -52,6 +54,8 @@ class AppContext:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.feedback = FeedbackStore.from_settings(settings)
+        self.staff = StaffAuth(settings)
+        self.limiter = security.RateLimiter.from_settings(settings)
         self._assistant: Assistant | None = None
         self._index: Index | None = None
         # One lock for everything that opens the store: embedded Chroma clients created
@@ -116,8 +120,11 @@ def create_app(settings: Settings, *, warm_up: bool = False) -> fastapi.FastAPI:
         from ui.api import build_router
 
         app.include_router(build_router(ctx.get_assistant))
+    if settings.admin_password:
+        app.include_router(build_staff_router(ctx.staff, ctx.feedback))
 
     app.add_middleware(SwedishPageMiddleware)
+    security.install(app, settings, ctx.limiter)
     if warm_up:
         threading.Thread(target=ctx.warm_up, name="styrdok-warm-up", daemon=True).start()
     return gr.mount_gradio_app(
@@ -169,14 +176,14 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
             "Ljungby kommuns styrdokument</span></h1></header>",
             js_on_load=None,
         )
-        with gr.Tabs(elem_id="sd-tabs"):
+        with gr.Tabs(elem_id="sd-tabs") as tabs:
             with gr.Tab("Fråga dokumenten", id="fraga"):
                 build_chat(demo, ctx)
             with gr.Tab("Målkoppling", id="malkoppling"):
                 build_align_tab(ctx.settings, lambda: ctx.get_assistant().retriever)
             if ctx.settings.admin_password:
                 with gr.Tab("För personal", id="personal"):
-                    build_admin(demo, ctx)
+                    build_admin(demo, ctx, tabs)
     return demo
 
 

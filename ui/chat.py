@@ -18,6 +18,7 @@ from assistant.errors import StyrdokError
 from assistant.types import Answer
 from ui import render
 from ui.feedback import FeedbackError
+from ui.security import rate_limit_message, recent_history
 
 if TYPE_CHECKING:
     from ui.app import AppContext
@@ -67,7 +68,8 @@ class ChatHandlers:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
-    def respond(self, question: str, turns: list[Turn] | None) -> Iterator[Outputs]:
+    def respond(self, question: str, turns: list[Turn] | None,
+                request: gr.Request | None = None) -> Iterator[Outputs]:
         """Stream an answer. Outputs: chat, sources, question box, turns, feedback note,
         thumbs up, thumbs down."""
         turns = list(turns or [])
@@ -77,10 +79,17 @@ class ChatHandlers:
             yield (_messages(turns), gr.update(), "", turns,
                    "Skriv en fråga först.", gr.update(), gr.update())
             return
+        client = request.client.host if request is not None and request.client else "local"
+        wait = self.ctx.limiter.wait_seconds(client)
+        if wait > 0:
+            yield self._failed(turns, question, rate_limit_message(wait))
+            return
         waiting = '<div class="sd-sources"><p role="status">Söker i dokumenten …</p></div>'
         yield (_messages(turns, (question, "_Söker i dokumenten …_")), waiting, "", turns, "",
                locked, locked)
-        history = [(t["question"], t["text"]) for t in turns]
+        history = recent_history([(t["question"], t["text"]) for t in turns],
+                                 self.ctx.settings.max_history_turns,
+                                 self.ctx.settings.max_history_chars)
         answer: Answer | None = None
         text = ""
         try:
