@@ -62,6 +62,7 @@ class Settings:
     web_timeout: float = 20.0
     web_max_mb: int = 25
     web_allow_private: bool = False
+    web_delay: float = 1.0
     max_history_turns: int = 10
     max_history_chars: int = 20_000
     api_max_body_kb: int = 256
@@ -123,6 +124,8 @@ class Settings:
             raise SettingsError("web_timeout måste vara större än 0 sekunder")
         if self.web_max_mb < 1:
             raise SettingsError("web_max_mb måste vara minst 1")
+        if self.web_delay < 0:
+            raise SettingsError("web_delay måste vara 0 eller större")
         positive = ("max_history_chars", "api_max_body_kb", "rate_limit_burst",
                     "staff_idle_minutes", "staff_session_hours", "login_max_failures",
                     "login_lockout_minutes")
@@ -216,6 +219,8 @@ FIELD_DOCS: dict[str, str] = {
     "web_allow_private": "Allow fetching from loopback, private and link-local addresses "
     "(`--allow-private`). Off: such URLs are refused, so the staff tab cannot reach internal "
     "hosts.",
+    "web_delay": "Least pause between two requests to one web host, in seconds (robots.txt "
+    "`Crawl-delay` may ask for more; `--delay`, `delay:` in sources.yaml).",
 }
 
 

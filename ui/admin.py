@@ -26,6 +26,7 @@ from ui.staff_auth import (
     staff_cookies,
 )
 from ui.uploads import ALLOWED_SUFFIXES, ingest_upload, store_upload_file
+from ui.web_tab import build_web_section
 
 if TYPE_CHECKING:
     from ui.app import AppContext
@@ -151,9 +152,10 @@ class AdminHandlers:
     def reindex(self, request: gr.Request,
                 progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
         self._require(request)
-        from ingest.pipeline import ingest_paths
+        from ingest.pipeline import ingest_paths, is_web_source
 
-        sources = sorted({Path(r.source) for r in self.ctx.documents().values()})
+        sources = sorted({Path(r.source) for r in self.ctx.documents().values()
+                          if not is_web_source(r.source)})  # web pages: styrdok sync
         if not sources:
             return "Det finns inga dokument att läsa in igen."
 
@@ -189,6 +191,7 @@ def build_admin(demo: gr.Blocks, ctx: AppContext, tabs: gr.Tabs) -> None:
                         file_types=list(ALLOWED_SUFFIXES), type="filepath", elem_id="sd-upload")
         ingest = gr.Button("Läs in i indexet", variant="primary", elem_id="sd-ingest")
         upload_note = gr.Markdown("", elem_id="sd-upload-note")
+        web_done = build_web_section(ctx, handlers.authed)
         gr.Markdown("### Inlästa dokument")
         docs_table = gr.HTML("", js_on_load=None)
         with gr.Row():
@@ -212,3 +215,4 @@ def build_admin(demo: gr.Blocks, ctx: AppContext, tabs: gr.Tabs) -> None:
         handlers.overview, None, overview, **private)
     reindex.click(handlers.reindex, None, docs_note, **private).then(
         handlers.overview, None, overview, **private)
+    web_done.then(handlers.overview, None, overview, **private)

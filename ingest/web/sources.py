@@ -42,7 +42,7 @@ class Source:
 class SourcesFile:
     sources: tuple[Source, ...]
     missing_after: int = 3
-    delay: float = 1.0
+    delay: float | None = None  # None: the web_delay setting
 
 
 def load_sources(path: Path) -> SourcesFile:
@@ -65,7 +65,11 @@ def load_sources(path: Path) -> SourcesFile:
     return SourcesFile(
         sources,
         missing_after=_number(raw.get("missing_after", 3), "missing_after", path, minimum=1),
-        delay=float(_number(raw.get("delay", 1.0), "delay", path, minimum=0, real=True)),
+        delay=(
+            None
+            if raw.get("delay") is None
+            else float(_number(raw["delay"], "delay", path, minimum=0, real=True))
+        ),
     )
 
 

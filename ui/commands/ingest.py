@@ -60,8 +60,8 @@ def add_crawl_flags(parser: argparse.ArgumentParser) -> None:
         help='hoppa över adresser som matchar, t.ex. "*/nyheter/*" (kan upprepas)',
     )
     group.add_argument(
-        "--delay", type=float, default=1.0, metavar="S",
-        help="sekunder mellan förfrågningar till samma webbplats (robots.txt kan kräva mer)",
+        "--delay", type=float, metavar="S",
+        help="sekunder mellan förfrågningar till samma webbplats, minst (STYRDOK_WEB_DELAY)",
     )
 
 
@@ -87,7 +87,7 @@ def run_urls(args: argparse.Namespace, urls: list[str]) -> int:
     from ui.commands.sync import print_event, print_report
 
     settings = settings_from_args(
-        args, web_allow_private=args.allow_private, web_timeout=args.timeout
+        args, web_allow_private=args.allow_private, web_timeout=args.timeout, web_delay=args.delay
     )
     options = CrawlOptions(
         crawl=args.crawl,
@@ -99,7 +99,7 @@ def run_urls(args: argparse.Namespace, urls: list[str]) -> int:
     report = sync_web(
         [Source(url, options) for url in urls],
         settings,
-        delay=args.delay,
+        delay=settings.web_delay,
         on_event=None if args.quiet or args.json else print_event,
     )
     print_report(report, as_json=args.json)

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         sources.sources,
         settings,
         missing_after=sources.missing_after,
-        delay=sources.delay,
+        delay=settings.web_delay if sources.delay is None else sources.delay,
         on_event=None if args.quiet or args.json else print_event,
     )
     print_report(report, as_json=args.json)
