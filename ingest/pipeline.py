@@ -1,4 +1,8 @@
-"""Ingest: files -> Document -> Chunk -> index. The only writer of the index.
+"""Ingest: files and fetched web pages -> Document -> Chunk -> index. The only writer of the index.
+
+`ingest_inputs` is the one path: an input names its source, says whether it changed (a content
+hash, or None when an HTTP 304 says it did not) and loads itself. `ingest_paths` feeds it files;
+`ingest.web.sync` feeds it fetched pages.
 
 Incremental by content hash: a file whose bytes (and sidecar) are unchanged is not even parsed;
 a changed document's chunks are replaced, reusing the stored embedding of every chunk whose

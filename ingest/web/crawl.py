@@ -80,12 +80,16 @@ def url_pattern(url: str) -> str:
 
 
 def in_scope(url: str, start: str) -> bool:
-    """Same host (and scheme family) as ``start``, under its path prefix."""
+    """Same host as ``start``, under its path: ``/a/b`` and ``/a/b/`` cover ``/a/b/...``; a
+    file-like last part (``/a/index.html``) covers its folder ``/a/...``."""
     here, there = urlsplit(url), urlsplit(start)
     if here.scheme not in ("http", "https") or here.netloc.lower() != there.netloc.lower():
         return False
-    prefix = there.path if there.path.endswith("/") else there.path.rsplit("/", 1)[0] + "/"
-    return here.path.startswith(prefix) or here.path == there.path
+    path = there.path or "/"
+    if not path.endswith("/"):
+        last = path.rsplit("/", 1)[-1]
+        path = path.rsplit("/", 1)[0] + "/" if "." in last else path + "/"
+    return here.path.startswith(path) or here.path == there.path
 
 
 class Crawler:
@@ -228,6 +232,7 @@ class Crawler:
             content_type=fetched.content_type,
             links=list(links.links),
             body_hash=content_hash(fetched.body),
+            indexed=entry.indexed if entry is not None else False,
         )
         self.state.urls[url] = new
         return fetched, new

@@ -142,8 +142,8 @@ def sync_web(
     for page in crawled.pages:
         entry = state.urls[page.fetched.url]
         reason = failed.get(page.canonical)
-        if reason is not None:
-            entry.indexed, entry.skipped = False, reason
+        if reason is not None:  # the index keeps the last good version, if there is one
+            entry.skipped = reason
             report.results.append(UrlResult(page.fetched.url, "failed", reason))
             continue
         entry.indexed, entry.skipped = True, ""

@@ -6,7 +6,7 @@ from web_site import Site
 
 from assistant.index import Index
 from assistant.settings import Settings
-from ingest.web.crawl import CrawlOptions, url_pattern
+from ingest.web.crawl import CrawlOptions, in_scope, url_pattern
 from ingest.web.sources import Source
 from ingest.web.sync import WebReport, sync_web
 
@@ -145,3 +145,12 @@ def test_url_pattern_groups_calendar_months() -> None:
         "https://a.se/kalender?month=2031-12"
     )
     assert url_pattern("https://a.se/a") != url_pattern("https://a.se/b")
+
+
+def test_scope_is_the_start_path() -> None:
+    start = "https://www.ljungby.se/sv/styrdokument"
+    assert in_scope("https://www.ljungby.se/sv/styrdokument/plan.pdf", start)
+    assert not in_scope("https://www.ljungby.se/sv/styrdokument-gamla", start)
+    assert not in_scope("https://www.ljungby.se/sv/nyheter", start)
+    assert not in_scope("https://ljungby.se/sv/styrdokument/plan", start)  # another host
+    assert in_scope("https://www.ljungby.se/sv/taxa", "https://www.ljungby.se/sv/index.html")
