@@ -29,7 +29,7 @@ from ui.uploads import ALLOWED_SUFFIXES, ingest_upload, store_upload_file
 from ui.web_tab import build_web_section
 
 if TYPE_CHECKING:
-    from ui.app import AppContext
+    from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 

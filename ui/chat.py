@@ -21,7 +21,7 @@ from ui.feedback import FeedbackError
 from ui.security import rate_limit_message, recent_history
 
 if TYPE_CHECKING:
-    from ui.app import AppContext
+    from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 

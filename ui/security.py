@@ -34,7 +34,7 @@ UI_BODY_LIMIT = 1024 * 1024  # the page's own events: a question, a click, file 
 # Gradio's page needs inline scripts and styles (its config and the app's own helpers are
 # inline), blob: workers and data: images; nothing is loaded from another site.
 APP_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
     "media-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; "
     "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -265,7 +265,7 @@ class SecurityHeadersMiddleware:
                     headers["Content-Security-Policy"] = own + "; frame-ancestors 'none'"
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "no-referrer"
+                headers["Referrer-Policy"] = "same-origin"
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -21,7 +21,7 @@ from ui import render
 
 if TYPE_CHECKING:
     from ingest.web.sync import WebReport
-    from ui.app import AppContext
+    from ui.context import AppContext
 
 MAX_PAGES_LIMIT = 1000
 INTRO = (

@@ -12,7 +12,7 @@ import pytest
 from assistant.settings import Settings
 from ingest.pipeline import ingest_paths
 from ui.admin import AdminHandlers, check_password
-from ui.app import AppContext
+from ui.context import AppContext
 from ui.staff_auth import COOKIE
 
 

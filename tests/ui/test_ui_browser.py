@@ -61,6 +61,9 @@ def browser() -> Iterator[Browser]:
 def _page(browser: Browser, dialogs: list[str]) -> Page:
     page = browser.new_page(viewport={"width": 1366, "height": 1000}, locale="sv-SE")
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    # The app's Content-Security-Policy must not block anything the page itself needs.
+    page.on("console", lambda m: dialogs.append(m.text)
+            if "Content Security Policy" in m.text else None)
     return page
 
 
@@ -76,7 +79,8 @@ def axe_violations(page: Page) -> list[str]:
 
 
 def test_resident_asks_opens_source_and_gives_feedback(
-    built_index: Settings, run_app: StartApp, browser: Browser, artifacts: Path, tmp_path: Path
+    built_index: Settings, built_doc_ids: list[str], run_app: StartApp, browser: Browser,
+    artifacts: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "feedback.sqlite3"
     app = run_app(built_index.replace(feedback_db=db))
@@ -86,8 +90,8 @@ def test_resident_asks_opens_source_and_gives_feedback(
     question_box = page.get_by_label("Din fråga")
     question_box.wait_for()
     assert page.evaluate("document.documentElement.lang") == "sv"
-    page.get_by_text("Dokument som assistenten känner till (12 st)").click()
-    assert page.locator(".sd-doclist li").count() == 12
+    page.get_by_text(f"Dokument som assistenten känner till ({len(built_doc_ids)} st)").click()
+    assert page.locator(".sd-doclist li").count() == len(built_doc_ids)
     # Gradio adds the app's stylesheet after the page shows; audit the styled page.
     page.wait_for_function(
         "getComputedStyle(document.querySelector('.sd-docs summary')).fontWeight === '600'")
@@ -162,12 +166,21 @@ def test_staff_upload_is_indexed_and_its_markup_shows_as_text(
     page.get_by_text("Fel lösenord").wait_for()
     page.get_by_label("Lösenord").fill("personal-2026")
     page.get_by_role("button", name="Logga in").click()
+    # The login is a form post: the session lives in an HttpOnly cookie the page cannot read.
+    page.get_by_role("button", name="Logga ut").wait_for()
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["styrdok_personal"]["httpOnly"]
+    assert cookies["styrdok_personal"]["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie") == ""
     page.locator("#sd-upload input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Läs in i indexet").click()
     page.get_by_text("inläst som hundrastgardar").wait_for(timeout=60_000)
     page.get_by_role("cell", name="hundrastgardar").wait_for()
     assert axe_violations(page) == []
     page.screenshot(path=artifacts / "ui-6-staff.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exportera omdömen som CSV").click()
+    assert download.value.suggested_filename.startswith("styrdok-omdomen-")
 
     page.get_by_role("tab", name="Fråga dokumenten").click()
     page.get_by_label("Din fråga").fill("Är hundrastgården vid Lagasjön öppen dygnet runt?")
@@ -180,6 +193,12 @@ def test_staff_upload_is_indexed_and_its_markup_shows_as_text(
     assert sources.locator("script, img").count() == 0
     assert dialogs == []
     page.screenshot(path=artifacts / "ui-7-uploaded-answer.png", full_page=True)
+
+    page.get_by_role("tab", name="För personal").click()
+    page.get_by_role("button", name="Logga ut").click()
+    page.get_by_text("Du är utloggad.").wait_for()
+    assert page.get_by_role("button", name="Läs in i indexet").is_hidden()
+    assert axe_violations(page) == []
 
 
 def test_malkoppling_tab_shows_table_and_heatmap(

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ui.options import settings_from_args
+
 if TYPE_CHECKING:
     from ingest.pipeline import IngestSummary
 
@@ -83,7 +85,6 @@ def run_urls(args: argparse.Namespace, urls: list[str]) -> int:
     from ingest.web.crawl import CrawlOptions
     from ingest.web.sources import Source
     from ingest.web.sync import sync_web
-    from ui.cli import settings_from_args
     from ui.commands.sync import print_event, print_report
 
     settings = settings_from_args(
@@ -108,7 +109,6 @@ def run_urls(args: argparse.Namespace, urls: list[str]) -> int:
 
 def run_paths(args: argparse.Namespace, paths: list[Path]) -> int:
     from ingest.pipeline import ingest_paths
-    from ui.cli import settings_from_args
 
     settings = settings_from_args(args)
     bar = _ProgressBar(enabled=not args.quiet and sys.stderr.isatty())

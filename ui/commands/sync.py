@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ui.options import settings_from_args
+
 if TYPE_CHECKING:
     from ingest.web.sync import WebReport
 
@@ -47,7 +49,6 @@ def add_web_flags(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ingest.web.sources import load_sources
     from ingest.web.sync import sync_web
-    from ui.cli import settings_from_args
 
     settings = settings_from_args(
         args, web_allow_private=args.allow_private, web_timeout=args.timeout
