@@ -68,15 +68,26 @@ def load_html(path: Path, data: bytes) -> Document:
         favor_recall=True,
         prune_xpath=PRUNE_XPATH,
     )
-    if not main:
-        raise LoadError(path, "sidan innehåller ingen läsbar huvudtext")
     builder = BlockBuilder()
-    _html_walk(_as_html(etree.fromstring(main.encode("utf-8"))), builder)
     # trafilatura may take a lone h1 for the page title and leave it out of the main text.
-    first_h1 = one_line(" ".join(root.xpath("(//h1)[1]//text()")))
-    title = first_h1 if first_h1 and builder.first_title() is None else None
-    fallback = title or page_title or None
-    return build_document(path, "html", builder, raw_meta, fallback_title=fallback)
+    first_h1 = one_line(" ".join(root.xpath(_PAGE_H1)))
+    content = _as_html(etree.fromstring(main.encode("utf-8"))) if main else None
+    if first_h1 and (content is None or not content.xpath("//h1")):
+        builder.heading(first_h1, 1)  # put back, so it heads the text as in the page
+    if content is not None:
+        _html_walk(content, builder)
+        # ... and not also as a paragraph, which trafilatura makes of a lone heading.
+        builder.blocks[:] = [
+            b for b in builder.blocks if not (b.kind == "paragraph" and b.text == first_h1)
+        ]
+    return build_document(path, "html", builder, raw_meta, fallback_title=page_title or None)
+
+
+# The page's own h1: not a logo heading in the site header, navigation, sidebar or footer.
+_PAGE_H1 = (
+    "(//h1[not(ancestor::nav or ancestor::footer or ancestor::aside) and "
+    "not(ancestor::header[not(ancestor::main or ancestor::article)])])[1]//text()"
+)
 
 
 def _as_html(doc: etree._Element) -> lxml.html.HtmlElement:

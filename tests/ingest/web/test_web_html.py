@@ -64,3 +64,15 @@ def test_short_page_keeps_its_text_and_title(tmp_path: Path) -> None:
                     "</body></html>", encoding="utf-8")
     doc = load_document(page)
     assert (doc.title, doc.text.splitlines()[-1]) == ("Beslut", "Nämnden beslutar att anta planen.")
+
+
+def test_logo_heading_in_the_site_header_is_not_the_title(tmp_path: Path) -> None:
+    page = tmp_path / "sida.html"
+    page.write_text(
+        "<html><head><title>Taxor - Exempelby kommun</title></head><body><header>"
+        "<h1>Exempelby kommun</h1></header><main><h2>Taxor för bygglov</h2><p>Avgiften för "
+        "bygglov beräknas enligt plan- och bygglovstaxan som fullmäktige antagit.</p>"
+        "</main></body></html>", encoding="utf-8")
+    doc = load_document(page)
+    assert doc.title == "Taxor"  # from <title>, without the site name
+    assert "Exempelby kommun" not in doc.text
