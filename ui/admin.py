@@ -1,4 +1,5 @@
-"""The staff tab: log in, upload and index documents, list/remove/re-index, read feedback.
+"""The staff tab: log in, upload and index documents, fetch web pages and sites (ui.web_tab),
+list/remove/re-index, read feedback.
 
 Shown only when ``settings.admin_password`` is set. Logging in and out are plain forms posting
 to ``ui.staff_auth``'s routes, which keep the session server-side behind an HttpOnly cookie.
