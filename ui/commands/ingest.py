@@ -75,6 +75,10 @@ def is_url(arg: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     urls = [arg for arg in args.paths if is_url(arg)]
     paths = [Path(arg) for arg in args.paths if not is_url(arg)]
+    if urls and paths and args.json:
+        print("styrdok: med --json går det inte att blanda filer och webbadresser i samma "
+              "körning; kör dem var för sig", file=sys.stderr)
+        return 2
     status = run_paths(args, paths) if paths or not urls else 0
     if urls:
         status = max(status, run_urls(args, urls))

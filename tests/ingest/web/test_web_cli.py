@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from web_site import Site
@@ -70,3 +71,31 @@ def test_answer_from_the_pdf_cites_its_url_and_page(
     cited = [c for c in answer.citations if c.url == site.url("/site/plan.pdf")]
     assert cited and cited[0].page == 3
     assert f'href="{site.url("/site/plan.pdf")}#page=3"' in sources_html(answer)
+
+
+def test_files_and_urls_in_one_run(
+    site: Site, web_settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    note = tmp_path / "anteckning.md"
+    note.write_text("# Anteckning\n\nFullmäktige sammanträder i Ljungby.\n", encoding="utf-8")
+    code = main(["ingest", str(note), site.url("/site/regler"), "--allow-private", "--delay", "0",
+                 "--index", str(web_settings.index_dir), "--embedder", "fake"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    records = Assistant.from_settings(web_settings).retriever.documents().values()
+    sources = {record.source for record in records}
+    assert sources == {str(note.resolve()), site.url("/site/regler")}
+
+
+def test_pruning_files_leaves_web_pages_alone(
+    site: Site, web_settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert ingest(web_settings, "--allow-private", site.url("/site/regler")) == 0
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "plan.md").write_text("# Plan\n\nPlanen gäller 2026.\n", encoding="utf-8")
+    assert main(["ingest", str(folder), "--prune", "--index", str(web_settings.index_dir),
+                 "--embedder", "fake"]) == 0
+    capsys.readouterr()
+    records = Assistant.from_settings(web_settings).retriever.documents().values()
+    assert site.url("/site/regler") in {record.source for record in records}
