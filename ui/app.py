@@ -92,6 +92,11 @@ def create_app(settings: Settings, *, warm_up: bool = False) -> fastapi.FastAPI:
     )
 
 
+def app_from_env() -> fastapi.FastAPI:
+    """``uvicorn --factory ui.app:app_from_env``: the full app, settings from ``STYRDOK_*``."""
+    return create_app(Settings.from_env())
+
+
 def _document_response(ctx: AppContext, doc_id: str) -> FileResponse:
     """Serve the file of an indexed document. The path comes from the index, never the URL."""
     record = ctx.documents().get(doc_id)

@@ -32,9 +32,10 @@ GRADIO_UPLOAD_PATH = "/gradio_api/upload"
 UI_BODY_LIMIT = 1024 * 1024  # the page's own events: a question, a click, file references
 
 # Gradio's page needs inline scripts and styles (its config and the app's own helpers are
-# inline), blob: workers and data: images; nothing is loaded from another site.
+# inline), eval (gr.HTML renders its templates with it), blob: workers and data: images;
+# nothing is loaded from another site. The browser tests fail on any CSP violation.
 APP_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
     "media-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; "
     "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "

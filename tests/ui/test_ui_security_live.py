@@ -7,18 +7,18 @@ default trusted proxy, exactly as it would from a reverse proxy in front of the 
 from __future__ import annotations
 
 import json
-import socket
 import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from assistant.settings import Settings
+from evals.reliability.attacks import gradio_call, send_body
 from ingest.pipeline import ingest_paths
 from ui.staff_auth import COOKIE
 
@@ -52,63 +52,7 @@ def login(app: RunningApp, headers: dict[str, str]) -> httpx.Client:
     return staff
 
 
-def gradio_call(http: httpx.Client, api_name: str, data: list[Any], session_hash: str) -> Any:
-    """Call an event the way the page does (``/queue/join`` by fn_index, then the event
-    stream); private events too. The output data, or ``{"error": ...}``."""
-    config = http.get("/config").json()
-    fn_index = next(i for i, d in enumerate(config["dependencies"])
-                    if d.get("api_name") == api_name)
-    joined = http.post("/gradio_api/queue/join", json={
-        "data": data, "event_data": None, "fn_index": fn_index, "session_hash": session_hash,
-        "trigger_id": config["dependencies"][fn_index]["targets"][0][0]})
-    assert joined.status_code == 200, joined.text
-    event_id = joined.json()["event_id"]
-    with http.stream("GET", "/gradio_api/queue/data",
-                     params={"session_hash": session_hash}) as stream:
-        for line in stream.iter_lines():
-            if not line.startswith("data:"):
-                continue
-            message = json.loads(line[5:])
-            if message.get("event_id") == event_id and message["msg"] == "process_completed":
-                output = message.get("output", {})
-                return output if not message.get("success") else output["data"]
-    raise AssertionError("the event never completed")
-
-
 # --------------------------------------------------------------------------- finding 2
-
-
-def send_body(app: RunningApp, path: str, size: int, chunked: bool) -> tuple[str, float]:
-    """POST ``size`` bytes to ``path`` over a raw socket; the response's status line and how
-    long it took to arrive. The body keeps flowing until the server hangs up."""
-    sock = socket.create_connection(("127.0.0.1", app.port), timeout=30)
-    framing = ("Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}")
-    sock.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
-                 f"\r\n{framing}\r\n\r\n".encode())
-    piece = b"x" * 65536
-
-    def pump() -> None:
-        sent = 0
-        try:
-            while sent < size:
-                sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
-                sent += len(piece)
-        except OSError:  # the server answered and closed: what the test expects
-            pass
-
-    start = time.monotonic()
-    sender = threading.Thread(target=pump, daemon=True)
-    sender.start()
-    received = b""
-    while b"\r\n" not in received:
-        data = sock.recv(4096)
-        if not data:
-            break
-        received += data
-    elapsed = time.monotonic() - start
-    sock.close()
-    sender.join(10)
-    return received.split(b"\r\n", 1)[0].decode(), elapsed
 
 
 def timed_health(app: RunningApp) -> tuple[int, float]:
@@ -125,7 +69,7 @@ def test_a_30_mb_body_is_refused_at_once_and_healthz_keeps_answering(
     assert timed_health(app)[0] == 200  # opens the index, so the timing below is the server's
     result: dict[str, tuple[str, float]] = {}
     big = threading.Thread(target=lambda: result.update(
-        ask=send_body(app, "/api/ask", 30 * 1024 * 1024, chunked)))
+        ask=send_body(app.url, "/api/ask", 30 * 1024 * 1024, chunked)))
     big.start()
     health = [timed_health(app) for _ in range(3)]
     big.join(60)
@@ -138,7 +82,7 @@ def test_a_30_mb_body_is_refused_at_once_and_healthz_keeps_answering(
 
 def test_a_ui_route_body_is_bounded_too(settings: Settings, run_app: StartApp) -> None:
     app = run_app(settings)
-    status, _ = send_body(app, "/gradio_api/queue/join", 5 * 1024 * 1024, chunked=False)
+    status, _ = send_body(app.url, "/gradio_api/queue/join", 5 * 1024 * 1024, chunked=False)
     assert status.startswith("HTTP/1.1 413"), status
 
 
