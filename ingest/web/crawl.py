@@ -26,7 +26,7 @@ from protego import Protego
 
 from assistant.types import content_hash
 from ingest.web.documents import page_links
-from ingest.web.fetch import USER_AGENT, Fetched, Fetcher, FetchError, Politeness
+from ingest.web.fetch import USER_AGENT, Fetched, Fetcher, FetchError, Politeness, check_url
 from ingest.web.state import SyncState, UrlState
 
 MAX_SITEMAPS = 20
@@ -116,9 +116,18 @@ class Crawler:
 
     def run(self, start: str, options: CrawlOptions, result: CrawlResult) -> None:
         start = normalize(start)
-        queue: deque[tuple[str, int]] = deque([(start, 0)])
+        try:  # a URL that may not be fetched at all is reported as itself, not via robots.txt
+            check_url(start, allow_private=self.fetcher.allow_private,
+                      resolver=self.fetcher.resolver)
+        except FetchError as exc:
+            result.failed.add(start)
+            self._skip(result, start, exc.reason)
+            return
         robots = self._robots_for(start, result)
-        if options.crawl and robots is not None:
+        if robots is None:
+            return
+        queue: deque[tuple[str, int]] = deque([(start, 0)])
+        if options.crawl:
             queue += ((url, 1) for url in self._sitemap_urls(start, robots, result))
         # Pages fetched before are checked again even when nothing links to them any more.
         queue += ((url, 1) for url, entry in self.state.urls.items()
@@ -136,7 +145,7 @@ class Crawler:
             if reason:
                 self._skip(result, url, reason)
                 continue
-            if robots is not None and not robots.can_fetch(url, USER_AGENT):
+            if not robots.can_fetch(url, USER_AGENT):
                 self._skip(result, url, "robots.txt tillåter inte styrdok att hämta sidan")
                 continue
             if fetched >= options.max_pages:

@@ -154,3 +154,12 @@ def test_scope_is_the_start_path() -> None:
     assert not in_scope("https://www.ljungby.se/sv/nyheter", start)
     assert not in_scope("https://ljungby.se/sv/styrdokument/plan", start)  # another host
     assert in_scope("https://www.ljungby.se/sv/taxa", "https://www.ljungby.se/sv/index.html")
+
+
+def test_site_whose_robots_txt_fails_is_not_crawled(site: Site, web_settings: Settings) -> None:
+    site.broken.add("/robots.txt")
+    report = crawl(site, web_settings)
+    assert reasons(report, site)["/site/"].startswith(
+        "robots.txt kunde inte hämtas (serverfel (HTTP 503)"
+    )
+    assert site.requested("/site/") == 0
