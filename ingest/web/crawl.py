@@ -16,6 +16,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import re
+import zlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,6 +78,16 @@ def url_pattern(url: str) -> str:
     parts = urlsplit(url)
     query = "&".join(sorted(p.split("=", 1)[0] for p in parts.query.split("&") if p))
     return re.sub(r"\d+", "N", f"{parts.netloc}{parts.path}?{query}")
+
+
+def _gunzip(body: bytes, limit: int) -> bytes:
+    """A ``sitemap.xml.gz`` body unpacked, never beyond ``limit`` bytes (a gzip bomb stops)."""
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    try:
+        return zlib.decompressobj(wbits=47).decompress(body, limit)
+    except zlib.error:
+        return b""
 
 
 def in_scope(url: str, start: str) -> bool:
@@ -315,7 +326,8 @@ class Crawler:
                     self._skip(result, url, f"webbplatskartan kunde inte hämtas: {exc.reason}")
                 continue
             if not fetched.not_modified:
-                tree = sitemap_from_str(fetched.body.decode("utf-8", "replace"))
+                body = _gunzip(fetched.body, self.fetcher.max_bytes)
+                tree = sitemap_from_str(body.decode("utf-8", "replace"))
                 entry.links = [page.url for page in tree.all_pages()]
                 if isinstance(tree, AbstractIndexSitemap):
                     entry.links += [f"sitemap:{s.url}" for s in tree.sub_sitemaps

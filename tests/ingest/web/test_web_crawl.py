@@ -163,3 +163,17 @@ def test_site_whose_robots_txt_fails_is_not_crawled(site: Site, web_settings: Se
         "robots.txt kunde inte hämtas (serverfel (HTTP 503)"
     )
     assert site.requested("/site/") == 0
+
+
+def test_gzipped_sitemap_from_robots_txt(site: Site, web_settings: Settings) -> None:
+    import gzip
+
+    site.pages["/site/i-gz-kartan"] = "text/html", b"<p>Bara i den packade kartan.</p>"
+    xml = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+           f"<url><loc>{site.url('/site/i-gz-kartan')}</loc></url></urlset>")
+    site.pages["/karta.xml.gz"] = "application/gzip", gzip.compress(xml.encode())
+    content_type, robots = site.pages["/robots.txt"]
+    extra = f"Sitemap: {site.base}/karta.xml.gz\n".encode()
+    site.pages["/robots.txt"] = content_type, robots + extra
+    crawl(site, web_settings)
+    assert site.url("/site/i-gz-kartan") in indexed_sources(web_settings)
