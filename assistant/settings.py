@@ -63,6 +63,10 @@ class Settings:
     max_question_chars: int = 2000
     taxonomy: Path | None = None
     privacy_page: Path | None = None
+    web_timeout: float = 20.0
+    web_max_mb: int = 25
+    web_allow_private: bool = False
+    web_delay: float = 1.0
     max_history_turns: int = 10
     max_history_chars: int = 20_000
     api_max_body_kb: int = 256
@@ -127,6 +131,12 @@ class Settings:
             raise SettingsError("parse_cpu_seconds måste vara minst 1 sekund")
         if self.parse_memory_mb < 256:
             raise SettingsError("parse_memory_mb måste vara minst 256 MB")
+        if self.web_timeout <= 0:
+            raise SettingsError("web_timeout måste vara större än 0 sekunder")
+        if self.web_max_mb < 1:
+            raise SettingsError("web_max_mb måste vara minst 1")
+        if self.web_delay < 0:
+            raise SettingsError("web_delay måste vara 0 eller större")
         positive = ("max_history_chars", "api_max_body_kb", "rate_limit_burst",
                     "staff_idle_minutes", "staff_session_hours", "login_max_failures",
                     "login_lockout_minutes")
@@ -145,6 +155,12 @@ class Settings:
 
 def _coerce(name: str, hint: Any, raw: str) -> Any:
     text = str(hint)
+    if text == "bool" or hint is bool:
+        if raw.strip().lower() in {"1", "true", "yes", "ja", "on"}:
+            return True
+        if raw.strip().lower() in {"0", "false", "no", "nej", "off"}:
+            return False
+        raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} ska vara true eller false")
     try:
         if "int" in text and "Path" not in text and "str" not in text:
             return int(raw)
@@ -218,6 +234,13 @@ FIELD_DOCS: dict[str, str] = {
     "Ljungby file `assistant/alignment/taxonomy.yaml`.",
     "privacy_page": "HTML or Markdown file with the municipality's own text for the privacy "
     "page (`/integritet`); sanitised, no scripts. Default: the built-in Swedish text.",
+    "web_timeout": "Seconds to wait for a web server (`styrdok ingest URL`, `styrdok sync`).",
+    "web_max_mb": "Largest web page or file fetched, in MB (the download stops there).",
+    "web_allow_private": "Allow fetching from loopback, private and link-local addresses "
+    "(`--allow-private`). Off: such URLs are refused, so the staff tab cannot reach internal "
+    "hosts.",
+    "web_delay": "Least pause between two requests to one web host, in seconds (robots.txt "
+    "`Crawl-delay` may ask for more; `--delay`, `delay:` in sources.yaml).",
 }
 
 

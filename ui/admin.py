@@ -1,4 +1,5 @@
-"""The staff tab: log in, upload and index documents, list/remove/re-index, read/delete feedback.
+"""The staff tab: log in, upload and index documents, fetch web pages and sites (ui.web_tab),
+list/remove/re-index, read/delete feedback.
 
 Shown only when ``settings.admin_password`` is set. Logging in and out are plain forms posting
 to ``ui.staff_auth``'s routes, which keep the session server-side behind an HttpOnly cookie.
@@ -27,6 +28,7 @@ from ui.staff_auth import (
 )
 from ui.upload_field import upload_field
 from ui.uploads import ALLOWED_SUFFIXES, ingest_upload, store_upload_file
+from ui.web_tab import build_web_section
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -152,9 +154,10 @@ class AdminHandlers:
     def reindex(self, request: gr.Request,
                 progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
         self._require(request)
-        from ingest.pipeline import ingest_paths
+        from ingest.pipeline import ingest_paths, is_web_source
 
-        sources = sorted({Path(r.source) for r in self.ctx.documents().values()})
+        sources = sorted({Path(r.source) for r in self.ctx.documents().values()
+                          if not is_web_source(r.source)})  # web pages: styrdok sync
         if not sources:
             return "Det finns inga dokument att läsa in igen."
 
@@ -200,6 +203,7 @@ def build_admin(demo: gr.Blocks, ctx: AppContext, tabs: gr.Tabs) -> None:
                              elem_id="sd-upload")
         ingest = gr.Button("Läs in i indexet", variant="primary", elem_id="sd-ingest")
         upload_note = gr.Markdown("", elem_id="sd-upload-note")
+        web_done = build_web_section(ctx, handlers.authed)
         gr.Markdown("### Inlästa dokument")
         docs_table = gr.HTML("", js_on_load=None)
         with gr.Row():
@@ -231,3 +235,4 @@ def build_admin(demo: gr.Blocks, ctx: AppContext, tabs: gr.Tabs) -> None:
         handlers.overview, None, overview, **private)
     delete_fb.click(handlers.delete_feedback, [confirm_delete], [delete_note, confirm_delete],
                     **private).then(handlers.overview, None, overview, **private)
+    web_done.then(handlers.overview, None, overview, **private)

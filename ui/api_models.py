@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.citations import source_label
+from assistant.citations import live_link, source_label
 from assistant.types import Answer, Citation
 
 # Hard upper bound of the request models; the configured caps (``max_history_turns``,
@@ -329,6 +329,7 @@ def sources_text(citations: list[CitationOut] | tuple[Any, ...]) -> str:
         return ""
     lines = ["Källor:"]
     for c in citations:
-        url = f" ({c.url})" if c.url else ""
+        link = live_link(c.url, c.page)
+        url = f" ({link})" if link else ""
         lines.append(f"[{c.n}] {source_label(c)}{url}")
     return "\n".join(lines)
