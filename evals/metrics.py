@@ -10,10 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from evals.scorers import CaseResult
+from evals.results import CaseResult
 
 
 @dataclass(frozen=True)

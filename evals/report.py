@@ -11,7 +11,7 @@ from typing import Any
 
 from evals.charts import grouped_bars, histogram
 from evals.metrics import METRICS, METRICS_BY_KEY
-from evals.scorers import CaseResult
+from evals.results import CaseResult
 
 PERSONA_LABELS = {"resident": "Invånare", "staff": "Medarbetare", "evaluator": "Utvärderare"}
 CHART_METRICS = ("answerable_pass_rate", "fact_recall", "citation_hit_rate", "refusal_accuracy",

@@ -17,7 +17,8 @@ from assistant.errors import StyrdokError
 from assistant.settings import Settings
 from assistant.types import Answer, content_hash
 from evals.metrics import METRICS, summarize
-from evals.scorers import CaseResult, score_case
+from evals.results import CaseResult
+from evals.scorers import score_case
 from evals.testset import Case, load_testset
 
 Progress = Callable[[int, int], None]

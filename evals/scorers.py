@@ -1,4 +1,5 @@
-"""Scorers: pure functions from (case, answer) to a score, and the per-case result record.
+"""Scorers: pure functions from (case, answer) to a score, and `score_case` that builds the
+per-case :class:`evals.results.CaseResult` from them.
 
 Text matching is case- and whitespace-insensitive (non-breaking spaces count as spaces) and
 otherwise literal: the answer text is checked as the assistant wrote it.
@@ -6,12 +7,11 @@ otherwise literal: the answer text is checked as the assistant wrote it.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.types import Answer
 from evals.metrics import doc_ranking, hit_at, ndcg_at, reciprocal_rank
+from evals.results import CaseResult
 from evals.testset import Case
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
@@ -91,44 +91,6 @@ def cites_reference(case: Case, answer: Answer) -> bool | None:
     if not case.reference_doc_ids:
         return None
     return bool(set(cited_doc_ids(answer)) & set(case.reference_doc_ids))
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    """Everything measured for one case; one line of results.jsonl."""
-
-    id: str
-    question: str
-    persona: str
-    answerable: bool
-    answer: str
-    refused: bool | None
-    citations: list[dict[str, Any]]
-    retrieved: list[dict[str, Any]]
-    passed: bool | None
-    failed_groups: list[list[str]]
-    latency_ms: float | None
-    tags: list[str] = field(default_factory=list)
-    reference_doc_ids: list[str] = field(default_factory=list)
-    must_include: list[list[str]] = field(default_factory=list)
-    must_not_include: list[str] = field(default_factory=list)
-    reference_answer: str = ""
-    fact_recall: float | None = None
-    violations: list[str] = field(default_factory=list)
-    ranking: dict[str, float] = field(default_factory=dict)
-    citation_precision: float | None = None
-    citation_recall: float | None = None
-    cites_reference: bool | None = None
-    faithfulness: float | None = None
-    error: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CaseResult:
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
 
 
 CITATION_FIELDS = ("n", "doc_id", "title", "page", "heading", "passage")

@@ -4,7 +4,8 @@ Incremental by content hash: a file whose bytes (and sidecar) are unchanged is n
 a changed document's chunks are replaced, reusing the stored embedding of every chunk whose
 embedded text is unchanged. Sync semantics: a document whose file has disappeared from a folder
 that is being ingested is removed; ``prune=True`` removes every indexed document whose file is
-not among this run's inputs.
+not among this run's inputs. A file that cannot be read, or that yields no chunk (whatever its
+format), is listed in ``skipped`` with a reason and keeps its last good version in the index.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ from ingest.loaders import LoadError, is_sidecar, load_document, sidecar_path
 
 EMBED_BATCH = 32
 FLUSH_AT = 4 * EMBED_BATCH  # texts to embed before the pending documents are stored
+
+NO_CHUNKS_REASON = (
+    "dokumentet gav ingen text att söka i (bara rubriker eller inget innehåll); "
+    "lägg till brödtext i filen eller ta bort den"
+)
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): stage is "files" or "embed"."""
@@ -252,6 +258,11 @@ def _prepare_file(
             (str(path), f"doc_id {document.doc_id!r} används redan av {claimed[document.doc_id]}")
         )
         return None
+    # Chunks are named by the version hash, so re-chunking the same bytes never reuses old ids.
+    chunks = chunk_document(dataclasses.replace(document, content_hash=version_hash(digest)))
+    if not chunks:  # the one rule for every format: nothing searchable is never "added"
+        summary.skipped.append((str(path), NO_CHUNKS_REASON))
+        return None
     claimed[document.doc_id] = str(path)
     summary.doc_ids.append(document.doc_id)
     previous = existing.get(document.doc_id)
@@ -259,8 +270,6 @@ def _prepare_file(
         summary.documents_unchanged += 1
         summary.chunks_unchanged += previous.n_chunks
         return None
-    # Chunks are named by the version hash, so re-chunking the same bytes never reuses old ids.
-    chunks = chunk_document(dataclasses.replace(document, content_hash=version_hash(digest)))
     hashes = [content_hash(c.embed_text) for c in chunks]
     # Chunks whose embedded text did not change keep their stored embedding.
     reusable = index.embeddings_by_text_hash(document.doc_id) if previous else {}

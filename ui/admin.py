@@ -22,7 +22,7 @@ from ui import render
 from ui.uploads import ALLOWED_SUFFIXES, ingest_upload, store_upload_file
 
 if TYPE_CHECKING:
-    from ui.app import AppContext
+    from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 

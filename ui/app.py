@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 import fastapi
@@ -18,11 +18,10 @@ import gradio as gr
 from fastapi.responses import FileResponse, JSONResponse
 
 from assistant.settings import Settings
-from ui.feedback import FeedbackStore
-
-if TYPE_CHECKING:
-    from assistant.ask import Assistant
-    from assistant.index import DocRecord, Index
+from ui.admin import build_admin
+from ui.align_tab import build_align_tab
+from ui.chat import build_chat
+from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -44,54 +43,6 @@ HEAD = (
     'källhänvisningar.">'
     f"<script>{(STATIC / 'styrdok.js').read_text(encoding='utf-8')}</script>"
 )
-
-
-class AppContext:
-    """What the UI handlers share: settings, the lazily built assistant, the feedback store."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.feedback = FeedbackStore.from_settings(settings)
-        self._assistant: Assistant | None = None
-        self._index: Index | None = None
-        # One lock for everything that opens the store: embedded Chroma clients created
-        # concurrently in two threads of one process can fail.
-        self._lock = threading.RLock()
-
-    def get_assistant(self) -> Assistant:
-        """The shared :class:`Assistant`, built on first use (models load once)."""
-        if self._assistant is None:
-            with self._lock:
-                if self._assistant is None:
-                    from assistant.ask import Assistant
-
-                    self._assistant = Assistant.from_settings(self.settings)
-        return self._assistant
-
-    def index(self) -> Index:
-        if self._index is None:
-            with self._lock:
-                if self._index is None:
-                    from assistant.index import Index
-
-                    s = self.settings
-                    self._index = Index.open(s.resolved_index_dir, s.chroma_url, s.collection)
-        return self._index
-
-    def warm_up(self) -> None:
-        """Open the index and load the models now rather than on the first question."""
-        self.index()
-        retriever = self.get_assistant().retriever
-        retriever.snapshot()
-        retriever.embedder.embed_queries(["uppvärmning"])
-
-    def documents(self) -> dict[str, DocRecord]:
-        """Indexed documents; empty when there is no index yet."""
-        try:
-            return self.index().documents()
-        except Exception:  # an absent or unreachable index shows as "no documents"
-            log.exception("could not list the indexed documents")
-            return {}
 
 
 def create_app(settings: Settings, *, warm_up: bool = False) -> fastapi.FastAPI:
@@ -159,10 +110,6 @@ def _document_response(ctx: AppContext, doc_id: str) -> FileResponse:
 
 
 def build_blocks(ctx: AppContext) -> gr.Blocks:
-    from ui.admin import build_admin
-    from ui.align_tab import build_align_tab
-    from ui.chat import build_chat
-
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.HTML(
             '<header class="sd-header"><h1>Styrdok <span class="sd-sub">– fråga om '

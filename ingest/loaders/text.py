@@ -18,12 +18,15 @@ from ingest.loaders.common import (
 def load_text(path: Path, data: bytes) -> Document:
     """Plain text, decoded strictly as UTF-8 (a BOM is allowed), structured by heuristics.
 
-    Text is split into groups at blank lines. The first non-empty line is the title (a level-1
-    heading). A group of one short line (under 60 characters, not ending in . ! ? : ; ,) is a
-    level-2 heading when the next group is body text or a list; two short lines in a row are
-    kept as paragraphs (link texts on copied web pages look like that). Lines starting with
-    "•", "-", "*", "–" or "1." are list items; consecutive items (also across blank lines)
-    form one list block, and an indented line without a marker continues the previous item.
+    Text is split into groups at blank lines. The first line is the title (a level-1 heading)
+    only when it looks like one: alone before a blank line, more text after it, short (at most
+    100 characters), not a list item and not ending in . ! ? : ; , -- so a one-paragraph file
+    is body text, not a title with nothing under it. A group of one short line (under 60
+    characters, not ending in . ! ? : ; ,) is a level-2 heading when the next group is body
+    text or a list; two short lines in a row are kept as paragraphs (link texts on copied web
+    pages look like that). Lines starting with "•", "-", "*", "–" or "1." are list items;
+    consecutive items (also across blank lines) form one list block, and an indented line
+    without a marker continues the previous item.
     Other lines join into paragraphs. A block of ``key: value`` lines with metadata keys
     right after the title is metadata, not body text.
     """
@@ -36,10 +39,9 @@ def load_text(path: Path, data: bytes) -> Document:
             groups.append([])
     groups = [group for group in groups if group]
     builder = BlockBuilder()
-    if groups:
+    if _is_title(groups):
         builder.heading(groups[0][0], 1)
-        groups[0] = groups[0][1:]
-        groups = [group for group in groups if group]
+        groups = groups[1:]
     items: list[str] = []
     for index, group in enumerate(groups):
         following = groups[index + 1] if index + 1 < len(groups) else None
@@ -71,6 +73,21 @@ def _is_short_line(group: list[str]) -> bool:
     return (
         len(group) == 1
         and len(line) < 60
+        and not line.endswith(SENTENCE_END)
+        and list_item(line) is None
+    )
+
+
+TITLE_MAX_CHARS = 100
+
+
+def _is_title(groups: list[list[str]]) -> bool:
+    """Whether the first line is the document's title (see `load_text`)."""
+    if len(groups) < 2 or len(groups[0]) != 1:
+        return False
+    line = groups[0][0].strip()
+    return (
+        len(line) <= TITLE_MAX_CHARS
         and not line.endswith(SENTENCE_END)
         and list_item(line) is None
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.settings import Settings
-from ui.servers import ThreadServer
+from evals.reliability.servers import ThreadServer
 
 
 @pytest.fixture(scope="session")

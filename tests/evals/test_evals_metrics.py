@@ -5,7 +5,7 @@ import math
 import pytest
 
 from evals.metrics import aggregate, doc_ranking, hit_at, ndcg_at, percentile, reciprocal_rank
-from evals.scorers import CaseResult
+from evals.results import CaseResult
 
 
 def result(id: str, answerable: bool = True, passed: bool | None = True, refused: bool = False,

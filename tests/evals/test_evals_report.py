@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from evals.metrics import summarize
 from evals.report import render_html, render_markdown
-from evals.scorers import CaseResult
+from evals.results import CaseResult
 
 
 def results() -> list[CaseResult]:

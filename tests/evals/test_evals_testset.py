@@ -1,12 +1,29 @@
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from evals.testset import TestsetError, load_testset, parse_testset
 from ui.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _script(name: str) -> ModuleType:
+    """A script beside the fixtures (tests/fixtures is data, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"fixtures_{name}", FIXTURES / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_fixtures = _script("make_fixtures")
+validate_testset = _script("validate_testset")
 
 GOOD = {"id": "t-1", "question": "Vad är visionen?", "persona": "resident", "answerable": True,
         "reference_answer": "35 000 invånare", "must_include": [["35 000"]],
@@ -19,9 +36,21 @@ def lines(*objects: object) -> str:
 
 def test_shared_testset_loads(testset_path: Path) -> None:
     cases = load_testset(testset_path)
-    assert len(cases) == 30
-    assert sum(not c.answerable for c in cases) == 4
-    assert cases[0].must_include[0][0] == "35 000"
+    lines = [json.loads(line) for line in testset_path.read_text(encoding="utf-8").splitlines()]
+    assert [c.id for c in cases] == [line["id"] for line in lines]
+    assert any(not c.answerable for c in cases) and any(c.answerable for c in cases)
+
+
+def test_shared_testset_matches_the_fixture_corpus(
+    testset_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every case's reference documents exist and hold its required facts."""
+    assert validate_testset.main([str(testset_path)]) == 0, capsys.readouterr().out
+
+
+def test_fixture_corpus_passes_its_own_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    """Headers, doc_ids, word counts, PDF pages and DOCX headings of tests/fixtures/corpus."""
+    assert make_fixtures.check_all() == [], capsys.readouterr().out
 
 
 def test_invalid_json_is_reported_with_its_line_number() -> None:

@@ -8,8 +8,8 @@ import pytest
 
 from assistant.settings import Settings
 from evals.metrics import aggregate
+from evals.results import CaseResult
 from evals.runner import run_assistant
-from evals.scorers import CaseResult
 from evals.testset import load_testset
 
 

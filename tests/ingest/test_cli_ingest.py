@@ -16,7 +16,7 @@ from ui.cli import main
 if TYPE_CHECKING:
     from conftest import CopyFixtures  # tests/conftest.py
 
-    from ui.servers import ChromaServer
+    from evals.reliability.servers import ChromaServer
 
 DOCS = ["sagobygden.md", "verksamhetsplan-2026-kultur-fritid.pdf"]
 
@@ -58,6 +58,17 @@ def test_ingest_exit_status_says_a_file_failed(
     out = capsys.readouterr().out
     assert code == 1
     assert "tom.md" in out and "Hoppade över 1 fil" in out
+
+
+def test_ingest_of_a_document_without_text_fails_and_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "rubrik.md").write_text("# Bara en rubrik\n", encoding="utf-8")
+    code = main(["ingest", str(tmp_path / "rubrik.md"), "--index", str(tmp_path / "i"),
+                 "--embedder", "fake"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "0 nya" in out and "rubrik.md: dokumentet gav ingen text att söka i" in out
 
 
 def test_index_dir_comes_from_the_environment(corpus: Path, tmp_path: Path) -> None:

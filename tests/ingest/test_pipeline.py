@@ -159,6 +159,44 @@ def test_a_file_that_breaks_keeps_its_last_good_version(corpus: Path, settings: 
     assert "sagobygden" in chunk_counts(settings)
 
 
+@pytest.mark.parametrize(("name", "text"), [
+    ("rubriker.md", "# Bara en rubrik\n\n## Och en till\n"),
+    ("rubrik.html", "<html><body><h1>Bara en rubrik</h1></body></html>"),
+])
+def test_a_document_without_chunks_is_skipped_with_a_reason(
+    name: str, text: str, tmp_path: Path, settings: Settings
+) -> None:
+    """Whatever the format, a document that yields no chunk is not "added": it is listed."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    summary = ingest_paths([folder], settings)
+    assert summary.documents_added == 0 and summary.doc_ids == []
+    assert [(Path(p).name, r) for p, r in summary.skipped] == [(name, pipeline.NO_CHUNKS_REASON)]
+    assert not summary.ok
+
+
+def test_a_document_that_loses_its_text_keeps_its_last_good_version(
+    corpus: Path, settings: Settings
+) -> None:
+    ingest_paths([corpus], settings)
+    (corpus / "sagobygden.md").write_text("# Sagobygden\n", encoding="utf-8")
+    summary = ingest_paths([corpus], settings)
+    assert [Path(p).name for p, _ in summary.skipped] == ["sagobygden.md"]
+    assert chunk_counts(settings)["sagobygden"] > 0
+
+
+def test_one_paragraph_text_file_is_one_chunk(tmp_path: Path, settings: Settings) -> None:
+    folder = tmp_path / "svar"
+    folder.mkdir()
+    text = "Lagstadgad handläggningstid är 10 veckor, med möjlig förlängning till 20 veckor."
+    (folder / "a.txt").write_text(text + "\n", encoding="utf-8")
+    summary = ingest_paths([folder], settings)
+    assert summary.ok and (summary.documents_added, summary.chunks_added) == (1, 1)
+    [chunk] = Index.open(settings.resolved_index_dir).current_chunks()
+    assert chunk.text == text
+
+
 def test_duplicate_doc_id_in_one_run_is_reported(corpus: Path, settings: Settings) -> None:
     shutil.copy(corpus / "sagobygden.md", corpus / "sagobygden-kopia.md")
     summary = ingest_paths([corpus], settings)

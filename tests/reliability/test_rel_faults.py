@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.reliability_runs import chroma_outage, corrupt_local_index, deploy, kill_ingest_halfway
+from evals.reliability.runs import chroma_outage, corrupt_local_index, deploy, kill_ingest_halfway
 
 pytestmark = pytest.mark.server
 

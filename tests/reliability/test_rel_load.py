@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.reliability_runs import Deployment, ReIngester, deploy, measure_load
+from evals.reliability.runs import Deployment, ReIngester, deploy, measure_load
 
 pytestmark = pytest.mark.server
 CLIENTS, SECONDS = 20, 10

@@ -10,7 +10,7 @@ import pytest
 import uvicorn
 
 from assistant.settings import Settings
-from ui.servers import free_port
+from evals.reliability.servers import free_port
 
 
 class RunningApp:

@@ -76,7 +76,8 @@ def axe_violations(page: Page) -> list[str]:
 
 
 def test_resident_asks_opens_source_and_gives_feedback(
-    built_index: Settings, run_app: StartApp, browser: Browser, artifacts: Path, tmp_path: Path
+    built_index: Settings, built_doc_ids: list[str], run_app: StartApp, browser: Browser,
+    artifacts: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "feedback.sqlite3"
     app = run_app(built_index.replace(feedback_db=db))
@@ -86,8 +87,8 @@ def test_resident_asks_opens_source_and_gives_feedback(
     question_box = page.get_by_label("Din fråga")
     question_box.wait_for()
     assert page.evaluate("document.documentElement.lang") == "sv"
-    page.get_by_text("Dokument som assistenten känner till (12 st)").click()
-    assert page.locator(".sd-doclist li").count() == 12
+    page.get_by_text(f"Dokument som assistenten känner till ({len(built_doc_ids)} st)").click()
+    assert page.locator(".sd-doclist li").count() == len(built_doc_ids)
     # Gradio adds the app's stylesheet after the page shows; audit the styled page.
     page.wait_for_function(
         "getComputedStyle(document.querySelector('.sd-docs summary')).fontWeight === '600'")

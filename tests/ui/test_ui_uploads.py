@@ -35,9 +35,12 @@ def _docs(settings: Settings) -> dict[str, str]:
 
 
 def test_real_fixture_files_pass_the_content_check(fixture_corpus: Path) -> None:
+    checked = set()
     for path in sorted(fixture_corpus.iterdir()):
         if not path.name.endswith(".meta.yaml"):
             check_content(path.read_bytes(), path.suffix.lower())
+            checked.add(path.suffix.lower())
+    assert {".pdf", ".docx", ".html", ".md"} <= checked
 
 
 @pytest.mark.parametrize(("data", "name"), [

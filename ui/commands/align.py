@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ui.options import settings_from_args
+
 if TYPE_CHECKING:
     from assistant.alignment import AlignmentReport
     from assistant.embeddings import Embedder
@@ -40,7 +42,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     from assistant.alignment import align_document, load_taxonomy, report_to_dict
     from ui.align_report import render_report
-    from ui.cli import settings_from_args
 
     settings = settings_from_args(args, taxonomy=args.taxonomy)
     taxonomy = load_taxonomy(settings.taxonomy)

@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from ui.options import settings_from_args
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("ask", parents=[common], help="ställ en fråga",
@@ -40,7 +42,6 @@ def run(args: argparse.Namespace) -> int:
     from assistant.ask import Assistant
     from assistant.citations import interpretation_note, source_label
     from assistant.serialize import answer_to_dict
-    from ui.cli import settings_from_args
 
     settings = settings_from_args(args, llm=args.llm, llm_model=args.llm_model, k=args.k)
     answer = Assistant.from_settings(settings).ask(args.question, _history(args.history_json))

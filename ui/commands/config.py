@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
+from ui.options import settings_from_args
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("config", parents=[common], help="visa inställningarna")
@@ -16,7 +18,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from assistant.settings import settings_markdown
-    from ui.cli import settings_from_args
 
     if args.markdown:
         print(settings_markdown(), end="")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from ui.options import settings_from_args
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     listing = subparsers.add_parser("docs", parents=[common], help="lista indexerade dokument")
@@ -17,7 +19,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run_docs(args: argparse.Namespace) -> int:
     from assistant.index import Index
-    from ui.cli import settings_from_args
 
     settings = settings_from_args(args)
     index = Index.open(settings.resolved_index_dir, settings.chroma_url, settings.collection)
@@ -45,7 +46,6 @@ def run_docs(args: argparse.Namespace) -> int:
 
 def run_remove(args: argparse.Namespace) -> int:
     from assistant.index import Index
-    from ui.cli import settings_from_args
 
     settings = settings_from_args(args)
     index = Index.open(settings.resolved_index_dir, settings.chroma_url, settings.collection)

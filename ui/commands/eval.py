@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ui.options import settings_from_args
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
@@ -41,7 +43,6 @@ def run(args: argparse.Namespace) -> int:
     from evals.gates import check_bars, load_baseline, metric_table, parse_bar
     from evals.runner import run_eval
     from evals.testset import load_testset
-    from ui.cli import settings_from_args
 
     bars = [parse_bar(text) for text in args.fail_under]
     baseline = load_baseline(args.baseline) if args.baseline else None

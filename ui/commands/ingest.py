@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ui.options import settings_from_args
+
 if TYPE_CHECKING:
     from ingest.pipeline import IngestSummary
 
@@ -35,7 +37,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from ingest.pipeline import ingest_paths
-    from ui.cli import settings_from_args
 
     settings = settings_from_args(args)
     bar = _ProgressBar(enabled=not args.quiet and sys.stderr.isatty())

@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from ui.options import settings_from_args
+
 if TYPE_CHECKING:
     from assistant.types import Hit
 
@@ -37,7 +39,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from assistant.retrieval import Retriever
-    from ui.cli import settings_from_args
 
     settings = settings_from_args(args, k=args.k, retrieval=args.mode, per_doc=args.per_doc)
     hits = Retriever.from_settings(settings).search(args.query)

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from ui.options import settings_from_args
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -21,10 +28,29 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ui.app import create_app
-    from ui.cli import settings_from_args
 
     settings = settings_from_args(args)
-    app = create_app(settings, warm_up=True)
+    ready = _index_ready(settings)
+    app = create_app(settings, warm_up=ready)
     print(f"styrdok: webbgränssnittet finns på http://{args.host}:{args.port}/", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _index_ready(settings: Settings) -> bool:
+    """Whether there is an index to warm up; if not, say in one line how to build it."""
+    from assistant.errors import StyrdokError
+    from assistant.index import Index
+
+    try:
+        index = Index.open(settings.resolved_index_dir, settings.chroma_url, settings.collection)
+        if index.exists():
+            return True
+        where = settings.chroma_url or settings.resolved_index_dir
+        problem = (f"det finns inget dokumentindex i {where} ännu. Bygg det med "
+                   "`styrdok ingest corpus/` (samma --index/--chroma-url);")
+    except StyrdokError as exc:
+        problem = f"{str(exc).rstrip('.')};"
+    print(f"styrdok: {problem} webbgränssnittet startar ändå och svarar när indexet finns.",
+          file=sys.stderr, flush=True)
+    return False

@@ -1,7 +1,8 @@
 """The reliability scenarios: load, faults. Each returns plain figures; nothing is asserted here.
 
 Shared by ``styrdok reliability`` (which writes ``docs/reliability.md``) and the tests in
-``tests/reliability`` (which assert on the figures with shorter durations).
+``tests/reliability`` (which assert on the figures with shorter durations). The app and the CLI
+run as separate processes, started by command.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import httpx
 
 from assistant.index import Index
-from ui.servers import AppServer, ChromaServer, Managed, settings_env
+from evals.reliability.servers import AppServer, ChromaServer, Managed, settings_env
 
 QUESTIONS = (
     "Vad är Ljungby kommuns vision?",
@@ -330,19 +331,14 @@ class CorruptionResult:
 
 def corrupt_local_index(workdir: Path, corpus: Path, embedder: str = "fake") -> CorruptionResult:
     """Overwrite ``chroma.sqlite3`` with garbage; see what the CLI and API say; rebuild."""
-    from fastapi.testclient import TestClient
-
-    from assistant.settings import Settings
-    from ui.api import create_api_app
-
     index = workdir / "corrupt-index"
     common = ["--index", str(index), "--embedder", embedder]
     run_styrdok("ingest", str(corpus), *common, "--quiet")
     (index / "chroma" / "chroma.sqlite3").write_bytes(b"this is not a database\0" * 512)
     search = run_styrdok("search", QUESTIONS[0], *common)
-    settings = Settings.from_env(environ={}, index_dir=index, embedder=embedder)
-    with TestClient(create_api_app(settings)) as client:
-        response = client.post("/api/ask", json={"question": QUESTIONS[0]})
+    env = settings_env(index_dir=index, embedder=embedder, llm="extractive")
+    with AppServer(env, workdir / "corrupt-app.log").start() as app:
+        response = httpx.post(f"{app.url}/api/ask", json={"question": QUESTIONS[0]}, timeout=60)
     rebuild = run_styrdok("ingest", str(corpus), *common, "--rebuild", "--quiet")
     after_rebuild = run_styrdok("search", QUESTIONS[0], *common)
     shutil.rmtree(index)

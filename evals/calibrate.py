@@ -1,14 +1,14 @@
-"""Choose the refusal threshold from the evaluation set: ``python -m assistant.calibrate``.
+"""Choose the refusal threshold from the evaluation set: ``python -m evals.calibrate``.
 
-Builds (or reuses) an index of ``../shared/fixtures/corpus`` + ``corpus/``, measures the evidence
-(:func:`assistant.refusal.measure_evidence`) of every case in ``../shared/evals/testset.jsonl``,
+Builds (or reuses) an index of ``tests/fixtures/corpus`` + ``corpus/``, measures the evidence
+(:func:`assistant.refusal.measure_evidence`) of every case in ``evals/data/cases/shared.jsonl``,
 prints it for answerable vs unanswerable cases, and the threshold that classifies the most cases
 correctly (ties: the midpoint of the widest gap). The evidence gate comes after the focus check
 (:func:`assistant.refusal.check_focus`), so only cases the focus check lets through are used;
 if it already refuses every unanswerable case, the unanswerable cases scoring below every
 answerable one are used instead (the gate then sits in the gap between the two). Usage::
 
-    python -m assistant.calibrate [--index DIR] [--testset FILE]
+    python -m evals.calibrate [--index DIR] [--testset FILE] [--corpus DIR ...]
 """
 
 from __future__ import annotations
@@ -51,14 +51,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=Path("/tmp/styrdok-calibrate-index"))
     parser.add_argument(
-        "--testset", type=Path, default=REPO.parent / "shared" / "evals" / "testset.jsonl"
+        "--testset", type=Path, default=REPO / "evals" / "data" / "cases" / "shared.jsonl"
+    )
+    parser.add_argument(
+        "--corpus", type=Path, nargs="+",
+        default=[REPO / "tests" / "fixtures" / "corpus", REPO / "corpus"],
     )
     args = parser.parse_args(argv)
     settings = Settings.from_env(environ={}, index_dir=args.index)
     if not (args.index / "chroma.sqlite3").exists() and not any(args.index.glob("*")):
         from ingest.pipeline import ingest_paths
 
-        ingest_paths([args.testset.parents[1] / "fixtures" / "corpus", REPO / "corpus"], settings)
+        ingest_paths(args.corpus, settings)
     assistant = Assistant.from_settings(settings)
     cases = [json.loads(line) for line in args.testset.read_text("utf-8").splitlines() if line]
     groups: dict[bool, list[float]] = {True: [], False: []}
