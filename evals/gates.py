@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import StyrdokError
-from evals.metrics import METRICS, METRICS_BY_KEY
+from evals.metrics import METRICS, METRICS_BY_KEY, Metric
 
 
 class GateError(StyrdokError):
@@ -76,33 +76,44 @@ def _fmt(value: Any, unit: str) -> str:
         return "–"
     if unit == "ms":
         return f"{value:.0f} ms"
-    if unit == "count":
+    if unit in ("count", "words"):
         return f"{value:g}"
     return f"{value:.3f}"
 
 
-def metric_table(overall: Mapping[str, Any], baseline: Mapping[str, Any] | None = None) -> str:
-    """The short end-of-run table, with the baseline and the change when given."""
+def _delta(value: Any, before: Any, metric: Metric) -> str:
+    if value is None or before is None:
+        return ""
+    delta = value - before
+    better = (delta > 0) == metric.higher_is_better
+    mark = "" if abs(delta) < 1e-9 else (" ▲" if better else " ▼")
+    shown = f"{delta:+.0f} ms" if metric.unit == "ms" else f"{delta:+.3f}"
+    return shown + mark
+
+
+def metric_table(
+    overall: Mapping[str, Any],
+    baseline: Mapping[str, Any] | None = None,
+    plain_rag: Mapping[str, Any] | None = None,
+) -> str:
+    """The short end-of-run table: each metric, then beside it the plain-RAG baseline's value
+    and the difference (when given), and an earlier run's value and the change (when given)."""
+    compared: list[tuple[str, str, Mapping[str, Any]]] = []
+    if plain_rag is not None:
+        compared.append(("plain RAG", "skillnad", plain_rag))
+    if baseline is not None:
+        compared.append(("baslinje", "ändring", baseline))
     rows = []
     for m in METRICS:
         value = overall.get(m.key)
-        before = baseline.get(m.key) if baseline else None
-        if value is None and before is None:
+        others = [other.get(m.key) for _name, _change, other in compared]
+        if value is None and all(v is None for v in others):
             continue
-        label = m.key + (" (modellbedömd)" if m.model_judged else "")
-        row = [label, _fmt(value, m.unit)]
-        if baseline is not None:
-            row.append(_fmt(before, m.unit))
-            if value is None or before is None:
-                row.append("")
-            else:
-                delta = value - before
-                better = (delta > 0) == m.higher_is_better
-                mark = "" if abs(delta) < 1e-9 else (" ▲" if better else " ▼")
-                shown = f"{delta:+.0f} ms" if m.unit == "ms" else f"{delta:+.3f}"
-                row.append(shown + mark)
+        row = [m.key + (" (modellbedömd)" if m.model_judged else ""), _fmt(value, m.unit)]
+        for before in others:
+            row += [_fmt(before, m.unit), _delta(value, before, m)]
         rows.append(row)
-    header = ["metrik", "värde"] + (["baslinje", "ändring"] if baseline is not None else [])
+    header = ["metrik", "värde"] + [cell for name, change, _ in compared for cell in (name, change)]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
              for r in [header, *rows]]

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 
 from evals.results import CaseResult
 
+LONG_ANSWER_WORDS = 150
+
 
 @dataclass(frozen=True)
 class Metric:
     key: str
     label: str
     higher_is_better: bool = True
-    unit: str = "ratio"  # "ratio" (0..1), "count" or "ms"
+    unit: str = "ratio"  # "ratio" (0..1), "count", "ms" or "words"
     model_judged: bool = False
 
 
@@ -36,6 +38,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("citation_precision", "Källprecision"),
     Metric("citation_recall", "Källtäckning"),
     Metric("citation_hit_rate", "Citerar rätt källa"),
+    Metric("entity_mixing", "Svar med annan entitets dokument", False, "count"),
+    Metric("answer_words_p50", "Svarslängd, median (ord)", False, "words"),
+    Metric("long_answer_rate", f"Svar över {LONG_ANSWER_WORDS} ord", False),
     Metric("refusal_accuracy", "Korrekt vägran (obesvarbara)"),
     Metric("false_refusal_rate", "Felaktig vägran (besvarbara)", False),
     Metric("latency_p50_ms", "Svarstid p50", False, "ms"),
@@ -99,6 +104,9 @@ def aggregate(results: Sequence[CaseResult]) -> dict[str, float | int | None]:
     gen_answerable = [r for r in generated if r.answerable]
     gen_unanswerable = [r for r in generated if not r.answerable]
     latencies = [r.latency_ms for r in results if r.latency_ms is not None]
+    # Length is measured on answers given: a refusal is short, and must not pull the median down.
+    answered = [r for r in gen_answerable if not r.refused and r.answer_words is not None]
+    judged = [r for r in gen_answerable if r.entity_mixing is not None]
 
     def over(
         rows: Sequence[CaseResult], get: Callable[[CaseResult], float | bool | None]
@@ -123,6 +131,10 @@ def aggregate(results: Sequence[CaseResult]) -> dict[str, float | int | None]:
         citation_precision=over(gen_answerable, lambda r: r.citation_precision),
         citation_recall=over(gen_answerable, lambda r: r.citation_recall),
         citation_hit_rate=over(gen_answerable, lambda r: r.cites_reference),
+        entity_mixing=sum(bool(r.entity_mixing) for r in judged) if judged else None,
+        entity_judged_cases=len(judged),
+        answer_words_p50=percentile([float(r.answer_words or 0) for r in answered], 50),
+        long_answer_rate=over(answered, lambda r: (r.answer_words or 0) > LONG_ANSWER_WORDS),
         refusal_accuracy=over(gen_unanswerable, lambda r: r.refused),
         false_refusal_rate=over(gen_answerable, lambda r: r.refused),
         latency_p50_ms=percentile(latencies, 50),

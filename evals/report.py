@@ -9,7 +9,9 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from evals.baseline import PLAIN_RAG_LABEL
 from evals.charts import grouped_bars, histogram
+from evals.figures import comparison_rows, fmt, regression_note, split_rows
 from evals.metrics import METRICS, METRICS_BY_KEY
 from evals.results import CaseResult
 
@@ -17,6 +19,7 @@ PERSONA_LABELS = {"resident": "Invånare", "staff": "Medarbetare", "evaluator": 
 CHART_METRICS = ("answerable_pass_rate", "fact_recall", "citation_hit_rate", "refusal_accuracy",
                  "hit@1", "hit@5", "mrr@10", "ndcg@10")
 MAX_FAILED_SHOWN = 300
+NUM = ' class="num"'
 
 
 def failed(result: CaseResult) -> bool:
@@ -24,17 +27,6 @@ def failed(result: CaseResult) -> bool:
     if result.error or result.passed is False:
         return True
     return result.passed is None and result.answerable and result.ranking.get("hit@5") == 0.0
-
-
-def fmt(key: str, value: Any) -> str:
-    if value is None:
-        return "–"
-    unit = METRICS_BY_KEY[key].unit if key in METRICS_BY_KEY else "count"
-    if unit == "ms":
-        return f"{value:.0f} ms"
-    if unit == "count":
-        return f"{value:g}"
-    return f"{value:.1%}"
 
 
 def _mode_label(summary: Mapping[str, Any]) -> str:
@@ -71,6 +63,8 @@ def render_markdown(summary: Mapping[str, Any], results: Sequence[CaseResult]) -
         f"- Körtid: {summary['elapsed_s']} s; misslyckade fall: "
         f"{sum(failed(r) for r in results)}",
     ]
+    if summary.get("split"):
+        lines.append(f"- Delning: {summary['split']}")
     if summary.get("model_judged"):
         lines.append("- Mått märkta *modellbedömd* bygger på en språkmodells omdöme, inte på "
                      "deterministiska regler.")
@@ -82,6 +76,19 @@ def render_markdown(summary: Mapping[str, Any], results: Sequence[CaseResult]) -
         cells = [fmt(key, overall[key])]
         cells += [fmt(key, summary["per_persona"][p].get(key)) for p in personas]
         lines.append(f"| {label} (`{key}`) | " + " | ".join(cells) + " |")
+    compared = comparison_rows(summary)
+    if compared:
+        lines += ["", f"## Jämfört med {PLAIN_RAG_LABEL}", "",
+                  "Samma fall och index; svaret är det första stycket en hybridsökning hittar, "
+                  "utan vägran.", "",
+                  f"| Mått | Assistenten | {PLAIN_RAG_LABEL} | Skillnad |", "|---|---|---|---|"]
+        lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in compared]
+        lines += ["", f"**{regression_note(summary)}**"]
+    header, rows = split_rows(summary)
+    if rows:
+        lines += ["", "## Per delning", "", "| " + " | ".join(header) + " |",
+                  "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
     lines += ["", "## Per tagg", "", "| Tagg | Fall | Godkända | Träff@5 |", "|---|---|---|---|"]
     for tag, m in summary["per_tag"].items():
         lines.append(f"| {tag} | {m['cases']} | {fmt('pass_rate', m.get('pass_rate'))} | "
@@ -94,6 +101,9 @@ def render_markdown(summary: Mapping[str, Any], results: Sequence[CaseResult]) -
         lines += [f"### {r.id} ({PERSONA_LABELS.get(r.persona, r.persona)}, "
                   f"{'besvarbar' if r.answerable else 'obesvarbar'})", "",
                   f"**Fråga:** {r.question}", ""]
+        if r.history:
+            turns = " → ".join(f"{n}. {turn}" for n, turn in enumerate(r.history, start=1))
+            lines += [f"**Tidigare frågor:** {turns}", ""]
         if r.error:
             lines += [f"**Fel:** {r.error}", ""]
         if summary["mode"] != "retrieval-only":
@@ -195,6 +205,36 @@ def _tag_table(summary: Mapping[str, Any]) -> str:
             f'</th><th class="num">Träff@5</th></tr></thead><tbody>{rows}</tbody></table>')
 
 
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A table whose first column is text and the others figures."""
+
+    def cells(tag: str, values: Sequence[str]) -> str:
+        return "".join(f'<{tag}{NUM if i else ""}>{escape(v)}</{tag}>'
+                       for i, v in enumerate(values))
+
+    body = "".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
+    return f"<table><thead><tr>{cells('th', header)}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _comparison_section(summary: Mapping[str, Any]) -> str:
+    rows = comparison_rows(summary)
+    if not rows:
+        return ""
+    note = regression_note(summary) or ""
+    css = "bad" if summary["plain_rag"]["regressions"] else "ok"
+    table = _table(["Mått", "Assistenten", PLAIN_RAG_LABEL, "Skillnad"], rows)
+    return (f"<section><h2>Jämfört med {escape(PLAIN_RAG_LABEL)}</h2>"
+            '<p class="muted">Samma fall och index; svaret är det första stycket en hybridsökning '
+            f"hittar, utan vägran.</p>{table}<p class=\"{css}\">{escape(note)}</p></section>")
+
+
+def _split_section(summary: Mapping[str, Any]) -> str:
+    header, rows = split_rows(summary)
+    if not rows:
+        return ""
+    return f"<section><h2>Per delning</h2>{_table(header, rows)}</section>"
+
+
 def _persona_chart(summary: Mapping[str, Any]) -> str:
     series = ["Alla", *(PERSONA_LABELS.get(p, p) for p in summary["per_persona"])]
     groups = []
@@ -214,6 +254,9 @@ def _case_html(r: CaseResult, retrieval_only: bool) -> str:
     parts = [f'<div class="case"><h3>{escape(r.id)}: {escape(r.question)}</h3>',
              f'<div class="meta">{escape(PERSONA_LABELS.get(r.persona, r.persona))} · {kind} · '
              f'{escape(fmt("latency_p50_ms", r.latency_ms))} {tags}</div>']
+    if r.history:
+        turns = "".join(f"<li>{escape(turn)}</li>" for turn in r.history)
+        parts.append(f"<div><strong>Tidigare frågor</strong></div><ol>{turns}</ol>")
     if r.error:
         parts.append(f'<p class="bad">Fel: {escape(r.error)}</p>')
     if not retrieval_only:
@@ -261,6 +304,7 @@ def render_html(summary: Mapping[str, Any], results: Sequence[CaseResult]) -> st
     latency_title = ("Svarstider (per fråga, sökning i omgångar)" if retrieval_only
                      else "Svarstider")
     settings = ", ".join(f"{k}={v}" for k, v in summary["settings"].items() if v is not None)
+    split = f" · delning {escape(summary['split'])}" if summary.get("split") else ""
     return f"""<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -271,8 +315,11 @@ def render_html(summary: Mapping[str, Any], results: Sequence[CaseResult]) -> st
 <section><h2>Sammanfattning</h2>{_kpis(overall)}
 <p class="muted">Testmängd: {escape(str(summary.get('testset')))} ·
 {overall['answerable_cases']} besvarbara, {overall['unanswerable_cases']} obesvarbara ·
-{len(bad)} misslyckade · körtid {summary['elapsed_s']} s<br>Inställningar: {escape(settings)}
+{len(bad)} misslyckade · körtid {summary['elapsed_s']} s{split}<br>Inställningar:
+{escape(settings)}
 </p>{note}</section>
+{_comparison_section(summary)}
+{_split_section(summary)}
 <section><h2>Mått per persona</h2>{_persona_chart(summary)}</section>
 <section><h2>{latency_title}</h2>{histogram(latencies, {
     "p50": overall.get("latency_p50_ms"), "p95": overall.get("latency_p95_ms")})}</section>

@@ -39,6 +39,9 @@ class CaseResult:
     cites_reference: bool | None = None
     faithfulness: float | None = None
     error: str | None = None
+    history: list[str] = field(default_factory=list)
+    answer_words: int | None = None
+    entity_mixing: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

