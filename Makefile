@@ -24,17 +24,26 @@ run: install
 	$(BIN)/styrdok ingest corpus/
 	$(BIN)/styrdok ui --host $(HOST) --port $(PORT)
 
-# Debian's Chromium for the browser tests (never a downloaded browser build).
+# Debian's Chromium for the browser tests (never a downloaded browser build). As root (CI) it is
+# installed; anyone else is told in one line what to install.
 browser:
-	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "make: webbläsartesterna behöver Chromium: kör 'sudo apt-get install chromium chromium-driver' och sedan 'make test' igen." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
 
-test: install browser
+test: browser install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/ruff format --check .
 
 clean:

@@ -1,6 +1,7 @@
 """The question-answering chain: question -> standalone question -> hits -> evidence -> answer.
 
-The chain is LangChain LCEL: ``RunnableLambda`` steps composed with ``|`` over a state dict
+The chain is LangChain LCEL: ``RunnableLambda`` steps composed with ``|`` over a
+:class:`ChainState`
 
     rewrite | retrieve | decide (evidence/refusal) | number sources | generate | cite | answer
 
@@ -15,14 +16,17 @@ from __future__ import annotations
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.citations import cite, is_superseded, related_citations, validity_label
 from assistant.errors import StyrdokError
 from assistant.generation import Generator, Source
 from assistant.refusal import (
     CorpusStats,
+    Evidence,
+    FocusCheck,
     check_focus,
     measure_evidence,
     refusal_text,
@@ -31,14 +35,55 @@ from assistant.refusal import (
 from assistant.retrieval import diversify
 from assistant.settings import Settings
 from assistant.textunits import detect_language
-from assistant.types import Answer, Hit
+from assistant.types import Answer, Chunk, Citation, Hit
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
 
 History = Sequence[tuple[str, str]]
 MORE_OF_TOP = 3
-State = dict[str, Any]
+
+
+class CorpusView(Protocol):
+    """The indexed chunks at one moment (``Retriever.snapshot()``)."""
+
+    @property
+    def versions(self) -> tuple[str, ...]: ...
+
+    @property
+    def chunks(self) -> Sequence[Chunk]: ...
+
+
+class Searcher(Protocol):
+    """What the chain needs from a retriever: :class:`assistant.retrieval.Retriever`."""
+
+    def search(self, query: str, *, k: int, per_doc: int) -> list[Hit]: ...
+
+    def snapshot(self) -> CorpusView: ...
+
+    def correct(self, text: str) -> str: ...
+
+
+@dataclass
+class ChainState:
+    """What flows through the chain: the question, then what each step adds to it."""
+
+    question: str
+    history: tuple[tuple[str, str], ...]
+    t0: float
+    timings: dict[str, float] = field(default_factory=dict)
+    language: str = "sv"  # set by rewrite
+    standalone: str = ""  # set by rewrite
+    hits: list[Hit] = field(default_factory=list)  # set by retrieve
+    sources: list[Source] = field(default_factory=list)  # set by decide
+    evidence: Evidence | None = None  # set by decide
+    focus: FocusCheck | None = None  # set by decide
+    refused: bool = False  # set by decide; cite refuses an answer that cites nothing
+    flags: tuple[str, ...] = ()
+    raw_text: str = ""  # the refusal (decide) or the generated text (generate)
+    related: tuple[Citation, ...] = ()  # sources named in a refusal
+    text: str = ""  # set by cite
+    citations: tuple[Citation, ...] = ()  # set by cite
 
 
 class QuestionError(StyrdokError):
@@ -71,7 +116,7 @@ def _ms(start: float) -> float:
 class Assistant:
     """Answers questions from one index. Build with :meth:`from_settings`; thread-safe reads."""
 
-    def __init__(self, retriever: Any, generator: Generator, settings: Settings) -> None:
+    def __init__(self, retriever: Searcher, generator: Generator, settings: Settings) -> None:
         self.retriever = retriever
         self.generator = generator
         self.settings = settings
@@ -96,41 +141,35 @@ class Assistant:
         """Text deltas as they are generated, then the complete, checked :class:`Answer`."""
         state = self._prepare.invoke(self._initial(question, history))
         start = time.perf_counter()
-        if state["refused"]:
-            parts = [state["raw_text"]]
-            yield state["raw_text"]
+        if state.refused:
+            parts = [state.raw_text]
+            yield state.raw_text
         else:
             parts = []
-            for delta in self.generator.stream(
-                state["standalone"], state["sources"], state["language"]
-            ):
+            for delta in self.generator.stream(state.standalone, state.sources, state.language):
                 parts.append(delta)
                 yield delta
-        state["raw_text"] = "".join(parts)
-        state["timings"]["generate_ms"] = _ms(start)
+        state.raw_text = "".join(parts)
+        state.timings["generate_ms"] = _ms(start)
         yield self._finish.invoke(state)
 
-    def evidence(self, question: str) -> Any:
+    def evidence(self, question: str) -> Evidence:
         """The :class:`~assistant.refusal.Evidence` the refusal decision would use."""
         return self.decision(question)[0]
 
-    def decision(self, question: str) -> tuple[Any, Any]:
+    def decision(self, question: str) -> tuple[Evidence, FocusCheck]:
         """(:class:`~assistant.refusal.Evidence`, :class:`~assistant.refusal.FocusCheck`)."""
         state = self._prepare.invoke(self._initial(question, ()))
-        return state["evidence"], state["focus"]
+        assert state.evidence is not None and state.focus is not None  # set by _decide
+        return state.evidence, state.focus
 
     # --- chain steps ----------------------------------------------------------------------
 
-    def _initial(self, question: str, history: History) -> State:
+    def _initial(self, question: str, history: History) -> ChainState:
         cleaned = clean_question(question, self.settings.max_question_chars)
-        return {
-            "question": cleaned,
-            "history": tuple(history),
-            "t0": time.perf_counter(),
-            "timings": {},
-        }
+        return ChainState(question=cleaned, history=tuple(history), t0=time.perf_counter())
 
-    def _build_prepare_chain(self) -> Runnable[State, State]:
+    def _build_prepare_chain(self) -> Runnable[ChainState, ChainState]:
         from langchain_core.runnables import RunnableLambda
 
         return (
@@ -139,26 +178,26 @@ class Assistant:
             | RunnableLambda(self._decide, name="decide")
         )
 
-    def _generate_step(self) -> Runnable[State, State]:
+    def _generate_step(self) -> Runnable[ChainState, ChainState]:
         from langchain_core.runnables import RunnableLambda
 
         return RunnableLambda(self._generate, name="generate")
 
-    def _build_finish_chain(self) -> Runnable[State, Answer]:
+    def _build_finish_chain(self) -> Runnable[ChainState, Answer]:
         from langchain_core.runnables import RunnableLambda
 
         return RunnableLambda(self._cite, name="cite") | RunnableLambda(self._answer, name="answer")
 
-    def _rewrite(self, state: State) -> State:
+    def _rewrite(self, state: ChainState) -> ChainState:
         start = time.perf_counter()
-        standalone = state["question"]
-        if state["history"]:
+        standalone = state.question
+        if state.history:
             from assistant.conversation import rewrite_followup
 
             chat_model = getattr(self.generator, "chat_model", None)
-            standalone = rewrite_followup(state["question"], state["history"], chat_model)
-        state["language"] = detect_language(state["question"])
-        if state["language"] == "sv":
+            standalone = rewrite_followup(state.question, state.history, chat_model)
+        state.language = detect_language(state.question)
+        if state.language == "sv":
             # Residents misspell; search, evidence and quoting all work on the corrected
             # question, and the answer shows it ("Tolkad som: …") so the reader can check.
             standalone = self.retriever.correct(standalone)
@@ -168,68 +207,64 @@ class Assistant:
             from assistant.glossary import with_swedish_terms
 
             standalone = with_swedish_terms(standalone)
-        state["standalone"] = standalone
-        state["timings"]["rewrite_ms"] = _ms(start)
+        state.standalone = standalone
+        state.timings["rewrite_ms"] = _ms(start)
         return state
 
-    def _retrieve(self, state: State) -> State:
+    def _retrieve(self, state: ChainState) -> ChainState:
         start = time.perf_counter()
-        question = state["standalone"]
+        question = state.standalone
         # One search, capped here: every hit of one answer comes from one index snapshot, so a
         # re-ingest running meanwhile can never mix two versions of a document into it.
         k = self.settings.k
         pool = self.retriever.search(question, k=max(4 * k, 40), per_doc=0)
-        state["hits"] = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
-        state["timings"]["retrieve_ms"] = _ms(start)
+        state.hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
+        state.timings["retrieve_ms"] = _ms(start)
         return state
 
-    def _decide(self, state: State) -> State:
-        hits: list[Hit] = state["hits"]
+    def _decide(self, state: ChainState) -> ChainState:
+        hits = state.hits
         today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
         # Current sources lead; superseded ones keep their relative order behind them.
         ordered = sorted(hits, key=lambda h: is_superseded(h.chunk, today))
-        state["sources"] = [
+        state.sources = [
             Source(n, hit, is_superseded(hit.chunk, today))
             for n, hit in enumerate(ordered, start=1)
         ]
-        evidence = measure_evidence(
-            state["standalone"], hits, self.corpus_stats(), state["language"]
-        )
-        state["evidence"] = evidence
-        focus = check_focus(
-            state["standalone"], [h.chunk for h in hits], state["language"], today.year,
-        )
-        state["focus"] = focus
-        state["refused"] = (
+        evidence = measure_evidence(state.standalone, hits, self.corpus_stats(), state.language)
+        state.evidence = evidence
+        focus = check_focus(state.standalone, [h.chunk for h in hits], state.language, today.year)
+        state.focus = focus
+        state.refused = (
             not hits
             or not focus.supported
             or should_refuse(evidence, self.settings.refusal_threshold)
         )
-        state["flags"] = ("injection",) if evidence.injection else ()
-        if state["refused"]:
-            state["raw_text"] = self._refusal(state)
+        state.flags = ("injection",) if evidence.injection else ()
+        if state.refused:
+            state.raw_text = self._refusal(state)
         return state
 
-    def _generate(self, state: State) -> State:
+    def _generate(self, state: ChainState) -> ChainState:
         start = time.perf_counter()
-        if not state["refused"]:
-            state["raw_text"] = self.generator.generate(
-                state["standalone"], state["sources"], state["language"]
+        if not state.refused:
+            state.raw_text = self.generator.generate(
+                state.standalone, state.sources, state.language
             )
-        state["timings"]["generate_ms"] = _ms(start)
+        state.timings["generate_ms"] = _ms(start)
         return state
 
-    def _cite(self, state: State) -> State:
-        if state["refused"]:
-            state["text"] = state["raw_text"]
-            state["citations"] = state.get("related", ())
+    def _cite(self, state: ChainState) -> ChainState:
+        if state.refused:
+            state.text = state.raw_text
+            state.citations = state.related
             return state
-        text, citations = cite(state["raw_text"], state["sources"])
+        text, citations = cite(state.raw_text, state.sources)
         if not citations:
-            state["refused"] = True
-            state["flags"] = (*state["flags"], "uncited")
-            state["text"] = self._refusal(state)
-            state["citations"] = state["related"]
+            state.refused = True
+            state.flags = (*state.flags, "uncited")
+            state.text = self._refusal(state)
+            state.citations = state.related
             return state
         notes = [
             f"[{c.n}] {validity_label(c.valid_from, c.valid_to)}"
@@ -238,30 +273,30 @@ class Assistant:
         ]
         if notes:
             text += "\n\nObs! Källan är inte längre gällande: " + "; ".join(notes) + "."
-        state["text"], state["citations"] = text, citations
+        state.text, state.citations = text, citations
         return state
 
-    def _answer(self, state: State) -> Answer:
-        state["timings"]["total_ms"] = _ms(state["t0"])
+    def _answer(self, state: ChainState) -> Answer:
+        state.timings["total_ms"] = _ms(state.t0)
         return Answer(
-            question=state["question"],
-            text=state["text"],
-            citations=tuple(state["citations"]),
-            refused=state["refused"],
-            retrieved=tuple(state["hits"]),
-            timings=dict(state["timings"]),
-            standalone_question=state["standalone"],
+            question=state.question,
+            text=state.text,
+            citations=state.citations,
+            refused=state.refused,
+            retrieved=tuple(state.hits),
+            timings=dict(state.timings),
+            standalone_question=state.standalone,
             generator=getattr(self.generator, "name", "extractive"),
-            flags=tuple(state["flags"]),
+            flags=state.flags,
         )
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _refusal(self, state: State) -> str:
-        state["related"] = related_citations(state["sources"])
-        focus = state.get("focus")
+    def _refusal(self, state: ChainState) -> str:
+        state.related = related_citations(state.sources)
+        focus = state.focus
         missing = focus.missing if focus is not None and not focus.supported else ""
-        return refusal_text(state["language"], state["related"], missing)
+        return refusal_text(state.language, state.related, missing)
 
     def corpus_stats(self) -> CorpusStats:
         """Term statistics of the indexed chunks, rebuilt only when the documents change."""

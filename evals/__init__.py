@@ -1,4 +1,6 @@
-"""Evaluation: test cases + pure scorers -> results, summary and report; plus a benchmark.
+"""Evaluation: test cases + pure scorers -> results, summary and report; plus a benchmark, the
+refusal calibration (``evals.calibrate``) and the reliability runs (``evals.reliability``).
 
-Calls only the assistant's public API (``Assistant``, ``Retriever``) and ``ingest_paths``.
+Calls the assistant's public API (``Assistant``, ``Retriever``, ``Index``) and ``ingest_paths``;
+never ``ui`` (an app under test is started as a process).
 """

@@ -61,9 +61,7 @@ class AppContext:
         """
         try:
             self.index()
-            retriever = self.get_assistant().retriever
-            retriever.snapshot()
-            retriever.embedder.embed_queries(["uppvärmning"])
+            self.get_assistant().retriever.search("uppvärmning", k=1, per_doc=0)
         except StyrdokError as exc:
             log.warning("styrdok: uppvärmningen hoppades över: %s", exc)
 
