@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.citations import cite, is_superseded, related_citations, validity_label
 from assistant.errors import StyrdokError
@@ -33,6 +33,7 @@ from assistant.refusal import (
     should_refuse,
 )
 from assistant.retrieval import diversify
+from assistant.scope import EntityIndex
 from assistant.settings import Settings
 from assistant.textunits import detect_language
 from assistant.types import Answer, Chunk, Citation, Hit
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 
 History = Sequence[tuple[str, str]]
 MORE_OF_TOP = 3
+# When the question names an entity and too few of the first hits are about it, search this
+# many times deeper: an entity's documents may rank below other entities' look-alikes.
+SCOPE_DEPTH = 5
 
 
 class CorpusView(Protocol):
@@ -52,6 +56,11 @@ class CorpusView(Protocol):
 
     @property
     def chunks(self) -> Sequence[Chunk]: ...
+
+    @property
+    def documents(self) -> Mapping[str, Any]:
+        """doc_id -> record with a ``publisher`` (:class:`assistant.index.DocRecord`)."""
+        ...
 
 
 class Searcher(Protocol):
@@ -75,6 +84,8 @@ class ChainState:
     language: str = "sv"  # set by rewrite
     standalone: str = ""  # set by rewrite
     hits: list[Hit] = field(default_factory=list)  # set by retrieve
+    scope: frozenset[str] = frozenset()  # entities the question names (set by retrieve)
+    outside: str = ""  # a municipality or region it names that no document is about
     sources: list[Source] = field(default_factory=list)  # set by decide
     evidence: Evidence | None = None  # set by decide
     focus: FocusCheck | None = None  # set by decide
@@ -121,6 +132,7 @@ class Assistant:
         self.generator = generator
         self.settings = settings
         self._stats: tuple[tuple[str, ...], CorpusStats] | None = None
+        self._entities: tuple[tuple[str, ...], EntityIndex] | None = None
         self._prepare = self._build_prepare_chain()
         self._finish = self._build_finish_chain()
         self._chain = self._prepare | self._generate_step() | self._finish
@@ -217,7 +229,22 @@ class Assistant:
         # One search, capped here: every hit of one answer comes from one index snapshot, so a
         # re-ingest running meanwhile can never mix two versions of a document into it.
         k = self.settings.k
-        pool = self.retriever.search(question, k=max(4 * k, 40), per_doc=0)
+        depth = max(4 * k, 40)
+        pool = self.retriever.search(question, k=depth, per_doc=0)
+        entities = self.entities()
+        state.scope = entities.named(question)
+        state.outside = "" if state.scope else (entities.unknown(state.question) or "")
+        if state.outside:
+            pool = []
+        elif state.scope:
+            # Only documents about the named entities may answer (see assistant.scope).
+            scoped = entities.within(pool, state.scope)
+            if len(scoped) < k:
+                deeper = self.retriever.search(question, k=SCOPE_DEPTH * depth, per_doc=0)
+                scoped = entities.within(deeper, state.scope)
+            pool = scoped
+        else:
+            pool = entities.single(pool)
         state.hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
         state.timings["retrieve_ms"] = _ms(start)
         return state
@@ -296,7 +323,20 @@ class Assistant:
         state.related = related_citations(state.sources)
         focus = state.focus
         missing = focus.missing if focus is not None and not focus.supported else ""
+        if state.outside:
+            missing = f"om {state.outside}: inget av dokumenten handlar om den"
         return refusal_text(state.language, state.related, missing)
+
+    def entities(self) -> EntityIndex:
+        """The entity of every indexed document, rebuilt only when the documents change."""
+        snapshot = self.retriever.snapshot()
+        if self._entities is None or self._entities[0] != snapshot.versions:
+            publishers = {
+                doc_id: getattr(record, "publisher", None)
+                for doc_id, record in snapshot.documents.items()
+            }
+            self._entities = (snapshot.versions, EntityIndex.build(publishers, snapshot.chunks))
+        return self._entities[1]
 
     def corpus_stats(self) -> CorpusStats:
         """Term statistics of the indexed chunks, rebuilt only when the documents change."""

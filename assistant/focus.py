@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.lexical import analyze
+from assistant.lexical import analyze, stopwords
 from assistant.textunits import QUESTION_WORDS, RELATION_WORDS
 
 
@@ -185,7 +185,7 @@ def _verb_like(word: str) -> bool:
 def focus_phrase(rest: str, english: bool = False) -> tuple[str, ...]:
     """The noun phrase at the start of ``rest`` (see the module docstring)."""
     tokens = re.findall(r"[^\W_]+", rest.lower())
-    stop = _EXTRA_STOP | _stopwords()
+    stop = _EXTRA_STOP | stopwords()
     collected: list[str] = []
     for i, token in enumerate(tokens):
         if not collected and token in _SKIP:
@@ -207,13 +207,6 @@ def focus_phrase(rest: str, english: bool = False) -> tuple[str, ...]:
         if len(collected) == 4:
             break
     return tuple(collected)
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_SWEDISH
-
-    return frozenset(STOPWORDS_SWEDISH)
 
 
 def _number(text: str | None) -> int | None:
@@ -301,7 +294,7 @@ def _counted_nouns(text: str) -> tuple[str, ...]:
     """Words counted in ``text`` ("tre fokusområden" -> fokusområden): a yes/no question about
     a count ("Stämmer det att kommunen har tre?") is about the counted thing."""
     found = re.findall(rf"\b{_NUM}\s+([^\W\d_]{{3,}})", text, re.IGNORECASE)
-    stop = _EXTRA_STOP | _stopwords()
+    stop = _EXTRA_STOP | stopwords()
     return tuple(dict.fromkeys(w.lower() for w in found if w.lower() not in stop))[:2]
 
 
@@ -327,7 +320,10 @@ def _inherit(parts: list[Part], context: list[str]) -> list[Part]:
     for i, part in enumerate(out):
         own = [t for t in part.terms if t not in part.focus_terms]
         refers_back = bool(set(words_all(part.text)) & _PRONOUNS)
-        if (bare[i] or (refers_back and len(own) <= 1)) and (i > 0 or context):
+        # A part that names what it asks about ("vad är visionen") is complete: a preamble
+        # before it ("Jag heter Anna, …") is context, not part of what is asked.
+        empty = not part.terms
+        if (empty or (refers_back and len(own) <= 1)) and (i > 0 or context):
             earlier = [t for p in out[:i] for t in p.terms]
             out[i] = _with_terms(part, (*part.terms, *context, *earlier))
     return out

@@ -128,6 +128,7 @@ class Evidence:
     score: float
     missing: tuple[str, ...] = ()
     injection: bool = False
+    unit_coverage: float = 0.0
 
 
 def looks_like_injection(question: str) -> bool:
@@ -140,7 +141,9 @@ def measure_evidence(
 ) -> Evidence:
     top = hits[:TOP_CHUNKS]
     dense = max((h.dense_score for h in top if h.dense_score is not None), default=0.0)
-    terms = content_terms(question)
+    # The parts of the question decide: a preamble ("Jag heter Anna, …") needs no answer,
+    # so its words must not count as missing (see assistant.focus).
+    terms = asked_terms(question)
     if language == "en":
         terms = [t for t in terms if stats.doc_freq(t) > 0]
     found_terms: frozenset[str] = frozenset().union(*(term_set(h.chunk.embed_text) for h in top))
@@ -150,7 +153,43 @@ def measure_evidence(
     coverage = sum(weights[t] for t in found) / total if total else 0.0
     score = coverage + DENSE_WEIGHT * (dense - DENSE_BASELINE)
     missing = tuple(t for t in terms if t not in found)
-    return Evidence(dense, coverage, score, missing, looks_like_injection(question))
+    in_unit = unit_coverage(terms, weights, [h.chunk for h in top])
+    return Evidence(dense, coverage, score, missing, looks_like_injection(question), in_unit)
+
+
+def unit_coverage(terms: Sequence[str], weights: dict[str, float],
+                  chunks: Sequence[Chunk]) -> float:
+    """The best IDF-weighted share of ``terms`` that one unit (sentence, list, table row)
+    holds; a term found only in the unit's headings or document title counts half.
+
+    Chunk-level coverage is fooled by a chunk that has every word in different sentences
+    ("simhallen" in one, "öppettider" about the library in another); an answer is one unit.
+    """
+    total = sum(weights.get(t, 0.0) for t in terms)
+    if not total:
+        return 0.0
+    best = 0.0
+    for chunk in chunks:
+        heading = " ".join((chunk.title, *chunk.heading_path))
+        for unit in split_units(chunk.text, chunk.heading_path):
+            own = term_set(unit.text)
+            context = term_set(f"{heading} {unit.context}")
+            got = 0.0
+            for term in terms:
+                if term_in((term,), own):
+                    got += weights[term]
+                elif term_in((term,), context):
+                    got += 0.5 * weights[term]
+            best = max(best, got / total)
+    return best
+
+
+def asked_terms(question: str) -> list[str]:
+    """Stemmed topic terms of the question's answer-seeking parts (context sentences only
+    where a part refers back to them), in order; all content terms when it has no part."""
+    analysis = analyze_question(question)
+    terms = [t for part in analysis.parts for t in part.terms]
+    return list(dict.fromkeys(terms)) or content_terms(question)
 
 
 def should_refuse(evidence: Evidence, threshold: float | None = None) -> bool:

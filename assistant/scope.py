@@ -39,7 +39,13 @@ BODY_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 # "Växjö kommun", "Göteborgs stad", "Region Skåne", "Skåne län": a body the question names.
 _NAMED_BODY = re.compile(
-    r"\b(?:([A-ZÅÄÖ][\wåäö-]+?)s?\s+(?:kommun|stad|län)\b|[Rr]egion\s+([A-ZÅÄÖ][\wåäö-]+))"
+    r"\b(?:([A-ZÅÄÖ][\wåäö-]+?)s?\s+(?:kommun|stad|län|municipality)\b"
+    r"|[Rr]egion\s+([A-ZÅÄÖ][\wåäö-]+))"
+)
+# Determiners that stand where a name could ("Vilken kommun", "Which municipality").
+_DETERMINERS = frozenset(
+    {"annan", "hela", "nästa", "grann", "which", "what", "the", "a", "this", "that", "each",
+     "every", "your", "our", "another", "other", "any"}
 )
 
 
@@ -103,10 +109,14 @@ class EntityIndex:
 
     def unknown(self, question: str) -> str | None:
         """A municipality or region the question names that no indexed document is about."""
+        from assistant.lexical import stopwords
+
         known = self.names
         for match in _NAMED_BODY.finditer(question):
             name = (match.group(1) or match.group(2) or "").lower()
-            if name and name not in known and name.rstrip("s") not in known:
+            if not name or name in stopwords() or name in _DETERMINERS:
+                continue
+            if name not in known and name.rstrip("s") not in known:
                 return match.group(0)
         return None
 
@@ -114,5 +124,12 @@ class EntityIndex:
         return self.doc_entity.get(hit.chunk.doc_id)
 
     def within(self, hits: Sequence[Hit], entities: frozenset[str]) -> list[Hit]:
-        """The hits from documents about one of ``entities``, in their order."""
-        return [h for h in hits if self.of(h) in entities]
+        """The hits from documents about one of ``entities`` or about none, in their order."""
+        return [h for h in hits if self.of(h) is None or self.of(h) in entities]
+
+    def single(self, hits: Sequence[Hit]) -> list[Hit]:
+        """For a question that names no entity: the hits of the first entity that appears (and
+        of documents about none), so an answer never sets two municipalities' facts side by
+        side as if they were one's."""
+        first = next((e for e in map(self.of, hits) if e), None)
+        return list(hits) if first is None else self.within(hits, frozenset({first}))

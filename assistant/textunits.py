@@ -228,6 +228,18 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     context = headings[-1] if headings else ""
     pending_intro = ""
     items: list[str] = []
+    rows: list[str] = []
+
+    def flush_table() -> None:
+        # Each row is a unit of its own (it carries its headers); two or more rows are also one
+        # unit with the sentence that introduces them, which a "vilka …" question wants whole.
+        nonlocal rows, pending_intro
+        if len(rows) > 1:
+            intro = pending_intro or (f"{context}:" if context else "")
+            body = "\n".join(rows)
+            units.append(Unit(f"{intro}\n{body}" if intro else body, "list", len(units), context))
+            pending_intro = ""
+        rows = []
 
     def flush_list() -> None:
         nonlocal items, pending_intro
@@ -243,6 +255,13 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     for line in lines:
         if not line:
             continue
+        if _TABLE_ROW.match(line):
+            if items:  # a list ends where a table starts; the intro stays for the table
+                flush_list()
+            rows.append(line)
+            units.append(Unit(line, "row", len(units), context))
+            continue
+        flush_table()
         if _LIST_ITEM.match(line):
             marker = _LIST_ITEM.match(line).group(0).strip()
             item = _LIST_ITEM.sub("", line, count=1).strip()
@@ -250,9 +269,7 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
             items.append(f"{marker} {item}" if marker[0].isdigit() else f"- {item}")
             continue
         flush_list()
-        if _TABLE_ROW.match(line):
-            units.append(Unit(line, "row", len(units), context))
-        elif _looks_like_heading(line):
+        if _looks_like_heading(line):
             context = line
         else:
             sentences = split_sentences(line)
@@ -260,6 +277,7 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
                 pending_intro = sentences.pop()
             for sentence in sentences:
                 units.append(Unit(sentence, "sentence", len(units), context))
+    flush_table()
     flush_list()
     return tuple(units)
 

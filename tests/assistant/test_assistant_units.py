@@ -76,3 +76,20 @@ def test_definition_quotes_the_sentence_that_defines_and_its_explanations() -> N
     assert any(t.startswith("Med orden") for t in texts)
     assert "Kommunen har ett rikt föreningsliv." not in texts
     assert "Visionsmålen är kopplade till de globala målen." not in texts
+
+
+TABLE = ("Kommunen har två finansiella mål:\n"
+         "Mål: Årets resultat; Målvärde: minst 2,0 %\nMål: Soliditet; Målvärde: minst 25 %\n"
+         "Resultatet blir 26 miljoner kronor.")
+
+
+def test_table_rows_stay_with_their_intro_and_each_row_is_a_unit() -> None:
+    units = split_units(TABLE)
+    assert [u.kind for u in units] == ["row", "row", "list", "sentence"]
+    assert units[2].text.splitlines() == TABLE.splitlines()[:3]
+
+
+def test_list_question_quotes_the_whole_table() -> None:
+    text = ExtractiveGenerator().generate("Vilka finansiella mål har kommunen?",
+                                          [_source(1, TABLE)], "sv")
+    assert "minst 2,0 %" in text and "minst 25 %" in text
