@@ -169,9 +169,9 @@ class Assistant:
         """The :class:`~assistant.refusal.Evidence` the refusal decision would use."""
         return self.decision(question)[0]
 
-    def decision(self, question: str) -> tuple[Evidence, FocusCheck]:
+    def decision(self, question: str, history: History = ()) -> tuple[Evidence, FocusCheck]:
         """(:class:`~assistant.refusal.Evidence`, :class:`~assistant.refusal.FocusCheck`)."""
-        state = self._prepare.invoke(self._initial(question, ()))
+        state = self._prepare.invoke(self._initial(question, history))
         assert state.evidence is not None and state.focus is not None  # set by _decide
         return state.evidence, state.focus
 
@@ -258,15 +258,12 @@ class Assistant:
             Source(n, hit, is_superseded(hit.chunk, today))
             for n, hit in enumerate(ordered, start=1)
         ]
-        evidence = measure_evidence(state.standalone, hits, self.corpus_stats(), state.language)
-        state.evidence = evidence
         focus = check_focus(state.standalone, [h.chunk for h in hits], state.language, today.year)
         state.focus = focus
-        state.refused = (
-            not hits
-            or not focus.supported
-            or should_refuse(evidence, self.settings.refusal_threshold)
-        )
+        evidence = measure_evidence(state.standalone, hits, self.corpus_stats(), state.language,
+                                    focus.supported)
+        state.evidence = evidence
+        state.refused = not hits or should_refuse(evidence, self.settings.refusal_threshold)
         state.flags = ("injection",) if evidence.injection else ()
         if state.refused:
             state.raw_text = self._refusal(state)

@@ -41,10 +41,12 @@ from dataclasses import dataclass, field
 
 from assistant.focus import (
     NUMBER_WORDS,
+    QUANTITY_TYPES,
     Part,
     QuestionAnalysis,
     analyze_question,
     answer_cue,
+    indirect_question,
 )
 from assistant.generation import Source
 from assistant.textunits import (
@@ -78,6 +80,8 @@ FOCUS_TYPES = frozenset(
     {"entity", "pick", "person", "count", "amount", "measure", "says", "verify"}
 )
 CUE_TYPES = frozenset({"count", "amount", "measure", "time", "place"})
+# Parts whose missing answer the answer names (see _unanswered_note).
+NOTED_TYPES = frozenset({"person", "time", "place", *QUANTITY_TYPES})
 _ANAPHOR = re.compile(
     r"^(De|Det|Den|Dessa|Detta|Denna|Där|Då|Dit|Han|Hon|Här|Sådana|Sådant|They|It|There)\b"
 )
@@ -346,9 +350,14 @@ def _near_duplicate(candidate: ScoredUnit, chosen: Sequence[ScoredUnit]) -> bool
 
 def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
     """The units the answer quotes, grouped by source (sources in order of their best unit)."""
+    return _select(question, sources)[0]
+
+
+def _select(question: str, sources: Sequence[Source]) -> tuple[list[ScoredUnit], list[Part]]:
+    """(the quoted units, the question parts none of them answers)."""
     selector = _Selector(question, sources)
     if not selector.units:
-        return []
+        return [], list(selector.analysis.parts)
     parts = selector.analysis.parts
     limit = MAX_UNITS if len(parts) == 1 else min(MAX_UNITS_MULTI, len(parts) + 2)
     chosen: list[ScoredUnit] = []
@@ -364,10 +373,13 @@ def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
         length += len(item.unit.text)
         return True
 
+    unanswered: list[Part] = []
     for part in parts:
         fits = [(selector.fit(part, u), u) for u in selector.units]
         if any(answers for (_q, answers, _s), u in fits if u in chosen):
             continue
+        if not any(answers for (_q, answers, _s), _u in fits):
+            unanswered.append(part)
         # For "vad är X" a passage that defines X beats one that mentions it, whatever rank.
         defines = part.answer_type == "definition"
         ranked = sorted(
@@ -396,13 +408,14 @@ def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
     first_seen: dict[int, int] = {}
     for rank, item in enumerate(chosen):
         first_seen.setdefault(item.source.n, rank)
-    return sorted(chosen, key=lambda s: (first_seen[s.source.n], s.unit.position))
+    ordered = sorted(chosen, key=lambda s: (first_seen[s.source.n], s.unit.position))
+    return ordered, unanswered
 
 
 def _complete_list(selector: _Selector, chosen: Sequence[ScoredUnit]) -> bool:
     """A one-part "vilka X" question whose chosen list is introduced as X is fully answered.
 
-    ("Vilka är kommunens visionsmål?" and a list headed "Ljungby kommuns visionsmål:"): more
+    (a question for the X and a list introduced as "… X:"): more
     passages would only pad the answer.
     """
     parts = selector.analysis.parts
@@ -466,20 +479,36 @@ def _continue_anaphora(selector: _Selector, chosen: list[ScoredUnit]) -> None:
             chosen.append(following)
 
 
+def _unanswered_note(parts: Sequence[Part], language: str) -> str:
+    """One sentence naming the parts of a multi-part question that no quoted unit answers
+    (only parts whose answer type can be checked: a number, a date, a person, a place)."""
+    checked = [p for p in parts if p.answer_type in NOTED_TYPES]
+    if not checked:
+        return ""
+    if language == "en":
+        return "The documents do not answer: " + "; ".join(p.text for p in checked)
+    indirect = [indirect_question(p) for p in checked]
+    if all(indirect):
+        return "Det framgår inte av dokumenten " + " eller ".join(indirect) + "."
+    return "Dokumenten svarar inte på: " + "; ".join(p.text for p in checked)
+
+
 class ExtractiveGenerator:
     """Answers by quoting the best supporting units of the sources, each with its ``[n]``."""
 
     name = "extractive"
 
     def generate(self, question: str, sources: Sequence[Source], language: str = "sv") -> str:
-        chosen = select_units(question, sources)
+        chosen, unanswered = _select(question, sources)
         lead = LEADS.get(language, LEADS["sv"])
         if not chosen:
             return lead
         lines = [
             f"{item.unit.text}{validity_note(item.source)} [{item.source.n}]" for item in chosen
         ]
-        return lead + "\n\n" + "\n".join(lines)
+        note = _unanswered_note(unanswered, language) if len(unanswered) < len(
+            analyze_question(question).parts) else ""
+        return lead + "\n\n" + "\n".join(lines) + (f"\n\n{note}" if note else "")
 
     def stream(
         self, question: str, sources: Sequence[Source], language: str = "sv"

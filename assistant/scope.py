@@ -2,7 +2,7 @@
 
 Swedish governance documents come from many publishers whose texts look alike: every
 municipality has a vision, a tax rate, a kommunstyrelse and a chair. A question that names one
-of them ("Vem är ordförande i tekniska nämnden i Tallmo?") must be answered from that
+of them ("Vem är miljöchef i X-stad?") must be answered from that
 publisher's documents only, or the answer quotes another municipality's chair.
 
 The entities are read from the index, not listed in code:

@@ -93,3 +93,13 @@ def test_list_question_quotes_the_whole_table() -> None:
     text = ExtractiveGenerator().generate("Vilka finansiella mål har kommunen?",
                                           [_source(1, TABLE)], "sv")
     assert "minst 2,0 %" in text and "minst 25 %" in text
+
+
+def test_multi_part_answer_names_the_part_the_sources_do_not_answer() -> None:
+    question = "Vem är ordförande i nämnden och när antogs planen?"
+    partial = [_source(1, "Nämndens ordförande är Eva Ek. Planen gäller alla skolor.")]
+    text = ExtractiveGenerator().generate(question, partial, "sv")
+    assert "Eva Ek" in text and "svarar inte på: när antogs planen" in text
+    complete = [_source(1, "Nämndens ordförande är Eva Ek. Planen antogs den 3 maj 2024.")]
+    text = ExtractiveGenerator().generate(question, complete, "sv")
+    assert "3 maj 2024" in text and "svarar inte" not in text
