@@ -147,8 +147,8 @@ FIELD_DOCS: dict[str, str] = {
     "llm_threads": "CPU threads for a local model (`transformers`; `num_thread` for Ollama). "
     "0 = the library's default. On a small shared machine 1 is often fastest.",
     "llm_timeout": "Seconds to wait for an LLM endpoint (`openai`, `ollama`) before giving up.",
-    "refusal_threshold": "Override the refusal model's threshold: the probability (0–1) below which "
-    "the assistant refuses (`assistant/refusal.py`).",
+    "refusal_threshold": "Override the refusal model's threshold: the probability (0–1) "
+    "below which the assistant refuses (`assistant/refusal.py`).",
     "today": "The date used to decide whether a document is still valid (ISO date; tests).",
     "feedback_db": "SQLite file for answer feedback. Default: `feedback.sqlite3` beside the index.",
     "admin_password": "Enables the staff tab in the UI when set.",
