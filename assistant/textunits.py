@@ -220,8 +220,10 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     items are lines starting with ``-``, ``•``, ``*`` or ``1.``; a table row is one line of
     ``Header: value; Header: value``; a short line without closing punctuation, or a short
     question on a line of its own, is a heading (the context of the units under it). A list
-    takes as its intro the sentence ending in ``:`` just
-    above it, or else the nearest heading-like line (e.g. "Kommunens fyra fokusområden").
+    takes as its intro the sentence just above it (ending in ``:`` or the last sentence of the
+    paragraph right before it), or else the nearest heading-like line (e.g. "Kommunens fyra
+    fokusområden"). Two or more table rows are also one unit with the sentence ending in ``:``
+    above them (or the heading), besides being units of their own.
     """
     lines = [ln.strip() for ln in text.splitlines()]
     units: list[Unit] = []
@@ -229,6 +231,7 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     pending_intro = ""
     items: list[str] = []
     rows: list[str] = []
+    after_sentence = False  # the previous line was a paragraph that ended a sentence
 
     def flush_table() -> None:
         # Each row is a unit of its own (it carries its headers); two or more rows are also one
@@ -260,15 +263,23 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
                 flush_list()
             rows.append(line)
             units.append(Unit(line, "row", len(units), context))
+            after_sentence = False
             continue
         flush_table()
         if _LIST_ITEM.match(line):
+            if not items and not pending_intro and after_sentence:
+                # A list right after a paragraph is introduced by its last sentence ("Kommunen
+                # arbetar med fyra fokusområden."): quote them together, never one without the
+                # other.
+                pending_intro = units.pop().text
+            after_sentence = False
             marker = _LIST_ITEM.match(line).group(0).strip()
             item = _LIST_ITEM.sub("", line, count=1).strip()
             # Numbered items keep their number: "mål 14" must find "14. Hav och marina resurser".
             items.append(f"{marker} {item}" if marker[0].isdigit() else f"- {item}")
             continue
         flush_list()
+        after_sentence = False
         if _looks_like_heading(line):
             context = line
         else:
@@ -277,6 +288,7 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
                 pending_intro = sentences.pop()
             for sentence in sentences:
                 units.append(Unit(sentence, "sentence", len(units), context))
+            after_sentence = bool(sentences) and not pending_intro
     flush_table()
     flush_list()
     return tuple(units)

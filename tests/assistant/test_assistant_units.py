@@ -103,3 +103,12 @@ def test_multi_part_answer_names_the_part_the_sources_do_not_answer() -> None:
     complete = [_source(1, "Nämndens ordförande är Eva Ek. Planen antogs den 3 maj 2024.")]
     text = ExtractiveGenerator().generate(question, complete, "sv")
     assert "3 maj 2024" in text and "svarar inte" not in text
+
+
+def test_a_list_right_after_a_paragraph_keeps_its_last_sentence_as_intro() -> None:
+    text = ("Planen gäller alla. Kommunen arbetar med två fokusområden.\n- Skog\n- Vatten\n"
+            "Rubrik\n- Ett\n- Två")
+    units = split_units(text)
+    assert [u.text for u in units[:2]] == [
+        "Planen gäller alla.", "Kommunen arbetar med två fokusområden.\n- Skog\n- Vatten"]
+    assert units[2].text == "Rubrik:\n- Ett\n- Två"
