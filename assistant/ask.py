@@ -33,7 +33,7 @@ from assistant.refusal import (
     should_refuse,
 )
 from assistant.retrieval import diversify
-from assistant.scope import EntityIndex
+from assistant.scope import EntityIndex, current_versions
 from assistant.settings import Settings
 from assistant.textunits import detect_language
 from assistant.types import Answer, Chunk, Citation, Hit
@@ -245,6 +245,9 @@ class Assistant:
             pool = scoped
         else:
             pool = entities.single(pool)
+        today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
+        ended = {h.chunk.doc_id for h in pool if is_superseded(h.chunk, today)}
+        pool = current_versions(pool, state.question, ended)
         state.hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
         state.timings["retrieve_ms"] = _ms(start)
         return state

@@ -133,3 +133,56 @@ class EntityIndex:
         side as if they were one's."""
         first = next((e for e in map(self.of, hits) if e), None)
         return list(hits) if first is None else self.within(hits, frozenset({first}))
+
+
+# --- versions -------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Words that point back in time: a question with one may want a version that no longer applies.
+_PAST = re.compile(
+    r"\b(förra|förre|tidigare|innan|förut|gamla|föregående|dåvarande|ersatt\w*|gällde|"
+    r"previous|before|earlier|former|old)\b",
+    re.IGNORECASE,
+)
+
+
+def _version_key(title: str) -> str:
+    """A title without its years and punctuation: the versions of one plan share it."""
+    return " ".join(_words(_YEAR.sub(" ", title)))
+
+
+def _years(hit: Hit) -> set[int]:
+    chunk = hit.chunk
+    titled = [int(y) for y in _YEAR.findall(chunk.title)]
+    years = set(range(min(titled), max(titled) + 1)) if titled else set()
+    if chunk.valid_from and chunk.valid_to:
+        years |= set(range(chunk.valid_from.year, chunk.valid_to.year + 1))
+    return years
+
+
+def current_versions(hits: Sequence[Hit], question: str, superseded: set[str]) -> list[Hit]:
+    """Drop the hits of a document version a newer one among the hits replaces.
+
+    Versions of one document share their title without years ("Kultur- och fritidsplan
+    2022–2025" / "… 2026–2029"). Of such a group only the versions a year named in the
+    question falls in are kept; without a year, the current ones, unless the question points
+    back in time ("förra", "tidigare", "innan", …). ``superseded`` holds the doc_ids whose
+    validity has ended.
+    """
+    named = {int(y) for y in _YEAR.findall(question)}
+    groups: dict[str, set[str]] = {}
+    for hit in hits:
+        groups.setdefault(_version_key(hit.chunk.title), set()).add(hit.chunk.doc_id)
+    dropped: set[str] = set()
+    for docs in groups.values():
+        if len(docs) < 2:
+            continue
+        members = [next(h for h in hits if h.chunk.doc_id == d) for d in docs]
+        matching = {h.chunk.doc_id for h in members if named & _years(h)}
+        if named and matching:
+            dropped |= docs - matching
+        elif not _PAST.search(question):
+            current = docs - superseded
+            if current:
+                dropped |= docs & superseded
+    return [h for h in hits if h.chunk.doc_id not in dropped]

@@ -60,3 +60,25 @@ def test_within_keeps_the_named_entity_and_documents_about_none() -> None:
 def test_single_keeps_the_first_entity_only() -> None:
     hits = [_hit("d"), _hit("b"), _hit("a"), _hit("c")]
     assert [h.chunk.doc_id for h in INDEX.single(hits)] == ["d", "b"]
+
+
+def _version(doc_id: str, title: str) -> Hit:
+    return Hit(chunk=_chunk(doc_id, "text", title=title), score=1.0)
+
+
+OLD = _version("old", "Kultur- och fritidsplan 2022–2025")
+NEW = _version("new", "Kultur- och fritidsplan 2026–2029")
+OTHER = _version("other", "Vår modell 2019–2022")
+
+
+def test_a_replaced_version_is_dropped_unless_the_question_asks_for_it() -> None:
+    from assistant.scope import current_versions
+
+    hits = [OLD, NEW, OTHER]
+    ended = {"old", "other"}
+    ids = lambda found: [h.chunk.doc_id for h in found]  # noqa: E731
+    assert ids(current_versions(hits, "Vad säger planen om bibliotek?", ended)) == [
+        "new", "other"]
+    assert ids(current_versions(hits, "Vad sade den förra planen?", ended)) == [
+        "old", "new", "other"]
+    assert ids(current_versions(hits, "Vad gällde 2023?", ended)) == ["old", "other"]
