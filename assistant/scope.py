@@ -151,38 +151,22 @@ def _version_key(title: str) -> str:
     return " ".join(_words(_YEAR.sub(" ", title)))
 
 
-def _years(hit: Hit) -> set[int]:
-    chunk = hit.chunk
-    titled = [int(y) for y in _YEAR.findall(chunk.title)]
-    years = set(range(min(titled), max(titled) + 1)) if titled else set()
-    if chunk.valid_from and chunk.valid_to:
-        years |= set(range(chunk.valid_from.year, chunk.valid_to.year + 1))
-    return years
-
-
 def current_versions(hits: Sequence[Hit], question: str, superseded: set[str]) -> list[Hit]:
     """Drop the hits of a document version a newer one among the hits replaces.
 
     Versions of one document share their title without years ("Kultur- och fritidsplan
-    2022–2025" / "… 2026–2029"). Of such a group only the versions a year named in the
-    question falls in are kept; without a year, the current ones, unless the question points
-    back in time ("förra", "tidigare", "innan", …). ``superseded`` holds the doc_ids whose
-    validity has ended.
+    2022–2025" / "… 2026–2029"). Of such a group only the current versions are kept, unless
+    the question names a year (a newer version may report on that year too, so all stay) or
+    points back in time ("förra", "tidigare", "innan", …). ``superseded`` holds the doc_ids
+    whose validity has ended.
     """
-    named = {int(y) for y in _YEAR.findall(question)}
+    if _YEAR.search(question) or _PAST.search(question):
+        return list(hits)
     groups: dict[str, set[str]] = {}
     for hit in hits:
         groups.setdefault(_version_key(hit.chunk.title), set()).add(hit.chunk.doc_id)
     dropped: set[str] = set()
     for docs in groups.values():
-        if len(docs) < 2:
-            continue
-        members = [next(h for h in hits if h.chunk.doc_id == d) for d in docs]
-        matching = {h.chunk.doc_id for h in members if named & _years(h)}
-        if named and matching:
-            dropped |= docs - matching
-        elif not _PAST.search(question):
-            current = docs - superseded
-            if current:
-                dropped |= docs & superseded
+        if len(docs) > 1 and docs - superseded:
+            dropped |= docs & superseded
     return [h for h in hits if h.chunk.doc_id not in dropped]

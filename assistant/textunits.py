@@ -24,6 +24,9 @@ QUESTION_WORDS = frozenset(
             "vilka vilket vilken vad hur många mycket när var varför vem vems heter finns stämmer "
             "egentligen nåt något ska kallas menas betyder"
         ),
+        # Words that frame a question as people type it ("Min fråga är: …", "Jag undrar …",
+        # "Hej!"): they ask, they do not say about what.
+        *analyze("fråga frågan undrar undra veta hej hallå tack snälla please question wonder"),
         *_EXTRA_QUESTION_WORDS.split(),
         *analyze(_EXTRA_QUESTION_WORDS),
     ]

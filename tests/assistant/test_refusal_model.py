@@ -28,9 +28,9 @@ def test_terms_in_one_sentence_cover_more_than_terms_spread_over_a_chunk() -> No
 
 
 def test_probability_rises_with_every_feature() -> None:
-    low = MODEL.probability((0.3, 0.3, 0.84, 0.0))
+    low = MODEL.probability((0.3, 0.3, 0.84, 0.0, 0.0))
     for i, value in enumerate((0.9, 0.9, 0.9, 1.0)):
-        raised = list((0.3, 0.3, 0.84, 0.0))
+        raised = [0.3, 0.3, 0.84, 0.0, 0.0]
         raised[i] = value
         assert MODEL.probability(raised) > low
-    assert MODEL.probability((1.0, 1.0, 0.92, 1.0)) > MODEL.threshold > low
+    assert MODEL.probability((1.0, 1.0, 0.92, 1.0, 0.0)) > MODEL.threshold > low
