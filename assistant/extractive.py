@@ -27,7 +27,7 @@ answer type and a focus (:mod:`assistant.focus`). Units are then chosen in three
 
 Near-duplicates (one text inside the other, or 60 % shared terms) are quoted once, the better
 match first, except that a unit from another document that adds a number (digits or a number
-word such as "fyra") no chosen unit has is kept: parallel lists that disagree on a count are
+word such as "fyra") no chosen unit has is kept: two sources that disagree on a figure are
 exactly what a reader must see. Units are printed grouped by source, each followed by ``[n]``;
 a superseded source gets "(gällde 2019–2022)".
 """
@@ -301,33 +301,6 @@ class _Selector:
         return overall or best_q, score
 
 
-def _items_similar(a: ScoredUnit, b: ScoredUnit, matcher: TermMatcher) -> bool:
-    """Two lists with (nearly) the same items, whatever their intro lines say."""
-    if a.unit.kind != "list" or b.unit.kind != "list":
-        return False
-    items_a = matcher.terms("\n".join(a.unit.text.splitlines()[1:]))
-    items_b = matcher.terms("\n".join(b.unit.text.splitlines()[1:]))
-    union = {t for t in items_a | items_b if not t.isdigit()}
-    shared = {t for t in items_a & items_b if not t.isdigit()}
-    return bool(union) and len(shared) / len(union) >= 0.6
-
-
-def _parallel_lists(selector: _Selector, chosen: list[ScoredUnit]) -> None:
-    """Add a list from another document that repeats a chosen list's items but states a
-    different number ("tre" / "fyra fokusområden"): the reader must see the disagreement."""
-    for item in list(chosen):
-        known = frozenset().union(*(c.facts for c in chosen))
-        for other in selector.units:
-            if (
-                other not in chosen
-                and other.source.hit.chunk.doc_id != item.source.hit.chunk.doc_id
-                and other.facts - known
-                and _items_similar(item, other, selector.matcher)
-            ):
-                chosen.append(other)
-                break
-
-
 def _near_duplicate(candidate: ScoredUnit, chosen: Sequence[ScoredUnit]) -> bool:
     text = " ".join(candidate.unit.text.lower().split())
     known_facts = frozenset().union(*(c.facts for c in chosen))
@@ -402,7 +375,6 @@ def _select(question: str, sources: Sequence[Source]) -> tuple[list[ScoredUnit],
             break
         if score >= KEEP_RATIO * best:
             add(unit)
-    _parallel_lists(selector, chosen)
     _continue_explanations(selector, chosen)
     _continue_anaphora(selector, chosen)
     first_seen: dict[int, int] = {}
