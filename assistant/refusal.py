@@ -174,7 +174,9 @@ def measure_evidence(
     # so its words must not count as missing (see assistant.focus).
     terms = asked_terms(question)
     if language == "en":
-        terms = [t for t in terms if stats.doc_freq(t) > 0]
+        # The Swedish glossary words follow an English question as "(…)": count them too, and
+        # only the terms the corpus knows (cross-lingual).
+        terms = [t for t in content_terms(question) if stats.doc_freq(t) > 0]
     found_terms: frozenset[str] = frozenset().union(*(term_set(h.chunk.embed_text) for h in top))
     found = matched_terms(terms, found_terms)
     weights = {t: stats.idf(t) * term_weight(t) for t in terms}

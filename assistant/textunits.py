@@ -38,7 +38,7 @@ QUESTION_WORDS = frozenset(
 _RELATION = (
     "hänger hänga hängde hör höra hörde ihop samman kopplas kopplad kopplade kopplat kopplar "
     "koppla kopplingen knyts knyter knuten knutna relaterar relatera relaterad relaterade "
-    "bidrar bidra bidrog"
+    "bidrar bidra bidrog ingår ingå ingick tillhör tillhöra"
 )
 RELATION_WORDS = frozenset(_RELATION.split())
 RELATION_TERMS = frozenset(analyze(" ".join(RELATION_WORDS)))
