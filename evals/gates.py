@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,19 +23,21 @@ class Bar:
     value: float
 
 
-def parse_bar(text: str) -> Bar:
-    """``hit@5=0.8`` -> Bar. Unknown metrics and non-numbers are user errors."""
+def parse_bar(text: str, option: str = "--fail-under") -> Bar:
+    """``hit@5=0.8`` -> Bar. Unknown metrics and non-numbers are user errors (naming ``option``)."""
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep:
-        raise GateError(f"--fail-under {text!r}: skriv METRIK=VÄRDE, t.ex. pass_rate=0.8")
+        raise GateError(f"{option} {text!r}: skriv METRIK=VÄRDE, t.ex. pass_rate=0.8")
     if key not in METRICS_BY_KEY:
         known = ", ".join(m.key for m in METRICS)
-        raise GateError(f"--fail-under: okänd metrik {key!r} (kända: {known})")
+        raise GateError(f"{option}: okänd metrik {key!r} (kända: {known})")
     try:
         value = float(raw)
     except ValueError as exc:
-        raise GateError(f"--fail-under {text!r}: {raw!r} är inte ett tal") from exc
+        raise GateError(f"{option} {text!r}: {raw!r} är inte ett tal") from exc
+    if not math.isfinite(value):
+        raise GateError(f"{option} {text!r}: {raw!r} är inte ett ändligt tal")
     return Bar(key, value)
 
 
@@ -54,6 +57,27 @@ def check_bars(overall: Mapping[str, Any], bars: Sequence[Bar]) -> list[str]:
             failures.append(f"{bar.metric} = {value:.4g} är under gränsen {bar.value:g}")
         elif not metric.higher_is_better and value > bar.value:
             failures.append(f"{bar.metric} = {value:.4g} är över gränsen {bar.value:g}")
+    return failures
+
+
+def check_gains(summary: Mapping[str, Any], bars: Sequence[Bar]) -> list[str]:
+    """One Swedish message per metric on which the assistant is not at least ``bar.value``
+    better than the plain-RAG baseline (``--min-gain``; "better" follows the metric's
+    direction)."""
+    plain = summary.get("plain_rag")
+    failures = []
+    for bar in bars:
+        metric = METRICS_BY_KEY[bar.metric]
+        mine = summary["overall"].get(bar.metric)
+        theirs = plain["overall"].get(bar.metric) if plain else None
+        if mine is None or theirs is None:
+            failures.append(f"{bar.metric}: ingen jämförelse med plain RAG i den här körningen "
+                            f"(krav +{bar.value:g})")
+            continue
+        gain = mine - theirs if metric.higher_is_better else theirs - mine
+        if gain < bar.value - 1e-9:
+            failures.append(f"{bar.metric}: {gain:+.4g} mot plain RAG, kravet är minst "
+                            f"+{bar.value:g}")
     return failures
 
 
@@ -87,7 +111,12 @@ def _delta(value: Any, before: Any, metric: Metric) -> str:
     delta = value - before
     better = (delta > 0) == metric.higher_is_better
     mark = "" if abs(delta) < 1e-9 else (" ▲" if better else " ▼")
-    shown = f"{delta:+.0f} ms" if metric.unit == "ms" else f"{delta:+.3f}"
+    if metric.unit == "ms":
+        shown = f"{delta:+.0f} ms"
+    elif metric.unit in ("count", "words"):
+        shown = f"{delta:+g}"
+    else:
+        shown = f"{delta:+.3f}"
     return shown + mark
 
 

@@ -33,6 +33,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("ndcg@10", "nDCG@10"),
     Metric("pass_rate", "Godkända fall"),
     Metric("answerable_pass_rate", "Godkända besvarbara fall"),
+    Metric("all_facts_rate", "Besvarbara fall med alla fakta"),
     Metric("fact_recall", "Faktatäckning"),
     Metric("must_not_include_violations", "Förbjudna formuleringar", False, "count"),
     Metric("citation_precision", "Källprecision"),
@@ -124,6 +125,7 @@ def aggregate(results: Sequence[CaseResult]) -> dict[str, float | int | None]:
     summary.update(
         pass_rate=over(generated, lambda r: r.passed),
         answerable_pass_rate=over(gen_answerable, lambda r: r.passed),
+        all_facts_rate=over(gen_answerable, lambda r: not r.failed_groups and not r.error),
         fact_recall=over(gen_answerable, lambda r: r.fact_recall),
         must_not_include_violations=(
             sum(len(r.violations) for r in generated) if generated else None

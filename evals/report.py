@@ -167,8 +167,9 @@ dt { color:var(--muted); } dd { margin:0; }
          background:#fdecea; color:var(--bad); }
 """
 
-KPI_KEYS = ("answerable_pass_rate", "refusal_accuracy", "citation_hit_rate", "hit@5",
-            "must_not_include_violations", "latency_p50_ms", "faithfulness")
+KPI_KEYS = ("all_facts_rate", "answerable_pass_rate", "refusal_accuracy", "citation_hit_rate",
+            "hit@5", "must_not_include_violations", "entity_mixing", "answer_words_p50",
+            "latency_p50_ms", "faithfulness")
 
 
 def _kpis(overall: Mapping[str, Any]) -> str:

@@ -1,11 +1,12 @@
 """The tune/test split of a collection: made once, at random with a fixed seed, then only extended.
 
-Thresholds and weights are chosen on ``tune`` (:func:`tune_cases`); ``test`` is scored only to
-report. ``python -m evals.split --collection evals/data`` writes ``split.json`` beside the
-cases. It keeps every existing assignment and assigns only ids it has not seen, so adding cases
-never moves old ones. New ids are assigned per stratum (single-turn or multi-turn, answerable or
-not): each stratum's ids are shuffled with a generator seeded by the seed and the stratum, and
-enough of them go to ``test`` that the stratum holds at least ``test_share`` test cases.
+Thresholds and weights are chosen on ``tune`` (:func:`tune_cases`, cross-validated with
+:func:`folds`); ``test`` is scored only to report. ``python -m evals.split --collection
+evals/data`` writes ``split.json`` beside the cases. It keeps every existing assignment and
+assigns only ids it has not seen, so adding cases never moves old ones. New ids are assigned per
+stratum (single-turn or multi-turn, answerable or not): each stratum's ids are shuffled with a
+generator seeded by the seed and the stratum, and enough of them go to ``test`` that the stratum
+holds at least ``test_share`` test cases.
 
 ``split.json``::
 
@@ -198,6 +199,30 @@ def tune_cases(folder: Path) -> list[Case]:
     cases, _files = load_cases(folder)
     chosen, _which = split_cases(folder, cases, "tune")
     return chosen
+
+
+def folds(cases: Sequence[Case], k: int = 5, *, seed: int = DEFAULT_SEED
+          ) -> list[tuple[list[Case], list[Case]]]:
+    """``k`` (fit, held-out) pairs for cross-validating a choice made on ``tune`` cases.
+
+    Each case is held out exactly once; every stratum is dealt round-robin after a seeded
+    shuffle, so each fold holds its share of each kind of case.
+    """
+    if not 2 <= k <= len(cases):
+        raise CollectionError(f"korsvalidering behöver 2–{len(cases)} delar, inte {k}")
+    fold_of: dict[str, int] = {}
+    groups: dict[str, list[str]] = {}
+    for case in cases:
+        groups.setdefault(stratum(case), []).append(case.id)
+    offset = 0
+    for key in sorted(groups):
+        ids = sorted(groups[key])
+        random.Random(f"{seed}:folds:{key}").shuffle(ids)
+        for position, case_id in enumerate(ids, start=offset):
+            fold_of[case_id] = position % k
+        offset += len(ids)
+    return [([c for c in cases if fold_of[c.id] != n], [c for c in cases if fold_of[c.id] == n])
+            for n in range(k)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from assistant.types import Answer, Chunk, Citation, Hit
 from evals.baseline import PLAIN_RAG_LABEL, comparison, regressions, top_chunk_answer
-from evals.gates import metric_table
+from evals.gates import GateError, check_gains, metric_table, parse_bar
 from evals.metrics import aggregate, summarize
 from evals.report import render_html, render_markdown
 from evals.scorers import CaseResult, answer_words, entity_mixing, score_case
@@ -95,6 +97,15 @@ def test_score_case_records_words_and_mixing_only_with_publishers() -> None:
     assert scored.entity_mixing is None and scored.answer_words == 1
 
 
+def test_all_facts_rate_counts_answers_with_every_group() -> None:
+    rows = [result("a", 10), result("b", 10, passed=False)]
+    missing = CaseResult(**{**rows[1].to_dict(), "failed_groups": [["2035"]]})
+    assert aggregate([rows[0], missing])["all_facts_rate"] == 0.5
+    # a forbidden string fails the case, but every fact is still there
+    overall = aggregate(rows)
+    assert overall["all_facts_rate"] == 1.0 and overall["answerable_pass_rate"] == 0.5
+
+
 def test_below_the_baseline_on_facts_is_a_regression() -> None:
     assert regressions({"answerable_pass_rate": 0.5, "fact_recall": 0.9},
                        {"answerable_pass_rate": 0.6, "fact_recall": 0.8}) == [
@@ -131,6 +142,8 @@ def test_reports_flag_an_assistant_below_the_baseline() -> None:
     assert summary["plain_rag"]["regressions"] == ["answerable_pass_rate"]
     assert "**Regression: assistenten ligger under Plain RAG (top-1 chunk) på godkända " \
            "besvarbara fall.**" in render_markdown(summary, rows)
+    assert "| Besvarbara fall med alla fakta | 100.0% | 100.0% | +0.0 %-enheter |" in \
+        render_markdown(summary, rows)
     assert '<p class="bad">Regression:' in render_html(summary, rows)
 
 
@@ -148,3 +161,25 @@ def test_terminal_table_has_a_plain_rag_column_with_the_difference() -> None:
     header, _rule, *rows = table.splitlines()
     assert header.split() == ["metrik", "värde", "plain", "RAG", "skillnad"]
     assert any(r.split()[:4] == ["fact_recall", "0.900", "0.600", "+0.300"] for r in rows)
+
+
+def test_terminal_table_shows_count_differences_as_whole_numbers() -> None:
+    table = metric_table({"entity_mixing": 3}, plain_rag={"entity_mixing": 1})
+    row = next(r for r in table.splitlines() if r.startswith("entity_mixing"))
+    assert row.split() == ["entity_mixing", "3", "1", "+2", "▼"]
+
+
+def test_min_gain_fails_when_the_assistant_is_not_far_enough_above_plain_rag() -> None:
+    summary, _rows = summary_with_baseline(1.0)  # all_facts 1.0 vs 1.0, pass 1.0 vs 0.5
+    bars = [parse_bar("answerable_pass_rate=0.25", "--min-gain"),
+            parse_bar("all_facts_rate=0.25", "--min-gain"),
+            parse_bar("answer_words_p50=100", "--min-gain")]  # lower is better: 300 -> 50
+    assert check_gains(summary, bars) == [
+        "all_facts_rate: +0 mot plain RAG, kravet är minst +0.25"]
+    assert "ingen jämförelse" in check_gains({"overall": {}}, bars[:1])[0]
+
+
+@pytest.mark.parametrize("text", ["fact_recall=nan", "fact_recall=inf"])
+def test_a_bar_must_be_a_finite_number_and_names_its_option(text: str) -> None:
+    with pytest.raises(GateError, match=r"^--min-gain .* inte ett ändligt tal"):
+        parse_bar(text, "--min-gain")

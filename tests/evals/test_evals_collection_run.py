@@ -88,9 +88,21 @@ def test_corpus_flag_replaces_the_manifests_folders(make_collection: Any, tmp_pa
     assert summary["index"]["documents"] == 1
 
 
+def test_min_gain_gates_the_run_on_the_plain_rag_difference(
+    make_collection: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = make_collection()
+    update_split(folder)
+    assert run(folder, tmp_path / "a", "--split", "test", "--min-gain", "refusal_accuracy=0.5") == 0
+    assert run(folder, tmp_path / "b", "--split", "test", "--min-gain", "fact_recall=1.5") == 1
+    assert "fact_recall: " in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--testset", "x.jsonl", "--split", "test"], "--split gäller bara med --collection"),
     (["--testset", "x.jsonl"], "--corpus krävs med --testset"),
+    (["--collection", "c", "--retrieval-only", "--min-gain", "fact_recall=0.1"],
+     "det går inte med --retrieval-only"),
 ])
 def test_flags_that_do_not_fit_together_are_named(
     args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -15,6 +15,7 @@ from evals.split import (
     SPLIT_FILE,
     Split,
     assign,
+    folds,
     main,
     read_split,
     split_cases,
@@ -180,3 +181,19 @@ def test_a_collection_without_case_files_is_named(make_collection: Any) -> None:
     (folder / "cases" / "main.jsonl").unlink()
     with pytest.raises(CollectionError, match="har inga testfall"):
         load_collection(folder)
+
+
+def test_folds_hold_each_case_out_once_with_every_kind_spread() -> None:
+    cases = many(20) + many(5, "u", answerable=False)
+    pairs = folds(cases, 5, seed=2)
+    held = [c.id for _fit, out in pairs for c in out]
+    assert sorted(held) == sorted(c.id for c in cases)
+    for fit, out in pairs:
+        assert len(out) == 5 and not {c.id for c in fit} & {c.id for c in out}
+        assert sum(not c.answerable for c in out) == 1
+    assert folds(cases, 5, seed=2) == pairs
+
+
+def test_folds_need_at_least_two_parts() -> None:
+    with pytest.raises(CollectionError, match="2–3 delar"):
+        folds(many(3), 1)

@@ -51,6 +51,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         help="jämför med en tidigare körnings summary.json")
     parser.add_argument("--fail-under", nargs="+", default=[], metavar="METRIK=VÄRDE",
                         help="avsluta med fel om en metrik missar sin gräns (t.ex. hit@5=0.8)")
+    parser.add_argument("--min-gain", nargs="+", default=[], metavar="METRIK=VÄRDE",
+                        help="avsluta med fel om assistenten inte är minst så mycket bättre än "
+                             "plain RAG (t.ex. all_facts_rate=0.25)")
     parser.add_argument("--cache", type=Path, metavar="DIR",
                         help="mapp för cachade index (standard: .styrdok-eval-cache bredvid --out)")
     parser.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
@@ -59,13 +62,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from assistant.settings import Settings
-    from evals.gates import check_bars, load_baseline, parse_bar
+    from evals.gates import check_bars, check_gains, load_baseline, parse_bar
 
     if args.eval_collection is None and args.split is not None:
         raise EvalUsageError("--split gäller bara med --collection")
     if args.testset is not None and not args.corpus:
         raise EvalUsageError("--corpus krävs med --testset (korpusmapparna att indexera)")
     bars = [parse_bar(text) for text in args.fail_under]
+    gains = [parse_bar(text, "--min-gain") for text in args.min_gain]
+    if gains and args.retrieval_only:
+        raise EvalUsageError("--min-gain jämför svar med plain RAG; det går inte med "
+                             "--retrieval-only")
     baseline = load_baseline(args.baseline) if args.baseline else None
     settings = Settings.from_env(embedder=args.embedder, llm=args.llm, llm_model=args.llm_model,
                                  retrieval=args.mode)
@@ -90,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
         ingest_bar.close()
     print_summary(summary, args.out, baseline)
-    failures = check_bars(summary["overall"], bars)
+    failures = check_bars(summary["overall"], bars) + check_gains(summary, gains)
     if failures:
         print("\nUnder gränsen:", file=sys.stderr)
         for message in failures:
