@@ -105,6 +105,10 @@ def clean_question(question: object, max_chars: int) -> str:
     """The question with control characters removed; raises :class:`QuestionError`."""
     if not isinstance(question, str):
         raise QuestionError("Frågan måste vara text.")
+    if len(question) > 4 * max_chars:  # refused before the per-character work below
+        raise QuestionError(
+            f"Frågan är för lång ({len(question)} tecken, högst {max_chars}). Korta ner den."
+        )
     cleaned = "".join(
         " " if ch in "\t\n\r" else ch
         for ch in question

@@ -65,6 +65,14 @@ def source_label(citation: Citable) -> str:
     return text
 
 
+def live_link(url: str | None, page: int | None = None) -> str | None:
+    """The web address a source opens at: ``url``, with ``#page=N`` for a page of a PDF."""
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    base = url.split("#", 1)[0]
+    return f"{base}#page={int(page)}" if page else base
+
+
 def interpretation_note(answer: Answer) -> str:
     """``Tolkad som: "…"`` (``Interpreted as`` for English questions), or "" when the question
     was answered as asked."""

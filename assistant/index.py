@@ -77,6 +77,8 @@ class DocRecord:
     valid_to: date | None = None
     page_count: int | None = None
     ingested_at: str = ""
+    fetched_at: str = ""
+    last_modified: str = ""
 
     def to_metadata(self) -> dict[str, Any]:
         return {
@@ -94,6 +96,8 @@ class DocRecord:
             "valid_to": _date_str(self.valid_to),
             "page_count": self.page_count if self.page_count is not None else -1,
             "ingested_at": self.ingested_at,
+            "fetched_at": self.fetched_at,
+            "last_modified": self.last_modified,
         }
 
     @classmethod
@@ -113,6 +117,8 @@ class DocRecord:
             valid_to=_parse_date(meta.get("valid_to")),
             page_count=None if int(meta.get("page_count", -1)) < 0 else int(meta["page_count"]),
             ingested_at=str(meta.get("ingested_at", "")),
+            fetched_at=str(meta.get("fetched_at", "")),
+            last_modified=str(meta.get("last_modified", "")),
         )
 
 

@@ -54,11 +54,30 @@ class Settings:
     refusal_threshold: float | None = None
     today: str | None = None
     feedback_db: Path | None = None
+    feedback_retention_days: int = 90
     admin_password: str | None = None
     upload_dir: Path | None = None
     max_upload_mb: int = 20
+    parse_cpu_seconds: int = 30
+    parse_memory_mb: int = 1024
     max_question_chars: int = 2000
     taxonomy: Path | None = None
+    privacy_page: Path | None = None
+    web_timeout: float = 20.0
+    web_max_mb: int = 25
+    web_allow_private: bool = False
+    web_delay: float = 1.0
+    max_history_turns: int = 10
+    max_history_chars: int = 20_000
+    api_max_body_kb: int = 256
+    rate_limit_per_minute: int = 20
+    rate_limit_burst: int = 10
+    cors_origins: str | None = None
+    trusted_proxies: str = "127.0.0.1"
+    staff_idle_minutes: int = 30
+    staff_session_hours: int = 8
+    login_max_failures: int = 10
+    login_lockout_minutes: int = 15
 
     @property
     def resolved_index_dir(self) -> Path:
@@ -105,10 +124,43 @@ class Settings:
             raise SettingsError("llm_threads måste vara 0 (modellens standard) eller större")
         if self.llm_timeout <= 0:
             raise SettingsError("llm_timeout måste vara större än 0 sekunder")
+        if self.feedback_retention_days < 1:
+            raise SettingsError("feedback_retention_days måste vara minst 1 (antal dagar som "
+                                "omdömen sparas)")
+        if self.parse_cpu_seconds < 1:
+            raise SettingsError("parse_cpu_seconds måste vara minst 1 sekund")
+        if self.parse_memory_mb < 256:
+            raise SettingsError("parse_memory_mb måste vara minst 256 MB")
+        if self.web_timeout <= 0:
+            raise SettingsError("web_timeout måste vara större än 0 sekunder")
+        if self.web_max_mb < 1:
+            raise SettingsError("web_max_mb måste vara minst 1")
+        if self.web_delay < 0:
+            raise SettingsError("web_delay måste vara 0 eller större")
+        positive = ("max_history_chars", "api_max_body_kb", "rate_limit_burst",
+                    "staff_idle_minutes", "staff_session_hours", "login_max_failures",
+                    "login_lockout_minutes")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} måste vara minst 1")
+        for name in ("max_history_turns", "rate_limit_per_minute"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name} måste vara 0 eller större")
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """Origins allowed to call the app from a browser (``cors_origins``, comma-separated)."""
+        return [o.strip().rstrip("/") for o in (self.cors_origins or "").split(",") if o.strip()]
 
 
 def _coerce(name: str, hint: Any, raw: str) -> Any:
     text = str(hint)
+    if text == "bool" or hint is bool:
+        if raw.strip().lower() in {"1", "true", "yes", "ja", "on"}:
+            return True
+        if raw.strip().lower() in {"0", "false", "no", "nej", "off"}:
+            return False
+        raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} ska vara true eller false")
     try:
         if "int" in text and "Path" not in text and "str" not in text:
             return int(raw)
@@ -151,12 +203,45 @@ FIELD_DOCS: dict[str, str] = {
     "below which the assistant refuses (`assistant/refusal.py`).",
     "today": "The date used to decide whether a document is still valid (ISO date; tests).",
     "feedback_db": "SQLite file for answer feedback. Default: `feedback.sqlite3` beside the index.",
+    "feedback_retention_days": "Days a rating (masked question, answer, comment) is kept; "
+    "older ones are deleted when the app starts and once a day while it runs.",
     "admin_password": "Enables the staff tab in the UI when set.",
     "upload_dir": "Where uploaded documents are stored. Default: `uploads/` beside the index.",
     "max_upload_mb": "Largest accepted upload, in MB.",
+    "parse_cpu_seconds": "CPU seconds an uploaded file (staff upload, målkoppling) may take to "
+    "parse in its worker process; it is killed after this, or after twice this plus 15 s of "
+    "wall-clock time.",
+    "parse_memory_mb": "Memory (address space, MB) of the worker process that parses an "
+    "uploaded file.",
     "max_question_chars": "Longest accepted question, in characters.",
+    "max_history_turns": "Most earlier question/answer turns a question may carry (API: more is "
+    "refused; chat: only the latest are used). 0 = questions without history.",
+    "max_history_chars": "Most characters of history (all turns together) a question may carry.",
+    "api_max_body_kb": "Largest request body of the JSON API and the login, in KB (the UI's "
+    "upload route allows `4 × max_upload_mb` MB, its other routes 1 MB).",
+    "rate_limit_per_minute": "Questions per minute per client (API, OpenAI endpoint and chat "
+    "together); more are answered 429. 0 = no limit.",
+    "rate_limit_burst": "Questions a client may ask at once before the per-minute rate applies.",
+    "cors_origins": "Comma-separated web origins (e.g. `https://www.ljungby.se`) allowed to call "
+    "the API from a browser. Empty: none (same-origin only).",
+    "trusted_proxies": "Comma-separated addresses of reverse proxies whose `X-Forwarded-For` and "
+    "`X-Forwarded-Proto` are believed (`styrdok ui`), so limits apply per real client.",
+    "staff_idle_minutes": "A staff login ends after this many minutes without activity.",
+    "staff_session_hours": "A staff login ends this many hours after logging in, active or not.",
+    "login_max_failures": "Wrong staff passwords one client may try per minute before it is "
+    "locked out.",
+    "login_lockout_minutes": "How long a client is locked out after too many wrong passwords.",
     "taxonomy": "Goal taxonomy YAML for målkoppling (`styrdok align`). Default: the shipped "
     "Ljungby file `assistant/alignment/taxonomy.yaml`.",
+    "privacy_page": "HTML or Markdown file with the municipality's own text for the privacy "
+    "page (`/integritet`); sanitised, no scripts. Default: the built-in Swedish text.",
+    "web_timeout": "Seconds to wait for a web server (`styrdok ingest URL`, `styrdok sync`).",
+    "web_max_mb": "Largest web page or file fetched, in MB (the download stops there).",
+    "web_allow_private": "Allow fetching from loopback, private and link-local addresses "
+    "(`--allow-private`). Off: such URLs are refused, so the staff tab cannot reach internal "
+    "hosts.",
+    "web_delay": "Least pause between two requests to one web host, in seconds (robots.txt "
+    "`Crawl-delay` may ask for more; `--delay`, `delay:` in sources.yaml).",
 }
 
 

@@ -53,6 +53,8 @@ class Document:
     url: str | None = None
     note: str | None = None
     page_count: int | None = None
+    fetched_at: str | None = None
+    last_modified: str | None = None
 
     @property
     def text(self) -> str:

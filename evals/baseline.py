@@ -16,7 +16,8 @@ from assistant.citations import make_citation
 from assistant.generation import Source
 from assistant.settings import Settings
 from assistant.types import Answer, Hit
-from evals.scorers import CaseResult, score_case
+from evals.results import CaseResult
+from evals.scorers import score_case
 from evals.testset import Case
 
 PLAIN_RAG_LABEL = "Plain RAG (top-1 chunk)"

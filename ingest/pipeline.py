@@ -1,4 +1,8 @@
-"""Ingest: files -> Document -> Chunk -> index. The only writer of the index.
+"""Ingest: files and fetched web pages -> Document -> Chunk -> index. The only writer of the index.
+
+`ingest_inputs` is the one path: an input names its source, says whether it changed (a content
+hash, or None when an HTTP 304 says it did not) and loads itself. `ingest_paths` feeds it files;
+`ingest.web.sync` feeds it fetched pages.
 
 Incremental by content hash: a file whose bytes (and sidecar) are unchanged is not even parsed;
 a changed document's chunks are replaced, reusing the stored embedding of every chunk whose
@@ -18,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -165,6 +170,38 @@ def _open_index(settings: Settings, rebuild: bool) -> Index:
     return index
 
 
+class Input(Protocol):
+    """One thing to ingest: a file, or a page fetched from the web (ingest.web).
+
+    ``source`` names it in the index (a resolved file path or a URL). ``digest`` is the hash that
+    decides whether it changed, or None when the source itself says it has not changed (HTTP 304)
+    and the stored version is kept. ``load`` parses it; it raises `LoadError` only.
+    """
+
+    @property
+    def source(self) -> str: ...
+
+    def digest(self) -> str | None: ...
+
+    def load(self) -> Document: ...
+
+
+@dataclass(frozen=True)
+class FileInput:
+    path: Path
+    loader: Callable[[Path], Document] = load_document
+
+    @property
+    def source(self) -> str:
+        return str(self.path)
+
+    def digest(self) -> str | None:
+        return file_content_hash(self.path)
+
+    def load(self) -> Document:
+        return self.loader(self.path)
+
+
 def ingest_paths(
     paths: Sequence[Path],
     settings: Settings,
@@ -173,12 +210,54 @@ def ingest_paths(
     rebuild: bool = False,
     progress: Progress | None = None,
     embedder: Embedder | None = None,
+    load: Callable[[Path], Document] = load_document,
 ) -> IngestSummary:
-    """Bring the index in line with ``paths`` and report what happened."""
+    """Bring the index in line with ``paths`` and report what happened.
+
+    ``load`` parses one file (`load_document`; uploads pass `ingest.isolated.load_isolated`).
+    """
+    files, problems, folders = discover(paths)
+
+    def vanished(record: DocRecord, seen_sources: set[str]) -> bool:
+        if is_web_source(record.source):
+            return False  # web pages are kept in sync by `styrdok sync`, not by file runs
+        source = Path(record.source)
+        in_folder = any(source.is_relative_to(folder) for folder in folders)
+        # The file now yields another doc_id: the old id is stale.
+        renamed = record.source in seen_sources and source.exists()
+        gone = in_folder and not source.exists()
+        return renamed or gone or (prune and record.source not in seen_sources)
+
+    return ingest_inputs(
+        [FileInput(path, load) for path in files],
+        settings,
+        remove=vanished,
+        problems=problems,
+        rebuild=rebuild,
+        progress=progress,
+        embedder=embedder,
+    )
+
+
+def is_web_source(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def ingest_inputs(
+    inputs: Sequence[Input],
+    settings: Settings,
+    *,
+    remove: Callable[[DocRecord, set[str]], bool] | None = None,
+    problems: Sequence[tuple[str, str]] = (),
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    embedder: Embedder | None = None,
+) -> IngestSummary:
+    """Ingest ``inputs``; then remove every other document for which ``remove(record,
+    sources seen this run)`` is true. ``problems`` are reported as skipped."""
     started = time.perf_counter()
     summary = IngestSummary()
     embedder = embedder or get_embedder(settings.embedder)
-    files, problems, folders = discover(paths)
     summary.skipped += problems
     with _ingest_lock(settings):
         index = _open_index(settings, rebuild)
@@ -193,23 +272,39 @@ def ingest_paths(
         seen_sources: set[str] = set()
 
         pending: list[_Pending] = []
-        for done, path in enumerate(files, start=1):
+        for done, item in enumerate(inputs, start=1):
             if progress:
-                progress("files", done - 1, len(files))
-            seen_sources.add(str(path))
-            item = _prepare_file(path, index, existing, by_source, claimed, summary)
-            if item is not None:
-                pending.append(item)
+                progress("files", done - 1, len(inputs))
+            seen_sources.add(item.source)
+            prepared = _prepare(item, index, existing, by_source, claimed, summary)
+            if prepared is not None:
+                pending.append(prepared)
             if sum(len(p.todo) for p in pending) >= FLUSH_AT:
                 _store_pending(pending, index, embedder, summary, progress)
                 pending = []
         _store_pending(pending, index, embedder, summary, progress)
         if progress:
-            progress("files", len(files), len(files))
+            progress("files", len(inputs), len(inputs))
 
-        _remove_vanished(index, existing, claimed, seen_sources, folders, prune, summary)
+        _remove_unwanted(index, existing, claimed, seen_sources, remove, summary)
     summary.elapsed_s = time.perf_counter() - started
     return summary
+
+
+def indexed_sources(settings: Settings) -> dict[str, DocRecord]:
+    """Current documents by source (read-only; empty when there is no index yet)."""
+    try:
+        index = Index.open(settings.resolved_index_dir, settings.chroma_url, settings.collection)
+        if not index.exists():
+            return {}
+        return {r.source: r for r in index.documents().values()}
+    except StoreUnavailableError:
+        return {}
+
+
+def is_up_to_date(record: DocRecord) -> bool:
+    """The stored version was parsed by the current loaders and chunker."""
+    return is_current(record, record.content_hash)
 
 
 @dataclass
@@ -224,46 +319,56 @@ class _Pending:
     todo: list[int]
 
 
-def _prepare_file(
-    path: Path,
+def _prepare(
+    item: Input,
     index: Index,
     existing: dict[str, DocRecord],
     by_source: dict[str, DocRecord],
     claimed: dict[str, str],
     summary: IngestSummary,
 ) -> _Pending | None:
-    """Parse and chunk a new or changed file; None when it is unchanged or cannot be read."""
+    """Parse and chunk a new or changed input; None when it is unchanged or cannot be read."""
+    source = item.source
     try:
-        digest = file_content_hash(path)
+        digest = item.digest()
     except OSError as exc:
-        summary.skipped.append((str(path), f"filen kunde inte läsas: {exc.strerror or exc}"))
+        summary.skipped.append((source, f"filen kunde inte läsas: {exc.strerror or exc}"))
         return None
     summary.files_read += 1
-    old = by_source.get(str(path))
+    old = by_source.get(source)
+    if digest is None:  # the source says it has not changed (HTTP 304)
+        if old is not None and old.doc_id not in claimed:
+            claimed[old.doc_id] = source
+            summary.documents_unchanged += 1
+            summary.chunks_unchanged += old.n_chunks
+            summary.doc_ids.append(old.doc_id)
+        else:
+            summary.skipped.append((source, "oförändrad enligt servern men saknas i indexet"))
+        return None
     if old is not None and is_current(old, digest) and old.doc_id not in claimed:
-        claimed[old.doc_id] = str(path)
+        claimed[old.doc_id] = source
         summary.documents_unchanged += 1
         summary.chunks_unchanged += old.n_chunks
         summary.doc_ids.append(old.doc_id)
         return None
     try:
-        document = load_document(path)
+        document = item.load()
     except LoadError as exc:
-        summary.skipped.append((str(path), exc.reason))
+        summary.skipped.append((source, exc.reason))
         return None
     # One definition of "changed": the bytes hashed above, whatever the loader computed.
     document = dataclasses.replace(document, content_hash=digest)
     if document.doc_id in claimed:
         summary.skipped.append(
-            (str(path), f"doc_id {document.doc_id!r} används redan av {claimed[document.doc_id]}")
+            (source, f"doc_id {document.doc_id!r} används redan av {claimed[document.doc_id]}")
         )
         return None
     # Chunks are named by the version hash, so re-chunking the same bytes never reuses old ids.
     chunks = chunk_document(dataclasses.replace(document, content_hash=version_hash(digest)))
     if not chunks:  # the one rule for every format: nothing searchable is never "added"
-        summary.skipped.append((str(path), NO_CHUNKS_REASON))
+        summary.skipped.append((source, NO_CHUNKS_REASON))
         return None
-    claimed[document.doc_id] = str(path)
+    claimed[document.doc_id] = source
     summary.doc_ids.append(document.doc_id)
     previous = existing.get(document.doc_id)
     if previous is not None and is_current(previous, digest):
@@ -329,6 +434,8 @@ def _commit(item: _Pending, index: Index, summary: IngestSummary) -> None:
             valid_to=document.valid_to,
             page_count=document.page_count,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            fetched_at=document.fetched_at or "",
+            last_modified=document.last_modified or "",
         )
     )
     if previous is None:
@@ -339,26 +446,20 @@ def _commit(item: _Pending, index: Index, summary: IngestSummary) -> None:
         summary.chunks_replaced += len(chunks)
 
 
-def _remove_vanished(
+def _remove_unwanted(
     index: Index,
     existing: dict[str, DocRecord],
     claimed: dict[str, str],
     seen_sources: set[str],
-    folders: list[Path],
-    prune: bool,
+    remove: Callable[[DocRecord, set[str]], bool] | None,
     summary: IngestSummary,
 ) -> None:
+    failed_this_run = {source for source, _ in summary.skipped}
     for record in existing.values():
-        if record.doc_id in claimed:
+        if record.doc_id in claimed or remove is None:
             continue
-        source = Path(record.source)
-        in_folder = any(source.is_relative_to(folder) for folder in folders)
-        # The file now yields another doc_id: the old id is stale.
-        renamed = record.source in seen_sources and source.exists()
-        vanished = in_folder and not source.exists()
-        failed_this_run = record.source in {p for p, _ in summary.skipped}
-        if failed_this_run:
-            continue  # keep the last good version of a file that could not be read now
-        if renamed or vanished or (prune and record.source not in seen_sources):
+        if record.source in failed_this_run:
+            continue  # keep the last good version of a source that could not be read now
+        if remove(record, seen_sources):
             summary.chunks_removed += index.remove_document(record.doc_id)
             summary.documents_removed += 1

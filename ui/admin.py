@@ -1,17 +1,16 @@
-"""The staff tab: log in, upload and index documents, list/remove/re-index, read feedback.
+"""The staff tab: log in, upload and index documents, fetch web pages and sites (ui.web_tab),
+list/remove/re-index, read/delete feedback.
 
-Shown only when ``settings.admin_password`` is set. Whether a session is logged in is kept in
-server-side ``gr.State``, and every handler checks it, so hiding the controls is not the only
-protection.
+Shown only when ``settings.admin_password`` is set. Logging in and out are plain forms posting
+to ``ui.staff_auth``'s routes, which keep the session server-side behind an HttpOnly cookie.
+Every handler checks that cookie on its own request, so neither hidden controls nor Gradio's
+``session_hash`` (which appears in URLs) grant anything.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
-import tempfile
-import time
-from datetime import datetime
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,42 +18,73 @@ import gradio as gr
 
 from assistant.errors import StyrdokError
 from ui import render
+from ui.staff_auth import (
+    COOKIE,
+    EXPORT_PATH,
+    LOGIN_PATH,
+    LOGOUT_PATH,
+    check_password,
+    staff_cookies,
+)
+from ui.upload_field import upload_field
 from ui.uploads import ALLOWED_SUFFIXES, ingest_upload, store_upload_file
+from ui.web_tab import build_web_section
 
 if TYPE_CHECKING:
     from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
+__all__ = ["AdminHandlers", "build_admin", "check_password"]
 
-def check_password(given: str, expected: str | None) -> bool:
-    if not expected:
-        return False
-    return hmac.compare_digest((given or "").encode("utf-8"), expected.encode("utf-8"))
+#: ``?personal=`` after a login form post -> the note shown in the staff tab.
+NOTES = {
+    "fel": "Fel lösenord. Försök igen.",
+    "utloggad": "Du är utloggad.",
+    "inloggad": "",
+}
+EXPIRED = "Din inloggning har gått ut eller finns inte längre. Logga in igen."
+
+LOGIN_FORM = (
+    f'<form method="post" action="{LOGIN_PATH}" class="sd-login-form">'
+    '<label for="sd-password">Lösenord</label>'
+    '<input id="sd-password" name="password" type="password" required '
+    'autocomplete="current-password">'
+    '<button type="submit" class="sd-btn sd-btn-primary">Logga in</button></form>'
+)
+LOGOUT_FORM = (
+    f'<form method="post" action="{LOGOUT_PATH}" class="sd-logout-form">'
+    '<button type="submit" class="sd-btn">Logga ut</button></form>'
+)
+EXPORT_LINK = (f'<p><a class="sd-btn" href="{escape(EXPORT_PATH)}" download>'
+               "Exportera omdömen som CSV</a></p>")
 
 
 class AdminHandlers:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
-    def _require(self, authed: bool) -> None:
-        if not authed:
-            raise gr.Error("Logga in som personal först.")
+    def authed(self, request: Any) -> bool:
+        return bool(self.ctx.staff.is_staff(staff_cookies(request)))
 
-    def login(self, password: str) -> tuple[Any, ...]:
-        """Outputs: authed, login column, admin column, message, password box."""
-        if check_password(password, self.ctx.settings.admin_password):
-            return (True, gr.update(visible=False), gr.update(visible=True), "", "")
-        time.sleep(0.5)  # slows down guessing
-        return (False, gr.update(visible=True), gr.update(visible=False),
-                "Fel lösenord. Försök igen.", "")
+    def _require(self, request: Any) -> None:
+        if not self.authed(request):
+            raise gr.Error(EXPIRED)
 
-    def logout(self) -> tuple[Any, ...]:
-        return (False, gr.update(visible=True), gr.update(visible=False), "Du är utloggad.", "")
+    def page(self, request: gr.Request | None) -> tuple[Any, ...]:
+        """On page load. Outputs: login column, admin column, login note, tabs."""
+        shown = str(getattr(request, "query_params", {}).get("personal", "") or "")
+        tabs = gr.update(selected="personal") if shown else gr.update()
+        if self.authed(request):
+            return gr.update(visible=False), gr.update(visible=True), "", tabs
+        note = NOTES.get(shown, "")
+        if shown == "inloggad" or (not note and COOKIE in staff_cookies(request)):
+            note = EXPIRED
+        return gr.update(visible=True), gr.update(visible=False), note, tabs
 
-    def overview(self, authed: bool) -> tuple[Any, ...]:
+    def overview(self, request: gr.Request | None) -> tuple[Any, ...]:
         """Outputs: documents table, remove dropdown, feedback summary, feedback table."""
-        if not authed:
+        if not self.authed(request):
             return "", gr.update(choices=[], value=None), "", ""
         docs = self.ctx.documents()
         rows = [
@@ -82,9 +112,9 @@ class AdminHandlers:
         )
         return table, gr.update(choices=choices, value=None), summary, feedback
 
-    def upload(self, files: list[str] | str | None, authed: bool,
+    def upload(self, files: list[str] | str | None, request: gr.Request,
                progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 - Gradio's idiom
-        self._require(authed)
+        self._require(request)
         paths = [files] if isinstance(files, str) else list(files or [])
         if not paths:
             return "Välj minst en fil att ladda upp."
@@ -112,8 +142,8 @@ class AdminHandlers:
             messages.append(f"Klart – **{label}:** {what} som {ids} ({chunks} nya delar).")
         return "\n\n".join(messages)
 
-    def remove(self, doc_id: str | None, authed: bool) -> str:
-        self._require(authed)
+    def remove(self, doc_id: str | None, request: gr.Request) -> str:
+        self._require(request)
         if not doc_id:
             return "Välj ett dokument att ta bort."
         if doc_id not in self.ctx.documents():
@@ -121,11 +151,13 @@ class AdminHandlers:
         removed = self.ctx.index().remove_document(doc_id)
         return f"Tog bort {render.md_text(doc_id)} ({removed} delar) ur indexet."
 
-    def reindex(self, authed: bool, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
-        self._require(authed)
-        from ingest.pipeline import ingest_paths
+    def reindex(self, request: gr.Request,
+                progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+        self._require(request)
+        from ingest.pipeline import ingest_paths, is_web_source
 
-        sources = sorted({Path(r.source) for r in self.ctx.documents().values()})
+        sources = sorted({Path(r.source) for r in self.ctx.documents().values()
+                          if not is_web_source(r.source)})  # web pages: styrdok sync
         if not sources:
             return "Det finns inga dokument att läsa in igen."
 
@@ -144,33 +176,34 @@ class AdminHandlers:
                 render.md_text(f"{Path(p).name}: {r}") for p, r in summary.skipped)
         return text
 
-    def export(self, authed: bool) -> Any:
-        self._require(authed)
-        folder = Path(tempfile.mkdtemp(prefix="styrdok-feedback-"))
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        path = self.ctx.feedback.export_csv(folder / f"styrdok-omdomen-{stamp}.csv")
-        return gr.update(value=str(path), visible=True)
+    # Deleting all feedback (issue 13): a checkbox confirms, so one click cannot do it.
+    def delete_feedback(self, confirmed: bool, request: gr.Request) -> tuple[str, bool]:
+        """Outputs: message, confirmation box (cleared)."""
+        from ui.privacy import delete_all_feedback
+
+        self._require(request)
+        return delete_all_feedback(self.ctx.feedback, confirmed)
 
 
-def build_admin(demo: gr.Blocks, ctx: AppContext) -> None:
+def build_admin(demo: gr.Blocks, ctx: AppContext, tabs: gr.Tabs) -> None:
     handlers = AdminHandlers(ctx)
-    authed = gr.State(False)
     with gr.Column(visible=True, elem_id="sd-login") as login_col:
         gr.Markdown("### Inloggning för kommunens personal")
-        password = gr.Textbox(label="Lösenord", type="password", elem_id="sd-password")
-        login = gr.Button("Logga in", variant="primary", elem_id="sd-login-btn")
-        login_note = gr.Markdown("")
+        login_note = gr.Markdown("", elem_id="sd-login-note")
+        gr.HTML(LOGIN_FORM, js_on_load=None)
     with gr.Column(visible=False, elem_id="sd-admin") as admin_col:
         with gr.Row():
             gr.Markdown("### Ladda upp och läs in dokument")
-            logout = gr.Button("Logga ut", size="sm", scale=0)
+            gr.HTML(LOGOUT_FORM, js_on_load=None)
         limit = ctx.settings.max_upload_mb
         gr.Markdown(f"PDF, DOCX, HTML, Markdown eller text, högst {limit} MB per fil. Ett "
                     "dokument som inte kan läsas in lämnar indexet oförändrat.")
-        files = gr.File(label="Dokument att ladda upp", file_count="multiple",
-                        file_types=list(ALLOWED_SUFFIXES), type="filepath", elem_id="sd-upload")
+        files = upload_field(label="Dokument att ladda upp", file_count="multiple",
+                             file_types=list(ALLOWED_SUFFIXES), type="filepath",
+                             elem_id="sd-upload")
         ingest = gr.Button("Läs in i indexet", variant="primary", elem_id="sd-ingest")
         upload_note = gr.Markdown("", elem_id="sd-upload-note")
+        web_done = build_web_section(ctx, handlers.authed)
         gr.Markdown("### Inlästa dokument")
         docs_table = gr.HTML("", js_on_load=None)
         with gr.Row():
@@ -182,20 +215,24 @@ def build_admin(demo: gr.Blocks, ctx: AppContext) -> None:
         gr.Markdown("### Omdömen från användare")
         fb_summary = gr.Markdown("")
         fb_table = gr.HTML("", js_on_load=None)
-        export = gr.Button("Exportera omdömen som CSV")
-        csv_file = gr.File(label="CSV-fil med omdömen", visible=False, interactive=False)
+        gr.HTML(EXPORT_LINK, js_on_load=None)
+        days = ctx.settings.feedback_retention_days
+        gr.Markdown(f"Omdömen raderas automatiskt efter {days} dagar.")
+        confirm_delete = gr.Checkbox(label="Ja, radera alla omdömen permanent",
+                                     value=False, elem_id="sd-delete-confirm")
+        delete_fb = gr.Button("Radera alla omdömen", variant="stop", elem_id="sd-delete-fb")
+        delete_note = gr.Markdown("", elem_id="sd-delete-note")
 
-    login_outputs = [authed, login_col, admin_col, login_note, password]
     overview = [docs_table, choice, fb_summary, fb_table]
     private = {"api_visibility": "private"}
-    for trigger in (login.click, password.submit):
-        trigger(handlers.login, [password], login_outputs, **private).then(
-            handlers.overview, [authed], overview, **private)
-    logout.click(handlers.logout, None, login_outputs, **private)
-    ingest.click(handlers.upload, [files, authed], upload_note, **private).then(
-        handlers.overview, [authed], overview, **private)
-    remove.click(handlers.remove, [choice, authed], docs_note, **private).then(
-        handlers.overview, [authed], overview, **private)
-    reindex.click(handlers.reindex, [authed], docs_note, **private).then(
-        handlers.overview, [authed], overview, **private)
-    export.click(handlers.export, [authed], csv_file, **private)
+    demo.load(handlers.page, None, [login_col, admin_col, login_note, tabs], **private).then(
+        handlers.overview, None, overview, **private)
+    ingest.click(handlers.upload, [files], upload_note, **private).then(
+        handlers.overview, None, overview, **private)
+    remove.click(handlers.remove, [choice], docs_note, **private).then(
+        handlers.overview, None, overview, **private)
+    reindex.click(handlers.reindex, None, docs_note, **private).then(
+        handlers.overview, None, overview, **private)
+    delete_fb.click(handlers.delete_feedback, [confirm_delete], [delete_note, confirm_delete],
+                    **private).then(handlers.overview, None, overview, **private)
+    web_done.then(handlers.overview, None, overview, **private)

@@ -17,21 +17,32 @@ from assistant.settings import Settings
 
 
 def align_html(settings: Settings, retriever: Any, doc_id: str | None, upload: str | None,
-               hide_declared: bool = False) -> str:
-    """The report body as HTML for a chosen doc_id or an uploaded file; errors as a message."""
+               hide_declared: bool = False, upload_root: Path | None = None) -> str:
+    """The report body as HTML for a chosen doc_id or an uploaded file; errors as a message.
+
+    The tab is public, so an upload is treated like a staff upload: it must lie in Gradio's
+    upload folder (``upload_root``, default: Gradio's) and pass the type and size checks. Every
+    file, uploaded or indexed, is parsed in the resource-limited worker process, so no request
+    here can hold the server's own CPU with a parse.
+    """
     from assistant.alignment import align_document, indexed_document, load_taxonomy
     from assistant.errors import StyrdokError
-    from ingest.loaders import LoadError, load_document
+    from ingest.isolated import ParseLimits, load_isolated
+    from ingest.loaders import LoadError
     from ui.align_report import render_body
+    from ui.uploads import read_upload, require_uploaded
 
+    limits = ParseLimits.from_settings(settings)
     try:
         taxonomy = load_taxonomy(settings.taxonomy)
         if upload:
-            document = load_document(Path(upload))
+            path = require_uploaded(upload, upload_root)
+            read_upload(path, None, settings, upload_root)
+            document = load_isolated(path, limits)
         elif doc_id:
             record = retriever.documents().get(doc_id)
             source = Path(record.source) if record else None
-            document = (load_document(source) if source and source.is_file()
+            document = (load_isolated(source, limits) if source and source.is_file()
                         else indexed_document(retriever, doc_id))
         else:
             return "<p>Välj en plan i listan eller ladda upp en fil.</p>"
@@ -52,6 +63,8 @@ def build_align_tab(settings: Settings, get_retriever: Callable[[], Any]) -> Non
     """Build the tab's components in the current Gradio context."""
     import gradio as gr
 
+    from ui.upload_field import upload_field
+
     def choices() -> list[tuple[str, str]]:
         try:
             records = get_retriever().documents()
@@ -63,8 +76,8 @@ def build_align_tab(settings: Settings, get_retriever: Callable[[], Any]) -> Non
                 "visas med planens egna kopplingar, föreslagna kopplingar med källa och flaggor.")
     with gr.Row():
         plan = gr.Dropdown(choices=choices(), label="Indexerad plan", interactive=True)
-        upload = gr.File(label="…eller ladda upp en plan", type="filepath",
-                         file_types=[".pdf", ".docx", ".md", ".html", ".txt"])
+        upload = upload_field(label="…eller ladda upp en plan", type="filepath",
+                              file_types=[".pdf", ".docx", ".md", ".html", ".txt"])
     with gr.Row():
         hide = gr.Checkbox(label="Blind granskning (dölj planens egna kopplingar)", value=False)
         refresh = gr.Button("Uppdatera listan", size="sm")

@@ -171,11 +171,22 @@ def build_router(
     """The API routes; ``get_assistant()`` returns an ``assistant.ask.Assistant``."""
     router = APIRouter(route_class=_SwedishErrorsRoute, responses=_ERRORS)
 
+    def setting(name: str) -> int:
+        settings = getattr(get_assistant(), "settings", None)
+        return int(getattr(settings, name, getattr(Settings, name)))
+
     def limit() -> int:
         if max_question_chars is not None:
             return max_question_chars
-        settings = getattr(get_assistant(), "settings", None)
-        return int(getattr(settings, "max_question_chars", Settings.max_question_chars))
+        return setting("max_question_chars")
+
+    def history_of(body: AskRequest) -> list[tuple[str, str]]:
+        return history_pairs([(m.role, m.content) for m in body.history], "history",
+                             setting("max_history_turns"), setting("max_history_chars"))
+
+    def openai_input(body: ChatRequest) -> tuple[str, list[tuple[str, str]]]:
+        return openai_question_and_history(body.messages, limit(), setting("max_history_turns"),
+                                           setting("max_history_chars"))
 
     def answer(question: str, history: list[tuple[str, str]]) -> Answer:
         return get_assistant().ask(question, history)
@@ -190,7 +201,7 @@ def build_router(
     async def ask(body: AskRequest) -> Any:
         try:
             question = check_question(body.question, await run_in_threadpool(limit))
-            history = history_pairs([(m.role, m.content) for m in body.history], "history")
+            history = await run_in_threadpool(history_of, body)
             result = await run_in_threadpool(answer, question, history)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error
             return error_for(exc)
@@ -205,7 +216,7 @@ def build_router(
     async def ask_stream(body: AskRequest) -> Response:
         try:
             question = check_question(body.question, await run_in_threadpool(limit))
-            history = history_pairs([(m.role, m.content) for m in body.history], "history")
+            history = await run_in_threadpool(history_of, body)
             first, rest = await run_in_threadpool(start_stream, question, history)
         except Exception as exc:  # noqa: BLE001
             return error_for(exc)
@@ -222,8 +233,7 @@ def build_router(
                  summary="Chattsvar (OpenAI-kompatibelt, med eller utan stream)")
     async def chat_completions(body: ChatRequest) -> Any:
         try:
-            question, history = openai_question_and_history(
-                body.messages, await run_in_threadpool(limit))
+            question, history = await run_in_threadpool(openai_input, body)
             if body.stream:
                 first, rest = await run_in_threadpool(start_stream, question, history)
             else:
@@ -263,6 +273,9 @@ def create_api_app(settings: Settings, get_assistant: Callable[[], Any] | None =
                   description="Frågor och svar om kommunens styrdokument, med källor.")
     app.include_router(build_router(get_assistant,
                                     max_question_chars=settings.max_question_chars))
+    from ui import security
+
+    security.install(app, settings, security.RateLimiter.from_settings(settings))
     return app
 
 

@@ -11,11 +11,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.citations import source_label
+from assistant.citations import live_link, source_label
 from assistant.types import Answer, Citation
 
-MAX_HISTORY_MESSAGES = 40
-MAX_HISTORY_MESSAGE_CHARS = 20_000
+# Hard upper bound of the request models; the configured caps (``max_history_turns``,
+# ``max_history_chars``) are checked in :func:`history_pairs` with a specific message.
+MAX_HISTORY_MESSAGES = 200
 _ALLOWED_CONTROL = {"\n", "\r", "\t"}
 
 
@@ -67,7 +68,8 @@ class AskRequest(BaseModel):
     history: list[Message] = Field(
         default_factory=list,
         max_length=MAX_HISTORY_MESSAGES,
-        description=f"Tidigare meddelanden, högst {MAX_HISTORY_MESSAGES}",
+        description="Tidigare meddelanden, högst 2 × `max_history_turns` (standard 20) och "
+        "`max_history_chars` tecken sammanlagt (standard 20 000)",
     )
 
 
@@ -247,7 +249,13 @@ class ModelList(BaseModel):
 
 
 def check_text(text: str, param: str, limit: int, what: str = "Frågan") -> str:
-    """``text`` if usable; otherwise :class:`InputError` with a Swedish explanation."""
+    """``text`` if usable; otherwise :class:`InputError` with a Swedish explanation.
+
+    The length is checked first: the character checks below walk the whole text.
+    """
+    if len(text) > limit:
+        raise InputError(f"{what} är för lång ({len(text)} tecken; högst {limit} tillåts). "
+                         "Korta ned den.", param, "too_long")
     if any(unicodedata.category(ch) == "Cs" for ch in text):
         raise InputError(f"{what} innehåller ogiltiga tecken (inte giltig UTF-8). Skriv om "
                          "texten med vanliga tecken.", param, "invalid_encoding")
@@ -256,9 +264,6 @@ def check_text(text: str, param: str, limit: int, what: str = "Frågan") -> str:
     if bad:
         raise InputError(f"{what} innehåller otillåtna kontrolltecken ({', '.join(bad[:5])}). "
                          "Ta bort dem och försök igen.", param, "control_characters")
-    if len(text) > limit:
-        raise InputError(f"{what} är för lång ({len(text)} tecken; högst {limit} tillåts). "
-                         "Korta ned den.", param, "too_long")
     return text
 
 
@@ -270,12 +275,26 @@ def check_question(question: str, limit: int) -> str:
     return question.strip()
 
 
-def history_pairs(messages: list[tuple[str, str]], param: str) -> list[tuple[str, str]]:
-    """(role, content) messages in order -> (user, assistant) pairs, checked."""
+def history_pairs(messages: list[tuple[str, str]], param: str, max_turns: int,
+                  max_chars: int) -> list[tuple[str, str]]:
+    """(role, content) messages in order -> (user, assistant) pairs, checked.
+
+    The caps on turns and on characters come before any per-character work: history is what
+    makes a question expensive (every turn is read to rewrite a follow-up question).
+    """
+    if len(messages) > 2 * max_turns:
+        raise InputError(f"Historiken har för många meddelanden ({len(messages)}; högst "
+                         f"{2 * max_turns} tillåts, dvs. {max_turns} frågor med svar). Skicka "
+                         "bara de senaste.", param, "history_too_long")
+    total = sum(len(content) for _, content in messages)
+    if total > max_chars:
+        raise InputError(f"Historiken är för lång ({total} tecken sammanlagt; högst {max_chars} "
+                         "tillåts). Skicka färre eller kortare tidigare meddelanden.", param,
+                         "history_too_long")
     pairs: list[tuple[str, str]] = []
     pending: str | None = None
     for i, (role, content) in enumerate(messages):
-        check_text(content, f"{param}[{i}].content", MAX_HISTORY_MESSAGE_CHARS, "Historiken")
+        check_text(content, f"{param}[{i}].content", max_chars, "Historiken")
         if role == "user":
             if pending is not None:
                 pairs.append((pending, ""))
@@ -293,7 +312,7 @@ def history_pairs(messages: list[tuple[str, str]], param: str) -> list[tuple[str
 
 
 def openai_question_and_history(
-    messages: list[ChatMessageIn], limit: int
+    messages: list[ChatMessageIn], limit: int, max_turns: int, max_chars: int
 ) -> tuple[str, list[tuple[str, str]]]:
     """The last user message is the question; earlier user/assistant turns are history."""
     turns = [(m.role, m.text()) for m in messages if m.role in ("user", "assistant")]
@@ -301,7 +320,7 @@ def openai_question_and_history(
         raise InputError("Det sista meddelandet måste komma från användaren (role `user`) och "
                          "innehålla frågan.", "messages", "missing_question")
     question = check_question(turns[-1][1], limit)
-    return question, history_pairs(turns[:-1], "messages")
+    return question, history_pairs(turns[:-1], "messages", max_turns, max_chars)
 
 
 def sources_text(citations: list[CitationOut] | tuple[Any, ...]) -> str:
@@ -310,6 +329,7 @@ def sources_text(citations: list[CitationOut] | tuple[Any, ...]) -> str:
         return ""
     lines = ["Källor:"]
     for c in citations:
-        url = f" ({c.url})" if c.url else ""
+        link = live_link(c.url, c.page)
+        url = f" ({link})" if link else ""
         lines.append(f"[{c.n}] {source_label(c)}{url}")
     return "\n".join(lines)

@@ -18,10 +18,12 @@ import gradio as gr
 from fastapi.responses import FileResponse, JSONResponse
 
 from assistant.settings import Settings
+from ui import security, upload_field
 from ui.admin import build_admin
 from ui.align_tab import build_align_tab
 from ui.chat import build_chat
 from ui.context import AppContext
+from ui.staff_auth import build_staff_router
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +65,20 @@ def create_app(settings: Settings, *, warm_up: bool = False) -> fastapi.FastAPI:
     def document(doc_id: str) -> FileResponse:
         return _document_response(ctx, doc_id)
 
+    # Privacy (issue 13): /integritet, masked logs, feedback retention.
+    from ui.privacy import install_privacy
+
+    install_privacy(app, ctx)
+
     if importlib.util.find_spec("ui.api") is not None:
         from ui.api import build_router
 
         app.include_router(build_router(ctx.get_assistant))
+    if settings.admin_password:
+        app.include_router(build_staff_router(ctx.staff, ctx.feedback))
 
     app.add_middleware(SwedishPageMiddleware)
+    security.install(app, settings, ctx.limiter)
     if warm_up:
         threading.Thread(target=ctx.warm_up, name="styrdok-warm-up", daemon=True).start()
     return gr.mount_gradio_app(
@@ -79,12 +89,18 @@ def create_app(settings: Settings, *, warm_up: bool = False) -> fastapi.FastAPI:
         theme=build_theme(),
         css_paths=[STATIC / "styrdok.css"],
         head=HEAD,
-        max_file_size=f"{max(1, settings.max_upload_mb) * 4}mb",
+        # Just over the limit, so a slightly larger file still gets the Swedish message.
+        max_file_size=f"{max(1, settings.max_upload_mb) + 1}mb",
         show_error=True,
         run_history=False,
         pwa=False,
         mcp_server=False,
     )
+
+
+def app_from_env() -> fastapi.FastAPI:
+    """``uvicorn --factory ui.app:app_from_env``: the full app, settings from ``STYRDOK_*``."""
+    return create_app(Settings.from_env())
 
 
 def _document_response(ctx: AppContext, doc_id: str) -> FileResponse:
@@ -105,25 +121,28 @@ def _document_response(ctx: AppContext, doc_id: str) -> FileResponse:
         headers["Content-Security-Policy"] = (
             "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
         )
-    return FileResponse(path, media_type=MEDIA_TYPES.get(suffix, "application/octet-stream"),
-                        headers=headers)
+    return FileResponse(
+        path, media_type=MEDIA_TYPES.get(suffix, "application/octet-stream"), headers=headers
+    )
 
 
 def build_blocks(ctx: AppContext) -> gr.Blocks:
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    with gr.Blocks(
+        title=TITLE, analytics_enabled=False, delete_cache=upload_field.DELETE_CACHE
+    ) as demo:
         gr.HTML(
             '<header class="sd-header"><h1>Styrdok <span class="sd-sub">– fråga om '
             "Ljungby kommuns styrdokument</span></h1></header>",
             js_on_load=None,
         )
-        with gr.Tabs(elem_id="sd-tabs"):
+        with gr.Tabs(elem_id="sd-tabs") as tabs:
             with gr.Tab("Fråga dokumenten", id="fraga"):
                 build_chat(demo, ctx)
             with gr.Tab("Målkoppling", id="malkoppling"):
                 build_align_tab(ctx.settings, lambda: ctx.get_assistant().retriever)
             if ctx.settings.admin_password:
                 with gr.Tab("För personal", id="personal"):
-                    build_admin(demo, ctx)
+                    build_admin(demo, ctx, tabs)
     return demo
 
 
@@ -181,8 +200,9 @@ class SwedishPageMiddleware:
                 if message.get("more_body"):
                     return
                 data = bytes(body).replace(b'lang="en"', b'lang="sv"', 1)
-                headers = [(k, v) for k, v in start.get("headers", [])
-                           if k.lower() != b"content-length"]
+                headers = [
+                    (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+                ]
                 headers.append((b"content-length", str(len(data)).encode()))
                 await send({**start, "headers": headers})
                 await send({"type": "http.response.body", "body": data})

@@ -18,6 +18,7 @@ from assistant.errors import StyrdokError
 from assistant.types import Answer
 from ui import render
 from ui.feedback import FeedbackError
+from ui.security import rate_limit_message, recent_history
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -67,7 +68,8 @@ class ChatHandlers:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
-    def respond(self, question: str, turns: list[Turn] | None) -> Iterator[Outputs]:
+    def respond(self, question: str, turns: list[Turn] | None,
+                request: gr.Request | None = None) -> Iterator[Outputs]:
         """Stream an answer. Outputs: chat, sources, question box, turns, feedback note,
         thumbs up, thumbs down."""
         turns = list(turns or [])
@@ -77,10 +79,17 @@ class ChatHandlers:
             yield (_messages(turns), gr.update(), "", turns,
                    "Skriv en fråga först.", gr.update(), gr.update())
             return
+        client = request.client.host if request is not None and request.client else "local"
+        wait = self.ctx.limiter.wait_seconds(client)
+        if wait > 0:
+            yield self._failed(turns, question, rate_limit_message(wait))
+            return
         waiting = '<div class="sd-sources"><p role="status">Söker i dokumenten …</p></div>'
         yield (_messages(turns, (question, "_Söker i dokumenten …_")), waiting, "", turns, "",
                locked, locked)
-        history = [(t["question"], t["text"]) for t in turns]
+        history = recent_history([(t["question"], t["text"]) for t in turns],
+                                 self.ctx.settings.max_history_turns,
+                                 self.ctx.settings.max_history_chars)
         answer: Answer | None = None
         text = ""
         try:
@@ -94,8 +103,11 @@ class ChatHandlers:
         except StyrdokError as exc:
             yield self._failed(turns, question, str(exc))
             return
-        except Exception:
-            log.exception("answering failed")
+        except Exception as exc:
+            # No question text in the log: exception messages may quote it (the traceback is
+            # logged at DEBUG level).
+            log.error("answering failed: %s", type(exc).__name__)
+            log.debug("answering failed", exc_info=True)
             yield self._failed(turns, question, "Tjänsten kunde inte svara just nu. Försök igen "
                                "om en stund.")
             return
@@ -140,6 +152,8 @@ class ChatHandlers:
 
 def build_chat(demo: gr.Blocks, ctx: AppContext) -> None:
     """Lay out the chat tab inside the current Blocks context and wire its events."""
+    from ui.privacy import notice_html
+
     handlers = ChatHandlers(ctx)
     turns = gr.State([])
     intro = gr.HTML(render.intro_html([]), elem_id="sd-intro", js_on_load=None)
@@ -165,6 +179,7 @@ def build_chat(demo: gr.Blocks, ctx: AppContext) -> None:
                 max_lines=4,
                 max_length=ctx.settings.max_question_chars,
             )
+            gr.HTML(notice_html(ctx.settings), elem_id="sd-privacy", js_on_load=None)
             with gr.Row():
                 ask = gr.Button("Skicka fråga", variant="primary", elem_id="sd-ask", scale=2)
                 clear = gr.Button("Ny konversation", elem_id="sd-clear", scale=1)

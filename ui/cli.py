@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "ui": "ui.commands.ui",
     "eval": "ui.commands.eval",
     "bench": "ui.commands.bench",
+    "sync": "ui.commands.sync",
     "reliability": "ui.commands.reliability",
 }
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from assistant.errors import StyrdokError
 from assistant.settings import Settings
 from ui.feedback import FeedbackStore
+from ui.security import RateLimiter
+from ui.staff_auth import StaffAuth
 
 if TYPE_CHECKING:
     from assistant.ask import Assistant
@@ -27,6 +29,8 @@ class AppContext:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.feedback = FeedbackStore.from_settings(settings)
+        self.staff = StaffAuth(settings)
+        self.limiter = RateLimiter.from_settings(settings)
         self._assistant: Assistant | None = None
         self._index: Index | None = None
         # One lock for everything that opens the store: embedded Chroma clients created

@@ -1,6 +1,9 @@
 """Answer feedback in SQLite: the question, the answer, its citations, a rating and a comment.
 
 One connection per operation, so the store can be shared by the request threads of the app.
+Personal data (personnummer, e-mail addresses, phone numbers) is masked before a row is written
+(:func:`assistant.pii.mask_personal_data`), rows stored by older versions are masked when the
+store is opened, and :func:`run_retention` deletes rows older than the retention period.
 """
 
 from __future__ import annotations
@@ -8,16 +11,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from assistant.errors import StyrdokError
+from assistant.pii import mask_json_strings, mask_personal_data
 from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
 
 Rating = Literal["up", "down"]
 RATINGS: tuple[str, ...] = ("up", "down")
@@ -35,6 +42,8 @@ CREATE TABLE IF NOT EXISTS feedback (
     comment TEXT NOT NULL DEFAULT ''
 )
 """
+# PRAGMA user_version 1: every stored row has been masked.
+_MASKED_VERSION = 1
 
 
 class FeedbackError(StyrdokError):
@@ -65,6 +74,9 @@ class FeedbackStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.execute(_SCHEMA)
+            if conn.execute("PRAGMA user_version").fetchone()[0] < _MASKED_VERSION:
+                self._mask_stored_rows(conn)
+                conn.execute(f"PRAGMA user_version = {_MASKED_VERSION}")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FeedbackStore:
@@ -89,14 +101,39 @@ class FeedbackStore:
         if not question.strip():
             raise FeedbackError("Det finns inget svar att ge omdöme om ännu.")
         created = datetime.now(UTC).isoformat(timespec="seconds")
+        masked = _masked(question, answer, list(citations),
+                         (comment or "").strip()[:MAX_COMMENT_CHARS])
         with self._connect() as conn:
             cursor = conn.execute(
-                "INSERT INTO feedback (created_at, question, answer, citations, rating, comment)"
+                "INSERT INTO feedback (created_at, question, answer, citations, comment, rating)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (created, question, answer, json.dumps(list(citations), ensure_ascii=False),
-                 rating, (comment or "").strip()[:MAX_COMMENT_CHARS]),
+                (created, *masked, rating),
             )
             return int(cursor.lastrowid or 0)
+
+    def _mask_stored_rows(self, conn: sqlite3.Connection) -> None:
+        found = conn.execute("SELECT id, question, answer, citations, comment FROM feedback")
+        for row_id, question, answer, citations, comment in found.fetchall():
+            try:
+                cited = json.loads(citations)
+            except ValueError:  # kept, masked as text, rather than lost
+                cited = citations
+            masked = _masked(question, answer, cited, comment)
+            conn.execute("UPDATE feedback SET question = ?, answer = ?, citations = ?, "
+                         "comment = ? WHERE id = ?", (*masked, row_id))
+
+    def delete_older_than(self, days: int, now: datetime | None = None) -> int:
+        """Delete feedback stored more than ``days`` days before ``now``; return how many."""
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+        with self._connect() as conn:
+            cursor = conn.execute("DELETE FROM feedback WHERE created_at < ?",
+                                  (cutoff.astimezone(UTC).isoformat(timespec="seconds"),))
+            return cursor.rowcount
+
+    def delete_all(self) -> int:
+        """Delete every stored rating; return how many."""
+        with self._connect() as conn:
+            return conn.execute("DELETE FROM feedback").rowcount
 
     def rows(self, limit: int | None = None) -> list[FeedbackRow]:
         """Newest first."""
@@ -127,9 +164,12 @@ class FeedbackStore:
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
         for row in reversed(self.rows()):
+            # Masked again: a file copied in from elsewhere may hold unmasked rows.
+            question, answer, citations, comment = _masked(
+                row.question, row.answer, row.citations, row.comment)
             writer.writerow([
-                row.id, row.created_at, row.rating, _cell(row.comment), _cell(row.question),
-                _cell(row.answer), _cell(json.dumps(row.citations, ensure_ascii=False)),
+                row.id, row.created_at, row.rating, _cell(comment), _cell(question),
+                _cell(answer), _cell(citations),
             ])
         return out.getvalue()
 
@@ -144,3 +184,47 @@ def _cell(text: str) -> str:
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
+
+
+def _masked(question: str, answer: str, citations: Any,
+            comment: str) -> tuple[str, str, str, str]:
+    """Question, answer, citations (as JSON) and comment with personal data masked."""
+    return (mask_personal_data(question), mask_personal_data(answer),
+            json.dumps(mask_json_strings(citations), ensure_ascii=False),
+            mask_personal_data(comment))
+
+
+DAY_SECONDS = 24 * 60 * 60
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def purge_old_feedback(store: FeedbackStore, days: int,
+                       clock: Callable[[], datetime] = _utc_now) -> int:
+    """Delete feedback older than ``days``; a failure is logged (the app goes on), never raised."""
+    try:
+        deleted = store.delete_older_than(days, clock())
+    except sqlite3.Error:
+        log.exception("could not delete old feedback from %s", store.path)
+        return 0
+    if deleted:
+        log.info("deleted %d ratings older than %d days", deleted, days)
+    return deleted
+
+
+async def run_retention(
+    store: FeedbackStore,
+    days: int,
+    *,
+    clock: Callable[[], datetime] = _utc_now,
+    sleep: Callable[[float], Awaitable[object]] | None = None,
+) -> None:
+    """Once a day, delete feedback older than ``days``, until cancelled."""
+    import asyncio
+
+    wait = sleep or asyncio.sleep
+    while True:
+        await wait(DAY_SECONDS)
+        await asyncio.to_thread(purge_old_feedback, store, days, clock)

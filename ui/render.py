@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from assistant.citations import interpretation_note, source_label
+from assistant.citations import interpretation_note, live_link, source_label
 from assistant.types import Answer, Citation
 
 REFUSAL_HEADING = "Det framgår inte av dokumenten"
@@ -36,8 +36,14 @@ def md_text(text: str) -> str:
     return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def document_link(doc_id: str, page: int | None = None) -> str:
-    """Relative link to the source document served by the app (PDFs open at ``page``)."""
+def document_link(
+    doc_id: str, page: int | None = None, *, source: str = "", url: str | None = None
+) -> str:
+    """Where a source opens (PDFs at ``page``): the live page for a document fetched from the
+    web (its ``source`` is a URL), else the file as served by the app."""
+    live = live_link(url, page) if source.startswith(("http://", "https://")) else None
+    if live:
+        return live
     link = f"documents/{quote(doc_id, safe='')}"
     return f"{link}#page={int(page)}" if page else link
 
@@ -133,8 +139,10 @@ def _refusal_html(answer: Answer) -> str:
             f'<h3 class="sd-h3">Närmast relaterade avsnitt</h3><ol class="sd-list">{cards}</ol>'
         )
     else:
+        origins = {h.chunk.doc_id: (h.chunk.source, h.chunk.url) for h in answer.retrieved}
         items = "".join(
-            f'<li><a href="{html_text(document_link(doc_id))}" target="_blank" rel="noopener">'
+            f'<li><a href="{html_text(_doc_link(doc_id, origins))}" target="_blank" '
+            'rel="noopener">'
             f'{html_text(title)}<span class="sd-sr"> (öppnas i ny flik)</span></a></li>'
             for title, doc_id in related_documents(answer)
         )
@@ -149,6 +157,11 @@ def _refusal_html(answer: Answer) -> str:
         "frågan där. Kontakta kommunen om du inte hittar det du söker.</p></div>"
         f"{related}</div>"
     )
+
+
+def _doc_link(doc_id: str, origins: dict[str, tuple[str, str | None]]) -> str:
+    source, url = origins.get(doc_id, ("", None))
+    return document_link(doc_id, source=source, url=url)
 
 
 def _citation_card(c: Citation) -> str:
@@ -170,7 +183,8 @@ def _citation_card(c: Citation) -> str:
         f'<div class="sd-meta">{" · ".join(meta)}</div>'
         # Focusable: a long passage scrolls, and keyboard users must be able to scroll it too.
         f'<blockquote class="sd-passage" tabindex="0">{html_text(c.passage)}</blockquote>'
-        f'<a class="sd-open" href="{html_text(document_link(c.doc_id, c.page))}" '
+        f'<a class="sd-open" '
+        f'href="{html_text(document_link(c.doc_id, c.page, source=c.source, url=c.url))}" '
         f'target="_blank" rel="noopener">Öppna dokumentet{page_text}'
         '<span class="sd-sr"> (öppnas i ny flik)</span></a></li>'
     )
@@ -190,7 +204,8 @@ def intro_html(documents: Iterable[Any]) -> str:
     """What the assistant knows: the indexed documents (DocRecord-like) with their dates."""
     records = sorted(documents, key=lambda r: str(r.title).lower())
     rows = "".join(
-        f'<li><a href="{html_text(document_link(r.doc_id))}" target="_blank" rel="noopener">'
+        f'<li><a href="{html_text(document_link(r.doc_id, source=r.source, url=r.url))}" '
+        'target="_blank" rel="noopener">'
         f"{html_text(r.title)}</a> <span class=\"sd-dates\">({html_text(_dates(r))})</span></li>"
         for r in records
     )

@@ -1,15 +1,20 @@
 """Uploaded documents: checked by content, stored under a generated name, then ingested.
 
-A file is accepted only when its bytes match its suffix (PDF header, a DOCX zip holding
-``word/document.xml``, readable text for HTML/Markdown/text), it is within the size limit, and
-its stored path is generated here: ``<upload_dir>/<content hash>/<slug>.<suffix>``. The slug
-keeps the original name readable (it becomes the document id) but holds only ``[a-z0-9-]``, so
-no name can reach outside the upload folder. A file that fails to ingest is deleted again and the
-index keeps what it had.
+A file reaches a handler as a path that Gradio puts in the request, and the request is the
+client's: `require_uploaded` accepts only a path inside Gradio's upload folder (after resolving
+symlinks and ``..``) and refuses anything else before it is opened, with one message whether or
+not the file exists. A file is accepted only when its bytes match its suffix (PDF header, a DOCX
+zip holding ``word/document.xml``, readable text for HTML/Markdown/text), it is within the size
+limit, and its stored path is generated here: ``<upload_dir>/<content hash>/<slug>.<suffix>``.
+The slug keeps the original name readable (it becomes the document id) but holds only
+``[a-z0-9-]``, so no name can reach outside the upload folder. Uploads are parsed in a
+resource-limited worker process (`ingest.isolated`). A file that fails to ingest is deleted
+again and the index keeps what it had.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -29,6 +34,7 @@ from assistant.settings import Settings
 if TYPE_CHECKING:
     from ingest.pipeline import IngestSummary
 
+NOT_UPLOADED = "Filen kunde inte tas emot. Välj filen och ladda upp den igen."
 ALLOWED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt")
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".md", ".markdown", ".txt"})
 _SLUG_MAX = 60
@@ -139,11 +145,53 @@ def store_upload(data: bytes, original_name: str, settings: Settings) -> StoredU
     return StoredUpload(path=target, original_name=Path(original_name).name, size=len(data))
 
 
-def store_upload_file(path: Path, original_name: str | None, settings: Settings) -> StoredUpload:
-    """Like :func:`store_upload` for a file on disk (as Gradio hands uploads over)."""
-    path = Path(path)
-    check_size(path.stat().st_size, settings.max_upload_mb)
-    return store_upload(path.read_bytes(), original_name or path.name, settings)
+def gradio_upload_root() -> Path:
+    """The folder this app's Gradio stores uploads in (``GRADIO_TEMP_DIR``, read by Gradio)."""
+    from gradio.utils import get_upload_folder
+
+    return Path(get_upload_folder())
+
+
+def require_uploaded(path: str | Path | None, root: Path | None = None) -> Path:
+    """``path`` resolved, if it lies inside the upload folder ``root``; else `UploadError`.
+
+    Nothing is opened or stat'ed before the check, and the message is the same for a file that
+    exists and one that does not, so the answer tells nothing about the server's files.
+    """
+    root = (root if root is not None else gradio_upload_root()).resolve()
+    if not path or "\0" in str(path):
+        raise UploadError(NOT_UPLOADED)
+    resolved = Path(path).resolve()
+    if resolved == root or not resolved.is_relative_to(root):
+        raise UploadError(NOT_UPLOADED)
+    return resolved
+
+
+def read_upload(path: str | Path | None, original_name: str | None, settings: Settings,
+                root: Path | None = None) -> tuple[bytes, str]:
+    """The checked bytes and name of a file a user uploaded through Gradio.
+
+    Refused unless it lies in the upload folder, has an allowed suffix, is within the size
+    limit and its content matches its suffix.
+    """
+    resolved = require_uploaded(path, root)
+    name = Path(original_name or resolved.name).name
+    suffix = suffix_of(name)
+    try:
+        check_size(resolved.stat().st_size, settings.max_upload_mb)
+        data = resolved.read_bytes()
+    except OSError as exc:
+        raise UploadError("Filen kunde inte läsas. Ladda upp den igen.") from exc
+    check_size(len(data), settings.max_upload_mb)
+    check_content(data, suffix)
+    return data, name
+
+
+def store_upload_file(path: Path, original_name: str | None, settings: Settings,
+                      root: Path | None = None) -> StoredUpload:
+    """Like :func:`store_upload` for a file Gradio received (see :func:`read_upload`)."""
+    data, name = read_upload(path, original_name, settings, root)
+    return store_upload(data, name, settings)
 
 
 def discard(stored: StoredUpload, settings: Settings) -> None:
@@ -164,10 +212,12 @@ def ingest_upload(
     The pipeline replaces a document only after its new chunks are written, and skips a file it
     cannot read, so a failure here leaves the index exactly as it was.
     """
+    from ingest.isolated import ParseLimits, load_isolated
     from ingest.pipeline import ingest_paths
 
+    load = functools.partial(load_isolated, limits=ParseLimits.from_settings(settings))
     try:
-        summary = ingest_paths([stored.path], settings, progress=progress)
+        summary = ingest_paths([stored.path], settings, progress=progress, load=load)
     except StyrdokError:
         discard(stored, settings)
         raise

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from evals.reliability import runs
+from evals.reliability import attacks, runs
 from evals.reliability.runs import CorruptionResult, KillResult, LoadResult, OutageResult
 from evals.reliability.servers import AppServer, settings_env
 
@@ -51,9 +51,27 @@ def write_report(out: Path, fixtures: Path, corpus: Path, *, clients: int = 20,
         lines += _fault_section(killed, outage, corrupt)
         print("Felaktig indata …", flush=True)
         lines += _bad_input_section(fixtures, work / "fuzz")
+        print("Attacker …", flush=True)
+        lines += attacks.attack_section(attacks.run_attacks(work / "attacks",
+                                                            _attack_corpus(fixtures)))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
+
+
+def write_attacks(out: Path, fixtures: Path) -> Path:
+    """Run only the attacks and replace their section in ``out`` (the fast path)."""
+    with tempfile.TemporaryDirectory(prefix="styrdok-attacks-") as tmp:
+        result = attacks.run_attacks(Path(tmp), _attack_corpus(fixtures))
+    report = out.read_text(encoding="utf-8") if out.exists() else "# Reliability report\n"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(attacks.replace_section(report, attacks.attack_section(result)),
+                   encoding="utf-8")
+    return out
+
+
+def _attack_corpus(fixtures: Path) -> list[Path]:
+    return [fixtures / "sagobygden.md", fixtures / "vision-2035.md"]
 
 
 def _cpus() -> int:

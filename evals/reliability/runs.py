@@ -159,8 +159,10 @@ def deploy(workdir: Path, sources: Sequence[Path], *, apps: int = 1,
         done = run_styrdok(*deployment.ingest_args())
         if done.returncode != 0:
             raise RuntimeError(f"inläsningen misslyckades: {done.stderr}")
+        # The load comes from one address: the per-client rate limit would measure itself.
         env = settings_env(chroma_url=chroma.url, embedder=embedder,
-                           index_dir=workdir / "app-index", llm="extractive")
+                           index_dir=workdir / "app-index", llm="extractive",
+                           rate_limit_per_minute=0)
         for i in range(apps):
             deployment.apps.append(AppServer(env, workdir / f"app{i}.log").start())
     except BaseException:

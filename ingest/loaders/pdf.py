@@ -26,6 +26,8 @@ from ingest.loaders.common import (
     pop_visible_metadata,
 )
 
+MAX_PAGES = 2_000  # counted before any page is read; pypdf bounds each stream it inflates
+
 _PAGE_MARKER = re.compile(r"(?i)\b(sida|page|s\.)\s*\d+\s*((av|of|/)\s*\d+)?\b")
 
 _Fragment = tuple[float, float, str, float, bool]  # y, x, text, font size, bold
@@ -56,6 +58,9 @@ def load_pdf(path: Path, data: bytes) -> Document:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             raise LoadError(path, "PDF-filen är krypterad och kan inte läsas")
+        if len(reader.pages) > MAX_PAGES:
+            raise LoadError(path, f"PDF-filen har för många sidor ({len(reader.pages)}, högst "
+                                  f"{MAX_PAGES}) – dela upp dokumentet")
         pages = [_pdf_page_lines(page, number) for number, page in enumerate(reader.pages, 1)]
         info = reader.metadata or {}
         raw_meta: dict[str, object] = dict(key_values(str(info.get("/Keywords") or "")))

@@ -1,12 +1,16 @@
-"""HTML loader (lxml). Named ``webpage`` so it is never mistaken for the stdlib ``html``."""
+"""HTML loader (trafilatura, lxml). Named ``webpage``, never mistaken for the stdlib ``html``."""
 
 from __future__ import annotations
 
+import functools
 import re
+from configparser import ConfigParser
 from pathlib import Path
 
 import lxml.html
+import trafilatura
 from lxml import etree
+from trafilatura.settings import use_config
 
 from assistant.types import Document
 from ingest.loaders.common import (
@@ -19,33 +23,24 @@ from ingest.loaders.common import (
     yaml_mapping,
 )
 
-_HTML_DROP = (
-    "//script|//style|//noscript|//template|//form|//nav|//aside|//footer|//iframe|//svg"
-    "|//button|//select|//input|//dialog|//header[not(ancestor::main or ancestor::article)]"
-    "|//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='dialog'"
-    " or @role='alertdialog' or @role='search' or @role='complementary']"
-    "|//*[@aria-hidden='true' or @hidden]"
-)
-_HTML_BOILERPLATE_CLASS = re.compile(
-    r"(?:^|[\s_-])(cookie|consent|gdpr|skip|breadcrumb|share|print|social)", re.IGNORECASE
-)
 _HTML_INLINE = {
     "a", "abbr", "b", "br", "cite", "code", "em", "i", "img", "mark", "q", "s", "small",
     "span", "strong", "sub", "sup", "time", "u", "label", "data", "del", "ins", "kbd", "var",
+    "hi",
 }  # fmt: skip
 
 
 def load_html(path: Path, data: bytes) -> Document:
-    """HTML via lxml: main content only, walked into blocks.
+    """HTML: main content found by trafilatura, walked into blocks.
 
-    Scripts, styles, forms, navigation, site header/footer, asides, dialogs (cookie/consent
-    banners) and elements whose class/id names cookies, consent, skip links, breadcrumbs or
-    share/print tools are dropped; ``<main>``, else ``[role=main]``, else ``<article>``, else
-    ``<body>`` is walked. h1–h6, paragraphs, lists (nested items indented) and tables (first
-    row as header) become blocks; loose text in containers becomes paragraphs. Metadata: a YAML
-    front matter block in an HTML comment, ``<meta name=doc_id|title|publisher|valid_from|
-    valid_to|note>``, canonical link; title falls back to the first h1, then ``<title>`` without
-    its " - Site name" suffix.
+    trafilatura drops menus, cookie banners, breadcrumbs, share tools ("Dela sidan"), side
+    navigation and footers, also when a site marks them with nothing but class names (see
+    docs/web.md for the comparison with the hand-written remover it replaced). Its HTML output
+    keeps h1–h6, paragraphs, lists and tables, which become blocks (nested list items indented,
+    first table row as header). Metadata is read from the original page: a YAML front matter
+    block in an HTML comment, ``<meta name=doc_id|title|publisher|valid_from|valid_to|note>``,
+    the canonical link; the title falls back to the first h1, then ``<title>`` without its
+    " - Site name" suffix.
     """
     try:
         # UTF-8 first: without a charset declaration lxml would assume Latin-1.
@@ -61,21 +56,79 @@ def load_html(path: Path, data: bytes) -> Document:
     page_title = one_line(root.findtext(".//title") or "")
     page_title = re.sub(r"\s+[-–—|]\s+[^-–—|]+$", "", page_title) or page_title
 
-    doomed = root.xpath(_HTML_DROP)
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag not in ("html", "body", "main", "article"):
-            names = f"{element.get('class', '')} {element.get('id', '')}"
-            if _HTML_BOILERPLATE_CLASS.search(names):
-                doomed.append(element)
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
-    container = next(
-        iter(root.xpath("//main | //*[@role='main']") or root.xpath("//article")), None
+    main = trafilatura.extract(
+        lxml.html.tostring(root, encoding="unicode"),
+        config=_trafilatura_config(),
+        output_format="xml",  # its HTML output loses <ol>; the XML keeps rend="ol"
+        include_tables=True,
+        include_formatting=True,
+        include_comments=False,
+        include_links=False,
+        include_images=False,
+        favor_recall=True,
+        prune_xpath=PRUNE_XPATH,
     )
     builder = BlockBuilder()
-    _html_walk(container if container is not None else root, builder)
+    # trafilatura may take a lone h1 for the page title and leave it out of the main text.
+    first_h1 = one_line(" ".join(root.xpath(_PAGE_H1)))
+    content = _as_html(etree.fromstring(main.encode("utf-8"))) if main else None
+    if first_h1 and (content is None or not content.xpath("//h1")):
+        builder.heading(first_h1, 1)  # put back, so it heads the text as in the page
+    if content is not None:
+        _html_walk(content, builder)
+        # ... and not also as a paragraph, which trafilatura makes of a lone heading.
+        builder.blocks[:] = [
+            b for b in builder.blocks if not (b.kind == "paragraph" and b.text == first_h1)
+        ]
     return build_document(path, "html", builder, raw_meta, fallback_title=page_title or None)
+
+
+# The page's own h1: not a logo heading in the site header, navigation, sidebar or footer.
+_PAGE_H1 = (
+    "(//h1[not(ancestor::nav or ancestor::footer or ancestor::aside) and "
+    "not(ancestor::header[not(ancestor::main or ancestor::article)])])[1]//text()"
+)
+
+
+def _as_html(doc: etree._Element) -> lxml.html.HtmlElement:
+    """trafilatura's XML (head rend=h2, list rend=ol, item, row, cell role=head) as HTML."""
+    for element in doc.iter():
+        if not isinstance(element.tag, str):
+            continue
+        rend = element.get("rend", "")
+        if element.tag == "head":
+            element.tag = rend if re.fullmatch(r"h[1-6]", rend) else "h2"
+        elif element.tag == "list":
+            element.tag = "ol" if rend == "ol" else "ul"
+        elif element.tag == "cell":
+            element.tag = "th" if element.get("role") == "head" else "td"
+        else:
+            element.tag = _XML_TO_HTML.get(element.tag, element.tag)
+    return lxml.html.fromstring(etree.tostring(doc, encoding="unicode"))
+
+
+_XML_TO_HTML = {
+    "doc": "div", "main": "div", "item": "li", "row": "tr", "hi": "span", "lb": "br",
+    "ref": "a", "quote": "blockquote", "graphic": "span", "del": "span",
+}  # fmt: skip
+
+# Widgets trafilatura keeps when they sit inside the main content: share tools ("Dela sidan")
+# and "Was this page helpful?" boxes, as Swedish municipal sites (Sitevision) mark them.
+PRUNE_XPATH = [
+    "//*[contains(@class, 'share') or contains(@class, 'dela-') or contains(@id, 'share')]",
+    "//*[contains(@class, 'feedback') or contains(@class, 'rating')]",
+    "//*[./*[self::h2 or self::h3 or self::h4 or self::p or self::span]"
+    "[normalize-space() = 'Dela sidan' or normalize-space() = 'Dela denna sida']]",
+]
+
+
+@functools.cache
+def _trafilatura_config() -> ConfigParser:
+    """trafilatura's defaults, but short pages (a one-paragraph decision) are kept as they are
+    rather than handed to its whole-page text fallback, which loses the structure."""
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "10")
+    return config
 
 
 def _html_metadata(root: lxml.html.HtmlElement, path: Path) -> dict[str, object]:

@@ -15,6 +15,8 @@ def api_url(built_index: Settings) -> Iterator[str]:
     """Base URL of ``ui.app.create_app`` (the same app that serves the UI), on a free port."""
     from ui.app import create_app
 
-    settings = built_index.replace(feedback_db=built_index.resolved_index_dir / "feedback.db")
+    # Every test here asks from 127.0.0.1: no per-client rate limit (tested in tests/ui).
+    settings = built_index.replace(feedback_db=built_index.resolved_index_dir / "feedback.db",
+                                   rate_limit_per_minute=0)
     with ThreadServer(create_app(settings)) as server:
         yield server.url

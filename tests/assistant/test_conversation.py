@@ -1,74 +1,286 @@
-"""Follow-up questions rewritten into standalone questions: heuristic and model paths."""
+"""Follow-up questions rewritten into standalone questions: antecedents, ellipsis, topic carry
+and the model path. The municipalities (Ekby, Lunda) are invented for these tests."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.conversation import is_followup, rewrite_followup, salient_phrase
+from assistant.antecedents import definite_plural, definite_singular
+from assistant.conversation import is_followup, rewrite_followup
 
-FIRST = ("Vilket visionsmål stödjer simskolan för alla?", "Simskolan stödjer målet ... [1]")
-
-
-def test_two_turn_follow_up_becomes_standalone() -> None:
-    rewritten = rewrite_followup("Och vilket nyckeltal har den?", [FIRST])
-    assert rewritten == "Vilket nyckeltal har simskolan för alla?"
+if TYPE_CHECKING:
+    from assistant.ask import Assistant
 
 
-def test_non_follow_up_is_returned_unchanged() -> None:
+def ask(question: str, *earlier: str | tuple[str, str]) -> str:
+    history = [turn if isinstance(turn, tuple) else (turn, "") for turn in earlier]
+    return rewrite_followup(question, history)
+
+
+FIRST = ("Vilket visionsmål stödjer läxhjälpen för alla?", "Läxhjälpen stödjer målet ... [1]")
+
+
+# --- the issue's example and agreement --------------------------------------------------------
+
+
+def test_which_of_them_picks_from_the_asked_for_plural() -> None:
+    rewritten = ask("Vilket av dem är nyast?", "Vilka fokusområden har Ljungby kommun?")
+    assert rewritten == "Vilket av fokusområdena är nyast (Ljungby kommun)?"
+
+
+def test_singular_den_skips_a_plural_focus_for_a_singular_phrase() -> None:
+    previous = "Vilka mål har tekniska nämnden i Ekby?"
+    assert ask("Vem leder den?", previous) == "Vem leder tekniska nämnden i Ekby?"
+
+
+def test_plural_de_takes_the_plural_focus() -> None:
+    previous = "Vilka mål har tekniska nämnden i Ekby?"
+    assert ask("Hur följs de upp?", previous) == "Hur följs målen upp (tekniska nämnden i Ekby)?"
+
+
+def test_neuter_det_takes_a_neuter_focus() -> None:
+    previous = "Vilket dokument styr kulturen i Ekby?"
+    assert ask("När antogs det?", previous) == "När antogs dokumentet (kulturen i Ekby)?"
+
+
+def test_neuter_det_without_a_neuter_antecedent_carries_the_topic() -> None:
+    previous = "Vad säger översiktsplanen om cykelvägar?"
+    assert ask("Vad kostar det?", previous) == "Vad kostar det (översiktsplanen om cykelvägar)?"
+
+
+def test_a_determiner_with_the_antecedents_head_noun_is_replaced() -> None:
+    previous = "Vilka mål har miljönämnden i Ekby?"
+    assert ask("Vem är ordförande i den nämnden?", previous) == (
+        "Vem är ordförande i miljönämnden i Ekby?"
+    )
+
+
+def test_a_description_with_som_is_not_an_anaphor() -> None:
+    rewritten = ask("Hur stor budget har den nämnd som ansvarar för skolan?",
+                    "Vilka nämnder finns i Ekby kommun?")
+    assert rewritten.startswith("Hur stor budget har den nämnd som ansvarar för skolan")
+    assert "Ekby kommun" in rewritten
+
+
+def test_a_superlative_after_den_is_an_elliptic_noun_phrase() -> None:
+    rewritten = ask("Vad kostar den dyraste?", "Vilka investeringar gör Ekby 2027?")
+    assert rewritten == "Vad kostar den dyraste av investeringarna (Ekby, 2027)?"
+
+
+def test_an_ordinal_after_det_picks_from_the_plural_with_its_adjective() -> None:
+    rewritten = ask("Vad är målvärdet för det andra?", "Vilka strategiska mål har Ekbys miljöplan?")
+    assert rewritten == "Vad är målvärdet för det andra av de strategiska målen (Ekbys miljöplan)?"
+
+
+# --- där, possessives and persons ---------------------------------------------------------------
+
+
+def test_dar_becomes_the_place_without_the_genitive() -> None:
+    assert ask("Hur många bor där?", "Vad är Ekbys vision?") == "Hur många bor i Ekby?"
+
+
+def test_dar_prefers_a_place_phrase_of_the_previous_question() -> None:
+    previous = "Vilka nämnder får pengar i Ekbys strategiska plan?"
+    assert ask("Vad står det där om skolan?", previous) == (
+        "Vad står det i Ekbys strategiska plan om skolan?"
+    )
+
+
+def test_plural_possessive_deras_becomes_a_genitive() -> None:
+    rewritten = ask("Vilka är deras målvärden?", "Vilka mål har Ekbys miljöplan?")
+    assert rewritten == "Vilka är målens målvärden (Ekbys miljöplan)?"
+
+
+def test_singular_possessive_dess_becomes_a_genitive() -> None:
+    rewritten = ask("Vem ansvarar för dess genomförande?", "Vilken plan gäller för cykling i Ekby?")
+    assert rewritten == "Vem ansvarar för planens genomförande (cykling i Ekby)?"
+
+
+def test_han_hon_is_the_person_the_previous_question_described() -> None:
+    rewritten = ask("Vad sa hon om budgeten?", "Vem är kommunstyrelsens ordförande i Ekby?")
+    assert rewritten == "Vad sa kommunstyrelsens ordförande i Ekby om budgeten?"
+
+
+def test_han_hon_takes_the_name_from_the_previous_answer_when_there_is_one() -> None:
+    earlier = ("Vem leder miljönämnden?", "Så här står det:\n\nOrdförande är Sara Lind.")
+    assert ask("Vad sa hon om tillsynen?", earlier) == (
+        "Vad sa Sara Lind om tillsynen (miljönämnden)?"
+    )
+
+
+# --- ellipsis, topic carry, and questions that are not follow-ups --------------------------------
+
+
+def test_a_fragment_with_a_name_swaps_the_name() -> None:
+    assert ask("Och Lunda?", "Vilken skattesats har Ekby?") == "Vilken skattesats har Lunda?"
+    assert ask("Och i Lunda då?", "Vem leder miljönämnden i Ekby?") == (
+        "Vem leder miljönämnden i Lunda?"
+    )
+
+
+def test_a_fragment_keeps_the_genitive_of_the_swapped_name() -> None:
+    assert ask("Och Lunda?", "Vad är Ekbys vision?") == "Vad är Lundas vision?"
+
+
+def test_a_fragment_without_a_name_gets_the_previous_topic() -> None:
+    assert ask("Budgeten då?", "Vilka fokusområden har Ljungby kommun?") == (
+        "Budgeten (Ljungby kommun)?"
+    )
+
+
+def test_a_year_relative_to_the_previous_question_becomes_that_year() -> None:
+    previous = "Vad är skattesatsen i Ekby 2025?"
+    assert ask("Och året efter?", previous) == "Vad är skattesatsen i Ekby 2026?"
+    assert ask("And the year before?", "What was the tax rate in Ekby in 2025?") == (
+        "What was the tax rate in Ekby in 2024?"
+    )
+
+
+def test_a_relative_year_without_one_previous_year_is_left_as_written() -> None:
+    assert ask("Och året efter?", "Vilka finansiella mål har Ekby för 2025–2027?").startswith(
+        "Året efter ("
+    )
+
+
+def test_a_question_without_an_entity_keeps_the_previous_one() -> None:
+    rewritten = ask("Hur många tillsynsbesök görs per år?", "Vad ansvarar miljönämnden i Ekby för?")
+    assert rewritten == "Hur många tillsynsbesök görs per år (miljönämnden i Ekby)?"
+
+
+def test_a_complete_question_about_its_own_entity_is_left_alone() -> None:
+    question = "Vilka fokusområden har Lunda kommun?"
+    assert ask(question, "Vilka fokusområden har Ljungby kommun?") == question
     question = "Vilka är Ljungby kommuns visionsmål?"
-    assert rewrite_followup(question, [FIRST]) == question
+    assert ask(question, FIRST) == question
 
 
 def test_without_history_the_question_is_unchanged() -> None:
     assert rewrite_followup("Och vilket nyckeltal har den?", []) == "Och vilket nyckeltal har den?"
 
 
-def test_english_follow_up_gets_the_previous_subject() -> None:
-    history = [("Which vision goal does the swimming school for all support?", "...")]
-    rewritten = rewrite_followup("And what key figure does it have?", history)
-    assert rewritten == "What key figure does the swimming school for all have?"
-
-
-def test_follow_up_of_a_follow_up_resolves_through_the_chain() -> None:
-    history = [FIRST, ("Och vilket nyckeltal har den?", "...")]
-    assert "simskolan" in rewrite_followup("Vem ansvarar för det?", history)
-
-
 def test_follow_up_without_content_words_repeats_the_previous_question() -> None:
-    assert rewrite_followup("Vad mer?", [FIRST]) == f"{FIRST[0]} Vad mer?"
+    assert ask("Vad mer?", FIRST) == f"{FIRST[0]} Vad mer?"
 
 
-def test_article_den_is_not_taken_for_a_pronoun() -> None:
+def test_articles_and_expletive_det_are_not_anaphors() -> None:
     assert not is_followup("Vad säger den nya översiktsplanen om cykelvägar?")
     assert not is_followup("Finns det en plan för cykelvägar?")
     assert is_followup("Vad kostar det?")
     assert is_followup("Budgeten då?")
+    assert is_followup("Vilket av dem är nyast?")
 
 
-def test_salient_phrase_is_the_subject_after_the_verb() -> None:
-    assert salient_phrase("Hur många invånare har Ljungby?") == "Ljungby"
-    assert (
-        salient_phrase("Vad säger översiktsplanen om cykelvägar?")
-        == "översiktsplanen om cykelvägar"
+# --- chains ------------------------------------------------------------------------------------
+
+
+def test_three_turn_chain_resolves_against_the_resolved_previous_question() -> None:
+    rewritten = ask(
+        "Hur mycket av den går till tillsyn?",
+        "Vad gäller för miljönämnden i Ekby 2027?",
+        "Vilken budget har den?",
     )
+    assert rewritten == "Hur mycket av budgeten går till tillsyn (miljönämnden i Ekby, 2027)?"
+
+
+def test_two_swapped_names_form_the_set_that_dem_refers_to() -> None:
+    rewritten = ask("Vilken av dem är högst?", "Vilken skattesats har Ekby?", "Och Lunda?")
+    assert rewritten == "Vilken av Ekby och Lunda är högst (skattesats)?"
+
+
+def test_the_two_turn_subject_follow_up_still_resolves() -> None:
+    expected = "Vilket nyckeltal har läxhjälpen för alla?"
+    assert ask("Och vilket nyckeltal har den?", FIRST) == expected
+    second = ("Och vilket nyckeltal har den?", "")
+    assert "läxhjälpen" in ask("Vem ansvarar för det?", FIRST, second)
+
+
+# --- English -----------------------------------------------------------------------------------
+
+
+def test_english_which_of_them() -> None:
+    rewritten = ask("Which of them is newest?", "Which goal areas does Ekby have?")
+    assert rewritten == "Which of the goal areas is newest (Ekby)?"
+
+
+def test_english_possessive_and_there() -> None:
+    assert ask("What about its budget?", "What is Ekby's climate plan?") == (
+        "What about Ekby's climate plan's budget?"
+    )
+    assert ask("How many people live there?", "What is Ekby's vision?") == (
+        "How many people live in Ekby?"
+    )
+    assert ask("What about Lunda?", "What is Ekby's vision?") == "What is Lunda's vision?"
+
+
+def test_english_it_takes_the_asked_for_phrase_and_keeps_the_topic() -> None:
+    history = [("Which vision goal does the swimming school for all support?", "...")]
+    rewritten = rewrite_followup("And what key figure does it have?", history)
+    assert rewritten == "What key figure does the vision goal have (swimming school for all)?"
+
+
+# --- morphology ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("plural", "definite"),
+    [("fokusområden", "fokusområdena"), ("nämnder", "nämnderna"), ("mål", "målen"),
+     ("investeringar", "investeringarna"), ("strategiska mål", "de strategiska målen")],
+)
+def test_definite_plural(plural: str, definite: str) -> None:
+    assert definite_plural(plural) == definite
+
+
+def test_definite_singular_follows_gender() -> None:
+    assert definite_singular("budget", "utr") == "budgeten"
+    assert definite_singular("mål", "neu") == "målet"
+    assert definite_singular("område", "neu") == "området"
+    assert definite_singular("nya plan", "utr") == "den nya planen"
+
+
+# --- the model path ------------------------------------------------------------------------------
 
 
 def test_chat_model_rewrites_the_follow_up() -> None:
     model = FakeListChatModel(
-        responses=["Fristående fråga: Vilket nyckeltal har simskolan för alla?"]
+        responses=["Fristående fråga: Vilket nyckeltal har läxhjälpen för alla?"]
     )
     rewritten = rewrite_followup("Och vilket nyckeltal har den?", [FIRST], chat_model=model)
-    assert rewritten == "Vilket nyckeltal har simskolan för alla?"
+    assert rewritten == "Vilket nyckeltal har läxhjälpen för alla?"
 
 
 def test_garbage_from_the_chat_model_falls_back_to_the_heuristic() -> None:
     for reply in ["", "   \n", "Banan banan banan."]:
         model = FakeListChatModel(responses=[reply])
         rewritten = rewrite_followup("Och vilket nyckeltal har den?", [FIRST], chat_model=model)
-        assert rewritten == "Vilket nyckeltal har simskolan för alla?"
+        assert rewritten == "Vilket nyckeltal har läxhjälpen för alla?"
 
 
 def test_failing_chat_model_falls_back_to_the_heuristic() -> None:
     model = FakeListChatModel(responses=[])  # raises IndexError when called
     rewritten = rewrite_followup("Och vilket nyckeltal har den?", [FIRST], chat_model=model)
-    assert rewritten == "Vilket nyckeltal har simskolan för alla?"
+    assert rewritten == "Vilket nyckeltal har läxhjälpen för alla?"
+
+
+def test_person_pronoun_without_a_person_is_not_replaced() -> None:
+    rewritten = ask("Vad tycker hon om budgeten?", "Vilka fokusområden har Ekby kommun?")
+    assert rewritten == "Vad tycker hon om budgeten (Ekby kommun)?"
+
+
+def test_a_definite_antecedent_keeps_its_article_and_adjective() -> None:
+    previous = "Hur mycket kostar den nya simhallen i Ekby?"
+    assert ask("När ska den vara klar?", previous) == "När ska den nya simhallen i Ekby vara klar?"
+
+
+# --- in the assistant ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_follow_up_retrieves_the_previous_questions_document(assistant: Assistant) -> None:
+    first = assistant.ask("Vilka fokusområden har Ljungby kommun?")
+    second = assistant.ask("Vilket av dem är nyast?", history=[(first.question, first.text)])
+    standalone = second.standalone_question or ""
+    assert "fokusområdena" in standalone and "Ljungby kommun" in standalone
+    assert "fokusomraden" in {hit.chunk.doc_id for hit in second.retrieved[:3]}

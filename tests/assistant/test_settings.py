@@ -43,3 +43,11 @@ def test_configuration_reference_is_current(repo_dir: Path) -> None:
     assert documented == settings_markdown(), (
         "run: styrdok config --markdown > docs/configuration.md"
     )
+
+
+def test_feedback_retention_days_default_environment_and_minimum() -> None:
+    assert Settings.from_env(environ={}).feedback_retention_days == 90
+    env = {"STYRDOK_FEEDBACK_RETENTION_DAYS": "30"}
+    assert Settings.from_env(environ=env).feedback_retention_days == 30
+    with pytest.raises(SettingsError, match="minst 1"):
+        Settings.from_env(environ={"STYRDOK_FEEDBACK_RETENTION_DAYS": "0"})

@@ -11,7 +11,8 @@ from evals.baseline import PLAIN_RAG_LABEL, comparison, regressions, top_chunk_a
 from evals.gates import GateError, check_gains, metric_table, parse_bar
 from evals.metrics import aggregate, summarize
 from evals.report import render_html, render_markdown
-from evals.scorers import CaseResult, answer_words, entity_mixing, score_case
+from evals.results import CaseResult
+from evals.scorers import answer_words, entity_mixing, score_case
 from evals.testset import parse_case
 
 PUBLISHERS = {"norrvik-vision": "Norrvik kommun", "norrvik-budget": "Norrvik kommun",

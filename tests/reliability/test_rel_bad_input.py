@@ -99,7 +99,8 @@ def injected_api(tmp_path_factory: pytest.TempPathFactory, fixture_corpus: Path)
         f"timmar.\n\n{INJECTION}\n\nParkeringspolicyn gäller från 2025.\n", encoding="utf-8")
     settings = Settings.from_env(environ={}, index_dir=folder / "index", embedder="fake")
     assert ingest_paths([docs], settings).ok
-    return TestClient(create_api_app(settings))
+    # One client asks dozens of questions here; the rate limit has its own tests (tests/ui).
+    return TestClient(create_api_app(settings.replace(rate_limit_per_minute=0)))
 
 
 def test_instructions_in_a_document_are_not_followed(injected_api: TestClient) -> None:

@@ -61,6 +61,9 @@ def browser() -> Iterator[Browser]:
 def _page(browser: Browser, dialogs: list[str]) -> Page:
     page = browser.new_page(viewport={"width": 1366, "height": 1000}, locale="sv-SE")
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    # The app's Content-Security-Policy must not block anything the page itself needs.
+    page.on("console", lambda m: dialogs.append(m.text)
+            if "Content Security Policy" in m.text else None)
     return page
 
 
@@ -163,12 +166,21 @@ def test_staff_upload_is_indexed_and_its_markup_shows_as_text(
     page.get_by_text("Fel lösenord").wait_for()
     page.get_by_label("Lösenord").fill("personal-2026")
     page.get_by_role("button", name="Logga in").click()
+    # The login is a form post: the session lives in an HttpOnly cookie the page cannot read.
+    page.get_by_role("button", name="Logga ut").wait_for()
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["styrdok_personal"]["httpOnly"]
+    assert cookies["styrdok_personal"]["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie") == ""
     page.locator("#sd-upload input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Läs in i indexet").click()
     page.get_by_text("inläst som hundrastgardar").wait_for(timeout=60_000)
     page.get_by_role("cell", name="hundrastgardar").wait_for()
     assert axe_violations(page) == []
     page.screenshot(path=artifacts / "ui-6-staff.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exportera omdömen som CSV").click()
+    assert download.value.suggested_filename.startswith("styrdok-omdomen-")
 
     page.get_by_role("tab", name="Fråga dokumenten").click()
     page.get_by_label("Din fråga").fill("Är hundrastgården vid Lagasjön öppen dygnet runt?")
@@ -181,6 +193,12 @@ def test_staff_upload_is_indexed_and_its_markup_shows_as_text(
     assert sources.locator("script, img").count() == 0
     assert dialogs == []
     page.screenshot(path=artifacts / "ui-7-uploaded-answer.png", full_page=True)
+
+    page.get_by_role("tab", name="För personal").click()
+    page.get_by_role("button", name="Logga ut").click()
+    page.get_by_text("Du är utloggad.").wait_for()
+    assert page.get_by_role("button", name="Läs in i indexet").is_hidden()
+    assert axe_violations(page) == []
 
 
 def test_malkoppling_tab_shows_table_and_heatmap(
@@ -199,3 +217,45 @@ def test_malkoppling_tab_shows_table_and_heatmap(
     assert heat.locator("td.cell").count() > 0
     assert axe_violations(page) == []
     page.screenshot(path=artifacts / "ui-8-malkoppling.png", full_page=True)
+
+
+def test_privacy_notice_and_page_name_the_external_llm(
+    fixture_corpus: Path, run_app: StartApp, browser: Browser, artifacts: Path, tmp_path: Path
+) -> None:
+    # An external LLM is configured but never contacted: no question is asked.
+    settings = Settings.from_env(
+        environ={}, index_dir=tmp_path / "idx", embedder="fake", today="2026-11-26",
+        llm="openai", llm_model="gpt-4o-mini", llm_api_key="k",
+        llm_base_url="https://llm.example.se/v1", feedback_retention_days=60)
+    ingest_paths([fixture_corpus / "vision-2035.md"], settings)
+    app = run_app(settings)
+    dialogs: list[str] = []
+    page = _page(browser, dialogs)
+    page.goto(app.url)
+    notice = page.locator("#sd-privacy-notice")
+    notice.wait_for()
+    assert "Skriv inte personuppgifter" in notice.inner_text()
+    assert "extern språkmodell hos llm.example.se" in notice.inner_text()
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.sd-docs summary')).fontWeight === '600'")
+    assert axe_violations(page) == []
+    page.screenshot(path=artifacts / "ui-9-privacy-notice.png", full_page=True)
+
+    with page.expect_popup() as popup_info:
+        notice.get_by_role("link", name="Så hanterar vi dina uppgifter").click()
+    privacy = popup_info.value
+    privacy.wait_for_load_state()
+    assert privacy.url == app.url + "integritet"
+    assert privacy.evaluate("document.documentElement.lang") == "sv"
+    text = privacy.locator("main").inner_text()
+    assert "Omdömen sparas i 60 dagar" in text and "llm.example.se" in text
+    privacy.screenshot(path=artifacts / "ui-10-privacy-page.png", full_page=True)
+    # The page's policy forbids every script, axe-core's too: audit it in a page that may.
+    audit = browser.new_page(viewport={"width": 1366, "height": 1000}, locale="sv-SE",
+                             bypass_csp=True)
+    audit.goto(privacy.url)
+    assert axe_violations(audit) == []
+    audit.close()
+    privacy.get_by_role("link", name="Tillbaka till frågorna").click()
+    privacy.get_by_label("Din fråga").wait_for()
+    assert dialogs == []

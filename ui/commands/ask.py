@@ -40,7 +40,7 @@ def _history(path: Path | None) -> list[tuple[str, str]]:
 
 def run(args: argparse.Namespace) -> int:
     from assistant.ask import Assistant
-    from assistant.citations import interpretation_note, source_label
+    from assistant.citations import interpretation_note, live_link, source_label
     from assistant.serialize import answer_to_dict
 
     settings = settings_from_args(args, llm=args.llm, llm_model=args.llm_model, k=args.k)
@@ -55,5 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if answer.citations and not answer.refused:
         print("\nKällor:")
         for citation in answer.citations:
-            print(f"[{citation.n}] {source_label(citation)}")
+            link = live_link(citation.url, citation.page) if citation.source.startswith(
+                ("http://", "https://")) else None
+            print(f"[{citation.n}] {source_label(citation)}" + (f" <{link}>" if link else ""))
     return 0

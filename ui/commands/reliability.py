@@ -22,12 +22,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         help="testkorpusen (PDF, DOCX, HTML och Markdown)")
     parser.add_argument("--corpus", type=Path, default=REPO / "corpus",
                         help="korpusen som läses in bredvid testkorpusen")
+    parser.add_argument("--only", choices=["attacks"],
+                        help="kör bara attackerna och byt ut deras avsnitt i rapporten")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from evals.reliability.report import write_report
+    from evals.reliability.report import write_attacks, write_report
 
+    if args.only == "attacks":
+        print(f"Skrev {write_attacks(args.out, args.fixtures)}")
+        return 0
     out = write_report(args.out, args.fixtures, args.corpus, clients=args.clients,
                        seconds=args.seconds, embedder=args.embedder)
     print(f"Skrev {out}")

@@ -33,7 +33,10 @@ def run(args: argparse.Namespace) -> int:
     ready = _index_ready(settings)
     app = create_app(settings, warm_up=ready)
     print(f"styrdok: webbgränssnittet finns på http://{args.host}:{args.port}/", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # X-Forwarded-For/-Proto are believed only from these: limits apply per real client, and
+    # the staff cookie is marked Secure when the proxy terminates TLS.
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+                proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
     return 0
 
 
