@@ -13,6 +13,7 @@ answer that cites nothing valid is not shown: the assistant refuses instead and 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -35,7 +36,7 @@ from assistant.refusal import (
 from assistant.retrieval import diversify
 from assistant.scope import EntityIndex, current_versions
 from assistant.settings import Settings
-from assistant.textunits import detect_language
+from assistant.textunits import continue_list, detect_language
 from assistant.types import Answer, Chunk, Citation, Hit
 
 if TYPE_CHECKING:
@@ -137,6 +138,7 @@ class Assistant:
         self.settings = settings
         self._stats: tuple[tuple[str, ...], CorpusStats] | None = None
         self._entities: tuple[tuple[str, ...], EntityIndex] | None = None
+        self._next: tuple[tuple[str, ...], dict[tuple[str, int], Chunk]] | None = None
         self._prepare = self._build_prepare_chain()
         self._finish = self._build_finish_chain()
         self._chain = self._prepare | self._generate_step() | self._finish
@@ -252,7 +254,8 @@ class Assistant:
         today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
         ended = {h.chunk.doc_id for h in pool if is_superseded(h.chunk, today)}
         pool = current_versions(pool, state.question, ended)
-        state.hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
+        hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
+        state.hits = [self._whole_lists(hit) for hit in hits]
         state.timings["retrieve_ms"] = _ms(start)
         return state
 
@@ -330,6 +333,31 @@ class Assistant:
         if state.outside:
             missing = f"om {state.outside}: inget av dokumenten handlar om den"
         return refusal_text(state.language, state.related, missing)
+
+    def _whole_lists(self, hit: Hit) -> Hit:
+        """``hit`` with the rest of a list or table its chunk ends in (from the next chunk)."""
+        chunk = hit.chunk
+        following = self._chunk_after().get((chunk.doc_id, chunk.position))
+        if following is None:
+            return hit
+        heading = chunk.heading_path[-1] if chunk.heading_path else ""
+        text = continue_list(chunk.text, following.text, heading)
+        if text == chunk.text:
+            return hit
+        return dataclasses.replace(hit, chunk=dataclasses.replace(chunk, text=text))
+
+    def _chunk_after(self) -> dict[tuple[str, int], Chunk]:
+        """(doc_id, position) -> the chunk after it, rebuilt only when the documents change."""
+        snapshot = self.retriever.snapshot()
+        if self._next is None or self._next[0] != snapshot.versions:
+            by_position = {(c.doc_id, c.position): c for c in snapshot.chunks}
+            after = {
+                (doc_id, position - 1): chunk
+                for (doc_id, position), chunk in by_position.items()
+                if (doc_id, position - 1) in by_position
+            }
+            self._next = (snapshot.versions, after)
+        return self._next[1]
 
     def entities(self) -> EntityIndex:
         """The entity of every indexed document, rebuilt only when the documents change."""

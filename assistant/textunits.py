@@ -340,3 +340,25 @@ def term_in(alternatives: tuple[str, ...], text_terms: frozenset[str]) -> bool:
     return any(
         alt in text_terms or any(terms_match(alt, t) for t in text_terms) for alt in alternatives
     )
+
+
+def _is_item(line: str) -> bool:
+    return bool(_LIST_ITEM.match(line) or _TABLE_ROW.match(line))
+
+
+def continue_list(text: str, following: str, heading: str = "") -> str:
+    """``text`` with the list items or table rows that open ``following`` (the next chunk of the
+    same document) appended, when ``text`` ends inside a list or table: the chunker may cut a
+    list in two, and a list must be quoted whole. A repeated heading line is skipped."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines or not _is_item(lines[-1]):
+        return text
+    rest = [ln.strip() for ln in following.splitlines() if ln.strip()]
+    if rest and heading and rest[0] == heading.strip():
+        rest = rest[1:]
+    taken = []
+    for line in rest:
+        if not _is_item(line):
+            break
+        taken.append(line)
+    return text.rstrip() + "\n" + "\n".join(taken) if taken else text

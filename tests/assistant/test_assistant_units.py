@@ -112,3 +112,13 @@ def test_a_list_right_after_a_paragraph_keeps_its_last_sentence_as_intro() -> No
     assert [u.text for u in units[:2]] == [
         "Planen gäller alla.", "Kommunen arbetar med två fokusområden.\n- Skog\n- Vatten"]
     assert units[2].text == "Rubrik:\n- Ett\n- Två"
+
+
+def test_a_list_cut_by_the_chunker_is_continued_from_the_next_chunk() -> None:
+    from assistant.textunits import continue_list
+
+    first = "Mål\nKommunen har tre mål:\n- Skog\n- Vatten"
+    assert continue_list(first, "Mål\n- Luft\nNästa stycke börjar här.", "Mål") == (
+        first + "\n- Luft")
+    assert continue_list("Ett stycke.", "- Luft", "Mål") == "Ett stycke."
+    assert continue_list(first, "Nästa stycke.\n- Luft", "Mål") == first
