@@ -234,7 +234,7 @@ class _Selector:
                 return 0.75
             return 0.5 if unit.first_in_chunk and self.focus_ok(part, unit) else 0.0
         cue = answer_cue(part, unit.unit.text)
-        if _LIST_WH.match(part.wh) and unit.unit.kind == "list":
+        if _LIST_WH.match(part.wh) and unit.unit.kind in ("list", "table"):
             cue = max(cue, 0.5)
         return cue
 
@@ -270,6 +270,8 @@ class _Selector:
         focus = self.focus_ok(part, unit) if part.focus_terms else False
         if part.answer_type in FOCUS_TYPES and part.focus_terms and not focus:
             qualifies = False
+        if unit.unit.kind == "table" and not _LIST_WH.match(part.wh):
+            qualifies = False  # one value is asked for: its row is a unit of its own
         if part.answer_type == "says":
             subject_ok = all(term_in(self._alt(t), unit.context_terms) for t in part.subject)
             qualifies = qualifies and subject_ok and in_text > 0
@@ -286,6 +288,9 @@ class _Selector:
 
     def whole(self, unit: ScoredUnit) -> tuple[bool, float]:
         """(qualifies, score) of ``unit`` for the question as a whole."""
+        if unit.unit.kind == "table" and not any(
+                _LIST_WH.match(p.wh) for p in self.analysis.parts):
+            return False, 0.0
         best_q, best_s = False, 0.0
         for part in self.analysis.parts:
             qualifies, _answers, score = self.fit(part, unit)
@@ -395,7 +400,7 @@ def _complete_list(selector: _Selector, chosen: Sequence[ScoredUnit]) -> bool:
         return False
     focus = selector._terms(parts[0].focus_terms)
     for item in chosen:
-        if item.unit.kind == "list" and focus:
+        if item.unit.kind in ("list", "table") and focus:
             lead = selector.matcher.terms(item.unit.text.splitlines()[0])
             if all(term_in(selector._alt(t), lead) for t in focus):
                 return True

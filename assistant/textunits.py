@@ -190,7 +190,8 @@ _TABLE_ROW = re.compile(r"^[^:;]{1,40}:\s*[^;]+(?:;\s*[^:;]{1,40}:\s*[^;]+)+$")
 
 @dataclass(frozen=True)
 class Unit:
-    """A quotable piece of a chunk: ``kind`` is ``sentence``, ``list`` or ``row``."""
+    """A quotable piece of a chunk: ``kind`` is ``sentence``, ``list``, ``row`` or ``table``
+    (two or more rows with their intro)."""
 
     text: str
     kind: str
@@ -199,7 +200,7 @@ class Unit:
 
     @property
     def items(self) -> int:
-        return self.text.count("\n") if self.kind == "list" else 0
+        return self.text.count("\n") if self.kind in ("list", "table") else 0
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -243,7 +244,7 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
         if len(rows) > 1:
             intro = pending_intro or (f"{context}:" if context else "")
             body = "\n".join(rows)
-            units.append(Unit(f"{intro}\n{body}" if intro else body, "list", len(units), context))
+            units.append(Unit(f"{intro}\n{body}" if intro else body, "table", len(units), context))
             pending_intro = ""
         rows = []
 

@@ -85,7 +85,7 @@ TABLE = ("Kommunen har två finansiella mål:\n"
 
 def test_table_rows_stay_with_their_intro_and_each_row_is_a_unit() -> None:
     units = split_units(TABLE)
-    assert [u.kind for u in units] == ["row", "row", "list", "sentence"]
+    assert [u.kind for u in units] == ["row", "row", "table", "sentence"]
     assert units[2].text.splitlines() == TABLE.splitlines()[:3]
 
 
@@ -93,6 +93,12 @@ def test_list_question_quotes_the_whole_table() -> None:
     text = ExtractiveGenerator().generate("Vilka finansiella mål har kommunen?",
                                           [_source(1, TABLE)], "sv")
     assert "minst 2,0 %" in text and "minst 25 %" in text
+
+
+def test_a_question_for_one_value_quotes_its_row_not_the_whole_table() -> None:
+    text = ExtractiveGenerator().generate("Hur hög soliditet ska kommunen ha?",
+                                          [_source(1, TABLE)], "sv")
+    assert "minst 25 %" in text and "två finansiella mål" not in text
 
 
 def test_multi_part_answer_names_the_part_the_sources_do_not_answer() -> None:
