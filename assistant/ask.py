@@ -13,12 +13,13 @@ answer that cites nothing valid is not shown: the assistant refuses instead and 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.citations import cite, is_superseded, related_citations, validity_label
 from assistant.errors import StyrdokError
@@ -33,8 +34,9 @@ from assistant.refusal import (
     should_refuse,
 )
 from assistant.retrieval import diversify
+from assistant.scope import EntityIndex, current_versions
 from assistant.settings import Settings
-from assistant.textunits import detect_language
+from assistant.textunits import continue_list, detect_language
 from assistant.types import Answer, Chunk, Citation, Hit
 
 if TYPE_CHECKING:
@@ -42,6 +44,9 @@ if TYPE_CHECKING:
 
 History = Sequence[tuple[str, str]]
 MORE_OF_TOP = 3
+# When the question names an entity and too few of the first hits are about it, search this
+# many times deeper: an entity's documents may rank below other entities' look-alikes.
+SCOPE_DEPTH = 5
 
 
 class CorpusView(Protocol):
@@ -52,6 +57,11 @@ class CorpusView(Protocol):
 
     @property
     def chunks(self) -> Sequence[Chunk]: ...
+
+    @property
+    def documents(self) -> Mapping[str, Any]:
+        """doc_id -> record with a ``publisher`` (:class:`assistant.index.DocRecord`)."""
+        ...
 
 
 class Searcher(Protocol):
@@ -75,6 +85,8 @@ class ChainState:
     language: str = "sv"  # set by rewrite
     standalone: str = ""  # set by rewrite
     hits: list[Hit] = field(default_factory=list)  # set by retrieve
+    scope: frozenset[str] = frozenset()  # entities the question names (set by retrieve)
+    outside: str = ""  # a municipality or region it names that no document is about
     sources: list[Source] = field(default_factory=list)  # set by decide
     evidence: Evidence | None = None  # set by decide
     focus: FocusCheck | None = None  # set by decide
@@ -125,6 +137,8 @@ class Assistant:
         self.generator = generator
         self.settings = settings
         self._stats: tuple[tuple[str, ...], CorpusStats] | None = None
+        self._entities: tuple[tuple[str, ...], EntityIndex] | None = None
+        self._next: tuple[tuple[str, ...], dict[tuple[str, int], Chunk]] | None = None
         self._prepare = self._build_prepare_chain()
         self._finish = self._build_finish_chain()
         self._chain = self._prepare | self._generate_step() | self._finish
@@ -161,9 +175,9 @@ class Assistant:
         """The :class:`~assistant.refusal.Evidence` the refusal decision would use."""
         return self.decision(question)[0]
 
-    def decision(self, question: str) -> tuple[Evidence, FocusCheck]:
+    def decision(self, question: str, history: History = ()) -> tuple[Evidence, FocusCheck]:
         """(:class:`~assistant.refusal.Evidence`, :class:`~assistant.refusal.FocusCheck`)."""
-        state = self._prepare.invoke(self._initial(question, ()))
+        state = self._prepare.invoke(self._initial(question, history))
         assert state.evidence is not None and state.focus is not None  # set by _decide
         return state.evidence, state.focus
 
@@ -221,8 +235,27 @@ class Assistant:
         # One search, capped here: every hit of one answer comes from one index snapshot, so a
         # re-ingest running meanwhile can never mix two versions of a document into it.
         k = self.settings.k
-        pool = self.retriever.search(question, k=max(4 * k, 40), per_doc=0)
-        state.hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
+        depth = max(4 * k, 40)
+        pool = self.retriever.search(question, k=depth, per_doc=0)
+        entities = self.entities()
+        state.scope = entities.named(question)
+        state.outside = "" if state.scope else (entities.unknown(state.question) or "")
+        if state.outside:
+            pool = []
+        elif state.scope:
+            # Only documents about the named entities may answer (see assistant.scope).
+            scoped = entities.within(pool, state.scope)
+            if len(scoped) < k:
+                deeper = self.retriever.search(question, k=SCOPE_DEPTH * depth, per_doc=0)
+                scoped = entities.within(deeper, state.scope)
+            pool = scoped
+        else:
+            pool = entities.single(pool)
+        today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
+        ended = {h.chunk.doc_id for h in pool if is_superseded(h.chunk, today)}
+        pool = current_versions(pool, state.question, ended)
+        hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
+        state.hits = [self._whole_lists(hit) for hit in hits]
         state.timings["retrieve_ms"] = _ms(start)
         return state
 
@@ -235,15 +268,12 @@ class Assistant:
             Source(n, hit, is_superseded(hit.chunk, today))
             for n, hit in enumerate(ordered, start=1)
         ]
-        evidence = measure_evidence(state.standalone, hits, self.corpus_stats(), state.language)
-        state.evidence = evidence
         focus = check_focus(state.standalone, [h.chunk for h in hits], state.language, today.year)
         state.focus = focus
-        state.refused = (
-            not hits
-            or not focus.supported
-            or should_refuse(evidence, self.settings.refusal_threshold)
-        )
+        evidence = measure_evidence(state.standalone, hits, self.corpus_stats(), state.language,
+                                    focus.supported)
+        state.evidence = evidence
+        state.refused = not hits or should_refuse(evidence, self.settings.refusal_threshold)
         state.flags = ("injection",) if evidence.injection else ()
         if state.refused:
             state.raw_text = self._refusal(state)
@@ -300,7 +330,45 @@ class Assistant:
         state.related = related_citations(state.sources)
         focus = state.focus
         missing = focus.missing if focus is not None and not focus.supported else ""
+        if state.outside:
+            missing = f"om {state.outside}: inget av dokumenten handlar om den"
         return refusal_text(state.language, state.related, missing)
+
+    def _whole_lists(self, hit: Hit) -> Hit:
+        """``hit`` with the rest of a list or table its chunk ends in (from the next chunk)."""
+        chunk = hit.chunk
+        following = self._chunk_after().get((chunk.doc_id, chunk.position))
+        if following is None:
+            return hit
+        heading = chunk.heading_path[-1] if chunk.heading_path else ""
+        text = continue_list(chunk.text, following.text, heading)
+        if text == chunk.text:
+            return hit
+        return dataclasses.replace(hit, chunk=dataclasses.replace(chunk, text=text))
+
+    def _chunk_after(self) -> dict[tuple[str, int], Chunk]:
+        """(doc_id, position) -> the chunk after it, rebuilt only when the documents change."""
+        snapshot = self.retriever.snapshot()
+        if self._next is None or self._next[0] != snapshot.versions:
+            by_position = {(c.doc_id, c.position): c for c in snapshot.chunks}
+            after = {
+                (doc_id, position - 1): chunk
+                for (doc_id, position), chunk in by_position.items()
+                if (doc_id, position - 1) in by_position
+            }
+            self._next = (snapshot.versions, after)
+        return self._next[1]
+
+    def entities(self) -> EntityIndex:
+        """The entity of every indexed document, rebuilt only when the documents change."""
+        snapshot = self.retriever.snapshot()
+        if self._entities is None or self._entities[0] != snapshot.versions:
+            publishers = {
+                doc_id: getattr(record, "publisher", None)
+                for doc_id, record in snapshot.documents.items()
+            }
+            self._entities = (snapshot.versions, EntityIndex.build(publishers, snapshot.chunks))
+        return self._entities[1]
 
     def corpus_stats(self) -> CorpusStats:
         """Term statistics of the indexed chunks, rebuilt only when the documents change."""

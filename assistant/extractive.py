@@ -27,7 +27,7 @@ answer type and a focus (:mod:`assistant.focus`). Units are then chosen in three
 
 Near-duplicates (one text inside the other, or 60 % shared terms) are quoted once, the better
 match first, except that a unit from another document that adds a number (digits or a number
-word such as "fyra") no chosen unit has is kept: parallel lists that disagree on a count are
+word such as "fyra") no chosen unit has is kept: two sources that disagree on a figure are
 exactly what a reader must see. Units are printed grouped by source, each followed by ``[n]``;
 a superseded source gets "(gällde 2019–2022)".
 """
@@ -41,10 +41,12 @@ from dataclasses import dataclass, field
 
 from assistant.focus import (
     NUMBER_WORDS,
+    QUANTITY_TYPES,
     Part,
     QuestionAnalysis,
     analyze_question,
     answer_cue,
+    indirect_question,
 )
 from assistant.generation import Source
 from assistant.textunits import (
@@ -78,6 +80,8 @@ FOCUS_TYPES = frozenset(
     {"entity", "pick", "person", "count", "amount", "measure", "says", "verify"}
 )
 CUE_TYPES = frozenset({"count", "amount", "measure", "time", "place"})
+# Parts whose missing answer the answer names (see _unanswered_note).
+NOTED_TYPES = frozenset({"person", "time", "place", *QUANTITY_TYPES})
 _ANAPHOR = re.compile(
     r"^(De|Det|Den|Dessa|Detta|Denna|Där|Då|Dit|Han|Hon|Här|Sådana|Sådant|They|It|There)\b"
 )
@@ -230,7 +234,7 @@ class _Selector:
                 return 0.75
             return 0.5 if unit.first_in_chunk and self.focus_ok(part, unit) else 0.0
         cue = answer_cue(part, unit.unit.text)
-        if _LIST_WH.match(part.wh) and unit.unit.kind == "list":
+        if _LIST_WH.match(part.wh) and unit.unit.kind in ("list", "table"):
             cue = max(cue, 0.5)
         return cue
 
@@ -266,6 +270,8 @@ class _Selector:
         focus = self.focus_ok(part, unit) if part.focus_terms else False
         if part.answer_type in FOCUS_TYPES and part.focus_terms and not focus:
             qualifies = False
+        if unit.unit.kind == "table" and not _LIST_WH.match(part.wh):
+            qualifies = False  # one value is asked for: its row is a unit of its own
         if part.answer_type == "says":
             subject_ok = all(term_in(self._alt(t), unit.context_terms) for t in part.subject)
             qualifies = qualifies and subject_ok and in_text > 0
@@ -282,6 +288,9 @@ class _Selector:
 
     def whole(self, unit: ScoredUnit) -> tuple[bool, float]:
         """(qualifies, score) of ``unit`` for the question as a whole."""
+        if unit.unit.kind == "table" and not any(
+                _LIST_WH.match(p.wh) for p in self.analysis.parts):
+            return False, 0.0
         best_q, best_s = False, 0.0
         for part in self.analysis.parts:
             qualifies, _answers, score = self.fit(part, unit)
@@ -295,33 +304,6 @@ class _Selector:
         if best_q and best_s > score:
             return True, best_s
         return overall or best_q, score
-
-
-def _items_similar(a: ScoredUnit, b: ScoredUnit, matcher: TermMatcher) -> bool:
-    """Two lists with (nearly) the same items, whatever their intro lines say."""
-    if a.unit.kind != "list" or b.unit.kind != "list":
-        return False
-    items_a = matcher.terms("\n".join(a.unit.text.splitlines()[1:]))
-    items_b = matcher.terms("\n".join(b.unit.text.splitlines()[1:]))
-    union = {t for t in items_a | items_b if not t.isdigit()}
-    shared = {t for t in items_a & items_b if not t.isdigit()}
-    return bool(union) and len(shared) / len(union) >= 0.6
-
-
-def _parallel_lists(selector: _Selector, chosen: list[ScoredUnit]) -> None:
-    """Add a list from another document that repeats a chosen list's items but states a
-    different number ("tre" / "fyra fokusområden"): the reader must see the disagreement."""
-    for item in list(chosen):
-        known = frozenset().union(*(c.facts for c in chosen))
-        for other in selector.units:
-            if (
-                other not in chosen
-                and other.source.hit.chunk.doc_id != item.source.hit.chunk.doc_id
-                and other.facts - known
-                and _items_similar(item, other, selector.matcher)
-            ):
-                chosen.append(other)
-                break
 
 
 def _near_duplicate(candidate: ScoredUnit, chosen: Sequence[ScoredUnit]) -> bool:
@@ -346,9 +328,14 @@ def _near_duplicate(candidate: ScoredUnit, chosen: Sequence[ScoredUnit]) -> bool
 
 def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
     """The units the answer quotes, grouped by source (sources in order of their best unit)."""
+    return _select(question, sources)[0]
+
+
+def _select(question: str, sources: Sequence[Source]) -> tuple[list[ScoredUnit], list[Part]]:
+    """(the quoted units, the question parts none of them answers)."""
     selector = _Selector(question, sources)
     if not selector.units:
-        return []
+        return [], list(selector.analysis.parts)
     parts = selector.analysis.parts
     limit = MAX_UNITS if len(parts) == 1 else min(MAX_UNITS_MULTI, len(parts) + 2)
     chosen: list[ScoredUnit] = []
@@ -364,10 +351,13 @@ def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
         length += len(item.unit.text)
         return True
 
+    unanswered: list[Part] = []
     for part in parts:
         fits = [(selector.fit(part, u), u) for u in selector.units]
         if any(answers for (_q, answers, _s), u in fits if u in chosen):
             continue
+        if not any(answers for (_q, answers, _s), _u in fits):
+            unanswered.append(part)
         # For "vad är X" a passage that defines X beats one that mentions it, whatever rank.
         defines = part.answer_type == "definition"
         ranked = sorted(
@@ -390,19 +380,19 @@ def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
             break
         if score >= KEEP_RATIO * best:
             add(unit)
-    _parallel_lists(selector, chosen)
     _continue_explanations(selector, chosen)
     _continue_anaphora(selector, chosen)
     first_seen: dict[int, int] = {}
     for rank, item in enumerate(chosen):
         first_seen.setdefault(item.source.n, rank)
-    return sorted(chosen, key=lambda s: (first_seen[s.source.n], s.unit.position))
+    ordered = sorted(chosen, key=lambda s: (first_seen[s.source.n], s.unit.position))
+    return ordered, unanswered
 
 
 def _complete_list(selector: _Selector, chosen: Sequence[ScoredUnit]) -> bool:
     """A one-part "vilka X" question whose chosen list is introduced as X is fully answered.
 
-    ("Vilka är kommunens visionsmål?" and a list headed "Ljungby kommuns visionsmål:"): more
+    (a question for the X and a list introduced as "… X:"): more
     passages would only pad the answer.
     """
     parts = selector.analysis.parts
@@ -410,7 +400,7 @@ def _complete_list(selector: _Selector, chosen: Sequence[ScoredUnit]) -> bool:
         return False
     focus = selector._terms(parts[0].focus_terms)
     for item in chosen:
-        if item.unit.kind == "list" and focus:
+        if item.unit.kind in ("list", "table") and focus:
             lead = selector.matcher.terms(item.unit.text.splitlines()[0])
             if all(term_in(selector._alt(t), lead) for t in focus):
                 return True
@@ -466,20 +456,36 @@ def _continue_anaphora(selector: _Selector, chosen: list[ScoredUnit]) -> None:
             chosen.append(following)
 
 
+def _unanswered_note(parts: Sequence[Part], language: str) -> str:
+    """One sentence naming the parts of a multi-part question that no quoted unit answers
+    (only parts whose answer type can be checked: a number, a date, a person, a place)."""
+    checked = [p for p in parts if p.answer_type in NOTED_TYPES]
+    if not checked:
+        return ""
+    if language == "en":
+        return "The documents do not answer: " + "; ".join(p.text for p in checked)
+    indirect = [indirect_question(p) for p in checked]
+    if all(indirect):
+        return "Det framgår inte av dokumenten " + " eller ".join(indirect) + "."
+    return "Dokumenten svarar inte på: " + "; ".join(p.text for p in checked)
+
+
 class ExtractiveGenerator:
     """Answers by quoting the best supporting units of the sources, each with its ``[n]``."""
 
     name = "extractive"
 
     def generate(self, question: str, sources: Sequence[Source], language: str = "sv") -> str:
-        chosen = select_units(question, sources)
+        chosen, unanswered = _select(question, sources)
         lead = LEADS.get(language, LEADS["sv"])
         if not chosen:
             return lead
         lines = [
             f"{item.unit.text}{validity_note(item.source)} [{item.source.n}]" for item in chosen
         ]
-        return lead + "\n\n" + "\n".join(lines)
+        note = _unanswered_note(unanswered, language) if len(unanswered) < len(
+            analyze_question(question).parts) else ""
+        return lead + "\n\n" + "\n".join(lines) + (f"\n\n{note}" if note else "")
 
     def stream(
         self, question: str, sources: Sequence[Source], language: str = "sv"

@@ -5,7 +5,7 @@ Classic QA answer-type analysis, done with a few documented rules instead of a m
 * **Parts.** The question is split into sentences, and a sentence before every coordinated
   wh-phrase (", och vilket …", " och hur …", " – vilket …", ", and where …", also with a
   preposition: "och i vilket …"). A piece without a wh-word that does not end in "?" is
-  *context* ("Jag ska planera ett vattenprojekt."): its terms still count as the topic, but it
+  *context* ("Vi har en förening för seniorer."): its terms still count as the topic, but it
   needs no answer of its own. A "?"-sentence without a wh-word is a yes/no (``verify``) part.
 * **Answer type** from the wh-phrase (:data:`_WH`, Swedish and English): vem/who -> ``person``,
   hur många/how many -> ``count``, hur mycket/hur stor/how much -> ``amount``, hur mäts ->
@@ -18,10 +18,10 @@ Classic QA answer-type analysis, done with a few documented rules instead of a m
   that looks like a finite verb (ends in -r, -s, -de or -te and is not a plural noun in -ingar,
   -heter, -ioner). "hur många bor i …": when a verb follows the wh-word at once, the verb is the
   focus (what is counted). Numbers are not part of the focus.
-* **Inheritance.** A part that is only a wh-phrase ("Vilket visionsmål och vilket fokusområde
-  handlar om vatten") takes the predicate of the next part; a part that refers back with a
-  pronoun and has at most one topic term of its own ("och hur mäts den?") takes the topic of the
-  parts and context before it.
+* **Inheritance.** A part that is only a wh-phrase ("Vilket mål och vilket program gäller
+  skogen") takes the predicate of the next part; a part that refers back with a pronoun and
+  has at most one topic term of its own ("och när ska den vara klar?") takes the topic of the
+  parts and context before it; a part with no topic term at all takes the context's.
 * **Present time**: "idag", "i dag", "nu", "just nu", "i år", "today", "currently", "now" mark a
   question about the present (see :mod:`assistant.refusal`).
 """
@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.lexical import analyze
+from assistant.lexical import analyze, stopwords
 from assistant.textunits import QUESTION_WORDS, RELATION_WORDS
 
 
@@ -185,7 +185,7 @@ def _verb_like(word: str) -> bool:
 def focus_phrase(rest: str, english: bool = False) -> tuple[str, ...]:
     """The noun phrase at the start of ``rest`` (see the module docstring)."""
     tokens = re.findall(r"[^\W_]+", rest.lower())
-    stop = _EXTRA_STOP | _stopwords()
+    stop = _EXTRA_STOP | stopwords()
     collected: list[str] = []
     for i, token in enumerate(tokens):
         if not collected and token in _SKIP:
@@ -207,13 +207,6 @@ def focus_phrase(rest: str, english: bool = False) -> tuple[str, ...]:
         if len(collected) == 4:
             break
     return tuple(collected)
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_SWEDISH
-
-    return frozenset(STOPWORDS_SWEDISH)
 
 
 def _number(text: str | None) -> int | None:
@@ -299,9 +292,9 @@ def analyze_question(question: str) -> QuestionAnalysis:
 
 def _counted_nouns(text: str) -> tuple[str, ...]:
     """Words counted in ``text`` ("tre fokusområden" -> fokusområden): a yes/no question about
-    a count ("Stämmer det att kommunen har tre?") is about the counted thing."""
+    a count ("Har regionen verkligen fem?") is about the counted thing."""
     found = re.findall(rf"\b{_NUM}\s+([^\W\d_]{{3,}})", text, re.IGNORECASE)
-    stop = _EXTRA_STOP | _stopwords()
+    stop = _EXTRA_STOP | stopwords()
     return tuple(dict.fromkeys(w.lower() for w in found if w.lower() not in stop))[:2]
 
 
@@ -327,7 +320,10 @@ def _inherit(parts: list[Part], context: list[str]) -> list[Part]:
     for i, part in enumerate(out):
         own = [t for t in part.terms if t not in part.focus_terms]
         refers_back = bool(set(words_all(part.text)) & _PRONOUNS)
-        if (bare[i] or (refers_back and len(own) <= 1)) and (i > 0 or context):
+        # A part that names what it asks about ("vad är visionen") is complete: a preamble
+        # before it ("Jag bor på landet, …") is context, not part of what is asked.
+        empty = not part.terms
+        if (empty or (refers_back and len(own) <= 1)) and (i > 0 or context):
             earlier = [t for p in out[:i] for t in p.terms]
             out[i] = _with_terms(part, (*part.terms, *context, *earlier))
     return out
@@ -404,8 +400,8 @@ def _infinitive_like(word: str) -> bool:
 def indirect_question(part: Part) -> str:
     """``part`` as a Swedish indirect question ("vem som är …"), or "" when not built.
 
-    Swedish indirect questions put the subject before the verb: "Hur stor budget har
-    förvaltningen för 2026?" -> "hur stor budget förvaltningen har för 2026". The subject is
+    Swedish indirect questions put the subject before the verb: "Hur stor ram har
+    styrelsen för 2030?" -> "hur stor ram styrelsen har för 2030". The subject is
     taken to run to the first preposition; a subject question ("Vem är …", "Hur många bor …")
     takes "som" instead; "vilket av de N X" becomes "vilket av de N X det gäller".
     """

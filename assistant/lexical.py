@@ -49,7 +49,8 @@ def _stemmer() -> Stemmer:
 
 
 @cache
-def _stopwords() -> frozenset[str]:
+def stopwords() -> frozenset[str]:
+    """Swedish stop words (bm25s's list), the one list every module uses."""
     from bm25s.stopwords import STOPWORDS_SWEDISH
 
     return frozenset(STOPWORDS_SWEDISH)
@@ -58,7 +59,7 @@ def _stopwords() -> frozenset[str]:
 def words(text: str) -> list[str]:
     """Lower-case word tokens without stop words; digits kept, other one-letter tokens dropped."""
     tokens = [w for w in _TOKEN.findall(text.lower()) if len(w) > 1 or w.isdigit()]
-    return [w for w in tokens if w not in _stopwords()]
+    return [w for w in tokens if w not in stopwords()]
 
 
 def stem(word: str) -> str:
@@ -141,7 +142,7 @@ class Vocabulary:
         if found is None:
             found = ""
             if (len(word) >= MIN_TYPO_WORD and not any(c.isdigit() for c in word)
-                    and word not in self.words and word not in _stopwords()
+                    and word not in self.words and word not in stopwords()
                     and not self._inflected(stem(word)) and not self.split(word)):
                 near = [w for w in self._by_initial.get(word[0], ())
                         if abs(len(w) - len(word)) <= 2]

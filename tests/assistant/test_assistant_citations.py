@@ -33,7 +33,8 @@ class _FakeRetriever:
         return list(self.hits)
 
     def snapshot(self) -> SimpleNamespace:
-        return SimpleNamespace(versions=("v",), chunks=tuple(h.chunk for h in self.hits))
+        return SimpleNamespace(versions=("v",), chunks=tuple(h.chunk for h in self.hits),
+                               documents={})
 
     def correct(self, text: str) -> str:
         return text

@@ -76,3 +76,55 @@ def test_definition_quotes_the_sentence_that_defines_and_its_explanations() -> N
     assert any(t.startswith("Med orden") for t in texts)
     assert "Kommunen har ett rikt föreningsliv." not in texts
     assert "Visionsmålen är kopplade till de globala målen." not in texts
+
+
+TABLE = ("Kommunen har två finansiella mål:\n"
+         "Mål: Årets resultat; Målvärde: minst 2,0 %\nMål: Soliditet; Målvärde: minst 25 %\n"
+         "Resultatet blir 26 miljoner kronor.")
+
+
+def test_table_rows_stay_with_their_intro_and_each_row_is_a_unit() -> None:
+    units = split_units(TABLE)
+    assert [u.kind for u in units] == ["row", "row", "table", "sentence"]
+    assert units[2].text.splitlines() == TABLE.splitlines()[:3]
+
+
+def test_list_question_quotes_the_whole_table() -> None:
+    text = ExtractiveGenerator().generate("Vilka finansiella mål har kommunen?",
+                                          [_source(1, TABLE)], "sv")
+    assert "minst 2,0 %" in text and "minst 25 %" in text
+
+
+def test_a_question_for_one_value_quotes_its_row_not_the_whole_table() -> None:
+    text = ExtractiveGenerator().generate("Hur hög soliditet ska kommunen ha?",
+                                          [_source(1, TABLE)], "sv")
+    assert "minst 25 %" in text and "två finansiella mål" not in text
+
+
+def test_multi_part_answer_names_the_part_the_sources_do_not_answer() -> None:
+    question = "Vem är ordförande i nämnden och när antogs planen?"
+    partial = [_source(1, "Nämndens ordförande är Eva Ek. Planen gäller alla skolor.")]
+    text = ExtractiveGenerator().generate(question, partial, "sv")
+    assert "Eva Ek" in text and "svarar inte på: när antogs planen" in text
+    complete = [_source(1, "Nämndens ordförande är Eva Ek. Planen antogs den 3 maj 2024.")]
+    text = ExtractiveGenerator().generate(question, complete, "sv")
+    assert "3 maj 2024" in text and "svarar inte" not in text
+
+
+def test_a_list_right_after_a_paragraph_keeps_its_last_sentence_as_intro() -> None:
+    text = ("Planen gäller alla. Kommunen arbetar med två fokusområden.\n- Skog\n- Vatten\n"
+            "Rubrik\n- Ett\n- Två")
+    units = split_units(text)
+    assert [u.text for u in units[:2]] == [
+        "Planen gäller alla.", "Kommunen arbetar med två fokusområden.\n- Skog\n- Vatten"]
+    assert units[2].text == "Rubrik:\n- Ett\n- Två"
+
+
+def test_a_list_cut_by_the_chunker_is_continued_from_the_next_chunk() -> None:
+    from assistant.textunits import continue_list
+
+    first = "Mål\nKommunen har tre mål:\n- Skog\n- Vatten"
+    assert continue_list(first, "Mål\n- Luft\nNästa stycke börjar här.", "Mål") == (
+        first + "\n- Luft")
+    assert continue_list("Ett stycke.", "- Luft", "Mål") == "Ett stycke."
+    assert continue_list(first, "Nästa stycke.\n- Luft", "Mål") == first

@@ -1,0 +1,172 @@
+"""Entity scoping: which documents may answer a question that names a municipality or region.
+
+Swedish governance documents come from many publishers whose texts look alike: every
+municipality has a vision, a tax rate, a kommunstyrelse and a chair. A question that names one
+of them ("Vem är miljöchef i X-stad?") must be answered from that
+publisher's documents only, or the answer quotes another municipality's chair.
+
+The entities are read from the index, not listed in code:
+
+* a document's entity is its ``publisher`` metadata ("Norrvik kommun", "Region Sydmark"),
+  reduced to its *name* ("norrvik", "sydmark") by dropping the words that say what kind of
+  body it is (:data:`BODY_WORDS`);
+* a document without a publisher takes the entity whose name its title and text mention most
+  often, when one does; otherwise it belongs to no entity.
+
+A question *names* an entity when one of its words is the entity's name, its genitive
+("Norrviks") or a compound that starts with it ("Stensjöbadet" does not count: a place in the
+municipality is not the municipality, so only the name itself and its genitive do).
+:meth:`EntityIndex.unknown` finds a body the question names that the index does not know
+("Växjö kommun", "Region Skåne"), so the question is refused instead of being answered from
+another municipality's documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant.types import Chunk, Hit
+
+# Words that say what kind of body a publisher is; the rest of its name names it.
+BODY_WORDS = frozenset(
+    {"kommun", "kommuns", "stad", "stads", "region", "regions", "regionen", "regionens",
+     "landsting", "landstings", "län", "läns", "kommunkoncern", "kommunkoncernen", "municipality",
+     "city", "county", "of"}
+)
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+# "Växjö kommun", "Göteborgs stad", "Region Skåne", "Skåne län": a body the question names.
+_NAMED_BODY = re.compile(
+    r"\b(?:([A-ZÅÄÖ][\wåäö-]+?)s?\s+(?:kommun|stad|län|municipality)\b"
+    r"|[Rr]egion\s+([A-ZÅÄÖ][\wåäö-]+))"
+)
+# Determiners that stand where a name could ("Vilken kommun", "Which municipality").
+_DETERMINERS = frozenset(
+    {"annan", "hela", "nästa", "grann", "which", "what", "the", "a", "this", "that", "each",
+     "every", "your", "our", "another", "other", "any"}
+)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def entity_name(publisher: str | None) -> str | None:
+    """The name part of a publisher ("Region Sydmark" -> "sydmark"), or None."""
+    if not publisher:
+        return None
+    name = [w for w in _words(publisher) if w not in BODY_WORDS]
+    return " ".join(name) or None
+
+
+def _mentions(name: str, words: Sequence[str]) -> int:
+    """How often ``name`` (one or more words) occurs in ``words``, genitive included."""
+    parts = name.split()
+    n = len(parts)
+    count = 0
+    for i in range(len(words) - n + 1):
+        window = words[i : i + n]
+        if window[:-1] == parts[:-1] and window[-1] in (parts[-1], parts[-1] + "s"):
+            count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class EntityIndex:
+    """Entity name of every indexed document (None when it belongs to none)."""
+
+    doc_entity: Mapping[str, str | None]
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(e for e in self.doc_entity.values() if e)
+
+    @classmethod
+    def build(cls, publishers: Mapping[str, str | None], chunks: Iterable[Chunk]) -> EntityIndex:
+        """From each document's publisher, else from the names its chunks mention most."""
+        entity = {doc_id: entity_name(p) for doc_id, p in publishers.items()}
+        names = {e for e in entity.values() if e}
+        counts: dict[str, Counter[str]] = {}
+        for chunk in chunks:
+            if entity.get(chunk.doc_id) or not names:
+                continue
+            words = _words(f"{chunk.title} {chunk.text}")
+            found = counts.setdefault(chunk.doc_id, Counter())
+            for name in names:
+                found[name] += _mentions(name, words)
+        for doc_id, found in counts.items():
+            ranked = found.most_common(2)
+            if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+                entity[doc_id] = ranked[0][0]
+        return cls(entity)
+
+    def named(self, question: str) -> frozenset[str]:
+        """The indexed entities ``question`` names."""
+        words = _words(question)
+        return frozenset(name for name in self.names if _mentions(name, words))
+
+    def unknown(self, question: str) -> str | None:
+        """A municipality or region the question names that no indexed document is about."""
+        from assistant.lexical import stopwords
+
+        known = self.names
+        for match in _NAMED_BODY.finditer(question):
+            name = (match.group(1) or match.group(2) or "").lower()
+            if not name or name in stopwords() or name in _DETERMINERS:
+                continue
+            if name not in known and name.rstrip("s") not in known:
+                return match.group(0)
+        return None
+
+    def of(self, hit: Hit) -> str | None:
+        return self.doc_entity.get(hit.chunk.doc_id)
+
+    def within(self, hits: Sequence[Hit], entities: frozenset[str]) -> list[Hit]:
+        """The hits from documents about one of ``entities`` or about none, in their order."""
+        return [h for h in hits if self.of(h) is None or self.of(h) in entities]
+
+    def single(self, hits: Sequence[Hit]) -> list[Hit]:
+        """For a question that names no entity: the hits of the first entity that appears (and
+        of documents about none), so an answer never sets two municipalities' facts side by
+        side as if they were one's."""
+        first = next((e for e in map(self.of, hits) if e), None)
+        return list(hits) if first is None else self.within(hits, frozenset({first}))
+
+
+# --- versions -------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Words that point back in time: a question with one may want a version that no longer applies.
+_PAST = re.compile(
+    r"\b(förra|förre|tidigare|innan|förut|gamla|föregående|dåvarande|ersatt\w*|gällde|"
+    r"previous|before|earlier|former|old)\b",
+    re.IGNORECASE,
+)
+
+
+def _version_key(title: str) -> str:
+    """A title without its years and punctuation: the versions of one plan share it."""
+    return " ".join(_words(_YEAR.sub(" ", title)))
+
+
+def current_versions(hits: Sequence[Hit], question: str, superseded: set[str]) -> list[Hit]:
+    """Drop the hits of a document version a newer one among the hits replaces.
+
+    Versions of one document share their title without years ("Kultur- och fritidsplan
+    2022–2025" / "… 2026–2029"). Of such a group only the current versions are kept, unless
+    the question names a year (a newer version may report on that year too, so all stay) or
+    points back in time ("förra", "tidigare", "innan", …). ``superseded`` holds the doc_ids
+    whose validity has ended.
+    """
+    if _YEAR.search(question) or _PAST.search(question):
+        return list(hits)
+    groups: dict[str, set[str]] = {}
+    for hit in hits:
+        groups.setdefault(_version_key(hit.chunk.title), set()).add(hit.chunk.doc_id)
+    dropped: set[str] = set()
+    for docs in groups.values():
+        if len(docs) > 1 and docs - superseded:
+            dropped |= docs & superseded
+    return [h for h in hits if h.chunk.doc_id not in dropped]

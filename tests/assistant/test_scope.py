@@ -1,0 +1,85 @@
+"""Entity scoping: the documents' entities come from their metadata and text, never from code."""
+
+from __future__ import annotations
+
+from assistant.scope import EntityIndex, entity_name
+from assistant.types import Chunk, Hit
+
+
+def _chunk(doc_id: str, text: str, title: str = "Dokument") -> Chunk:
+    return Chunk(chunk_id=f"{doc_id}-0", doc_id=doc_id, text=text, position=0, title=title)
+
+
+def _hit(doc_id: str) -> Hit:
+    return Hit(chunk=_chunk(doc_id, "text"), score=1.0)
+
+
+PUBLISHERS = {"a": "Norrvik kommun", "b": "Region Sydmark", "c": None, "d": None}
+CHUNKS = [
+    _chunk("c", "Norrvik ska växa. Norrviks invånare tycker till. Sydmark nämns en gång."),
+    _chunk("d", "De globala målen gäller alla."),
+]
+INDEX = EntityIndex.build(PUBLISHERS, CHUNKS)
+
+
+def test_entity_name_drops_the_kind_of_body() -> None:
+    assert entity_name("Region Sydmark") == "sydmark"
+    assert entity_name("Norrvik kommun") == "norrvik"
+    assert entity_name(None) is None
+
+
+def test_a_document_without_publisher_takes_the_entity_it_mentions_most() -> None:
+    assert INDEX.doc_entity["c"] == "norrvik"
+    assert INDEX.doc_entity["d"] is None
+
+
+def test_question_names_an_entity_by_name_or_genitive_in_any_case() -> None:
+    assert INDEX.named("Vad är skatten i Norrvik?") == {"norrvik"}
+    assert INDEX.named("vad är norrviks vision") == {"norrvik"}
+    assert INDEX.named("Jämför Norrvik och Region Sydmark") == {"norrvik", "sydmark"}
+    assert INDEX.named("Vad är visionen?") == frozenset()
+
+
+def test_a_place_whose_name_starts_with_the_entity_is_not_the_entity() -> None:
+    assert INDEX.named("När öppnar Norrviksbadet?") == frozenset()
+
+
+def test_unknown_body_is_found_and_determiners_are_not_names() -> None:
+    assert INDEX.unknown("Vad är skatten i Växjö kommun?") == "Växjö kommun"
+    assert INDEX.unknown("Vem leder Region Skåne?") == "Region Skåne"
+    assert INDEX.unknown("Vilken kommun har högst skatt?") is None
+    assert INDEX.unknown("Vad gör Norrvik kommun?") is None
+
+
+def test_within_keeps_the_named_entity_and_documents_about_none() -> None:
+    hits = [_hit("b"), _hit("a"), _hit("d"), _hit("c")]
+    kept = INDEX.within(hits, frozenset({"norrvik"}))
+    assert [h.chunk.doc_id for h in kept] == ["a", "d", "c"]
+
+
+def test_single_keeps_the_first_entity_only() -> None:
+    hits = [_hit("d"), _hit("b"), _hit("a"), _hit("c")]
+    assert [h.chunk.doc_id for h in INDEX.single(hits)] == ["d", "b"]
+
+
+def _version(doc_id: str, title: str) -> Hit:
+    return Hit(chunk=_chunk(doc_id, "text", title=title), score=1.0)
+
+
+OLD = _version("old", "Kultur- och fritidsplan 2022–2025")
+NEW = _version("new", "Kultur- och fritidsplan 2026–2029")
+OTHER = _version("other", "Vår modell 2019–2022")
+
+
+def test_a_replaced_version_is_dropped_unless_the_question_asks_for_it() -> None:
+    from assistant.scope import current_versions
+
+    hits = [OLD, NEW, OTHER]
+    ended = {"old", "other"}
+    ids = lambda found: [h.chunk.doc_id for h in found]  # noqa: E731
+    assert ids(current_versions(hits, "Vad säger planen om bibliotek?", ended)) == [
+        "new", "other"]
+    assert ids(current_versions(hits, "Vad sade den förra planen?", ended)) == [
+        "old", "new", "other"]
+    assert ids(current_versions(hits, "Hur många lån hade biblioteket 2023?", ended)) == [
+        "old", "new", "other"]
