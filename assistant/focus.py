@@ -20,7 +20,7 @@ Classic QA answer-type analysis, done with a few documented rules instead of a m
   focus (what is counted). Numbers are not part of the focus.
 * **Inheritance.** A part that is only a wh-phrase ("Vilket mål och vilket program gäller
   skogen") takes the predicate of the next part; a part that refers back with a pronoun and
-  has at most one topic term of its own ("och när ska den vara klar?") takes the topic of the
+  has at most one topic term of its own ("och hur mäts den?") takes the topic of the
   parts and context before it; a part with no topic term at all takes the context's.
 * **Present time**: "idag", "i dag", "nu", "just nu", "i år", "today", "currently", "now" mark a
   question about the present (see :mod:`assistant.refusal`).

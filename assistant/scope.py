@@ -154,8 +154,8 @@ def _version_key(title: str) -> str:
 def current_versions(hits: Sequence[Hit], question: str, superseded: set[str]) -> list[Hit]:
     """Drop the hits of a document version a newer one among the hits replaces.
 
-    Versions of one document share their title without years ("Kultur- och fritidsplan
-    2022–2025" / "… 2026–2029"). Of such a group only the current versions are kept, unless
+    Versions of one document share their title without years ("Plan för X 2019–2022" /
+    "… 2023–2026"). Of such a group only the current versions are kept, unless
     the question names a year (a newer version may report on that year too, so all stay) or
     points back in time ("förra", "tidigare", "innan", …). ``superseded`` holds the doc_ids
     whose validity has ended.

@@ -17,8 +17,7 @@ from evals.split import MIN_TEST_SHARE, SPLIT_FILE, read_split, stratum
 @pytest.fixture(scope="module")
 def data_dir(repo_dir: Path) -> Path:
     folder = repo_dir / "evals" / "data"
-    if not any((folder / CASES_DIR).glob("*.jsonl")):
-        pytest.skip("evals/data has no case files yet")
+    assert any((folder / CASES_DIR).glob("*.jsonl")), "evals/data has no case files"
     return folder
 
 
