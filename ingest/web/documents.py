@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -18,6 +19,7 @@ import lxml.html
 from lxml import etree
 
 from assistant.types import Document, content_hash
+from ingest.isolated import ParseLimits, load_isolated
 from ingest.loaders import LOADERS, LoadError
 from ingest.web.fetch import Fetched
 
@@ -62,13 +64,18 @@ def web_doc_id(url: str) -> str:
     return f"{slug[:60].rstrip('-')}-{content_hash(url)[:8]}"
 
 
-def load_fetched(fetched: Fetched, canonical: str) -> Document:
-    """Parse a fetched body into a `Document` named by ``canonical``; raises `LoadError` only."""
+def load_fetched(
+    fetched: Fetched, canonical: str, limits: ParseLimits | None = None
+) -> Document:
+    """Parse a fetched body into a `Document` named by ``canonical``; raises `LoadError` only.
+
+    With ``limits`` the body is parsed like an upload, in a worker process with CPU and memory
+    limits (`ingest.isolated`): a web server is as untrusted as a file from the public.
+    """
     suffix = suffix_for(fetched)
     name = web_doc_id(canonical)
-    loader = LOADERS[suffix]
     try:
-        document = loader(Path(name + suffix), fetched.body)
+        document = _parse(Path(name + suffix), fetched.body, limits)
     except LoadError as exc:
         raise LoadError(fetched.url, exc.reason) from exc
     except Exception as exc:  # the contract is LoadError only, whatever a parser throws
@@ -85,6 +92,15 @@ def load_fetched(fetched: Fetched, canonical: str) -> Document:
         fetched_at=fetched.fetched_at,
         last_modified=fetched.last_modified,
     )
+
+
+def _parse(path: Path, body: bytes, limits: ParseLimits | None) -> Document:
+    if limits is None:
+        return LOADERS[path.suffix](path, body)
+    with tempfile.TemporaryDirectory(prefix="styrdok-web-") as folder:
+        file = Path(folder) / path.name
+        file.write_bytes(body)
+        return load_isolated(file, limits)
 
 
 def site_name(fetched: Fetched) -> str | None:

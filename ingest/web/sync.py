@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from assistant.embeddings import Embedder
 from assistant.settings import Settings
 from assistant.types import Document, content_hash
+from ingest.isolated import ParseLimits
 from ingest.pipeline import (
     IngestSummary,
     Progress,
@@ -44,6 +45,7 @@ class WebInput:
     """A fetched page as a pipeline input (`ingest.pipeline.Input`)."""
 
     page: Page
+    limits: ParseLimits | None = None
 
     @property
     def source(self) -> str:
@@ -55,7 +57,7 @@ class WebInput:
         return content_hash(self.page.canonical.encode() + b"\0" + self.page.fetched.body)
 
     def load(self) -> Document:
-        return load_fetched(self.page.fetched, self.page.canonical)
+        return load_fetched(self.page.fetched, self.page.canonical, self.limits)
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,8 @@ def sync_web(
             fetcher.close()
 
     removable = _count_missing(crawled, state, missing_after)
-    inputs = [WebInput(page) for page in crawled.pages]
+    limits = ParseLimits.from_settings(settings)
+    inputs = [WebInput(page, limits) for page in crawled.pages]
     before = indexed_sources(settings)
     summary = ingest_inputs(
         inputs,
