@@ -89,3 +89,25 @@ def split_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
             continue
         rows.append([metric.label] + [fmt(metric.key, v) for v in values])
     return header, rows
+
+
+MODE_METRICS = ("hit@1", "hit@5", "mrr@10", "ndcg@10")
+
+
+def mode_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the search-mode table (``styrdok eval --compare-modes``): hybrid,
+    dense and lexical retrieval side by side, per split when there are splits; the configured
+    mode is marked "(vald)". Empty when the modes were not compared."""
+    groups = summary.get("retrieval_modes") or {}
+    if not groups:
+        return [], []
+    chosen = (summary.get("settings") or {}).get("retrieval")
+    columns = [(group, mode) for group in groups for mode in groups[group]]
+    header = ["Mått"] + [
+        mode + (" (vald)" if mode == chosen else "") + ("" if len(groups) == 1 else f", {group}")
+        for group, mode in columns
+    ]
+    rows = [["Besvarbara fall"] + [f"{groups[g][m]['cases']}" for g, m in columns]]
+    rows += [[METRICS_BY_KEY[key].label] + [fmt(key, groups[g][m].get(key)) for g, m in columns]
+             for key in MODE_METRICS]
+    return header, rows

@@ -11,7 +11,7 @@ from typing import Any
 
 from evals.baseline import PLAIN_RAG_LABEL
 from evals.charts import grouped_bars, histogram
-from evals.figures import comparison_rows, fmt, regression_note, split_rows
+from evals.figures import comparison_rows, fmt, mode_rows, regression_note, split_rows
 from evals.metrics import METRICS, METRICS_BY_KEY
 from evals.results import CaseResult
 
@@ -20,6 +20,8 @@ CHART_METRICS = ("answerable_pass_rate", "fact_recall", "citation_hit_rate", "re
                  "hit@1", "hit@5", "mrr@10", "ndcg@10")
 MAX_FAILED_SHOWN = 300
 NUM = ' class="num"'
+MODES_NOTE = ("Endast sökningen, samma fall och index: hybrid (tät + BM25 sammanvägda), tät "
+              "(dense) och lexikal (BM25), de tio första dokumenten med ett stycke vart.")
 
 
 def failed(result: CaseResult) -> bool:
@@ -88,6 +90,11 @@ def render_markdown(summary: Mapping[str, Any], results: Sequence[CaseResult]) -
     if rows:
         lines += ["", "## Per delning", "", "| " + " | ".join(header) + " |",
                   "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+    header, rows = mode_rows(summary)
+    if rows:
+        lines += ["", "## Söklägen jämförda", "", MODES_NOTE, "",
+                  "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
     lines += ["", "## Per tagg", "", "| Tagg | Fall | Godkända | Träff@5 |", "|---|---|---|---|"]
     for tag, m in summary["per_tag"].items():
@@ -236,6 +243,14 @@ def _split_section(summary: Mapping[str, Any]) -> str:
     return f"<section><h2>Per delning</h2>{_table(header, rows)}</section>"
 
 
+def _modes_section(summary: Mapping[str, Any]) -> str:
+    header, rows = mode_rows(summary)
+    if not rows:
+        return ""
+    return (f'<section><h2>Söklägen jämförda</h2><p class="muted">{escape(MODES_NOTE)}</p>'
+            f"{_table(header, rows)}</section>")
+
+
 def _persona_chart(summary: Mapping[str, Any]) -> str:
     series = ["Alla", *(PERSONA_LABELS.get(p, p) for p in summary["per_persona"])]
     groups = []
@@ -321,6 +336,7 @@ def render_html(summary: Mapping[str, Any], results: Sequence[CaseResult]) -> st
 </p>{note}</section>
 {_comparison_section(summary)}
 {_split_section(summary)}
+{_modes_section(summary)}
 <section><h2>Mått per persona</h2>{_persona_chart(summary)}</section>
 <section><h2>{latency_title}</h2>{histogram(latencies, {
     "p50": overall.get("latency_p50_ms"), "p95": overall.get("latency_p95_ms")})}</section>

@@ -24,7 +24,10 @@ from evals.scorers import score_case
 from evals.testset import Case, load_testset
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from assistant.ask import Assistant
+    from assistant.retrieval import Retriever
 
 Progress = Callable[[int, int], None]
 """progress(done, total) over the cases."""
@@ -119,6 +122,35 @@ def _faithfulness_judge(settings: Settings) -> Callable[[Answer], float | None] 
     return run
 
 
+def search_results(
+    cases: Sequence[Case], retriever: Retriever, *, mode: str | None = None,
+    vectors: Sequence[np.ndarray] | None = None, progress: Progress | None = None,
+) -> list[CaseResult]:
+    """Score the retrieval of every case: its first :data:`RETRIEVAL_K` documents (one chunk
+    each) from ``retriever`` in ``mode``. ``vectors`` are the questions' query embeddings, when
+    they are already computed (one per case); otherwise they are embedded in batches."""
+    if vectors is not None and len(vectors) != len(cases):
+        raise ValueError("one query vector per case")
+    results: list[CaseResult] = []
+    for start in range(0, len(cases), SEARCH_BATCH):
+        batch = cases[start : start + SEARCH_BATCH]
+        began = time.perf_counter()
+        if vectors is None:
+            hits = retriever.search_many([c.question for c in batch], k=RETRIEVAL_K, mode=mode,
+                                         per_doc=1)
+        else:
+            hits = [retriever.search(c.question, k=RETRIEVAL_K, mode=mode, per_doc=1,
+                                     query_vector=v)
+                    for c, v in zip(batch, vectors[start : start + SEARCH_BATCH], strict=True)]
+        per_case_ms = (time.perf_counter() - began) * 1000 / len(batch)
+        for case, found in zip(batch, hits, strict=True):
+            answer = Answer(question=case.question, text="", retrieved=tuple(found))
+            results.append(score_case(case, answer, per_case_ms, generated=False))
+        if progress:
+            progress(len(results), len(cases))
+    return results
+
+
 def run_retrieval(
     cases: Sequence[Case], settings: Settings, *, progress: Progress | None = None
 ) -> list[CaseResult]:
@@ -127,18 +159,46 @@ def run_retrieval(
 
     retriever = Retriever.from_settings(settings)
     retriever.snapshot()  # build the BM25 index before timing
-    results: list[CaseResult] = []
-    for start in range(0, len(cases), SEARCH_BATCH):
-        batch = cases[start : start + SEARCH_BATCH]
-        began = time.perf_counter()
-        hits = retriever.search_many([c.question for c in batch], k=RETRIEVAL_K, per_doc=1)
-        per_case_ms = (time.perf_counter() - began) * 1000 / len(batch)
-        for case, found in zip(batch, hits, strict=True):
-            answer = Answer(question=case.question, text="", retrieved=tuple(found))
-            results.append(score_case(case, answer, per_case_ms, generated=False))
-        if progress:
-            progress(len(results), len(cases))
-    return results
+    return search_results(cases, retriever, progress=progress)
+
+
+def compare_modes(cases: Sequence[Case], settings: Settings) -> dict[str, list[CaseResult]]:
+    """Retrieval alone in every search mode (``MODES``: hybrid, dense, lexical) on the same
+    cases and index, each question embedded once for all modes."""
+    from assistant.retrieval import MODES, Retriever
+
+    retriever = Retriever.from_settings(settings)
+    retriever.snapshot()
+    vectors = list(retriever.embedder.embed_queries([c.question for c in cases])) if cases else []
+    return {mode: search_results(cases, retriever, mode=mode, vectors=vectors) for mode in MODES}
+
+
+RANKING_KEYS = ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10")
+
+
+def mode_figures(
+    by_mode: dict[str, list[CaseResult]], split: str | None = None,
+    split_of: dict[str, str] | None = None,
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """group -> mode -> ranking metrics (and the answerable cases they cover). The groups are the
+    splits (tune beside test) when a whole collection ran, else one group named by the split or
+    ``all``."""
+    groups: dict[str, dict[str, dict[str, Any]]] = {}
+    names = (sorted(set(split_of.values()), key=lambda n: (n != "tune", n))
+             if split_of and split == "all" else [split or "all"])
+    for name in names:
+        entry: dict[str, dict[str, Any]] = {}
+        for mode, results in by_mode.items():
+            mine = [r for r in results
+                    if len(names) == 1 or (split_of or {}).get(r.id) == name]
+            if not mine:
+                continue
+            figures = aggregate(mine)
+            entry[mode] = {"cases": figures["answerable_cases"],
+                           **{k: figures[k] for k in RANKING_KEYS}}
+        if entry:
+            groups[name] = entry
+    return groups
 
 
 def index_publishers(settings: Settings) -> dict[str, str | None]:
@@ -211,6 +271,7 @@ def build_summary(
     index_info: dict[str, Any] | None, elapsed_s: float,
     plain_rag: Sequence[CaseResult] = (), split: str | None = None,
     split_of: dict[str, str] | None = None,
+    retrieval_modes: dict[str, dict[str, dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     metrics = summarize(results)
     judged = metrics["overall"].get("faithfulness") is not None  # type: ignore[union-attr]
@@ -221,6 +282,8 @@ def build_summary(
         extra["split"] = split
     if split_of and split == "all":
         extra["per_split"] = split_figures(results, plain_rag, split_of)
+    if retrieval_modes:
+        extra["retrieval_modes"] = retrieval_modes
     return {
         "format": "styrdok-eval/1",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -230,6 +293,8 @@ def build_summary(
         "settings": {
             "embedder": settings.embedder, "retrieval": settings.retrieval, "k": settings.k,
             "per_doc": settings.per_doc, "llm": settings.llm, "llm_model": settings.llm_model,
+            "fusion": settings.fusion, "dense_weight": settings.dense_weight,
+            "lexical_weight": settings.lexical_weight, "rrf_k": settings.rrf_k,
         },
         "elapsed_s": round(elapsed_s, 2),
         "model_judged": ["faithfulness"] if judged else [],
@@ -278,11 +343,13 @@ def evaluate(
     split: str | None = None,
     split_of: dict[str, str] | None = None,
     retrieval_only: bool = False,
+    compare: bool = False,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
     ingest_progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[list[CaseResult], dict[str, Any]]:
-    """Index, run the assistant (and the plain-RAG baseline), score and write the outputs."""
+    """Index, run the assistant (and the plain-RAG baseline), score and write the outputs;
+    ``compare`` adds the retrieval figures of every search mode side by side."""
     began = time.perf_counter()
     indexed, info = prepare_index(corpus_dirs, settings, cache_dir or default_cache_dir(out_dir),
                                   progress=ingest_progress)
@@ -293,10 +360,11 @@ def evaluate(
         publishers = index_publishers(indexed)
         results = run_assistant(cases, indexed, progress=progress, publishers=publishers)
         plain_rag = run_plain_rag(cases, indexed, publishers=publishers)
+    modes = mode_figures(compare_modes(cases, indexed), split, split_of) if compare else None
     summary = build_summary(results, indexed, mode="retrieval-only" if retrieval_only else "full",
                             testset=testset, index_info=info,
                             elapsed_s=time.perf_counter() - began, plain_rag=plain_rag,
-                            split=split, split_of=split_of)
+                            split=split, split_of=split_of, retrieval_modes=modes)
     write_outputs(out_dir, results, summary, plain_rag)
     return results, summary
 
@@ -308,6 +376,7 @@ def run_eval(
     settings: Settings,
     *,
     retrieval_only: bool = False,
+    compare: bool = False,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
     ingest_progress: Callable[[str, int, int], None] | None = None,
@@ -315,8 +384,8 @@ def run_eval(
     """The whole evaluation of one test-set file: validate it first, then index, run, score."""
     cases = load_testset(testset)  # a broken file stops us before any work
     return evaluate(cases, corpus_dirs, out_dir, settings, testset=Path(testset),
-                    retrieval_only=retrieval_only, cache_dir=cache_dir, progress=progress,
-                    ingest_progress=ingest_progress)
+                    retrieval_only=retrieval_only, compare=compare, cache_dir=cache_dir,
+                    progress=progress, ingest_progress=ingest_progress)
 
 
 def run_collection(
@@ -327,6 +396,7 @@ def run_collection(
     *,
     corpus_dirs: Sequence[Path] | None = None,
     retrieval_only: bool = False,
+    compare: bool = False,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
     ingest_progress: Callable[[str, int, int], None] | None = None,
@@ -342,5 +412,5 @@ def run_collection(
         raise EvalError(f"delningen {split!r} av {folder} har inga fall")
     return evaluate(cases, corpus_dirs or collection.corpus_dirs, out_dir, settings,
                     testset=Path(folder), split=split, split_of=split_of,
-                    retrieval_only=retrieval_only, cache_dir=cache_dir, progress=progress,
-                    ingest_progress=ingest_progress)
+                    retrieval_only=retrieval_only, compare=compare, cache_dir=cache_dir,
+                    progress=progress, ingest_progress=ingest_progress)

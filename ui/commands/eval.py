@@ -42,6 +42,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="utdatamapp")
     parser.add_argument("--retrieval-only", action="store_true",
                         help="mät bara sökningen (inga svar genereras)")
+    parser.add_argument("--compare-modes", action="store_true",
+                        help="visa också sökningens mått för hybrid, dense och lexical sida vid "
+                             "sida (samma fall och index)")
     parser.add_argument("--llm", metavar="NAME",
                         help="extractive | openai | ollama | transformers (STYRDOK_LLM)")
     parser.add_argument("--llm-model", metavar="NAME", help="modellnamn (STYRDOK_LLM_MODEL)")
@@ -79,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
     show = not args.quiet and sys.stderr.isatty()
     bar = _Bar(show, "Testfall")
     ingest_bar = _Bar(show, "Inläsning")
-    options = {"retrieval_only": args.retrieval_only, "cache_dir": args.cache,
+    options = {"retrieval_only": args.retrieval_only, "compare": args.compare_modes,
+               "cache_dir": args.cache,
                "progress": bar, "ingest_progress": ingest_bar.stage}
     try:
         if args.eval_collection is not None:
@@ -108,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
 
 def print_summary(summary: dict[str, Any], out: Path, baseline: dict[str, Any] | None) -> None:
     from evals.baseline import COMPARED, PLAIN_RAG_LABEL
-    from evals.figures import regression_note, split_rows
+    from evals.figures import mode_rows, regression_note, split_rows
     from evals.gates import metric_table
 
     overall = summary["overall"]
@@ -126,16 +130,24 @@ def print_summary(summary: dict[str, Any], out: Path, baseline: dict[str, Any] |
     print()
     plain_overall = {k: plain["overall"].get(k) for k in COMPARED} if plain else None
     print(metric_table(overall, baseline, plain_overall))
-    header, rows = split_rows(summary)
+    _print_table(*split_rows(summary))
+    header, rows = mode_rows(summary)
     if rows:
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        print()
-        for row in [header, *rows]:
-            print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        print("\nSöklägen jämförda (endast sökningen, samma fall och index):")
+        _print_table(header, rows)
     note = regression_note(summary)
     if note:
         print()
         print(note, file=sys.stderr if plain and plain["regressions"] else sys.stdout)
+
+
+def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    if not rows:
+        return
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    print()
+    for row in [header, *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 class EvalUsageError(StyrdokError):
