@@ -40,6 +40,7 @@ class Settings:
     retrieval: str = "hybrid"
     k: int = 8
     per_doc: int = 3
+    # Fusion chosen on the tune split by `python -m evals.fusion` (docs/evals.md).
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
     rrf_k: int = 60
