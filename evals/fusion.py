@@ -153,11 +153,11 @@ def run_grid(
 ) -> dict[Candidate, list[CaseResult]]:
     """Each candidate's retrieval results on ``cases``, the questions embedded once."""
     from assistant.retrieval import Retriever
-    from evals.runner import search_results
+    from evals.runner import embed_questions, search_results
 
     retriever = Retriever.from_settings(settings)
     retriever.snapshot()
-    vectors = list(retriever.embedder.embed_queries([c.question for c in cases]))
+    vectors = embed_questions(retriever, cases)
     results = {}
     for candidate in candidates:
         # The snapshot (chunks, BM25 index) does not depend on the fusion settings: the same

@@ -169,8 +169,17 @@ def compare_modes(cases: Sequence[Case], settings: Settings) -> dict[str, list[C
 
     retriever = Retriever.from_settings(settings)
     retriever.snapshot()
-    vectors = list(retriever.embedder.embed_queries([c.question for c in cases])) if cases else []
+    vectors = embed_questions(retriever, cases)
     return {mode: search_results(cases, retriever, mode=mode, vectors=vectors) for mode in MODES}
+
+
+def embed_questions(retriever: Retriever, cases: Sequence[Case]) -> list[np.ndarray]:
+    """Every case's query embedding, :data:`SEARCH_BATCH` questions at a time."""
+    vectors: list[np.ndarray] = []
+    for start in range(0, len(cases), SEARCH_BATCH):
+        batch = cases[start : start + SEARCH_BATCH]
+        vectors.extend(retriever.embedder.embed_queries([c.question for c in batch]))
+    return vectors
 
 
 RANKING_KEYS = ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10")
