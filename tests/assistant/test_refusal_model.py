@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.refusal import MODEL, asked_terms, unit_coverage
+from assistant.refusal import FEATURES, asked_terms, stored_model, unit_coverage
 from assistant.textunits import term_set
 from assistant.types import Chunk
 
@@ -27,10 +27,12 @@ def test_terms_in_one_sentence_cover_more_than_terms_spread_over_a_chunk() -> No
     assert together == 1.0 and spread == 0.5
 
 
-def test_probability_rises_with_every_feature() -> None:
-    low = MODEL.probability((0.3, 0.3, 0.84, 0.0, 0.0))
-    for i, value in enumerate((0.9, 0.9, 0.9, 1.0)):
-        raised = [0.3, 0.3, 0.84, 0.0, 0.0]
-        raised[i] = value
-        assert MODEL.probability(raised) > low
-    assert MODEL.probability((1.0, 1.0, 0.92, 1.0, 0.0)) > MODEL.threshold > low
+def _features(**values: float) -> tuple[float, ...]:
+    return tuple(values[name] for name in FEATURES)
+
+
+def test_strong_evidence_is_answered_and_weak_evidence_refused() -> None:
+    model = stored_model()
+    strong = _features(coverage=1.0, unit_coverage=1.0, dense=0.92, focus=1.0, english=0.0)
+    weak = _features(coverage=0.3, unit_coverage=0.2, dense=0.83, focus=0.0, english=0.0)
+    assert model.probability(strong) > model.threshold > model.probability(weak)
