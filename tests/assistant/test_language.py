@@ -205,3 +205,21 @@ def test_the_word_list_finder_finds_function_word_lists(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert _function_word_sets(module) == ["_EN", "_SV"]
+
+
+@pytest.mark.slow
+def test_sentences_do_not_load_torch_but_torch_still_imports_afterwards() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from assistant.language import sentences\n"
+        "assert sentences('Ett. Två.') == ['Ett.', 'Två.']\n"
+        "print('torch' in sys.modules)\n"
+        "import torch\n"
+        "print(torch.tensor([1]).item())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, cwd=ASSISTANT.parent)
+    assert done.stdout.split() == ["False", "1"]
