@@ -43,6 +43,7 @@ from assistant.language import (
     language,
     stopwords,
 )
+from assistant.scope import BODY_TYPES  # what a body is called after its name: "Ekby kommun"
 
 
 def words_set(text: str) -> frozenset[str]:
@@ -77,8 +78,6 @@ MONTHS = words_set(
 )
 # The singular copulas before a person's description ("Vem är …", "Who is …").
 PERSON_COPULAS = (COPULAS_SV - {"vara"}) | (COPULAS_EN & {"is", "was"})
-# What a public body is called after its name ("Ekby kommun"): not a genitive's head.
-BODY_TYPES = words_set("kommun stad region län landsting municipality city county")
 
 
 @cache
