@@ -234,7 +234,14 @@ def _pieces(text: str) -> Iterable[str]:
         yield current
 
 
-@lru_cache(maxsize=32768)
+_CACHED_CHARS = 2_000  # longer texts are split without caching, so the cache stays small
+
+
+@lru_cache(maxsize=16384)
+def _cached_sentences(text: str) -> tuple[str, ...]:
+    return _sentences(text)
+
+
 def _sentences(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for piece in _pieces(text):
@@ -252,9 +259,10 @@ def sentences(text: str) -> list[str]:
     does not know); a lone enumerator ("1.", "a)") joins the sentence it opens; a list-closing
     abbreviation (:data:`ENDING_ABBREVIATIONS`) before a capital ends its sentence. Line breaks
     are not sentence breaks (callers split lines themselves where lines matter). Cached per
-    text, so a chunk read again costs a dictionary look-up.
+    text (up to :data:`_CACHED_CHARS` characters, a line of a chunk), so a chunk read again
+    costs a dictionary look-up.
     """
-    return list(_sentences(text))
+    return list(_cached_sentences(text) if len(text) <= _CACHED_CHARS else _sentences(text))
 
 
 # --- language -----------------------------------------------------------------------------
