@@ -7,6 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant import language as lang
 from assistant.language import closest, language, sentences, stopwords
@@ -75,6 +77,16 @@ def test_nothing_but_space_is_lost_from_long_hostile_text() -> None:
     found = sentences(word)
     assert "".join(found).replace(" ", "") == word.replace(" ", "")
     assert found[0] == "Beslut fattas." and found[-1].endswith("slut.")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    [*"abcåäöABCÅÄÖ .!?…\n\t\"'()§%0123-:;,\u00a0\u200b\x00", "t.ex. ", "m.m. ", "1. "]
+), max_size=80).map("".join))
+def test_any_text_keeps_all_but_space_in_stripped_non_empty_sentences(text: str) -> None:
+    found = sentences(text)
+    assert "".join("".join(found).split()) == "".join(text.split())
+    assert all(s and s == s.strip() for s in found)
 
 
 def test_sentences_from_many_threads_agree() -> None:
