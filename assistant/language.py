@@ -330,8 +330,9 @@ def warm_up() -> None:
 
 # --- fuzzy matching -------------------------------------------------------------------------
 
-#: The similarity (0-1, rapidfuzz's normalised Indel ratio, which is difflib's ratio for
-#: these short words) a misspelling must reach to be repaired.
+#: The similarity a misspelling must reach to be repaired: rapidfuzz's normalised Indel ratio,
+#: 2 x (longest common subsequence) / (sum of lengths). It equals difflib's ratio whenever
+#: difflib's matching blocks form a longest common subsequence, as they do for single words.
 TYPO_CUTOFF = 0.85
 
 
