@@ -131,6 +131,7 @@ ENDING_ABBREVIATIONS = frozenset(
 )
 _ENUMERATOR = re.compile(r"^(?:\d{1,3}|[a-zA-Z])[.)]$")
 _MAX_PIECE = 20_000  # characters handed to spaCy at once; longer text is cut at line breaks
+MAX_VOCABULARY = 200_000  # strings the spaCy pipeline may collect before it is rebuilt
 
 _pipeline_lock = threading.Lock()
 _pipeline: SpacyPipeline | None = None
@@ -178,9 +179,14 @@ def _nlp() -> SpacyPipeline:
 def _spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences spaCy's sentencizer finds, corrected (see
     :func:`sentences`)."""
+    global _pipeline
     nlp = _nlp()
     with _pipeline_lock:  # spaCy pipelines are not documented as thread-safe
         doc = nlp(text)
+        # spaCy keeps every new word in the pipeline's vocabulary for good: start a fresh
+        # pipeline now and then, or a long-running server reading new text grows forever.
+        if len(nlp.vocab.strings) > MAX_VOCABULARY and _pipeline is nlp:
+            _pipeline = None
     tokens = list(doc)
     starts = {token.i for token in tokens if token.is_sent_start}
     for token in tokens[:-1]:

@@ -89,6 +89,22 @@ def test_any_text_keeps_all_but_space_in_stripped_non_empty_sentences(text: str)
     assert all(s and s == s.strip() for s in found)
 
 
+def test_the_pipeline_is_rebuilt_when_new_words_fill_its_vocabulary(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sentences("Förberedelse. Klart.")
+    first = lang._pipeline
+    assert first is not None
+    monkeypatch.setattr(lang, "MAX_VOCABULARY", len(first.vocab.strings) + 5)
+    words = " ".join(f"ordet{i}x" for i in range(20))
+    assert sentences(f"Nya ord: {words}. Slut.") == [f"Nya ord: {words}.", "Slut."]
+    assert lang._pipeline is None
+    assert sentences("Sedan fungerar det igen. Som förut.") == [
+        "Sedan fungerar det igen.", "Som förut."
+    ]
+    assert lang._pipeline is not None and lang._pipeline is not first
+
+
 def test_sentences_from_many_threads_agree() -> None:
     text = "Kommunen växer. Skolan byggs ut bl.a. i centrum. Nämnden beslutar i maj."
     results: list[list[str]] = []
