@@ -31,6 +31,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from assistant.language import (
+    ATTACHING_PREPOSITIONS,
+    AUXILIARIES_EN,
+    COPULAS_EN,
+    COPULAS_SV,
+    DETERMINERS,
+    PLACE_PREPOSITIONS,
+    WH_WORDS,
+    english_function_words,
+    language,
+    stopwords,
+)
+from assistant.scope import BODY_TYPES  # what a body is called after its name: "Ekby kommun"
+
 
 def words_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -44,11 +58,7 @@ CONNECTIVES = (
     ("vad", "gäller"), ("hur", "är", "det", "med"), ("hur", "blir", "det", "med"),
     ("and",), ("but",), ("also",), ("what", "about"), ("how", "about"), ("what", "else"),
 )  # fmt: skip
-TRAILING = words_set("då then too")
-WH = words_set(
-    "vad vilka vilket vilken vem vems när var vart varför hur what which who whom whose where "
-    "when why how"
-)
+WH = WH_WORDS
 # wh-determiners: the noun after them is what the question asks for, in the number and
 # gender they mark (None: not marked).
 WH_DETERMINERS: dict[str, tuple[str | None, str | None]] = {
@@ -56,38 +66,24 @@ WH_DETERMINERS: dict[str, tuple[str | None, str | None]] = {
     "hur många": ("pl", None), "which": (None, None), "what": (None, None),
     "how many": ("pl", None),
 }  # fmt: skip
-PLURAL_PRONOUNS = words_set("dem de dessa they them these those")
-PLURAL_POSSESSIVES = words_set("deras their")
-UTR_PRONOUNS = words_set("den denna")
-NEU_PRONOUNS = words_set("det detta it this that")
-SINGULAR_POSSESSIVES = words_set("dess its")
-PERSON_PRONOUNS = words_set("han hon hen honom henne he she him")
-PERSON_POSSESSIVES = words_set("hans hennes hens his her")
 PLACE_ADVERBS = words_set("där there")
-DETERMINERS = words_set("den det de denna detta dessa")
 ORDINALS = words_set(
     "första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde sista "
     "first second third fourth fifth sixth last"
 )
 PICK = words_set("av of")
-RELATIVES = words_set("som that which who")
-PLACE_PREPOSITIONS = words_set("i på inom hos vid in at within")
-ATTACHING_PREPOSITIONS = words_set("i för inom på om till med från in of for about to with from")
-EXISTENTIAL = words_set("finns fanns is are was were")
 MONTHS = words_set(
     "januari februari mars april maj juni juli augusti september oktober november december "
     "january february march june july august october"
 )
-PERSON_COPULAS = words_set("är var blir is was")
-# What a public body is called after its name ("Ekby kommun"): not a genitive's head.
-BODY_TYPES = words_set("kommun stad region län landsting municipality city county")
+# The singular copulas before a person's description ("Vem är …", "Who is …").
+PERSON_COPULAS = (COPULAS_SV - {"vara"}) | (COPULAS_EN & {"is", "was"})
 
 
 @cache
 def function_words() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_SWEDISH
-
-    return frozenset(STOPWORDS_SWEDISH) | frozenset(STOPWORDS_EN) | WH | DETERMINERS
+    """Swedish stop words, English function words, question words and determiners."""
+    return stopwords() | english_function_words() | WH | DETERMINERS
 
 
 @dataclass(frozen=True)
@@ -219,9 +215,7 @@ def english_definite(phrase: str) -> str:
 
 
 def looks_english(text: str) -> bool:
-    from assistant.textunits import detect_language
-
-    return detect_language(text) == "en"
+    return language(text) == "en"
 
 
 def span(text: str, tokens: Sequence[Token], i: int, j: int) -> str:
@@ -358,7 +352,7 @@ def _wh_focus(question: str, english: bool) -> tuple[Phrase | None, Phrase | Non
 
 
 SV_MODIFIERS = words_set("många mycket stor stora länge ofta långt")
-EN_AUX = words_set("is are was were does do did has have can will should would")
+EN_AUX = AUXILIARIES_EN
 
 
 def salient_phrase(question: str) -> str:

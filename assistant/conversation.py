@@ -48,19 +48,8 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.antecedents import (
     BODY_TYPES,
-    DETERMINERS,
-    EXISTENTIAL,
-    NEU_PRONOUNS,
     ORDINALS,
-    PERSON_POSSESSIVES,
-    PERSON_PRONOUNS,
     PLACE_ADVERBS,
-    PLURAL_POSSESSIVES,
-    PLURAL_PRONOUNS,
-    RELATIVES,
-    SINGULAR_POSSESSIVES,
-    TRAILING,
-    UTR_PRONOUNS,
     WH,
     YEAR,
     Context,
@@ -78,6 +67,19 @@ from assistant.antecedents import (
     names_in,
     tokenize,
     verb_like,
+)
+from assistant.language import (
+    DETERMINERS,
+    EXISTENTIALS,
+    NEU_PRONOUNS,
+    PERSON_POSSESSIVES,
+    PERSON_PRONOUNS,
+    PLURAL_POSSESSIVES,
+    PLURAL_PRONOUNS,
+    RELATIVES,
+    SINGULAR_POSSESSIVES,
+    TRAILING_PARTICLES,
+    UTR_PRONOUNS,
 )
 
 if TYPE_CHECKING:
@@ -125,7 +127,7 @@ def _pronoun_use(tokens: Sequence[Token], i: int) -> str:
             or (verb_like(nxt.text) and not nxt.low.endswith(("en", "et", "na")))):
         if tokens[i].low == "det" and nxt is not None and nxt.is_word:
             return "article"
-        if tokens[i].low == "det" and i > 0 and tokens[i - 1].low in EXISTENTIAL:
+        if tokens[i].low == "det" and i > 0 and tokens[i - 1].low in EXISTENTIALS:
             return "article"
         return "pronoun"
     if nxt.low.endswith(("a", "e")) and i + 2 < len(tokens) and is_content(tokens[i + 2]):
@@ -309,7 +311,9 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
     skip = connective_length([t.low for t in words])
     kept = question[words[0].start : words[skip - 1].end] if skip > 1 else ""
     body_tokens = [t for t in tokens if skip < len(words) and t.start >= words[skip].start]
-    while body_tokens and (body_tokens[-1].low in TRAILING or not body_tokens[-1].is_word):
+    while body_tokens and (
+        body_tokens[-1].low in TRAILING_PARTICLES or not body_tokens[-1].is_word
+    ):
         body_tokens.pop()
     if not any(is_content(t) for t in body_tokens):
         if skip or len(words) <= 2:  # "Vad mer?", "Och?"
@@ -343,7 +347,7 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
         carried.extend(p.text for p in ctx.entities[:1])
     if not any(YEAR.match(t.text) for t in tokenize(result.text)):
         carried.extend(ctx.years)
-    marked = result.resolved or skip or words[-1].low in TRAILING
+    marked = result.resolved or skip or words[-1].low in TRAILING_PARTICLES
     if not carried and marked and not ctx.entities and ctx.topic is not None and not (
         {t.low for t in tokenize(ctx.topic.text) if is_content(t)}
         & {t.low for t in tokenize(result.text)}
@@ -358,7 +362,7 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
 def elliptic_marks(words: Sequence[Token], skip: int) -> bool:
     """A leading connective, a trailing "då/then" or at most three words: a fragment may be
     elliptic ("Och Lunda?", "Lunda då?")."""
-    return bool(skip) or words[-1].low in TRAILING or len(words) <= 3
+    return bool(skip) or words[-1].low in TRAILING_PARTICLES or len(words) <= 3
 
 
 def is_followup(question: str) -> bool:
@@ -368,7 +372,7 @@ def is_followup(question: str) -> bool:
     if not words:
         return False
     lower = [t.low for t in words]
-    if connective_length(lower) or lower[-1] in TRAILING or len(words) <= 2:
+    if connective_length(lower) or lower[-1] in TRAILING_PARTICLES or len(words) <= 2:
         return True
     anaphors = (PLURAL_PRONOUNS | PLURAL_POSSESSIVES | UTR_PRONOUNS | NEU_PRONOUNS
                 | SINGULAR_POSSESSIVES | PERSON_PRONOUNS | PERSON_POSSESSIVES | PLACE_ADVERBS)

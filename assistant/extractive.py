@@ -49,6 +49,7 @@ from assistant.focus import (
     indirect_question,
 )
 from assistant.generation import Source
+from assistant.language import INDEFINITE_ARTICLES
 from assistant.textunits import (
     TermMatcher,
     Unit,
@@ -95,7 +96,6 @@ MAX_EXPLANATIONS = 3
 # A definition names its subject and then says what it is, within its first few words.
 _DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means)\b")
 DEFINITION_OPENING = 7
-_ARTICLES = frozenset({"en", "ett", "a", "an"})
 _INDEFINITE = re.compile(r"(?i)\b(?:vad är|what is) (?:en|ett|a|an)\b")
 _DIGITS = re.compile(r"\d+")
 
@@ -246,7 +246,7 @@ class _Selector:
         generic_question = bool(_INDEFINITE.search(part.text))
         for i, word in enumerate(words):
             if _names(self._alt(head), term_set(word)):
-                generic = i > 0 and words[i - 1].lower() in _ARTICLES
+                generic = i > 0 and words[i - 1].lower() in INDEFINITE_ARTICLES
                 if generic and not generic_question:
                     return False
                 return bool(_DEFINES.search(" ".join(words[i + 1 : i + 3])))

@@ -32,7 +32,22 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.lexical import analyze, stopwords
+from assistant.language import (
+    ANAPHORIC_PRONOUNS,
+    AUXILIARIES_SV,
+    CARDINALS_EN,
+    CARDINALS_SV,
+    COMMON_FINITE_SV,
+    NUMBER_WORDS,
+    PREPOSITIONS_EN,
+    PREPOSITIONS_SV,
+    WH_WORDS,
+    english_function_words,
+    language,
+    sentences,
+    stopwords,
+)
+from assistant.lexical import analyze
 from assistant.textunits import QUESTION_WORDS, RELATION_WORDS
 
 
@@ -40,20 +55,17 @@ def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_PREP = r"(?:i|på|av|för|från|till|inom|under|med|om|hos|in|at|of|for|from|to)"
-_WH_WORD = (
-    r"(?:vilken|vilket|vilka|vad|hur|när|var|vart|varifrån|varför|vem|vems|"
-    r"which|what|how|where|when|who|whom|whose|why)"
-)
+def _alternation(words: frozenset[str]) -> str:
+    """A regex group matching any of ``words`` (longest first, so "inom" is not read as "i")."""
+    return "(?:" + "|".join(sorted(words, key=lambda w: (-len(w), w))) + ")"
+
+
+_PREP = _alternation(PREPOSITIONS_SV | PREPOSITIONS_EN)
+_WH_WORD = _alternation(WH_WORDS)
 _SPLIT = re.compile(
     r"(?:\s*,\s*(?:och|samt|men|and|or|eller)?\s*|\s+(?:och|samt|and|or|eller)\s+|\s+[–—]\s+)"
     rf"(?=(?:{_PREP}\s+)?{_WH_WORD}\b)",
     re.IGNORECASE,
-)
-_SENTENCE = re.compile(r"(?<=[?!])\s+|(?<=\w{3}[.])\s+(?=[A-ZÅÄÖ\"'])")
-NUMBER_WORDS = _wordset(
-    "två tre fyra fem sex sju åtta nio tio elva tolv tjugo hundra tusen two three "
-    "four five six seven eight nine ten eleven twelve twenty hundred thousand"
 )
 _NUM = r"(?:\d+|" + "|".join(sorted(NUMBER_WORDS)) + r")"
 
@@ -86,18 +98,11 @@ _PRESENT = re.compile(
 )
 _KIND_OF = re.compile(r"vad\s+\w+\s+(.+?)\s+för\s+(\w.*)", re.IGNORECASE)
 _SOMETHING = _wordset("nåt något nånting någonting slags sorts")
-_PRONOUNS = _wordset("den det de dem dessa denna detta it they them its their these")
-_SKIP = _wordset(
-    "är var blir vara finns fanns det den de en ett som is are was were be the a an "
-    "there does do did"
-)
 # Modal and auxiliary verbs end a focus phrase like any finite verb ("hur många invånare
-# vill kommunen ha"), though they do not end in -r/-s/-de/-te.
-_AUXILIARY = _wordset("vill ville måste bör borde skulle kunde kan lär ska skall får fick")
-_EXTRA_STOP = _AUXILIARY | RELATION_WORDS | _wordset(
-    "ska skall får kommer gäller gör heter kallas finns fanns ingår "
-    "is are was were be been the a an of in on at for to from with by and or does do did "
-    "has have had there this that it its their they"
+# vill kommunen ha"), though they do not end in -r/-s/-de/-te; so do the verbs that only ask
+# ("gäller", "heter") and every English function word.
+_EXTRA_STOP = AUXILIARIES_SV | RELATION_WORDS | english_function_words() | _wordset(
+    "kommer gäller gör heter kallas finns fanns ingår"
 )
 _NOUN_PLURAL = ("ingar", "heter", "ioner", "arna", "orna", "erna")
 
@@ -140,7 +145,7 @@ def topic_terms(text: str) -> tuple[str, ...]:
 def split_parts(question: str) -> list[str]:
     """Sentences, and pieces of sentences before each coordinated wh-phrase."""
     pieces: list[str] = []
-    for sentence in _SENTENCE.split(question.strip()):
+    for sentence in sentences(question):
         ends_q = sentence.rstrip().endswith("?")
         segments = [s.strip(" ,–—") for s in _SPLIT.split(sentence) if s.strip(" ,–—")]
         for i, segment in enumerate(segments):
@@ -188,8 +193,6 @@ def focus_phrase(rest: str, english: bool = False) -> tuple[str, ...]:
     stop = _EXTRA_STOP | stopwords()
     collected: list[str] = []
     for i, token in enumerate(tokens):
-        if not collected and token in _SKIP:
-            continue
         if token.isdigit() or token in NUMBER_WORDS:
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -214,20 +217,18 @@ def _number(text: str | None) -> int | None:
         return None
     if text.isdigit():
         return int(text)
-    for order in (_SV_ORDER, _EN_ORDER):
+    for order in (CARDINALS_SV, CARDINALS_EN):
         if text in order:
             return order.index(text) + 2
     return None
 
 
-_SV_ORDER = "två tre fyra fem sex sju åtta nio tio elva tolv".split()  # noqa: SIM905
-_EN_ORDER = "two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
 
 
 @lru_cache(maxsize=1024)
 def analyze_question(question: str) -> QuestionAnalysis:
     """Parts, answer types, focus and topic terms of ``question`` (see the module docstring)."""
-    english = _looks_english(question)
+    english = language(question) == "en"
     context: list[str] = []
     statements: list[str] = []
     parts: list[Part] = []
@@ -319,7 +320,7 @@ def _inherit(parts: list[Part], context: list[str]) -> list[Part]:
             bare[i] = False
     for i, part in enumerate(out):
         own = [t for t in part.terms if t not in part.focus_terms]
-        refers_back = bool(set(words_all(part.text)) & _PRONOUNS)
+        refers_back = bool(set(words_all(part.text)) & ANAPHORIC_PRONOUNS)
         # A part that names what it asks about ("vad är visionen") is complete: a preamble
         # before it ("Jag bor på landet, …") is context, not part of what is asked.
         empty = not part.terms
@@ -339,11 +340,6 @@ def _with_terms(part: Part, terms: tuple[str, ...]) -> Part:
 
     return replace(part, terms=tuple(dict.fromkeys(terms)))
 
-
-def _looks_english(text: str) -> bool:
-    from assistant.textunits import detect_language
-
-    return detect_language(text) == "en"
 
 
 
@@ -388,8 +384,6 @@ def answer_cue(part: Part, text: str) -> float:
 
 # --- the refusal sentence -----------------------------------------------------------------
 
-_PREPOSITIONS = _wordset("i på för till med om av inom från under hos efter vid enligt")
-_FINITE = _AUXILIARY | _wordset("är var har hade finns fanns blir blev gäller")
 
 
 def _infinitive_like(word: str) -> bool:
@@ -414,9 +408,9 @@ def indirect_question(part: Part) -> str:
         return f"{wh} {' '.join(tokens[: len(part.focus)])} det gäller"
     first = tokens[0].lower()
     following = tokens[1].lower() if len(tokens) > 1 else ""
-    if part.answer_type == "person" or first in _FINITE or (
+    if part.answer_type == "person" or first in COMMON_FINITE_SV or (
         part.answer_type in ("count", "amount") and _verb_like(first) and first in part.focus
-        and following not in _FINITE  # "hur många elever ska …": a noun, not "bor"
+        and following not in COMMON_FINITE_SV  # "hur många elever ska …": a noun, not "bor"
     ):
         return f"{wh} som {rest}"
     n_focus = 0
@@ -428,16 +422,16 @@ def indirect_question(part: Part) -> str:
     if not n_focus or n_focus >= len(tokens):
         return ""
     verb, after = tokens[n_focus], tokens[n_focus + 1 :]
-    if not after or after[0].lower() in _PREPOSITIONS:  # the wh-phrase is the subject
+    if not after or after[0].lower() in PREPOSITIONS_SV:  # the wh-phrase is the subject
         return " ".join([wh, *tokens[:n_focus], "som", verb, *after])
-    if verb.lower() in _AUXILIARY:
+    if verb.lower() in AUXILIARIES_SV:
         # "… ska erbjudas prao": an infinitive at once means the wh-phrase is the subject;
         # "… vill kommunen ha": the subject runs to the infinitive.
         if _infinitive_like(after[0]):
             return " ".join([wh, *tokens[:n_focus], "som", verb, *after])
         cut = next((i for i, t in enumerate(after) if i > 0 and _infinitive_like(t)), None)
     else:
-        cut = next((i for i, t in enumerate(after) if t.lower() in _PREPOSITIONS and i > 0),
+        cut = next((i for i, t in enumerate(after) if t.lower() in PREPOSITIONS_SV and i > 0),
                    None)
     if cut is None:
         return ""

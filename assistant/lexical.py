@@ -12,17 +12,17 @@
 from __future__ import annotations
 
 import bisect
-import difflib
 import itertools
 import math
 import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from assistant.language import closest, stopwords
 
 if TYPE_CHECKING:
     from Stemmer import Stemmer
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MIN_PART = 3
 MIN_COMPOUND = 7
-TYPO_CUTOFF = 0.85
 INFLECTION_SHARE = 0.75
 MIN_TYPO_WORD = 5  # shorter words are too often another real word one letter away
 
@@ -46,14 +45,6 @@ def _stemmer() -> Stemmer:
 
         stemmer = _local.stemmer = Stemmer.Stemmer("swedish")
     return stemmer
-
-
-@cache
-def stopwords() -> frozenset[str]:
-    """Swedish stop words (bm25s's list), the one list every module uses."""
-    from bm25s.stopwords import STOPWORDS_SWEDISH
-
-    return frozenset(STOPWORDS_SWEDISH)
 
 
 def words(text: str) -> list[str]:
@@ -81,9 +72,11 @@ class Vocabulary:
         self.words = frozenset(counts)
         self.stems = frozenset(stem(w) for w in self.words)
         self._sorted_stems = sorted(self.stems)
+        # Of equally close words the alphabetically last one wins, as it did with difflib.
+        self._repair_order = self._sorted_stems[::-1]
         self._splits: dict[str, tuple[str, ...]] = {}
         self._by_initial: dict[str, list[str]] = {}
-        for word in sorted(self.words):
+        for word in sorted(self.words, reverse=True):
             if len(word) >= MIN_TYPO_WORD - 1 and not word.isdigit():
                 self._by_initial.setdefault(word[0], []).append(word)
         self._corrections: dict[str, str] = {}
@@ -115,8 +108,7 @@ class Vocabulary:
         """``term`` (a stem) if known, else the closest known stem when it is very close."""
         if term in self.stems or term.isdigit() or len(term) < 5:
             return term
-        close = difflib.get_close_matches(term, self._sorted_stems, n=1, cutoff=TYPO_CUTOFF)
-        return close[0] if close else term
+        return closest(term, self._repair_order) or term
 
     def correct(self, text: str) -> str:
         """``text`` with each word the corpus does not know replaced by a very close word it
@@ -125,7 +117,8 @@ class Vocabulary:
         Conservative, so that a question about something the documents lack stays that
         question: only words of at least :data:`MIN_TYPO_WORD` letters whose stem is unknown and
         that are no compound of known words, and only by a word with the same first letter,
-        at most two letters longer or shorter, and at least :data:`TYPO_CUTOFF` similar.
+        at most two letters longer or shorter, and at least
+        :data:`assistant.language.TYPO_CUTOFF` similar.
         """
 
         def fix(match: re.Match[str]) -> str:
@@ -146,8 +139,7 @@ class Vocabulary:
                     and not self._inflected(stem(word)) and not self.split(word)):
                 near = [w for w in self._by_initial.get(word[0], ())
                         if abs(len(w) - len(word)) <= 2]
-                close = difflib.get_close_matches(word, near, n=1, cutoff=TYPO_CUTOFF)
-                found = close[0] if close else ""
+                found = closest(word, near) or ""
             self._corrections[word] = found
         return found
 

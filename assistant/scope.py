@@ -30,11 +30,15 @@ from dataclasses import dataclass
 
 from assistant.types import Chunk, Hit
 
-# Words that say what kind of body a publisher is; the rest of its name names it.
+# What kind of body a publisher is ("Norrvik kommun", "Region Sydmark"); with their genitive and
+# definite forms and "of" ("City of X") they are the words of a publisher that do not name it.
+BODY_TYPES = frozenset(
+    {"kommun", "stad", "region", "län", "landsting", "kommunkoncern", "municipality", "city",
+     "county"}
+)
+_DEFINITE_BODIES = frozenset({"regionen", "kommunkoncernen"})
 BODY_WORDS = frozenset(
-    {"kommun", "kommuns", "stad", "stads", "region", "regions", "regionen", "regionens",
-     "landsting", "landstings", "län", "läns", "kommunkoncern", "kommunkoncernen", "municipality",
-     "city", "county", "of"}
+    {*BODY_TYPES, *_DEFINITE_BODIES, *(w + "s" for w in BODY_TYPES | _DEFINITE_BODIES), "of"}
 )
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 # "Växjö kommun", "Göteborgs stad", "Region Skåne", "Skåne län": a body the question names.

@@ -11,26 +11,26 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.lexical import analyze
+from assistant.language import (
+    AUXILIARIES_EN,
+    ENGLISH_FRAME,
+    QUANTIFIERS,
+    WH_WORDS,
+    language,
+    sentences,
+)
+from assistant.lexical import analyze, stem
 
-# Stems of words that only say what kind of answer is wanted; they carry no topic.
-_EXTRA_QUESTION_WORDS = (
-    "vilk mång what which who where when why how many much does do is are the there of and "
-    "in to for an nåt något nånting"
+# Words that only say what kind of answer is wanted; they carry no topic: the question words and
+# the English function words (closed classes, see :mod:`assistant.language`), verbs that ask for
+# a name, a meaning or a fact ("Vad heter …", "Vad menas med …", "Stämmer det att …"), and words
+# that frame a question as people type it ("Min fråga är: …", "Jag undrar …", "Hej!").
+_ASKING = (
+    "heter kallas menas betyder finns stämmer egentligen ska nåt något nånting "
+    "fråga frågan undrar undra veta hej hallå tack snälla please question wonder"
 )
-QUESTION_WORDS = frozenset(
-    [
-        *analyze(
-            "vilka vilket vilken vad hur många mycket när var varför vem vems heter finns stämmer "
-            "egentligen nåt något ska kallas menas betyder"
-        ),
-        # Words that frame a question as people type it ("Min fråga är: …", "Jag undrar …",
-        # "Hej!"): they ask, they do not say about what.
-        *analyze("fråga frågan undrar undra veta hej hallå tack snälla please question wonder"),
-        *_EXTRA_QUESTION_WORDS.split(),
-        *analyze(_EXTRA_QUESTION_WORDS),
-    ]
-)
+_CLOSED = WH_WORDS | QUANTIFIERS | AUXILIARIES_EN | ENGLISH_FRAME
+QUESTION_WORDS = frozenset([*_CLOSED, *(stem(w) for w in _CLOSED), *analyze(_ASKING)])
 
 # Words that only say that two things are related ("hur hänger planen ihop med visionen?",
 # "hur kopplas aktiviteten till visionsmålen?"): the answer is whatever relates the two, so
@@ -51,97 +51,10 @@ def term_weight(term: str) -> float:
     return RELATION_WEIGHT if term in RELATION_TERMS else 1.0
 
 
-_EN_WORDS = frozenset(
-    [
-        "the",
-        "is",
-        "are",
-        "was",
-        "were",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "where",
-        "when",
-        "why",
-        "how",
-        "many",
-        "much",
-        "does",
-        "do",
-        "did",
-        "of",
-        "and",
-        "in",
-        "to",
-        "for",
-        "a",
-        "an",
-        "there",
-        "this",
-        "that",
-        "with",
-        "on",
-        "by",
-        "it",
-        "its",
-        "their",
-        "have",
-        "has",
-        "can",
-    ]
-)
-_SV_WORDS = frozenset(
-    [
-        "och",
-        "är",
-        "vad",
-        "hur",
-        "vilka",
-        "vilket",
-        "vilken",
-        "vem",
-        "var",
-        "när",
-        "varför",
-        "som",
-        "det",
-        "att",
-        "i",
-        "för",
-        "på",
-        "med",
-        "har",
-        "en",
-        "ett",
-        "av",
-        "de",
-        "den",
-        "till",
-        "om",
-        "inte",
-        "kommunen",
-        "kommunens",
-        "finns",
-        "ska",
-    ]
-)
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-
 def detect_language(text: str) -> str:
-    """``"en"`` or ``"sv"``: English function words vs Swedish ones; å/ä/ö count as Swedish.
-
-    A deliberately simple heuristic: each word in a small English function-word list scores one
-    for English; each Swedish function word, and each word containing å, ä or ö, scores one for
-    Swedish. English wins only with a strict majority, so short or mixed questions answer in
-    Swedish, the corpus language.
-    """
-    words = _WORD.findall(text.lower())
-    en = sum(w in _EN_WORDS for w in words)
-    sv = sum(w in _SV_WORDS or any(c in w for c in "åäö") for w in words)
-    return "en" if en > sv else "sv"
+    """``"en"`` or ``"sv"`` (see :func:`assistant.language.language`): short or mixed
+    questions answer in Swedish, the corpus language."""
+    return language(text)
 
 
 def content_terms(question: str) -> list[str]:
@@ -184,7 +97,6 @@ def term_set(text: str) -> frozenset[str]:
 # --- units ---------------------------------------------------------------------------------
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”»]?\s+(?=[\"„“«]?[A-ZÅÄÖ0-9])")
 _TABLE_ROW = re.compile(r"^[^:;]{1,40}:\s*[^;]+(?:;\s*[^:;]{1,40}:\s*[^;]+)+$")
 
 
@@ -204,7 +116,7 @@ class Unit:
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(paragraph.strip()) if s.strip()]
+    return sentences(paragraph)
 
 
 def _looks_like_heading(line: str) -> bool:

@@ -15,10 +15,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from assistant.language import sentences
 from assistant.types import Block, Chunk, Document, content_hash
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?…])\s+(?=[\"'”»(\[]?[A-ZÅÄÖ0-9])")
 
 
 def estimate_tokens(text: str) -> int:
@@ -91,7 +91,7 @@ def _pieces(block: Block, target_tokens: int, max_tokens: int) -> list[_Piece]:
         units = block.text.split("; ")
         separator = "; "
     else:
-        units = _SENTENCE_BOUNDARY.split(block.text)
+        units = sentences(block.text)
     parts: list[str] = []
     for unit in units:
         parts.extend(

@@ -63,6 +63,9 @@ class AppContext:
         Runs in a background thread: an index problem (none built yet, server down) is one
         logged line, not a traceback; the app answers 503 with the same advice until it is fixed.
         """
+        from assistant.language import warm_up as warm_up_text
+
+        warm_up_text()
         try:
             self.index()
             self.get_assistant().retriever.search("uppvärmning", k=1, per_doc=0)

