@@ -175,10 +175,17 @@ class UnitScorer:
         for term, alternatives in list(self.alts.items()):
             if len(alternatives) > 1 and any(term_in((term,), ts) for ts in every):
                 self.alts[term] = (term,)
-        df = {t: sum(term_in(self._alt(t), ts) for ts in every) for t in topic}
+        # Each topic term in each unit: 1 in its text, 0.5 only in its heading or title.
+        self._presence = {
+            id(u): {t: 1.0 if term_in(self._alt(t), u.terms) else
+                    0.5 if term_in(self._alt(t), u.context_terms) else 0.0 for t in topic}
+            for u in self.units
+        }
+        df = {t: sum(self._presence[id(u)][t] > 0 for u in self.units) for t in topic}
         self.known = {t for t in topic if df[t]}
         n = len(self.units) or 1
         self.weight = {t: math.log(1 + n / (1 + df[t])) * term_weight(t) for t in topic}
+        self._asked: dict[str, bool] = {}
         self._table: list[list[float]] | None = None
 
     def _alt(self, term: str) -> tuple[str, ...]:
@@ -190,21 +197,21 @@ class UnitScorer:
         total = sum(self.weight[t] for t in known)
         if not total:
             return 0.0
-        got = 0.0
-        for t in known:
-            if term_in(self._alt(t), unit.terms):
-                got += self.weight[t]
-            elif term_in(self._alt(t), unit.context_terms):
-                got += 0.5 * self.weight[t]
-        return got / total
+        presence = self._presence[id(unit)]
+        return sum(presence[t] * self.weight[t] for t in known) / total
 
     def specificity(self, unit: Candidate) -> float:
         """The share of ``unit``'s own terms that match a topic term of the question."""
         if not unit.terms:
             return 0.0
-        asked = [self._alt(t) for t in self.known]
-        return sum(any(term_in(a, frozenset((t,))) for a in asked) for t in unit.terms) / len(
-            unit.terms)
+        return sum(self._is_asked(t) for t in unit.terms) / len(unit.terms)
+
+    def _is_asked(self, term: str) -> bool:
+        found = self._asked.get(term)
+        if found is None:
+            found = any(term_in(self._alt(t), frozenset((term,))) for t in self.known)
+            self._asked[term] = found
+        return found
 
     def type_fit(self, part: Part, unit: Candidate) -> float:
         """1, 0.5 or 0: how well ``unit`` has the kind of answer ``part`` asks for."""
