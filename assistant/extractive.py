@@ -14,7 +14,8 @@ rank, dense similarity, list fit). Selection is greedy by that score:
    how high scores run depends on the corpus and the question), best first, while the answer
    stays within :data:`BUDGET_WORDS`. Only a unit chosen for a part may take the answer past
    that, and past :data:`LONG_WORDS` only a list or table for a "vilka"/"which" part: a whole
-   list is the answer to such a question.
+   list is the answer to such a question. A one-part question that has its unit of the asked-for
+   form (its list for "vilka", a sentence saying what X is for "vad är X") gets nothing more.
 3. **Redundancy removed**: a unit that repeats a chosen one (one text inside the other, or 60 %
    shared terms) is skipped, except that a unit from another document that adds a number no
    chosen unit has is kept: two sources that disagree on a figure are what a reader must see.
@@ -37,8 +38,8 @@ from assistant.generation import Source
 from assistant.unitscore import Candidate, UnitScorer, asks_for_list
 
 MIN_PART = 0.05
-FILL = 0.4
-BUDGET_WORDS = 120
+FILL = 0.3
+BUDGET_WORDS = 100
 LONG_WORDS = 150
 MAX_CHARS = 1600
 # A chosen unit answers another part too when it scores (almost) as well as that part's best.
@@ -151,7 +152,7 @@ def choose_units(
     wants_list = any(asks_for_list(part) for part in parts)
     ranked = by_score(best)
     for i in ranked:
-        if best[i] < fill * best[ranked[0]] or words >= budget:
+        if best[i] < fill * best[ranked[0]] or words >= budget or _complete(scorer, chosen):
             break
         if units[i].unit.kind != "table" or wants_list:
             add(i, budget)
@@ -161,6 +162,20 @@ def choose_units(
         first_seen.setdefault(item.source.n, rank)
     ordered = sorted(chosen, key=lambda s: (first_seen[s.source.n], s.unit.position))
     return ordered, unanswered
+
+
+def _complete(scorer: UnitScorer, chosen: Sequence[Candidate]) -> bool:
+    """A one-part question is answered in full by a chosen unit of the asked-for form: a list
+    or table for "vilka"/"which", a sentence that says what X is for "vad är X". More passages
+    would only pad the answer."""
+    parts = scorer.analysis.parts
+    if len(parts) != 1:
+        return False
+    part = parts[0]
+    if asks_for_list(part):
+        return any(c.unit.kind in ("list", "table") for c in chosen)
+    return part.answer_type == "definition" and any(
+        scorer.type_fit(part, c) >= 1.0 for c in chosen)
 
 
 def _continue_anaphora(units: Sequence[Candidate], chosen: list[Candidate]) -> None:

@@ -8,8 +8,8 @@ The units of the retrieved sources (sentences, lists with their intro, table row
   found only in the unit's heading or document title counts half; compounds match through their
   parts, :class:`assistant.textunits.TermMatcher`). Terms no unit contains cannot tell units
   apart and are left out (their absence is the refusal's business).
-* ``other_coverage``: the same for the question's other topic terms (its other parts and
-  its context): what the whole question is about, beside what this part asks.
+* ``other_coverage``: the same for the terms of the question's other parts: what the whole
+  question is about, beside what this part asks.
 * ``specificity``: the share of the unit's own terms that are terms of the question: a long
   passage that mentions the asked terms among many others says less about them than a short
   one (the length normalisation of BM25, as a share).
@@ -88,9 +88,9 @@ class UnitModel:
 
 # Fitted by `python -m evals.fit_units` on the tune split (see that module to re-fit).
 MODEL = UnitModel(
-    intercept=-3.23,
-    weights=(2.4438, 1.2715, 0.4852, -0.3367, -0.9954, -0.635, 1.3394, 2.512, -0.1393, 1.8438,
-             0.3943),
+    intercept=-3.1973,
+    weights=(2.459, 1.3965, 0.3743, -0.3372, -0.9043, -0.6638, 1.3537, 2.5334, -0.1718, 1.8325,
+             0.3986),
 )
 
 # Answer types whose presence in a unit can be checked (see type_fit).
@@ -99,6 +99,8 @@ _LIST_WH = re.compile(r"^(vilka|which)$", re.IGNORECASE)
 # A definition names its subject and then says what it is, within its first few words.
 _DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means|are)\b")
 DEFINITION_OPENING = 7
+_ARTICLES = frozenset({"en", "ett", "a", "an"})
+_INDEFINITE = re.compile(r"(?i)\b(?:vad är|what is) (?:en|ett|a|an)\b")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -227,8 +229,12 @@ class UnitScorer:
             return 0.0
         words = unit.unit.text.split()[:DEFINITION_OPENING]
         head = part.focus_terms[-1]
+        generic_question = bool(_INDEFINITE.search(part.text))
         for i, word in enumerate(words):
             if _names(self._alt(head), term_set(word)):
+                # "En vision är …" defines visions in general, not "visionen" asked about.
+                if i > 0 and words[i - 1].lower() in _ARTICLES and not generic_question:
+                    return 0.0
                 return 1.0 if _DEFINES.search(" ".join(words[i + 1 : i + 3])) else 0.0
         return 0.0
 
@@ -244,7 +250,7 @@ class UnitScorer:
         wants_list = asks_for_list(part)
         return (
             self.coverage(part.terms, unit),
-            self.coverage([t for t in self.analysis.topic_terms if t not in part.terms], unit),
+            self.coverage(self._other_terms(part), unit),
             self.specificity(unit),
             fit,
             float(part.answer_type in TYPED and fit == 0.0),
@@ -264,6 +270,15 @@ class UnitScorer:
                 for part in self.analysis.parts
             ]
         return self._table
+
+    def _other_terms(self, part: Part) -> list[str]:
+        """The terms of the question's other parts. (Context a part needs, it has inherited,
+        see :func:`assistant.focus.analyze_question`; the rest, such as a preamble about the
+        asker, says nothing about which unit answers.)"""
+        mine = set(part.terms)
+        return list(dict.fromkeys(
+            t for other in self.analysis.parts if other is not part for t in other.terms
+            if t not in mine))
 
     def has_type(self, part: Part, unit: Candidate) -> bool:
         """``unit`` has the kind of answer ``part`` asks for (always, when none is asked)."""
