@@ -1,103 +1,59 @@
 """The default generator: no model, the answer is composed of quoted source units.
 
-Every sentence, whole list and table row of the retrieved chunks is a candidate *unit*
-(:func:`assistant.textunits.split_units`). The question is analysed into its parts, each with an
-answer type and a focus (:mod:`assistant.focus`). Units are then chosen in three steps:
+Every sentence, whole list (with its intro) and table row of the retrieved chunks is a
+candidate *unit*, scored for each part of the question by one function of general features
+(:class:`assistant.unitscore.UnitScorer`: term coverage, asked-for answer type, focus, retrieval
+rank, dense similarity, list fit). Selection is greedy by that score:
 
-1. **One unit per question part.** For every part the best unit is chosen by its *fit*: the
-   IDF-weighted share of the part's stemmed terms the unit contains (terms found only in its
-   heading or document title count half; compounds match through their parts, see
-   :class:`assistant.textunits.TermMatcher`), plus a bonus when it has the answer type the part
-   asks for (a number that is not a year for "hur många"/"how many", a year or date for
-   "när"/"when", a place for "var"/"where", a target value for "målvärde"/"hur mäts"), plus a
-   bonus when it contains the part's focus ("vilket *fokusområde*"), plus a small bonus for the
-   retrieval rank of its chunk. A unit qualifies for a part only with enough overlap: at least
-   :data:`MIN_TOP_OVERLAP` in the top document, :data:`MIN_OTHER_OVERLAP` and a term in the
-   unit's own text in any other document. Parts already answered by a chosen unit are skipped.
-   *Definitions* ("vad är X", "vad menas med X") favour sentences that open with X; "vad säger
-   X om Y" wants Y in a unit of a document or section titled X. English questions share few
-   words with Swedish sources, so for them only terms the sources know count, and a part with
-   none is answered from the chunks closest in dense similarity, by answer type.
-2. **Fill.** Other units join when their fit to the whole question is at least
-   :data:`KEEP_RATIO` of the best, within :data:`MAX_UNITS` (more for multi-part questions)
-   and :data:`MAX_CHARS`.
-3. **Continuation.** A chosen sentence followed in its chunk by a sentence that starts with an
+1. **One unit per question part**: the best-scoring unit of each part that reaches
+   :data:`MIN_PART` and has the asked-for kind of answer (a number, a date, a place, what X
+   is); a part already answered by a chosen unit (one scoring nearly as well as the part's
+   best) is skipped. A part no unit answers is named in the answer, not padded with a guess.
+   A whole table is a candidate only for a "vilka"/"which" part: for one value, its row is.
+2. **Fill**: further units whose best score reaches :data:`FILL` times the best unit's (relative:
+   how high scores run depends on the corpus and the question), best first, while the answer
+   stays within :data:`BUDGET_WORDS`. Only a unit chosen for a part may take the answer past
+   that, and past :data:`LONG_WORDS` only a list or table for a "vilka"/"which" part: a whole
+   list is the answer to such a question. A one-part question that has its unit of the asked-for
+   form (its list for "vilka", a sentence saying what X is for "vad är X") gets nothing more.
+3. **Redundancy removed**: a unit that repeats a chosen one (one text inside the other, or 60 %
+   shared terms) is skipped, except that a unit from another document that adds a number no
+   chosen unit has is kept: two sources that disagree on a figure are what a reader must see.
+4. **Anaphora**: a chosen sentence followed in its chunk by a sentence that opens with an
    anaphor ("De publiceras i …", "Det …", "Där …") brings that sentence along: without it the
    pronoun's fact is lost.
 
-Near-duplicates (one text inside the other, or 60 % shared terms) are quoted once, the better
-match first, except that a unit from another document that adds a number (digits or a number
-word such as "fyra") no chosen unit has is kept: two sources that disagree on a figure are
-exactly what a reader must see. Units are printed grouped by source, each followed by ``[n]``;
-a superseded source gets "(gällde 2019–2022)".
+The thresholds were chosen on the ``tune`` split by ``python -m evals.fit_units``. Units are
+printed grouped by source, each followed by ``[n]``; a superseded source gets
+"(gällde 2019–2022)".
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 
-from assistant.focus import (
-    NUMBER_WORDS,
-    QUANTITY_TYPES,
-    Part,
-    QuestionAnalysis,
-    analyze_question,
-    answer_cue,
-    indirect_question,
-)
+from assistant.focus import QUANTITY_TYPES, Part, indirect_question
 from assistant.generation import Source
-from assistant.language import INDEFINITE_ARTICLES
-from assistant.textunits import (
-    TermMatcher,
-    Unit,
-    detect_language,
-    split_units,
-    term_in,
-    term_set,
-    term_weight,
-    terms_match,
-)
+from assistant.unitscore import Candidate, UnitScorer, asks_for_list
 
-MAX_UNITS = 4
-MAX_UNITS_MULTI = 6
+MIN_PART = 0.05
+FILL = 0.3
+BUDGET_WORDS = 100
+LONG_WORDS = 150
 MAX_CHARS = 1600
-KEEP_RATIO = 0.6
-RANK_BONUS = 0.2
-CUE_BONUS = 0.3
-FOCUS_BONUS = 0.2
-LIST_BONUS = 0.2
-MIN_TOP_OVERLAP = 0.2
-MIN_OTHER_OVERLAP = 0.45
-DENSE_TOP = 3  # English parts without shared terms: units of the N densest chunks qualify
+# A chosen unit answers another part too when it scores (almost) as well as that part's best.
+SAME_ANSWER = 0.9
 
 LEADS = {
     "sv": "Så här står det i dokumenten:",
     "en": "This is what the documents say (quoted in Swedish):",
 }
-FOCUS_TYPES = frozenset(
-    {"entity", "pick", "person", "count", "amount", "measure", "says", "verify"}
-)
-CUE_TYPES = frozenset({"count", "amount", "measure", "time", "place"})
 # Parts whose missing answer the answer names (see _unanswered_note).
 NOTED_TYPES = frozenset({"person", "time", "place", *QUANTITY_TYPES})
 _ANAPHOR = re.compile(
     r"^(De|Det|Den|Dessa|Detta|Denna|Där|Då|Dit|Han|Hon|Här|Sådana|Sådant|They|It|There)\b"
 )
-_LIST_WH = re.compile(r"^(vilka|which)$", re.IGNORECASE)
-# A sentence that explains a word or phrase: '"tillsammans" betyder att …', 'Med orden "…" vill
-# vi säga att …'.
-_EXPLAINS = re.compile(
-    r"\b(?:betyder|innebär|menas|avses|står för|vill vi säga|means|refers to)\b", re.IGNORECASE
-)
-MAX_EXPLANATIONS = 3
-# A definition names its subject and then says what it is, within its first few words.
-_DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means)\b")
-DEFINITION_OPENING = 7
-_INDEFINITE = re.compile(r"(?i)\b(?:vad är|what is) (?:en|ett|a|an)\b")
-_DIGITS = re.compile(r"\d+")
 
 
 def validity_note(source: Source) -> str:
@@ -111,202 +67,7 @@ def validity_note(source: Source) -> str:
     return f" (gällde {span})"
 
 
-@dataclass(frozen=True)
-class ScoredUnit:
-    unit: Unit
-    source: Source
-    order: int
-    score: float
-    overlap: float
-    terms: frozenset[str]
-    context_terms: frozenset[str] = frozenset()
-    top_doc: bool = True
-    dense_rank: int = 0
-    first_in_chunk: bool = False
-    facts: frozenset[str] = field(default_factory=frozenset)
-
-
-def _facts(text: str) -> frozenset[str]:
-    lowered = text.lower()
-    return frozenset(
-        [*_DIGITS.findall(lowered), *(w for w in re.findall(r"\w+", lowered) if w in NUMBER_WORDS)]
-    )
-
-
-class _Selector:
-    """Scores the units of ``sources`` against the parts of ``question``."""
-
-    def __init__(self, question: str, sources: Sequence[Source]) -> None:
-        self.analysis: QuestionAnalysis = analyze_question(question)
-        self.english = detect_language(question) == "en"
-        chunks = [s.hit.chunk for s in sources]
-        self.matcher = TermMatcher([question, *(c.text for c in chunks)])
-        self.alts = self.matcher.alternatives(question)
-        dense_order = sorted(
-            range(len(sources)), key=lambda i: -(sources[i].hit.dense_score or 0.0)
-        )
-        dense_rank = {i: r for r, i in enumerate(dense_order)}
-        # Rank by retrieval score, not by display order (superseded sources are shown last).
-        fused_order = sorted(range(len(sources)), key=lambda i: -sources[i].hit.score)
-        fused_rank = {i: r for r, i in enumerate(fused_order)}
-        top_doc = chunks[fused_order[0]].doc_id if chunks else ""
-        self.units: list[ScoredUnit] = []
-        self.by_chunk: dict[str, tuple[Unit, ...]] = {}
-        for order, source in enumerate(sources):
-            chunk = source.hit.chunk
-            units = split_units(chunk.text, chunk.heading_path)
-            self.by_chunk[chunk.chunk_id] = units
-            base_context = " ".join((chunk.title, *chunk.heading_path))
-            for unit in units:
-                self.units.append(
-                    ScoredUnit(
-                        unit=unit,
-                        source=source,
-                        order=fused_rank[order],
-                        score=0.0,
-                        overlap=0.0,
-                        terms=self.matcher.terms(unit.text),
-                        context_terms=self.matcher.terms(f"{base_context} {unit.context}"),
-                        top_doc=chunk.doc_id == top_doc,
-                        dense_rank=dense_rank[order],
-                        first_in_chunk=unit.position == 0,
-                        facts=_facts(unit.text),
-                    )
-                )
-        topic = self.analysis.topic_terms
-        # A question compound's parts count only when the compound itself occurs nowhere
-        # ("arbetssätt" -> "arbete"), so "visionsmål" does not match every "mål".
-        every = [u.terms | u.context_terms for u in self.units]
-        for term, alternatives in list(self.alts.items()):
-            if len(alternatives) > 1 and any(term_in((term,), ts) for ts in every):
-                self.alts[term] = (term,)
-        self.known = {
-            t for t in topic
-            if any(term_in(self._alt(t), u.terms | u.context_terms) for u in self.units)
-        }
-        n = len(self.units) or 1
-        df = {
-            t: sum(term_in(self._alt(t), u.terms | u.context_terms) for u in self.units)
-            for t in topic
-        }
-        self.weight = {t: math.log(1 + n / (1 + df[t])) * term_weight(t) for t in topic}
-
-    def _alt(self, term: str) -> tuple[str, ...]:
-        return self.alts.get(term, (term,))
-
-    def _terms(self, terms: Sequence[str]) -> list[str]:
-        # Terms no unit contains cannot tell units apart (their absence is the refusal's job).
-        return [t for t in terms if t in self.known]
-
-    def overlap(self, terms: Sequence[str], unit: ScoredUnit) -> tuple[float, int]:
-        """(weighted share matched, number matched in the unit's own text)."""
-        terms = self._terms(terms)
-        total = sum(self.weight.get(t, 0.0) for t in terms)
-        if not total:
-            return 0.0, 0
-        got, in_text = 0.0, 0
-        for t in terms:
-            if term_in(self._alt(t), unit.terms):
-                got += self.weight[t]
-                in_text += 1
-            elif term_in(self._alt(t), unit.context_terms):
-                got += 0.5 * self.weight[t]
-        return got / total, in_text
-
-    def focus_ok(self, part: Part, unit: ScoredUnit) -> bool:
-        terms = self._terms(part.focus_terms)
-        return all(term_in(self._alt(t), unit.terms | unit.context_terms) for t in terms)
-
-    def _cue(self, part: Part, unit: ScoredUnit) -> float:
-        if part.answer_type == "definition":
-            # 'Vår vision är: "…"' defines; "Till visionen finns tre visionsmål" only mentions.
-            words = unit.unit.text.split()
-            # Plain stems: the matcher's compound parts would let "visionsmålen" name "vision".
-            opening = term_set(" ".join(words[:DEFINITION_OPENING]))
-            named = bool(part.focus_terms) and all(
-                _names(self._alt(t), opening) for t in part.focus_terms)
-            if named and self._defines(part, words[:DEFINITION_OPENING]):
-                return 1.0
-            if part.focus_terms and all(
-                term_in(self._alt(t), self.matcher.terms(" ".join(words[:4])))
-                for t in part.focus_terms
-            ):
-                return 0.75
-            return 0.5 if unit.first_in_chunk and self.focus_ok(part, unit) else 0.0
-        cue = answer_cue(part, unit.unit.text)
-        if _LIST_WH.match(part.wh) and unit.unit.kind in ("list", "table"):
-            cue = max(cue, 0.5)
-        return cue
-
-    def _defines(self, part: Part, words: Sequence[str]) -> bool:
-        """The first word naming the focus is followed at once by what it is ("Vår vision är",
-        "Sagobygden är ett"), not merely mentioned ("… är Sagobygden en av"); and "en vision
-        är …" defines visions in general, not "visionen" asked about."""
-        head = part.focus_terms[-1]
-        generic_question = bool(_INDEFINITE.search(part.text))
-        for i, word in enumerate(words):
-            if _names(self._alt(head), term_set(word)):
-                generic = i > 0 and words[i - 1].lower() in INDEFINITE_ARTICLES
-                if generic and not generic_question:
-                    return False
-                return bool(_DEFINES.search(" ".join(words[i + 1 : i + 3])))
-        return False
-
-    def fit(self, part: Part, unit: ScoredUnit) -> tuple[bool, bool, float]:
-        """(qualifies, answers the part, score) of ``unit`` for ``part``."""
-        cue = self._cue(part, unit)
-        terms = self._terms(part.terms)
-        if self.english and part.focus_terms and not self._terms(part.focus_terms):
-            terms = []  # what is asked about is unknown to the sources: go by meaning
-        if not terms:
-            ov, in_text = 0.0, 0
-            qualifies = unit.dense_rank < DENSE_TOP and cue > 0
-        else:
-            ov, in_text = self.overlap(part.terms, unit)
-            if unit.top_doc:
-                qualifies = ov >= MIN_TOP_OVERLAP and (in_text > 0 or cue > 0)
-            else:
-                qualifies = ov >= MIN_OTHER_OVERLAP and in_text > 0
-        focus = self.focus_ok(part, unit) if part.focus_terms else False
-        if part.answer_type in FOCUS_TYPES and part.focus_terms and not focus:
-            qualifies = False
-        if unit.unit.kind == "table" and not _LIST_WH.match(part.wh):
-            qualifies = False  # one value is asked for: its row is a unit of its own
-        if part.answer_type == "says":
-            subject_ok = all(term_in(self._alt(t), unit.context_terms) for t in part.subject)
-            qualifies = qualifies and subject_ok and in_text > 0
-        score = (
-            ov
-            + CUE_BONUS * cue
-            + FOCUS_BONUS * focus
-            + RANK_BONUS / (1 + unit.order)
-            + (RANK_BONUS / (1 + unit.dense_rank) if self.english else 0.0)
-        )
-        needs_cue = part.answer_type in CUE_TYPES or part.answer_type == "definition"
-        answers = qualifies and (cue >= 0.5 or not needs_cue)
-        return qualifies, answers, score
-
-    def whole(self, unit: ScoredUnit) -> tuple[bool, float]:
-        """(qualifies, score) of ``unit`` for the question as a whole."""
-        if unit.unit.kind == "table" and not any(
-                _LIST_WH.match(p.wh) for p in self.analysis.parts):
-            return False, 0.0
-        best_q, best_s = False, 0.0
-        for part in self.analysis.parts:
-            qualifies, _answers, score = self.fit(part, unit)
-            if qualifies and score > best_s:
-                best_q, best_s = True, score
-        terms = self.analysis.topic_terms
-        ov, in_text = self.overlap(terms, unit)
-        floor = MIN_TOP_OVERLAP if unit.top_doc else MIN_OTHER_OVERLAP
-        overall = ov >= floor and in_text > 0
-        score = ov + RANK_BONUS / (1 + unit.order)
-        if best_q and best_s > score:
-            return True, best_s
-        return overall or best_q, score
-
-
-def _near_duplicate(candidate: ScoredUnit, chosen: Sequence[ScoredUnit]) -> bool:
+def _near_duplicate(candidate: Candidate, chosen: Sequence[Candidate]) -> bool:
     text = " ".join(candidate.unit.text.lower().split())
     known_facts = frozenset().union(*(c.facts for c in chosen))
     for other in chosen:
@@ -326,62 +87,76 @@ def _near_duplicate(candidate: ScoredUnit, chosen: Sequence[ScoredUnit]) -> bool
     return False
 
 
-def select_units(question: str, sources: Sequence[Source]) -> list[ScoredUnit]:
+def select_units(question: str, sources: Sequence[Source]) -> list[Candidate]:
     """The units the answer quotes, grouped by source (sources in order of their best unit)."""
-    return _select(question, sources)[0]
+    return choose_units(UnitScorer(question, sources))[0]
 
 
-def _select(question: str, sources: Sequence[Source]) -> tuple[list[ScoredUnit], list[Part]]:
+def choose_units(
+    scorer: UnitScorer,
+    min_part: float = MIN_PART,
+    fill: float = FILL,
+    budget: int = BUDGET_WORDS,
+) -> tuple[list[Candidate], list[Part]]:
     """(the quoted units, the question parts none of them answers)."""
-    selector = _Selector(question, sources)
-    if not selector.units:
-        return [], list(selector.analysis.parts)
-    parts = selector.analysis.parts
-    limit = MAX_UNITS if len(parts) == 1 else min(MAX_UNITS_MULTI, len(parts) + 2)
-    chosen: list[ScoredUnit] = []
-    length = 0
+    parts = scorer.analysis.parts
+    units = scorer.units
+    if not units:
+        return [], list(parts)
+    table = scorer.table()
+    chosen: list[Candidate] = []
+    picked: list[int] = []  # indices of the chosen units
+    words = 0
 
-    def add(item: ScoredUnit) -> bool:
-        nonlocal length
-        if item in chosen or length + len(item.unit.text) > MAX_CHARS:
+    def add(i: int, limit: int | None) -> bool:
+        """Quote unit ``i`` unless it repeats a chosen one or takes the answer past ``limit``
+        words (or :data:`MAX_CHARS`); ``None``: a whole list asked for, no limit."""
+        nonlocal words
+        unit = units[i]
+        if i in picked or _near_duplicate(unit, chosen):
             return False
-        if _near_duplicate(item, chosen):
+        chars = sum(len(c.unit.text) for c in chosen) + len(unit.unit.text)
+        if words and limit is not None and (words + unit.words > limit or chars > MAX_CHARS):
             return False
-        chosen.append(item)
-        length += len(item.unit.text)
+        chosen.append(unit)
+        picked.append(i)
+        words += unit.words
         return True
 
+    def by_score(row: Sequence[float]) -> list[int]:
+        return sorted(range(len(units)),
+                      key=lambda i: (-row[i], units[i].order, units[i].unit.position))
+
     unanswered: list[Part] = []
-    for part in parts:
-        fits = [(selector.fit(part, u), u) for u in selector.units]
-        if any(answers for (_q, answers, _s), u in fits if u in chosen):
+    for p, part in enumerate(parts):
+        row = table[p]
+
+        def answers(i: int, part: Part = part, row: Sequence[float] = row) -> bool:
+            return row[i] >= min_part and scorer.has_type(part, units[i])
+
+        top = max(row)
+        if any(answers(i) and row[i] >= SAME_ANSWER * top for i in picked):
             continue
-        if not any(answers for (_q, answers, _s), _u in fits):
-            unanswered.append(part)
-        # For "vad är X" a passage that defines X beats one that mentions it, whatever rank.
-        defines = part.answer_type == "definition"
-        ranked = sorted(
-            ((a, selector._cue(part, u) if defines else 0.0, s, u) for (q, a, s), u in fits if q),
-            key=lambda x: (not x[0], -x[1], -x[2], x[3].order, x[3].unit.position),
-        )
-        for _answers, _cue, _score, unit in ranked:
-            if len(chosen) >= limit or add(unit):
+        # A table answers a "vilka" part; for one value its row is the unit (also a candidate).
+        candidates = [i for i in by_score(row) if answers(i) and (
+            units[i].unit.kind != "table" or asks_for_list(part))]
+        if not candidates:
+            unanswered.append(part)  # named in the answer rather than padded with a guess
+        for i in candidates:
+            whole_list = asks_for_list(part) and units[i].unit.kind in ("list", "table")
+            if add(i, None if whole_list else LONG_WORDS):
                 break
-    whole = sorted(
-        ((selector.whole(u), u) for u in selector.units),
-        key=lambda x: (-x[0][1], x[1].order, x[1].unit.position),
-    )
-    qualified = [(s, u) for (q, s), u in whole if q]
-    if not chosen and whole:
-        add(qualified[0][1] if qualified else whole[0][1])
-    best = max((s for s, _u in qualified), default=0.0)
-    for score, unit in qualified:
-        if len(chosen) >= limit or _complete_list(selector, chosen) or _defined(selector, chosen):
+    best = [max(table[p][i] for p in range(len(parts))) for i in range(len(units))]
+    if not chosen:
+        add(by_score(best)[0], LONG_WORDS)
+    wants_list = any(asks_for_list(part) for part in parts)
+    ranked = by_score(best)
+    for i in ranked:
+        if best[i] < fill * best[ranked[0]] or words >= budget or _complete(scorer, chosen):
             break
-        if score >= KEEP_RATIO * best:
-            add(unit)
-    _continue_explanations(selector, chosen)
-    _continue_anaphora(selector, chosen)
+        if units[i].unit.kind != "table" or wants_list:
+            add(i, budget)
+    _continue_anaphora(units, chosen)
     first_seen: dict[int, int] = {}
     for rank, item in enumerate(chosen):
         first_seen.setdefault(item.source.n, rank)
@@ -389,61 +164,23 @@ def _select(question: str, sources: Sequence[Source]) -> tuple[list[ScoredUnit],
     return ordered, unanswered
 
 
-def _complete_list(selector: _Selector, chosen: Sequence[ScoredUnit]) -> bool:
-    """A one-part "vilka X" question whose chosen list is introduced as X is fully answered.
-
-    (a question for the X and a list introduced as "… X:"): more
-    passages would only pad the answer.
-    """
-    parts = selector.analysis.parts
-    if len(parts) != 1 or not _LIST_WH.match(parts[0].wh) or not parts[0].focus_terms:
+def _complete(scorer: UnitScorer, chosen: Sequence[Candidate]) -> bool:
+    """A one-part question is answered in full by a chosen unit of the asked-for form: a list
+    or table for "vilka"/"which", a sentence that says what X is for "vad är X". More passages
+    would only pad the answer."""
+    parts = scorer.analysis.parts
+    if len(parts) != 1:
         return False
-    focus = selector._terms(parts[0].focus_terms)
-    for item in chosen:
-        if item.unit.kind in ("list", "table") and focus:
-            lead = selector.matcher.terms(item.unit.text.splitlines()[0])
-            if all(term_in(selector._alt(t), lead) for t in focus):
-                return True
-    return False
+    part = parts[0]
+    if asks_for_list(part):
+        return any(c.unit.kind in ("list", "table") for c in chosen)
+    return part.answer_type == "definition" and any(
+        scorer.type_fit(part, c) >= 1.0 for c in chosen)
 
 
-def _defined(selector: _Selector, chosen: Sequence[ScoredUnit]) -> bool:
-    """A one-part "vad är X" question with a chosen passage that says what X is is answered:
-    more passages would only pad it (its explanations follow, see _continue_explanations)."""
-    parts = selector.analysis.parts
-    return (len(parts) == 1 and parts[0].answer_type == "definition"
-            and any(selector._cue(parts[0], item) >= 1.0 for item in chosen))
-
-
-def _names(alternatives: Sequence[str], terms: frozenset[str]) -> bool:
-    """A term named as itself or inflected, not as the head of a longer compound: "vision"
-    names "visionen", not "visionsmålen"."""
-    return any(
-        t == a or (terms_match(a, t) and abs(len(t) - len(a)) <= 2)
-        for a in alternatives for t in terms
-    )
-
-
-def _continue_explanations(selector: _Selector, chosen: list[ScoredUnit]) -> None:
-    """For "vad betyder X": after the passage that states X, the sentences of the same chunk
-    that explain its words ('"tillsammans" betyder att …') are the rest of the answer."""
-    parts = selector.analysis.parts
-    if len(parts) != 1 or parts[0].answer_type != "definition" or not parts[0].focus_terms:
-        return
-    for item in list(chosen):
-        if selector._cue(parts[0], item) < 1.0:  # not the passage that states X
-            continue
-        following = [
-            u for u in selector.units
-            if u.source is item.source and u.unit.position > item.unit.position
-            and u.unit.kind == "sentence" and _EXPLAINS.search(u.unit.text) and u not in chosen
-        ]
-        chosen.extend(sorted(following, key=lambda u: u.unit.position)[:MAX_EXPLANATIONS])
-
-
-def _continue_anaphora(selector: _Selector, chosen: list[ScoredUnit]) -> None:
+def _continue_anaphora(units: Sequence[Candidate], chosen: list[Candidate]) -> None:
     """Add the sentence after a chosen one when it opens with an anaphor (see docstring)."""
-    index = {(u.source.n, u.unit.position): u for u in selector.units}
+    index = {(u.source.n, u.unit.position): u for u in units}
     for item in list(chosen):
         following = index.get((item.source.n, item.unit.position + 1))
         if (
@@ -470,22 +207,27 @@ def _unanswered_note(parts: Sequence[Part], language: str) -> str:
     return "Dokumenten svarar inte på: " + "; ".join(p.text for p in checked)
 
 
+def compose(scorer: UnitScorer, chosen: Sequence[Candidate], unanswered: Sequence[Part],
+            language: str) -> str:
+    """The answer text: the lead, each chosen unit with its ``[n]``, the unanswered parts."""
+    lead = LEADS.get(language, LEADS["sv"])
+    if not chosen:
+        return lead
+    lines = [f"{item.unit.text}{validity_note(item.source)} [{item.source.n}]" for item in chosen]
+    partial = len(unanswered) < len(scorer.analysis.parts)
+    note = _unanswered_note(unanswered, language) if partial else ""
+    return lead + "\n\n" + "\n".join(lines) + (f"\n\n{note}" if note else "")
+
+
 class ExtractiveGenerator:
     """Answers by quoting the best supporting units of the sources, each with its ``[n]``."""
 
     name = "extractive"
 
     def generate(self, question: str, sources: Sequence[Source], language: str = "sv") -> str:
-        chosen, unanswered = _select(question, sources)
-        lead = LEADS.get(language, LEADS["sv"])
-        if not chosen:
-            return lead
-        lines = [
-            f"{item.unit.text}{validity_note(item.source)} [{item.source.n}]" for item in chosen
-        ]
-        note = _unanswered_note(unanswered, language) if len(unanswered) < len(
-            analyze_question(question).parts) else ""
-        return lead + "\n\n" + "\n".join(lines) + (f"\n\n{note}" if note else "")
+        scorer = UnitScorer(question, sources)
+        chosen, unanswered = choose_units(scorer)
+        return compose(scorer, chosen, unanswered, language)
 
     def stream(
         self, question: str, sources: Sequence[Source], language: str = "sv"

