@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,11 @@ if TYPE_CHECKING:
     from chromadb import ClientAPI, Collection
 
 SCHEMA_VERSION = 1
+# A dense query asks the ANN index for this many times the rows wanted (at least n + 16), so
+# that rows of replaced versions rarely leave it short; when they do it asks DEEPER times more.
+OVERFETCH = 1.25
+OVERFETCH_MIN = 16
+DEEPER = 4
 _NONE = ""
 
 
@@ -357,27 +363,45 @@ class Index:
         return sorted(chunks, key=lambda c: (c.doc_id, c.position))
 
     def dense_query(
-        self, vector: np.ndarray, n: int, versions: Sequence[str]
+        self, vector: np.ndarray, n: int, versions: Sequence[str] | AbstractSet[str]
     ) -> list[tuple[Chunk, float]]:
-        """Nearest chunks among ``versions``, with cosine similarity."""
+        """Nearest chunks among ``versions``, with cosine similarity.
+
+        The ANN index is queried without a version filter, so a query costs the same however
+        many documents the index holds (a ``$in`` filter over every live version grows with
+        them). Rows of other versions (a version being replaced, or orphans of an interrupted
+        ingest) are dropped here; when they crowd the top so that fewer than ``n`` live rows
+        remain, the query is repeated :data:`DEEPER` times deeper, up to the whole collection.
+        """
         if not versions or n < 1:
             return []
+        live = versions if isinstance(versions, AbstractSet) else frozenset(versions)
         collection = self._chunks()
+        query = [np.asarray(vector, dtype=np.float32).tolist()]
         try:
             total = collection.count()
-            got = collection.query(
-                query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-                n_results=max(1, min(n, total)),
-                where={"version": {"$in": list(versions)}},
-                include=["documents", "metadatas", "distances"],
-            )
         except Exception as exc:
             raise _unavailable(self.location, exc) from exc
-        distances = dict(zip(got["ids"][0], got["distances"][0], strict=True))
-        return [
-            (chunk_from_record(i, d, m), 1.0 - float(distances[i]))
-            for i, d, m in _live_rows(got["ids"][0], got["documents"][0], got["metadatas"][0])
-        ]
+        fetch = min(max(n + OVERFETCH_MIN, int(n * OVERFETCH)), total)
+        while True:
+            try:
+                got = collection.query(
+                    query_embeddings=query,
+                    n_results=max(1, fetch),
+                    include=["documents", "metadatas", "distances"],
+                )
+            except Exception as exc:
+                raise _unavailable(self.location, exc) from exc
+            distances = dict(zip(got["ids"][0], got["distances"][0], strict=True))
+            rows = [
+                (i, d, m)
+                for i, d, m in _live_rows(got["ids"][0], got["documents"][0], got["metadatas"][0])
+                if m.get("version") in live
+            ]
+            if len(rows) >= n or fetch >= total or len(got["ids"][0]) < fetch:
+                break
+            fetch = min(fetch * DEEPER, total)
+        return [(chunk_from_record(i, d, m), 1.0 - float(distances[i])) for i, d, m in rows[:n]]
 
     def _versions(self) -> list[str]:
         return [r.version for r in self.documents().values()]

@@ -8,12 +8,13 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from assistant.embeddings import Embedder, get_embedder
 from assistant.index import DocRecord, Index, IndexBusyError, StoreUnavailableError
-from assistant.lexical import LexicalIndex
+from assistant.postings import LexicalPostings
 from assistant.settings import Settings
 from assistant.types import Chunk, Hit
 
@@ -24,13 +25,53 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class _Snapshot:
-    """A consistent view of the index: the current versions, their chunks and a BM25 index."""
+    """A consistent view of the index: the current versions, their chunks and a BM25 index.
+
+    ``slots`` maps the BM25 index's slots to chunks (None for a slot whose chunk was replaced);
+    ``chunks`` holds the same chunks in document and position order.
+    """
 
     versions: tuple[str, ...]
     generation: str
     documents: dict[str, DocRecord]
     chunks: tuple[Chunk, ...]
-    lexical: LexicalIndex
+    lexical: LexicalPostings
+    slots: tuple[Chunk | None, ...]
+    slot_of: dict[str, int]
+
+    @cached_property
+    def live(self) -> frozenset[str]:
+        """The current versions as a set: dense hits of any other version are dropped."""
+        return frozenset(self.versions)
+
+    @classmethod
+    def build(cls, versions: tuple[str, ...], generation: str,
+              documents: dict[str, DocRecord], chunks: Sequence[Chunk]) -> _Snapshot:
+        ordered = tuple(sorted(chunks, key=lambda c: (c.doc_id, c.position)))
+        lexical = LexicalPostings.build([c.embed_text for c in ordered])
+        return cls(versions, generation, documents, ordered, lexical, ordered,
+                   {c.chunk_id: i for i, c in enumerate(ordered)})
+
+    def updated(self, versions: tuple[str, ...], generation: str,
+                documents: dict[str, DocRecord], added: Sequence[Chunk]) -> _Snapshot:
+        """This snapshot with the documents whose version changed replaced: only their chunks
+        (``added``: every chunk of the versions this one lacks) are read and indexed."""
+        current = set(versions)
+        gone_docs = {r.doc_id for r in self.documents.values() if r.version not in current}
+        gone = [c for c in self.chunks if c.doc_id in gone_docs]
+        gone_ids = {c.chunk_id for c in gone}
+        kept = [c for c in self.chunks if c.chunk_id not in gone_ids]
+        ordered = tuple(sorted([*kept, *added], key=lambda c: (c.doc_id, c.position)))
+        lexical = self.lexical.updated(
+            [(self.slot_of[c.chunk_id], c.embed_text) for c in gone],
+            [c.embed_text for c in added])
+        slots = [None if c is not None and c.chunk_id in gone_ids else c for c in self.slots]
+        slot_of = {cid: i for cid, i in self.slot_of.items() if cid not in gone_ids}
+        for chunk in added:
+            slot_of[chunk.chunk_id] = len(slots)
+            slots.append(chunk)
+        return _Snapshot(versions, generation, documents, ordered, lexical, tuple(slots),
+                         slot_of)
 
 
 def _short_documents(documents: dict[str, DocRecord], chunks: Sequence[Chunk]) -> list[str]:
@@ -107,7 +148,7 @@ def diversify(pool: Sequence[Hit], k: int, per_doc: int, *, top_extra: int = 0) 
 
 
 class Retriever:
-    """Reads one index. Thread-safe; the BM25 index is rebuilt only when documents change."""
+    """Reads one index. Thread-safe; the BM25 index is updated only for documents that change."""
 
     def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
         self.index = index
@@ -148,15 +189,20 @@ class Retriever:
                         current = dataclasses.replace(current, generation=generation)
                         self._snapshot = current
                     return current
-                chunks = tuple(self.index.current_chunks(versions))
-                short = _short_documents(documents, chunks)
+                # Only the versions the current snapshot lacks are read (all of them at first).
+                known = set(current.versions) if current is not None else set()
+                new_versions = [v for v in versions if v not in known]
+                chunks = self.index.current_chunks(new_versions)
+                short = _short_documents(
+                    {d: r for d, r in documents.items() if r.version not in known}, chunks)
                 if short and self._changed_since_read(generation, versions):
                     continue
                 if short:
                     log.warning("index %s: documents lack chunks: %s",
                                 self.index.location, ", ".join(short))
-                lexical = LexicalIndex([c.embed_text for c in chunks])
-                self._snapshot = _Snapshot(versions, generation, documents, chunks, lexical)
+                self._snapshot = (
+                    _Snapshot.build(versions, generation, documents, chunks) if current is None
+                    else current.updated(versions, generation, documents, chunks))
                 return self._snapshot
         raise _busy()
 
@@ -201,7 +247,7 @@ class Retriever:
                 if query_vector is None:
                     query_vector = self.embedder.embed_queries([query])[0]
                 try:
-                    dense = self.index.dense_query(query_vector, depth, snap.versions)
+                    dense = self.index.dense_query(query_vector, depth, snap.live)
                 except StoreUnavailableError:
                     # Chroma may fail a query that races a delete; that is not an outage.
                     if self._changed_since(snap):
@@ -212,7 +258,8 @@ class Retriever:
                     continue
             lexical: list[tuple[Chunk, float]] = []
             if mode in ("hybrid", "lexical"):
-                lexical = [(snap.chunks[i], s) for i, s in snap.lexical.search(query, depth)]
+                lexical = [(chunk, s) for i, s in snap.lexical.search(query, depth)
+                           if (chunk := snap.slots[i]) is not None]
             hits = self._fuse(dense, lexical, mode)
             return limit_per_document(hits, per_doc)[:k]
         raise _busy()
