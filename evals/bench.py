@@ -52,14 +52,16 @@ def _serve(settings: Any, questions: Sequence[str], changed: Path, searches: int
     from assistant.retrieval import Retriever
     from ingest.pipeline import ingest_paths
 
+    generator = build_generator(settings)
+    # Ready: from opening the index to the first answer (the snapshot with its BM25 index,
+    # and what the assistant keeps per corpus version).
     began = time.perf_counter()
     retriever = Retriever.from_settings(settings)
-    retriever.snapshot()
+    Assistant(retriever, generator, settings).ask(questions[0])
     ready_s = time.perf_counter() - began
     search = {mode: _latencies(lambda q, m=mode: retriever.search(q, mode=m),
                                questions[:searches]) for mode in MODES}
     ask = {}
-    generator = build_generator(settings)
     for mode in MODES:
         retriever.settings = settings.replace(retrieval=mode)
         assistant = Assistant(retriever, generator, retriever.settings)
@@ -69,8 +71,10 @@ def _serve(settings: Any, questions: Sequence[str], changed: Path, searches: int
     changed.write_text(f"{text}\n\nTillägg {time.time_ns()}: revisionen gäller från i år.\n",
                        encoding="utf-8")
     ingest_paths([changed], settings)
+    # The whole first answer after the change: the snapshot and everything the assistant
+    # keeps per corpus version are brought up to date in it (one question's own time included).
     began = time.perf_counter()
-    retriever.snapshot()
+    assistant.ask(questions[0])
     update_s = time.perf_counter() - began
     return {"ready_s": ready_s, "update_s": update_s, "search": search, "ask": ask,
             "peak_rss_mb": _peak_rss_mb()}
@@ -185,8 +189,8 @@ def format_table(rows: Sequence[dict[str, Any]], markdown: bool = False) -> str:
          [f"{_num(r['embed_s'], '.1f')} ({_num(r['embed_share'], '.0%')})" for r in rows]),
         ("  övrigt: läsning, chunkning, lagring (s)", [_num(r["other_s"], ".1f") for r in rows]),
         ("Genomströmning (chunkar/s)", [_num(r["chunks_per_s"], ".3g") for r in rows]),
-        ("Redo att svara, ny process (s)", [f"{r['ready_s']:.2f}" for r in rows]),
-        ("Läsarens arbete efter ett ändrat dokument (s)",
+        ("Redo: ny process till första svaret (s)", [f"{r['ready_s']:.2f}" for r in rows]),
+        ("Första svaret efter ett ändrat dokument (s)",
          [f"{r['update_s']:.2f}" for r in rows]),
         *[(f"search {m} p50 / p95 (ms)", [_ms(r["search"][m]) for r in rows]) for m in MODES],
         *[(f"ask {m} p50 / p95 (ms)", [_ms(r["ask"][m]) for r in rows]) for m in MODES],

@@ -271,3 +271,18 @@ def test_a_re_ingest_reads_only_the_changed_document_and_matches_a_fresh_snapsho
         assert sorted(got) == sorted(want), query
     hits = retriever.search(NEW_WORD, k=3, mode="lexical")
     assert hits and NEW_WORD in hits[0].chunk.text
+
+
+def test_the_assistants_corpus_statistics_follow_a_re_ingest(
+    settings: Settings, corpus: Path
+) -> None:
+    from assistant.ask import Assistant
+    from assistant.refusal import CorpusStats
+
+    assistant = Assistant.from_settings(settings)
+    before = assistant.corpus_stats()
+    Reingest(corpus, settings)()
+    after = assistant.corpus_stats()
+    assert after == CorpusStats.from_chunks(assistant.retriever.snapshot().chunks) != before
+    assert after.df.get("sammanfogningsklausul", 0) == 1 and before.df.get(
+        "sammanfogningsklausul", 0) == 0
