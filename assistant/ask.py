@@ -373,6 +373,9 @@ class Assistant:
     def corpus_stats(self) -> CorpusStats:
         """Term statistics of the indexed chunks, updated for the documents that changed."""
         snapshot = self.retriever.snapshot()
+        kept = getattr(snapshot, "stats", None)
+        if isinstance(kept, CorpusStats):  # the retriever keeps them up to date
+            return kept
         seen = _Seen(snapshot.versions, snapshot.documents, snapshot.chunks)
         if self._stats is None:
             self._stats = (seen, CorpusStats.from_chunks(snapshot.chunks))

@@ -8,8 +8,9 @@ process loads it, compares its versions with the index's and reads only the vers
 is missing, unreadable or from another store is ignored, and the index is read in full.
 
 Format (no pickle): ``<key>.json`` (documents, chunks by BM25 slot, each slot's terms, corpus
-word counts) and ``<key>.npz`` (posting lists and chunk lengths), written to temporary names and
-renamed, so a reader never loads a half-written pair; the JSON names the npz it belongs with.
+word counts, the refusal model's term statistics) and ``<key>.npz`` (posting lists and chunk
+lengths), written to temporary names and renamed, so a reader never loads a half-written pair;
+the JSON names the npz it belongs with.
 Each app host keeps its own copy (also with a Chroma server) in the index folder.
 """
 
@@ -29,9 +30,10 @@ import numpy as np
 from assistant.index import DocRecord, chunk_from_record, chunk_to_metadata
 from assistant.lexical import Vocabulary
 from assistant.postings import LexicalPostings, _Posting
+from assistant.refusal import CorpusStats
 from assistant.types import Chunk
 
-FORMAT = 1
+FORMAT = 2
 log = logging.getLogger(__name__)
 
 
@@ -42,6 +44,7 @@ class SavedSnapshot:
     documents: dict[str, DocRecord]
     slots: tuple[Chunk | None, ...]
     lexical: LexicalPostings
+    stats: CorpusStats
 
 
 def cache_path(folder: Path, location: str, collection: str, embedder_id: str) -> Path:
@@ -78,6 +81,7 @@ def save(path: Path, saved: SavedSnapshot) -> None:
         "slot_terms": [None if t is None else " ".join(t) for t in lexical.slot_terms],
         "terms": terms,
         "words": dict(lexical.word_counts),
+        "stats": {"n": saved.stats.n, "df": saved.stats.df},
         "live": lexical.live,
         "total_length": lexical.total_length,
     }
@@ -124,7 +128,9 @@ def load(path: Path) -> SavedSnapshot | None:
         lexical = LexicalPostings(Vocabulary(words), postings, lengths, slot_terms, words,
                                   int(body["live"]), float(body["total_length"]))
         documents = {str(m["doc_id"]): DocRecord.from_metadata(m) for m in body["documents"]}
-        return SavedSnapshot(documents, chunks, lexical)
+        stats = CorpusStats({str(t): int(c) for t, c in body["stats"]["df"].items()},
+                            int(body["stats"]["n"]))
+        return SavedSnapshot(documents, chunks, lexical, stats)
     except Exception as exc:  # noqa: BLE001 - a bad cache is ignored: the index is read in full
         log.warning("reader cache %s ignored: %s", file, exc)
         return None

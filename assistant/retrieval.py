@@ -19,6 +19,7 @@ from assistant.postings import LexicalPostings
 from assistant.readcache import SavedSnapshot, cache_path
 from assistant.readcache import load as load_saved
 from assistant.readcache import save as save_snapshot
+from assistant.refusal import CorpusStats
 from assistant.settings import Settings
 from assistant.types import Chunk, Hit
 
@@ -46,6 +47,7 @@ class _Snapshot:
     lexical: LexicalPostings
     slots: tuple[Chunk | None, ...]
     slot_of: dict[str, int]
+    stats: CorpusStats  # term statistics for the refusal model, kept with the chunks
 
     @cached_property
     def live(self) -> frozenset[str]:
@@ -59,10 +61,11 @@ class _Snapshot:
                                key=lambda c: (c.doc_id, c.position)))
         versions = tuple(sorted(r.version for r in saved.documents.values()))
         return cls(versions, "", saved.documents, ordered, saved.lexical, saved.slots,
-                   {c.chunk_id: i for i, c in enumerate(saved.slots) if c is not None})
+                   {c.chunk_id: i for i, c in enumerate(saved.slots) if c is not None},
+                   saved.stats)
 
     def saved(self) -> SavedSnapshot:
-        return SavedSnapshot(self.documents, self.slots, self.lexical)
+        return SavedSnapshot(self.documents, self.slots, self.lexical, self.stats)
 
     @classmethod
     def build(cls, versions: tuple[str, ...], generation: str,
@@ -70,7 +73,8 @@ class _Snapshot:
         ordered = tuple(sorted(chunks, key=lambda c: (c.doc_id, c.position)))
         lexical = LexicalPostings.build([c.embed_text for c in ordered])
         return cls(versions, generation, documents, ordered, lexical, ordered,
-                   {c.chunk_id: i for i, c in enumerate(ordered)})
+                   {c.chunk_id: i for i, c in enumerate(ordered)},
+                   CorpusStats.from_chunks(ordered))
 
     def updated(self, versions: tuple[str, ...], generation: str,
                 documents: dict[str, DocRecord], added: Sequence[Chunk]) -> _Snapshot:
@@ -91,7 +95,7 @@ class _Snapshot:
             slot_of[chunk.chunk_id] = len(slots)
             slots.append(chunk)
         return _Snapshot(versions, generation, documents, ordered, lexical, tuple(slots),
-                         slot_of)
+                         slot_of, self.stats.updated(gone, added))
 
 
 def _short_documents(documents: dict[str, DocRecord], chunks: Sequence[Chunk]) -> list[str]:

@@ -54,6 +54,7 @@ def _reads(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> list[list[s
 def _same(one: Retriever, other: Retriever) -> None:
     a, b = one.snapshot(), other.snapshot()
     assert a.chunks == b.chunks and a.versions == b.versions and a.documents == b.documents
+    assert a.stats == b.stats
     assert a.lexical.vocabulary.words == b.lexical.vocabulary.words
     for query in QUERIES:
         got = [(a.slots[i].chunk_id, round(s, 6)) for i, s in a.lexical.search(query, 10)]
