@@ -255,7 +255,8 @@ class Assistant:
         ended = {h.chunk.doc_id for h in pool if is_superseded(h.chunk, today)}
         pool = current_versions(pool, state.question, ended)
         hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
-        state.hits = [self._whole_lists(hit) for hit in hits]
+        after = self._chunk_after() if hits else {}  # one look at the snapshot for all hits
+        state.hits = [self._whole_lists(hit, after) for hit in hits]
         state.timings["retrieve_ms"] = _ms(start)
         return state
 
@@ -334,10 +335,10 @@ class Assistant:
             missing = f"om {state.outside}: inget av dokumenten handlar om den"
         return refusal_text(state.language, state.related, missing)
 
-    def _whole_lists(self, hit: Hit) -> Hit:
+    def _whole_lists(self, hit: Hit, after: Mapping[tuple[str, int], Chunk]) -> Hit:
         """``hit`` with the rest of a list or table its chunk ends in (from the next chunk)."""
         chunk = hit.chunk
-        following = self._chunk_after().get((chunk.doc_id, chunk.position))
+        following = after.get((chunk.doc_id, chunk.position))
         if following is None:
             return hit
         heading = chunk.heading_path[-1] if chunk.heading_path else ""

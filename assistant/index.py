@@ -19,11 +19,13 @@ reads drop such rows (:func:`_live_rows`), and the reader's re-check sends it ro
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -162,24 +164,41 @@ def chunk_to_metadata(chunk: Chunk, text_hash: str) -> dict[str, Any]:
 
 
 def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    """A chunk from its Chroma record. The fields every chunk of a document repeats (title,
+    headings, source, dates) are shared between chunks, not stored once per chunk: a reader
+    holds every chunk of the index."""
     page = int(meta.get("page", -1))
     page_end = int(meta.get("page_end", -1))
     return Chunk(
         chunk_id=chunk_id,
-        doc_id=str(meta["doc_id"]),
+        doc_id=_shared(str(meta["doc_id"])),
         text=text,
         position=int(meta["position"]),
-        title=str(meta["title"]),
-        heading_path=tuple(json.loads(meta.get("heading_path") or "[]")),
+        title=_shared(str(meta["title"])),
+        heading_path=_heading_path(meta.get("heading_path") or "[]"),
         page=page if page >= 0 else None,
         page_end=page_end if page_end >= 0 else None,
-        source=str(meta.get("source", "")),
-        url=meta.get("url") or None,
-        kind=str(meta.get("kind", "")),
-        valid_from=_parse_date(meta.get("valid_from")),
-        valid_to=_parse_date(meta.get("valid_to")),
-        doc_hash=str(meta.get("doc_hash", "")),
+        source=_shared(str(meta.get("source", ""))),
+        url=_shared(meta.get("url")) or None,
+        kind=_shared(str(meta.get("kind", ""))),
+        valid_from=_cached_date(meta.get("valid_from") or ""),
+        valid_to=_cached_date(meta.get("valid_to") or ""),
+        doc_hash=_shared(str(meta.get("doc_hash", ""))),
     )
+
+
+def _shared(value: Any) -> Any:
+    return sys.intern(value) if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=65536)
+def _heading_path(encoded: str) -> tuple[str, ...]:
+    return tuple(sys.intern(str(h)) for h in json.loads(encoded))
+
+
+@lru_cache(maxsize=4096)
+def _cached_date(value: str) -> date | None:
+    return _parse_date(value)
 
 
 def remove_local_store(index_dir: Path) -> None:
