@@ -1,8 +1,10 @@
 """``styrdok bench``: ingest throughput, search/ask latency, memory and index size by corpus size.
 
-Each size runs in a fresh process, and the index is served by another fresh process (unless
-``isolate=False``), so the serving process's ready time and peak memory are an app's own: the
-time to its first answer, the reader's work after one document is re-ingested, and its peak RSS.
+Each size runs in a fresh process, and the index is served by other fresh processes (unless
+``isolate=False``), so ready times and peak memory are an app's own: the very first start (no
+saved snapshot), then a serving process that starts from the snapshot the first one saved: its
+time to the first answer, search and ask latency, the first answer after one document is
+re-ingested, and its peak RSS.
 Run by hand; never a timed test.
 """
 
@@ -43,6 +45,30 @@ def _latencies(fn: Callable[[str], object], questions: Sequence[str]) -> dict[st
     return {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "n": len(times)}
 
 
+def _first_start(settings: Any, question: str) -> dict[str, float]:
+    """An app's very first start on the index (no saved snapshot): time to the first answer,
+    peak memory; it leaves its snapshot saved for the next start."""
+    from assistant.ask import Assistant
+    from assistant.llm import build_generator
+    from assistant.retrieval import Retriever
+
+    shutil.rmtree(settings.resolved_index_dir / "reader-cache", ignore_errors=True)
+    generator = build_generator(settings)
+    began = time.perf_counter()
+    retriever = Retriever.from_settings(settings)
+    Assistant(retriever, generator, settings).ask(question)
+    ready = time.perf_counter() - began
+    retriever.wait_for_save()
+    return {"first_start_s": ready, "first_start_rss_mb": _peak_rss_mb()}
+
+
+def _in_process(isolate: bool, fn: Callable[..., Any], *args: Any) -> Any:
+    if not isolate:
+        return fn(*args)
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
+
+
 def _serve(settings: Any, questions: Sequence[str], changed: Path, searches: int, asks: int
            ) -> dict[str, Any]:
     """What one app process serving the index measures: ready time, latencies, the reader's
@@ -54,7 +80,8 @@ def _serve(settings: Any, questions: Sequence[str], changed: Path, searches: int
 
     generator = build_generator(settings)
     # Ready: from opening the index to the first answer (the snapshot with its BM25 index,
-    # and what the assistant keeps per corpus version).
+    # and what the assistant keeps per corpus version), with the snapshot an earlier process
+    # saved.
     began = time.perf_counter()
     retriever = Retriever.from_settings(settings)
     Assistant(retriever, generator, settings).ask(questions[0])
@@ -112,12 +139,8 @@ def bench_size(
     questions = [str(make_question(d, i, i)["question"])
                  for i, d in enumerate(rng.choices(docs, k=max(searches, asks)))]
     changed = base / "corpus" / f"{docs[len(docs) // 2].doc_id}.md"
-    args = (settings, questions, changed, searches, asks)
-    if isolate:
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-            served = pool.submit(_serve, *args).result()
-    else:
-        served = _serve(*args)
+    first = _in_process(isolate, _first_start, settings, questions[0])
+    served = _in_process(isolate, _serve, settings, questions, changed, searches, asks)
     result = {
         "target_chunks": chunks,
         "documents": len(docs),
@@ -133,6 +156,7 @@ def bench_size(
         else None,
         "ingest_peak_rss_mb": ingest_rss,
         "index_mb": _dir_size_mb(base / "index"),
+        **first,
         **served,
     }
     if not keep:
@@ -189,6 +213,9 @@ def format_table(rows: Sequence[dict[str, Any]], markdown: bool = False) -> str:
          [f"{_num(r['embed_s'], '.1f')} ({_num(r['embed_share'], '.0%')})" for r in rows]),
         ("  övrigt: läsning, chunkning, lagring (s)", [_num(r["other_s"], ".1f") for r in rows]),
         ("Genomströmning (chunkar/s)", [_num(r["chunks_per_s"], ".3g") for r in rows]),
+        ("Första start utan sparad ögonblicksbild: till första svaret (s)",
+         [f"{r['first_start_s']:.2f}" for r in rows]),
+        ("  dess högsta minnesanvändning (MB)", [f"{r['first_start_rss_mb']:.0f}" for r in rows]),
         ("Redo: ny process till första svaret (s)", [f"{r['ready_s']:.2f}" for r in rows]),
         ("Första svaret efter ett ändrat dokument (s)",
          [f"{r['update_s']:.2f}" for r in rows]),

@@ -17,6 +17,7 @@ def test_bench_measures_every_mode_at_a_tiny_size(tmp_path: Path) -> None:
     assert row["index_mb"] > 0 and row["peak_rss_mb"] > 0
     assert 0 <= row["embed_share"] <= 1
     assert row["ready_s"] > 0 and row["update_s"] > 0 and not row["reused_index"]
+    assert row["first_start_s"] > 0 and row["first_start_rss_mb"] > 0
     assert "search hybrid p50 / p95 (ms)" in format_table(rows)
 
 
