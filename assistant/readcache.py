@@ -17,7 +17,6 @@ Each app host keeps its own copy (also with a Chroma server) in the index folder
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import uuid
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from assistant.index import DocRecord, chunk_from_record, chunk_to_metadata
 from assistant.lexical import Vocabulary
@@ -86,7 +86,7 @@ def save(path: Path, saved: SavedSnapshot) -> None:
         "total_length": lexical.total_length,
     }
     temporary = path.with_name(f"{path.name}.{tag}.json")
-    temporary.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    temporary.write_bytes(orjson.dumps(body))
     previous = _arrays_name(path)
     os.replace(temporary, path.with_suffix(".json"))
     if previous and previous != arrays.name:
@@ -95,7 +95,7 @@ def save(path: Path, saved: SavedSnapshot) -> None:
 
 def _arrays_name(path: Path) -> str | None:
     try:
-        return str(json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["arrays"])
+        return str(orjson.loads(path.with_suffix(".json").read_bytes())["arrays"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -106,7 +106,7 @@ def load(path: Path) -> SavedSnapshot | None:
     if not file.exists():
         return None
     try:
-        body = json.loads(file.read_text(encoding="utf-8"))
+        body = orjson.loads(file.read_bytes())
         if body.get("format") != FORMAT:
             return None
         with np.load(path.parent / Path(body["arrays"]).name, allow_pickle=False) as arrays:
