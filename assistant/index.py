@@ -429,38 +429,62 @@ class Index:
 
     def embeddings_by_text_hash(self, doc_id: str) -> dict[str, np.ndarray]:
         """Embeddings already stored for a document, keyed by the hash of their embedded text."""
-        try:
-            got = self._chunks().get(where={"doc_id": doc_id}, include=["metadatas", "embeddings"])
-        except Exception as exc:
-            raise _unavailable(self.location, exc) from exc
-        embeddings = got["embeddings"]
-        if embeddings is None:
-            return {}
-        return {
-            m["text_hash"]: np.asarray(e, dtype=np.float32)
-            for m, e in zip(got["metadatas"], embeddings, strict=True)
-        }
+        return self.stored_embeddings([doc_id]).get(doc_id, {})
+
+    def stored_embeddings(self, doc_ids: Sequence[str]) -> dict[str, dict[str, np.ndarray]]:
+        """Stored embeddings of several documents, by doc_id and hash of the embedded text.
+
+        One read per batch of documents: a per-document read costs a round trip each, which
+        dominates an ingest of many small documents.
+        """
+        found: dict[str, dict[str, np.ndarray]] = {}
+        collection = self._chunks()
+        for batch in _batched(sorted(set(doc_ids)), 500):
+            try:
+                got = collection.get(
+                    where={"doc_id": {"$in": list(batch)}}, include=["metadatas", "embeddings"]
+                )
+            except Exception as exc:
+                raise _unavailable(self.location, exc) from exc
+            embeddings = got["embeddings"]
+            if embeddings is None:
+                continue
+            for meta, vector in zip(got["metadatas"] or [], embeddings, strict=True):
+                if meta:  # a row deleted under the read comes back without metadata
+                    found.setdefault(str(meta["doc_id"]), {})[str(meta["text_hash"])] = (
+                        np.asarray(vector, dtype=np.float32)
+                    )
+        return found
 
     def add_chunks(
         self, chunks: Sequence[Chunk], embeddings: np.ndarray, text_hashes: Sequence[str]
     ) -> None:
+        """Write chunks (of one or many documents) in as few upserts as Chroma accepts."""
         if not chunks:
             return
         collection = self._chunks()
-        for start in range(0, len(chunks), 1000):
-            part = chunks[start : start + 1000]
+        size = self._write_batch()
+        for start in range(0, len(chunks), size):
+            part = chunks[start : start + size]
             try:
                 collection.upsert(
                     ids=[c.chunk_id for c in part],
-                    embeddings=np.asarray(embeddings[start : start + 1000]).tolist(),
+                    embeddings=np.asarray(embeddings[start : start + size], dtype=np.float32),
                     documents=[c.text for c in part],
                     metadatas=[
                         chunk_to_metadata(c, h)
-                        for c, h in zip(part, text_hashes[start : start + 1000], strict=True)
+                        for c, h in zip(part, text_hashes[start : start + size], strict=True)
                     ],
                 )
             except Exception as exc:
                 raise _unavailable(self.location, exc) from exc
+
+    def _write_batch(self) -> int:
+        """The most records one upsert may carry (Chroma's limit, at most 5000)."""
+        try:
+            return max(1, min(5000, int(self.client.get_max_batch_size())))
+        except Exception:  # noqa: BLE001 - older clients and servers: a size every store takes
+            return 1000
 
     def generation(self) -> str:
         """A marker that changes whenever any document is switched or removed.
@@ -483,22 +507,45 @@ class Index:
         meta.upsert(ids=["generation"], embeddings=[[1.0]], metadatas=[{"value": uuid.uuid4().hex}])
 
     def commit_document(self, record: DocRecord) -> None:
-        """Make ``record``'s version the current one (one atomic upsert), then drop the old.
+        """Make ``record``'s version the current one, then drop the old (see commit_documents)."""
+        self.commit_documents([record])
 
-        The generation marker changes *before* the old chunks go, so a reader that used the
-        old version during the switch notices and reads again instead of seeing a gap.
+    def commit_documents(self, records: Sequence[DocRecord]) -> None:
+        """Make each record's version the current one, then drop the old versions' chunks.
+
+        The new chunks are already stored. One upsert switches every record (each record is
+        replaced whole, so a reader sees a document's old or new version, never a mix); the
+        generation marker changes *before* the old chunks go, so a reader that used an old
+        version during the switch notices and reads again instead of seeing a gap. A crash
+        between the steps leaves only unreferenced chunks, removed by the next ingest.
         """
+        if not records:
+            return
+        size = self._write_batch()
         try:
-            self._docs().upsert(
-                ids=[record.doc_id],
-                embeddings=[[1.0]],
-                documents=[record.title],
-                metadatas=[record.to_metadata()],
-            )
+            docs = self._docs()
+            for start in range(0, len(records), size):
+                part = records[start : start + size]
+                docs.upsert(
+                    ids=[r.doc_id for r in part],
+                    embeddings=np.ones((len(part), 1), dtype=np.float32),
+                    documents=[r.title for r in part],
+                    metadatas=[r.to_metadata() for r in part],
+                )
             self._bump_generation()
-            self._chunks().delete(
-                where={"$and": [{"doc_id": record.doc_id}, {"version": {"$ne": record.version}}]}
-            )
+            chunks = self._chunks()
+            for start in range(0, len(records), 500):
+                part = records[start : start + 500]
+                # A version names its document (doc_id@hash), so "not any new version" is,
+                # per document, "not its own new version".
+                chunks.delete(
+                    where={
+                        "$and": [
+                            {"doc_id": {"$in": [r.doc_id for r in part]}},
+                            {"version": {"$nin": [r.version for r in part]}},
+                        ]
+                    }
+                )
         except Exception as exc:
             raise _unavailable(self.location, exc) from exc
 
