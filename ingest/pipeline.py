@@ -308,11 +308,10 @@ def ingest_inputs(
             _store_pending(pending, index, embedder, settings, summary, progress)
             pending = []
             report_files(len(inputs))
+            _remove_unwanted(index, existing, claimed, seen_sources, remove, summary)
         except KeyboardInterrupt as exc:
             summary.elapsed_s = time.perf_counter() - started
             raise IngestInterrupted(summary) from exc
-
-        _remove_unwanted(index, existing, claimed, seen_sources, remove, summary)
     summary.elapsed_s = time.perf_counter() - started
     return summary
 
