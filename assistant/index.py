@@ -262,6 +262,7 @@ class Index:
     name: str = "styrdok"
     location: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _max_batch: int | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, index_dir: Path, chroma_url: str | None = None, name: str = "styrdok") -> Index:
@@ -480,11 +481,13 @@ class Index:
                 raise _unavailable(self.location, exc) from exc
 
     def _write_batch(self) -> int:
-        """The most records one upsert may carry (Chroma's limit, at most 5000)."""
-        try:
-            return max(1, min(5000, int(self.client.get_max_batch_size())))
-        except Exception:  # noqa: BLE001 - older clients and servers: a size every store takes
-            return 1000
+        """The most records one upsert may carry (Chroma's limit, at most 5000; asked once)."""
+        if self._max_batch is None:
+            try:
+                self._max_batch = max(1, min(5000, int(self.client.get_max_batch_size())))
+            except Exception:  # noqa: BLE001 - older clients and servers: a size all take
+                self._max_batch = 1000
+        return self._max_batch
 
     def generation(self) -> str:
         """A marker that changes whenever any document is switched or removed.

@@ -10,6 +10,10 @@ embedded text is unchanged. Sync semantics: a document whose file has disappeare
 that is being ingested is removed; ``prune=True`` removes every indexed document whose file is
 not among this run's inputs. A file that cannot be read, or that yields no chunk (whatever its
 format), is listed in ``skipped`` with a reason and keeps its last good version in the index.
+
+At scale: documents are embedded and stored in batches of about `FLUSH_CHUNKS` chunks, one
+write of each kind per batch. A stop (Ctrl-C, SIGTERM, a crash, kill -9) loses at most the batch
+under way; the next run finds every committed document unchanged and goes on from there.
 """
 
 from __future__ import annotations
@@ -308,11 +312,10 @@ def ingest_inputs(
             _store_pending(pending, index, embedder, settings, summary, progress)
             pending = []
             report_files(len(inputs))
+            _remove_unwanted(index, existing, claimed, seen_sources, remove, summary)
         except KeyboardInterrupt as exc:
             summary.elapsed_s = time.perf_counter() - started
             raise IngestInterrupted(summary) from exc
-
-        _remove_unwanted(index, existing, claimed, seen_sources, remove, summary)
     summary.elapsed_s = time.perf_counter() - started
     return summary
 
