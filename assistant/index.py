@@ -44,6 +44,7 @@ SCHEMA_VERSION = 1
 OVERFETCH = 1.25
 OVERFETCH_MIN = 16
 DEEPER = 4
+READ_PAGE = 5000  # records per read when reading a whole collection
 _NONE = ""
 
 
@@ -566,15 +567,24 @@ class Index:
     def remove_orphans(self) -> int:
         """Delete chunks no current document version refers to (left by an interrupted run)."""
         current = set(self._versions())
-        try:
-            got = self._chunks().get(include=["metadatas"])
-        except Exception as exc:
-            raise _unavailable(self.location, exc) from exc
-        orphans = [
-            i
-            for i, m in zip(got["ids"], got["metadatas"], strict=True)
-            if not m or m.get("version") not in current
-        ]
+        collection = self._chunks()
+        orphans: list[str] = []
+        offset = 0
+        while True:
+            # In pages: one read of every record fails in Chroma's SQLite beyond ~32k records
+            # ("too many SQL variables").
+            try:
+                got = collection.get(include=["metadatas"], limit=READ_PAGE, offset=offset)
+            except Exception as exc:
+                raise _unavailable(self.location, exc) from exc
+            orphans += [
+                i
+                for i, m in zip(got["ids"], got["metadatas"], strict=True)
+                if not m or m.get("version") not in current
+            ]
+            if len(got["ids"]) < READ_PAGE:
+                break
+            offset += len(got["ids"])
         for batch in _batched(orphans, 1000):
             self._chunks().delete(ids=list(batch))
         return len(orphans)
