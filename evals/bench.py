@@ -69,8 +69,8 @@ def _in_process(isolate: bool, fn: Callable[..., Any], *args: Any) -> Any:
         return pool.submit(fn, *args).result()
 
 
-def _serve(settings: Any, questions: Sequence[str], changed: Path, searches: int, asks: int
-           ) -> dict[str, Any]:
+def _serve(settings: Any, questions: Sequence[str], changed: Path, searches: int, asks: int,
+           isolate: bool = True) -> dict[str, Any]:
     """What one app process serving the index measures: ready time, latencies, the reader's
     work after one document changes, and its own peak memory (run it in a fresh process)."""
     from assistant.ask import Assistant
@@ -93,11 +93,12 @@ def _serve(settings: Any, questions: Sequence[str], changed: Path, searches: int
         retriever.settings = settings.replace(retrieval=mode)
         assistant = Assistant(retriever, generator, retriever.settings)
         ask[mode] = _latencies(assistant.ask, questions[:asks])
-    # One document changes (another writer would do this; the reader's cost is what counts).
+    # One document changes, re-ingested by another process (a writer's memory and time are
+    # not the reader's).
     text = changed.read_text(encoding="utf-8")
     changed.write_text(f"{text}\n\nTillägg {time.time_ns()}: revisionen gäller från i år.\n",
                        encoding="utf-8")
-    ingest_paths([changed], settings)
+    _in_process(isolate, ingest_paths, [changed], settings)
     # The whole first answer after the change: the snapshot and everything the assistant
     # keeps per corpus version are brought up to date in it (one question's own time included).
     began = time.perf_counter()
@@ -140,7 +141,7 @@ def bench_size(
                  for i, d in enumerate(rng.choices(docs, k=max(searches, asks)))]
     changed = base / "corpus" / f"{docs[len(docs) // 2].doc_id}.md"
     first = _in_process(isolate, _first_start, settings, questions[0])
-    served = _in_process(isolate, _serve, settings, questions, changed, searches, asks)
+    served = _in_process(isolate, _serve, settings, questions, changed, searches, asks, isolate)
     result = {
         "target_chunks": chunks,
         "documents": len(docs),
