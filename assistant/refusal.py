@@ -50,13 +50,16 @@ outside the documents: they normally fail the evidence test, and :func:`looks_li
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
+import itertools
 import json
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from assistant.errors import StyrdokError
@@ -152,19 +155,52 @@ class CorpusStats:
 
     @classmethod
     def from_chunks(cls, chunks: Iterable[Chunk]) -> CorpusStats:
-        df: dict[str, int] = {}
-        n = 0
-        for chunk in chunks:
+        return cls({}, 0).updated((), chunks)
+
+    def updated(self, removed: Iterable[Chunk], added: Iterable[Chunk]) -> CorpusStats:
+        """These statistics without ``removed`` and with ``added`` chunks (only their texts
+        are analysed, so a re-ingest of one document costs what that document costs)."""
+        df = dict(self.df)
+        n = self.n
+        for chunk in removed:
+            n -= 1
+            for term in term_set(chunk.embed_text):
+                left = df.get(term, 0) - 1
+                if left > 0:
+                    df[term] = left
+                else:
+                    df.pop(term, None)
+        for chunk in added:
             n += 1
             for term in term_set(chunk.embed_text):
                 df[term] = df.get(term, 0) + 1
-        return cls(df, n)
+        return CorpusStats(df, n)
+
+    @cached_property
+    def _sorted_terms(self) -> list[str]:
+        return sorted(self.df)
 
     def doc_freq(self, term: str) -> int:
-        """Chunks containing ``term`` or a fuzzy match of it (the best-matching vocabulary term)."""
+        """Chunks containing ``term`` or a fuzzy match of it (the best-matching vocabulary term).
+
+        The matches (:func:`terms_match`: equal, or one a long enough prefix of the other) are
+        looked up, not scanned for: the prefixes of ``term`` by key, the terms it is a prefix
+        of in the sorted terms.
+        """
         if term in self.df:
             return self.df[term]
-        return max((c for t, c in self.df.items() if terms_match(term, t)), default=0)
+        best = 0
+        for cut in range(max(4, math.ceil(0.55 * len(term))), len(term)):
+            if terms_match(term, term[:cut]):
+                best = max(best, self.df.get(term[:cut], 0))
+        if len(term) >= 4:
+            terms = self._sorted_terms
+            for known in itertools.islice(terms, bisect.bisect_left(terms, term), None):
+                if not known.startswith(term):
+                    break
+                if terms_match(term, known):
+                    best = max(best, self.df[known])
+        return best
 
     def idf(self, term: str) -> float:
         return math.log(1 + self.n / (1 + self.doc_freq(term)))

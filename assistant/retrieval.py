@@ -8,29 +8,94 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
 from assistant.embeddings import Embedder, get_embedder
 from assistant.index import DocRecord, Index, IndexBusyError, StoreUnavailableError
-from assistant.lexical import LexicalIndex
+from assistant.postings import LexicalPostings
+from assistant.readcache import SavedSnapshot, cache_path
+from assistant.readcache import load as load_saved
+from assistant.readcache import save as save_snapshot
+from assistant.refusal import CorpusStats
 from assistant.settings import Settings
 from assistant.types import Chunk, Hit
 
 MODES = ("hybrid", "dense", "lexical")
 ATTEMPTS = 5  # reads tried before giving up while re-ingests keep switching documents
+# The saved snapshot is rewritten when more than this share of the documents (at least
+# RESAVE_MIN) changed since it was saved: a fresh process then reads only that many.
+RESAVE_SHARE = 0.02
+RESAVE_MIN = 20
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class _Snapshot:
-    """A consistent view of the index: the current versions, their chunks and a BM25 index."""
+    """A consistent view of the index: the current versions, their chunks and a BM25 index.
+
+    ``slots`` maps the BM25 index's slots to chunks (None for a slot whose chunk was replaced);
+    ``chunks`` holds the same chunks in document and position order.
+    """
 
     versions: tuple[str, ...]
     generation: str
     documents: dict[str, DocRecord]
     chunks: tuple[Chunk, ...]
-    lexical: LexicalIndex
+    lexical: LexicalPostings
+    slots: tuple[Chunk | None, ...]
+    slot_of: dict[str, int]
+    stats: CorpusStats  # term statistics for the refusal model, kept with the chunks
+
+    @cached_property
+    def live(self) -> frozenset[str]:
+        """The current versions as a set: dense hits of any other version are dropped."""
+        return frozenset(self.versions)
+
+    @classmethod
+    def from_saved(cls, saved: SavedSnapshot) -> _Snapshot:
+        """A snapshot as a reader saved it (its generation unknown, so it is checked)."""
+        ordered = tuple(sorted((c for c in saved.slots if c is not None),
+                               key=lambda c: (c.doc_id, c.position)))
+        versions = tuple(sorted(r.version for r in saved.documents.values()))
+        return cls(versions, "", saved.documents, ordered, saved.lexical, saved.slots,
+                   {c.chunk_id: i for i, c in enumerate(saved.slots) if c is not None},
+                   saved.stats)
+
+    def saved(self) -> SavedSnapshot:
+        return SavedSnapshot(self.documents, self.slots, self.lexical, self.stats)
+
+    @classmethod
+    def build(cls, versions: tuple[str, ...], generation: str,
+              documents: dict[str, DocRecord], chunks: Sequence[Chunk]) -> _Snapshot:
+        ordered = tuple(sorted(chunks, key=lambda c: (c.doc_id, c.position)))
+        lexical = LexicalPostings.build([c.embed_text for c in ordered])
+        return cls(versions, generation, documents, ordered, lexical, ordered,
+                   {c.chunk_id: i for i, c in enumerate(ordered)},
+                   CorpusStats.from_chunks(ordered))
+
+    def updated(self, versions: tuple[str, ...], generation: str,
+                documents: dict[str, DocRecord], added: Sequence[Chunk]) -> _Snapshot:
+        """This snapshot with the documents whose version changed replaced: only their chunks
+        (``added``: every chunk of the versions this one lacks) are read and indexed."""
+        current = set(versions)
+        gone_docs = {r.doc_id for r in self.documents.values() if r.version not in current}
+        gone = [c for c in self.chunks if c.doc_id in gone_docs]
+        gone_ids = {c.chunk_id for c in gone}
+        kept = [c for c in self.chunks if c.chunk_id not in gone_ids]
+        ordered = tuple(sorted([*kept, *added], key=lambda c: (c.doc_id, c.position)))
+        lexical = self.lexical.updated(
+            [(self.slot_of[c.chunk_id], c.embed_text) for c in gone],
+            [c.embed_text for c in added])
+        slots = [None if c is not None and c.chunk_id in gone_ids else c for c in self.slots]
+        slot_of = {cid: i for cid, i in self.slot_of.items() if cid not in gone_ids}
+        for chunk in added:
+            slot_of[chunk.chunk_id] = len(slots)
+            slots.append(chunk)
+        return _Snapshot(versions, generation, documents, ordered, lexical, tuple(slots),
+                         slot_of, self.stats.updated(gone, added))
 
 
 def _short_documents(documents: dict[str, DocRecord], chunks: Sequence[Chunk]) -> list[str]:
@@ -107,7 +172,7 @@ def diversify(pool: Sequence[Hit], k: int, per_doc: int, *, top_extra: int = 0) 
 
 
 class Retriever:
-    """Reads one index. Thread-safe; the BM25 index is rebuilt only when documents change."""
+    """Reads one index. Thread-safe; the BM25 index is updated only for documents that change."""
 
     def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
         self.index = index
@@ -116,6 +181,8 @@ class Retriever:
         self._snapshot: _Snapshot | None = None
         self._lock = threading.Lock()
         self._checked_embedder = False
+        self._saved_versions: frozenset[str] | None = None
+        self._saving = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Retriever:
@@ -148,17 +215,72 @@ class Retriever:
                         current = dataclasses.replace(current, generation=generation)
                         self._snapshot = current
                     return current
-                chunks = tuple(self.index.current_chunks(versions))
-                short = _short_documents(documents, chunks)
+                if current is None:
+                    current = self._load_saved()
+                # Only the versions the current snapshot lacks are read (all of them at first).
+                known = set(current.versions) if current is not None else set()
+                new_versions = [v for v in versions if v not in known]
+                chunks = self.index.current_chunks(new_versions)
+                short = _short_documents(
+                    {d: r for d, r in documents.items() if r.version not in known}, chunks)
                 if short and self._changed_since_read(generation, versions):
                     continue
                 if short:
                     log.warning("index %s: documents lack chunks: %s",
                                 self.index.location, ", ".join(short))
-                lexical = LexicalIndex([c.embed_text for c in chunks])
-                self._snapshot = _Snapshot(versions, generation, documents, chunks, lexical)
+                self._snapshot = (
+                    _Snapshot.build(versions, generation, documents, chunks) if current is None
+                    else current.updated(versions, generation, documents, chunks))
+                self._save_if_stale(self._snapshot)
                 return self._snapshot
         raise _busy()
+
+    def _cache_file(self) -> Path | None:
+        if not self.settings.reader_cache:
+            return None
+        return cache_path(self.settings.resolved_index_dir, self.index.location,
+                          self.index.name, self.embedder.id)
+
+    def _load_saved(self) -> _Snapshot | None:
+        """The snapshot an earlier process saved (see :mod:`assistant.readcache`), if any."""
+        path = self._cache_file()
+        saved = load_saved(path) if path is not None else None
+        if saved is None:
+            return None
+        snapshot = _Snapshot.from_saved(saved)
+        self._saved_versions = snapshot.live
+        return snapshot
+
+    def _save_if_stale(self, snapshot: _Snapshot) -> None:
+        """Save ``snapshot`` in the background when the saved one lags by more than
+        :data:`RESAVE_SHARE` of the documents (or there is none), so a fresh process has
+        little to read. Readers never wait for it."""
+        path = self._cache_file()
+        if path is None:
+            return
+        saved = self._saved_versions
+        if saved is not None:
+            lag = len(saved ^ snapshot.live)
+            if lag <= max(RESAVE_MIN, RESAVE_SHARE * len(snapshot.versions)):
+                return
+        if not self._saving.acquire(blocking=False):
+            return
+        self._saved_versions = snapshot.live
+
+        def write() -> None:
+            try:
+                save_snapshot(path, snapshot.saved())
+            except Exception as exc:  # noqa: BLE001 - only an accelerator: log and go on
+                log.warning("reader cache %s not saved: %s", path, exc)
+            finally:
+                self._saving.release()
+
+        threading.Thread(target=write, name="styrdok-reader-cache", daemon=True).start()
+
+    def wait_for_save(self) -> None:
+        """Block until a background save of the snapshot has finished (tests, the bench)."""
+        with self._saving:
+            pass
 
     def correct(self, text: str) -> str:
         """``text`` with misspelt words replaced by the corpus words they are very close to."""
@@ -201,7 +323,7 @@ class Retriever:
                 if query_vector is None:
                     query_vector = self.embedder.embed_queries([query])[0]
                 try:
-                    dense = self.index.dense_query(query_vector, depth, snap.versions)
+                    dense = self.index.dense_query(query_vector, depth, snap.live)
                 except StoreUnavailableError:
                     # Chroma may fail a query that races a delete; that is not an outage.
                     if self._changed_since(snap):
@@ -212,7 +334,8 @@ class Retriever:
                     continue
             lexical: list[tuple[Chunk, float]] = []
             if mode in ("hybrid", "lexical"):
-                lexical = [(snap.chunks[i], s) for i, s in snap.lexical.search(query, depth)]
+                lexical = [(chunk, s) for i, s in snap.lexical.search(query, depth)
+                           if (chunk := snap.slots[i]) is not None]
             hits = self._fuse(dense, lexical, mode)
             return limit_per_document(hits, per_doc)[:k]
         raise _busy()

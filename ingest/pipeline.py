@@ -10,6 +10,10 @@ embedded text is unchanged. Sync semantics: a document whose file has disappeare
 that is being ingested is removed; ``prune=True`` removes every indexed document whose file is
 not among this run's inputs. A file that cannot be read, or that yields no chunk (whatever its
 format), is listed in ``skipped`` with a reason and keeps its last good version in the index.
+
+At scale: documents are embedded and stored in batches of about `FLUSH_CHUNKS` chunks, one
+write of each kind per batch. A stop (Ctrl-C, SIGTERM, a crash, kill -9) loses at most the batch
+under way; the next run finds every committed document unchanged and goes on from there.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.embeddings import Embedder, get_embedder
+from assistant.embeddings import Embedder, embedder_for
 from assistant.errors import StyrdokError
 from assistant.index import (
     DocRecord,
@@ -40,8 +44,10 @@ from assistant.types import Chunk, Document, content_hash
 from ingest.chunking import chunk_document
 from ingest.loaders import LoadError, is_sidecar, load_document, sidecar_path
 
-EMBED_BATCH = 32
-FLUSH_AT = 4 * EMBED_BATCH  # texts to embed before the pending documents are stored
+FLUSH_CHUNKS = 256
+"""Chunks gathered before they are embedded and stored together (at least four embedding
+batches). Storage costs a round trip per write whatever its size, so documents are written in
+batches; a crash or Ctrl-C loses at most the batch under way, never a committed document."""
 
 NO_CHUNKS_REASON = (
     "dokumentet gav ingen text att söka i (bara rubriker eller inget innehåll); "
@@ -49,11 +55,25 @@ NO_CHUNKS_REASON = (
 )
 
 Progress = Callable[[str, int, int], None]
-"""progress(stage, done, total): stage is "files" or "embed"."""
+"""progress(stage, done, total): stage "files" counts inputs that are finished (stored,
+unchanged or skipped) out of all inputs; stage "embed" counts the texts embedded in the batch
+under way."""
 
 
 class IngestError(StyrdokError):
     """The run as a whole cannot proceed (another ingest holds the lock, bad arguments)."""
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM turned into it) stopped a run; ``summary`` says what was finished.
+
+    Every document counted in the summary is committed; running the same ingest again
+    resumes, skipping them as unchanged.
+    """
+
+    def __init__(self, summary: IngestSummary) -> None:
+        super().__init__()
+        self.summary = summary
 
 
 @dataclass
@@ -257,8 +277,9 @@ def ingest_inputs(
     sources seen this run)`` is true. ``problems`` are reported as skipped."""
     started = time.perf_counter()
     summary = IngestSummary()
-    embedder = embedder or get_embedder(settings.embedder)
+    embedder = embedder or embedder_for(settings)
     summary.skipped += problems
+    flush_at = max(FLUSH_CHUNKS, 4 * settings.embed_batch_size)
     with _ingest_lock(settings):
         index = _open_index(settings, rebuild)
         if index.exists():
@@ -271,22 +292,30 @@ def ingest_inputs(
         claimed: dict[str, str] = {}
         seen_sources: set[str] = set()
 
-        pending: list[_Pending] = []
-        for done, item in enumerate(inputs, start=1):
+        def report_files(done: int) -> None:
             if progress:
-                progress("files", done - 1, len(inputs))
-            seen_sources.add(item.source)
-            prepared = _prepare(item, index, existing, by_source, claimed, summary)
-            if prepared is not None:
-                pending.append(prepared)
-            if sum(len(p.todo) for p in pending) >= FLUSH_AT:
-                _store_pending(pending, index, embedder, summary, progress)
-                pending = []
-        _store_pending(pending, index, embedder, summary, progress)
-        if progress:
-            progress("files", len(inputs), len(inputs))
+                progress("files", done, len(inputs))
 
-        _remove_unwanted(index, existing, claimed, seen_sources, remove, summary)
+        pending: list[_Pending] = []
+        try:
+            report_files(0)
+            for done, item in enumerate(inputs, start=1):
+                seen_sources.add(item.source)
+                prepared = _prepare(item, existing, by_source, claimed, summary)
+                if prepared is not None:
+                    pending.append(prepared)
+                if sum(len(p.chunks) for p in pending) >= flush_at:
+                    _store_pending(pending, index, embedder, settings, summary, progress)
+                    pending = []
+                if not pending:  # every input so far is stored, unchanged or skipped
+                    report_files(done)
+            _store_pending(pending, index, embedder, settings, summary, progress)
+            pending = []
+            report_files(len(inputs))
+            _remove_unwanted(index, existing, claimed, seen_sources, remove, summary)
+        except KeyboardInterrupt as exc:
+            summary.elapsed_s = time.perf_counter() - started
+            raise IngestInterrupted(summary) from exc
     summary.elapsed_s = time.perf_counter() - started
     return summary
 
@@ -315,13 +344,12 @@ class _Pending:
     chunks: list[Chunk]
     previous: DocRecord | None
     hashes: list[str]
-    vectors: dict[int, np.ndarray]
-    todo: list[int]
+    vectors: dict[int, np.ndarray] = field(default_factory=dict)
+    todo: list[int] = field(default_factory=list)
 
 
 def _prepare(
     item: Input,
-    index: Index,
     existing: dict[str, DocRecord],
     by_source: dict[str, DocRecord],
     claimed: dict[str, str],
@@ -376,74 +404,81 @@ def _prepare(
         summary.chunks_unchanged += previous.n_chunks
         return None
     hashes = [content_hash(c.embed_text) for c in chunks]
-    # Chunks whose embedded text did not change keep their stored embedding.
-    reusable = index.embeddings_by_text_hash(document.doc_id) if previous else {}
-    vectors = {i: reusable[h] for i, h in enumerate(hashes) if h in reusable}
-    todo = [i for i in range(len(chunks)) if i not in vectors]
-    return _Pending(document, chunks, previous, hashes, vectors, todo)
+    return _Pending(document, chunks, previous, hashes)
 
 
 def _store_pending(
     pending: list[_Pending],
     index: Index,
     embedder: Embedder,
+    settings: Settings,
     summary: IngestSummary,
     progress: Progress | None,
 ) -> None:
-    """Embed the pending documents' new texts in shared batches, then commit each document.
+    """Embed the pending documents' new texts in shared batches, then store them together.
 
-    Batching across documents keeps the embedder busy with full batches when a corpus has many
-    small documents; each document is still committed on its own (crash-safe).
+    Chunks whose embedded text did not change keep their stored embedding (one read for the
+    batch). All new chunks are written before any document record switches, and the records
+    switch before old chunks go (`Index.commit_documents`), so a reader never sees a mix or a
+    gap, and a crash loses at most this batch.
     """
+    if not pending:
+        return
+    reusable = index.stored_embeddings([p.document.doc_id for p in pending if p.previous])
+    for item in pending:
+        stored = reusable.get(item.document.doc_id, {})
+        item.vectors = {i: stored[h] for i, h in enumerate(item.hashes) if h in stored}
+        item.todo = [i for i in range(len(item.chunks)) if i not in item.vectors]
     work = [(item, i) for item in pending for i in item.todo]
     embed_started = time.perf_counter()
-    for start in range(0, len(work), EMBED_BATCH):
-        batch = work[start : start + EMBED_BATCH]
+    size = settings.embed_batch_size
+    if progress:
+        progress("embed", 0, len(work))
+    for start in range(0, len(work), size):
+        batch = work[start : start + size]
         texts = [item.chunks[i].embed_text for item, i in batch]
         for (item, i), vector in zip(batch, embedder.embed_passages(texts), strict=True):
             item.vectors[i] = vector
         if progress:
             progress("embed", start + len(batch), len(work))
     summary.embed_s += time.perf_counter() - embed_started
+
+    chunks = [c for item in pending for c in item.chunks]
+    hashes = [h for item in pending for h in item.hashes]
+    vectors = np.stack([item.vectors[i] for item in pending for i in range(len(item.chunks))])
+    index.add_chunks(chunks, vectors, hashes)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    index.commit_documents([_record(item.document, len(item.chunks), now) for item in pending])
     for item in pending:
-        _commit(item, index, summary)
+        summary.texts_embedded += len(item.todo)
+        summary.embeddings_reused += len(item.chunks) - len(item.todo)
+        if item.previous is None:
+            summary.documents_added += 1
+            summary.chunks_added += len(item.chunks)
+        else:
+            summary.documents_replaced += 1
+            summary.chunks_replaced += len(item.chunks)
 
 
-def _commit(item: _Pending, index: Index, summary: IngestSummary) -> None:
-    document, chunks, previous, hashes = item.document, item.chunks, item.previous, item.hashes
-    summary.texts_embedded += len(item.todo)
-    summary.embeddings_reused += len(chunks) - len(item.todo)
-    if chunks:
-        matrix = np.stack([item.vectors[i] for i in range(len(chunks))])
-    else:
-        matrix = np.zeros((0, 1), dtype=np.float32)
-    index.add_chunks(chunks, matrix, hashes)
-    index.commit_document(
-        DocRecord(
-            doc_id=document.doc_id,
-            version=version_of(document.doc_id, version_hash(document.content_hash)),
-            content_hash=document.content_hash,
-            title=document.title,
-            source=document.source,
-            kind=document.kind,
-            n_chunks=len(chunks),
-            url=document.url,
-            publisher=document.publisher,
-            note=document.note,
-            valid_from=document.valid_from,
-            valid_to=document.valid_to,
-            page_count=document.page_count,
-            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            fetched_at=document.fetched_at or "",
-            last_modified=document.last_modified or "",
-        )
+def _record(document: Document, n_chunks: int, ingested_at: str) -> DocRecord:
+    return DocRecord(
+        doc_id=document.doc_id,
+        version=version_of(document.doc_id, version_hash(document.content_hash)),
+        content_hash=document.content_hash,
+        title=document.title,
+        source=document.source,
+        kind=document.kind,
+        n_chunks=n_chunks,
+        url=document.url,
+        publisher=document.publisher,
+        note=document.note,
+        valid_from=document.valid_from,
+        valid_to=document.valid_to,
+        page_count=document.page_count,
+        ingested_at=ingested_at,
+        fetched_at=document.fetched_at or "",
+        last_modified=document.last_modified or "",
     )
-    if previous is None:
-        summary.documents_added += 1
-        summary.chunks_added += len(chunks)
-    else:
-        summary.documents_replaced += 1
-        summary.chunks_replaced += len(chunks)
 
 
 def _remove_unwanted(

@@ -8,6 +8,7 @@ client replaced 25-chunk versions in a loop). These tests hand the retriever exa
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import threading
 import weakref
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pytest
 
 from assistant.index import Index, IndexBusyError, StoreUnavailableError, _live_rows
@@ -206,3 +208,81 @@ def test_a_replaced_vocabulary_is_freed() -> None:
     del vocabulary
     gc.collect()
     assert ref() is None
+
+
+def _stale_copies(retriever: Retriever, vector: Any, count: int) -> list[str]:
+    """``count`` chunks of a version no document record points to (what an interrupted ingest
+    leaves), each embedded exactly at ``vector`` so they crowd the top of an unfiltered query."""
+    live = retriever.snapshot().chunks[0]
+    stale = [dataclasses.replace(live, chunk_id=f"stale-{i}", position=1000 + i,
+                                 doc_hash="stale", text=f"{live.text} (gammal version {i})")
+             for i in range(count)]
+    retriever.index.add_chunks(stale, np.tile(vector, (count, 1)), [f"h{i}" for i in
+                                                                      range(count)])
+    return [c.chunk_id for c in stale]
+
+
+def test_stale_rows_from_the_unfiltered_dense_query_are_dropped(settings: Settings) -> None:
+    retriever = Retriever.from_settings(settings)
+    vector = retriever.embedder.embed_queries(["sagobygden"])[0]
+    stale = set(_stale_copies(retriever, vector, 3))
+    hits = retriever.search("sagobygden", k=5, mode="dense", query_vector=vector)
+    assert len(hits) == 5 and not stale & {h.chunk.chunk_id for h in hits}
+    assert all(h.chunk.doc_hash != "stale" for h in hits)
+
+
+def test_a_dense_query_crowded_by_stale_rows_reads_deeper_and_still_returns_k(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = Retriever.from_settings(settings)
+    vector = retriever.embedder.embed_queries(["sagobygden"])[0]
+    live_chunks = len(retriever.snapshot().chunks)
+    _stale_copies(retriever, vector, 150)
+    collection = race(retriever, RacingCollection(None), monkeypatch)
+    hits = retriever.search("sagobygden", k=5, mode="dense", query_vector=vector, per_doc=0)
+    assert collection.queries >= 2  # the first, over-fetched query held only stale rows
+    assert len(hits) == min(5, live_chunks)
+    assert all(h.chunk.doc_hash != "stale" and h.chunk.chunk_id != "vanished" for h in hits)
+
+
+def test_a_re_ingest_reads_only_the_changed_document_and_matches_a_fresh_snapshot(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = Retriever.from_settings(settings)
+    before = retriever.snapshot()
+    Reingest(corpus, settings)()
+    real_read = retriever.index.current_chunks
+    asked: list[list[str]] = []
+
+    def recording_read(versions: Any = None) -> Any:
+        asked.append(list(versions))
+        return real_read(versions)
+
+    monkeypatch.setattr(retriever.index, "current_chunks", recording_read)
+    after = retriever.snapshot()
+    edited = after.documents[EDITED.removesuffix(".md")]
+    assert asked == [[edited.version]]
+    fresh = Retriever.from_settings(settings.replace(reader_cache=False)).snapshot()
+    assert after.chunks == fresh.chunks and after.versions == fresh.versions != before.versions
+    assert len(after.lexical.vocabulary.words) == len(fresh.lexical.vocabulary.words)
+    for query in (NEW_WORD, "sagobygden", "fokusområden", "modell"):
+        got = [(after.slots[i].chunk_id, round(s, 6)) for i, s in after.lexical.search(query, 10)]
+        want = [(fresh.slots[i].chunk_id, round(s, 6)) for i, s in fresh.lexical.search(query, 10)]
+        assert sorted(got) == sorted(want), query
+    hits = retriever.search(NEW_WORD, k=3, mode="lexical")
+    assert hits and NEW_WORD in hits[0].chunk.text
+
+
+def test_the_assistants_corpus_statistics_follow_a_re_ingest(
+    settings: Settings, corpus: Path
+) -> None:
+    from assistant.ask import Assistant
+    from assistant.refusal import CorpusStats
+
+    assistant = Assistant.from_settings(settings)
+    before = assistant.corpus_stats()
+    Reingest(corpus, settings)()
+    after = assistant.corpus_stats()
+    assert after == CorpusStats.from_chunks(assistant.retriever.snapshot().chunks) != before
+    assert after.df.get("sammanfogningsklausul", 0) == 1 and before.df.get(
+        "sammanfogningsklausul", 0) == 0

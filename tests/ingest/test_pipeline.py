@@ -112,11 +112,11 @@ def test_interrupted_run_keeps_the_previous_version_and_next_run_completes(
     path = corpus / "fokusomraden.md"
     path.write_text(path.read_text().replace("fyra fokusområden", "FYRA fokusområden"))
 
-    def crash(self: Index, record: object) -> None:
+    def crash(self: Index, records: object) -> None:
         raise KeyboardInterrupt  # Ctrl-C after the new chunks were written, before the switch
 
     with monkeypatch.context() as patch:
-        patch.setattr(Index, "commit_document", crash)
+        patch.setattr(Index, "commit_documents", crash)
         with pytest.raises(KeyboardInterrupt):
             ingest_paths([corpus], settings)
     assert chunk_counts(settings) == before  # readers still see the old version, whole

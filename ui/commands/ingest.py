@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from ui.options import settings_from_args
@@ -37,6 +41,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--rebuild", action="store_true", help="bygg om indexet från början")
     parser.add_argument("--json", action="store_true", help="skriv sammanfattningen som JSON")
     parser.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
+    parser.add_argument(
+        "--device", metavar="ENHET",
+        help="där en st:-modell räknar: cpu, cuda, cuda:N eller mps (STYRDOK_DEVICE)",
+    )
+    parser.add_argument(
+        "--embed-batch-size", type=int, metavar="N",
+        help="texter per inbäddningsomgång, t.ex. 256 på ett grafikkort "
+        "(STYRDOK_EMBED_BATCH_SIZE)",
+    )
     add_crawl_flags(parser)
     parser.set_defaults(run=run)
 
@@ -112,28 +125,58 @@ def run_urls(args: argparse.Namespace, urls: list[str]) -> int:
 
 
 def run_paths(args: argparse.Namespace, paths: list[Path]) -> int:
-    from ingest.pipeline import ingest_paths
+    from ingest.pipeline import IngestInterrupted, ingest_paths
+    from ui.ingest_progress import IngestProgress
 
-    settings = settings_from_args(args)
-    bar = _ProgressBar(enabled=not args.quiet and sys.stderr.isatty())
+    settings = settings_from_args(
+        args, device=args.device, embed_batch_size=args.embed_batch_size
+    )
+    bar = None if args.quiet else IngestProgress(sys.stderr)
     try:
-        summary = ingest_paths(
-            paths, settings, prune=args.prune, rebuild=args.rebuild, progress=bar
-        )
-    except KeyboardInterrupt:
-        bar.close()
-        print(
-            "\nAvbrutet. Dokument som hann bli klara finns i indexet; övriga har kvar sin "
-            "tidigare version. Kör samma kommando igen för att slutföra.",
-            file=sys.stderr,
-        )
+        with _sigterm_as_interrupt():
+            summary = ingest_paths(
+                paths, settings, prune=args.prune, rebuild=args.rebuild, progress=bar
+            )
+    except IngestInterrupted as stop:
+        if bar:
+            bar.close()
+        print(interrupted_message(stop.summary), file=sys.stderr)
         return 130
-    bar.close()
+    if bar:
+        bar.close()
     if args.json:
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(format_summary(summary))
     return 0 if summary.ok else 1
+
+
+def interrupted_message(summary: IngestSummary) -> str:
+    finished = summary.documents_added + summary.documents_replaced
+    return (
+        f"\nAvbrutet. {finished} dokument hann läsas in i den här körningen och finns i "
+        f"indexet ({summary.documents_unchanged} var redan klara). Övriga har kvar sin "
+        "tidigare version. Kör samma kommando igen för att fortsätta; klara dokument läses "
+        "inte in igen."
+    )
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager stopping us) ends the run like Ctrl-C."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def format_summary(summary: IngestSummary) -> str:
@@ -152,33 +195,3 @@ def format_summary(summary: IngestSummary) -> str:
         lines.append(f"Hoppade över {len(summary.skipped)} fil(er):")
         lines += [f"  {path}: {reason}" for path, reason in summary.skipped]
     return "\n".join(lines)
-
-
-class _ProgressBar:
-    """tqdm bars for the file and embedding stages, created on first use."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._bars: dict[str, object] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        from tqdm import tqdm
-
-        bar = self._bars.get(stage)
-        if bar is None:
-            label = "Filer" if stage == "files" else "Inbäddning"
-            bar = tqdm(total=total, desc=label, unit="st", leave=stage == "files", file=sys.stderr)
-            self._bars[stage] = bar
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-        if stage == "embed" and done >= total:
-            bar.close()
-            del self._bars[stage]
-
-    def close(self) -> None:
-        for bar in self._bars.values():
-            bar.close()
-        self._bars.clear()

@@ -1,0 +1,114 @@
+"""The reader's saved snapshot: a fresh process reads only what changed since it was saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from assistant.retrieval import Retriever
+from assistant.settings import Settings
+from ingest.pipeline import ingest_paths
+
+if TYPE_CHECKING:
+    from conftest import CopyFixtures  # tests/conftest.py
+
+EDITED = "sagobygden.md"
+QUERIES = ("sagobygden", "fokusområden", "modell", "Nyordsklausul", "visonen")
+
+
+@pytest.fixture
+def corpus(copy_fixtures: CopyFixtures) -> Path:
+    return copy_fixtures("fokusomraden.md", EDITED, "var-modell-2019-2022.md")
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus: Path) -> Settings:
+    settings = Settings.from_env(environ={}, index_dir=tmp_path / "index", embedder="fake:64")
+    ingest_paths([corpus], settings)
+    return settings
+
+
+def _saved(settings: Settings) -> Retriever:
+    retriever = Retriever.from_settings(settings)
+    retriever.snapshot()
+    retriever.wait_for_save()
+    path = retriever._cache_file()
+    assert path is not None and path.with_suffix(".json").exists()
+    return retriever
+
+
+def _reads(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    real = retriever.index.current_chunks
+    asked: list[list[str]] = []
+
+    def recording(versions: Any = None) -> Any:
+        asked.append(sorted(versions))
+        return real(versions)
+
+    monkeypatch.setattr(retriever.index, "current_chunks", recording)
+    return asked
+
+
+def _same(one: Retriever, other: Retriever) -> None:
+    a, b = one.snapshot(), other.snapshot()
+    assert a.chunks == b.chunks and a.versions == b.versions and a.documents == b.documents
+    assert a.stats == b.stats
+    assert a.lexical.vocabulary.words == b.lexical.vocabulary.words
+    for query in QUERIES:
+        got = [(a.slots[i].chunk_id, round(s, 6)) for i, s in a.lexical.search(query, 10)]
+        want = [(b.slots[i].chunk_id, round(s, 6)) for i, s in b.lexical.search(query, 10)]
+        assert sorted(got) == sorted(want), query
+
+
+def test_a_fresh_process_loads_the_saved_snapshot_without_reading_chunks(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _saved(settings)
+    fresh = Retriever.from_settings(settings)
+    asked = _reads(fresh, monkeypatch)
+    fresh.snapshot()
+    assert asked == [[]]
+    _same(fresh, Retriever.from_settings(settings.replace(reader_cache=False)))
+    assert fresh.search("sagobygden", k=3, mode="hybrid")
+
+
+def test_a_fresh_process_reads_only_documents_changed_since_the_save(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _saved(settings)
+    path = corpus / EDITED
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nNyordsklausul gäller.\n",
+                    encoding="utf-8")
+    ingest_paths([corpus], settings)
+    fresh = Retriever.from_settings(settings)
+    asked = _reads(fresh, monkeypatch)
+    snapshot = fresh.snapshot()
+    assert asked == [[snapshot.documents[EDITED.removesuffix(".md")].version]]
+    _same(fresh, Retriever.from_settings(settings.replace(reader_cache=False)))
+    hits = fresh.search("Nyordsklausul", k=3, mode="lexical")
+    assert hits and "Nyordsklausul" in hits[0].chunk.text
+
+
+def test_a_damaged_saved_snapshot_is_ignored_and_the_index_read_in_full(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = _saved(settings)
+    path = retriever._cache_file()
+    assert path is not None
+    path.with_suffix(".json").write_text('{"format": 1, "arrays": "x.npz", "chunks": [',
+                                         encoding="utf-8")
+    fresh = Retriever.from_settings(settings)
+    asked = _reads(fresh, monkeypatch)
+    snapshot = fresh.snapshot()
+    assert asked == [sorted(snapshot.versions)]
+    _same(fresh, Retriever.from_settings(settings.replace(reader_cache=False)))
+
+
+def test_without_the_cache_nothing_is_saved(settings: Settings) -> None:
+    retriever = Retriever.from_settings(settings.replace(reader_cache=False))
+    retriever.snapshot()
+    retriever.wait_for_save()
+    assert retriever._cache_file() is None
+    assert not (settings.resolved_index_dir / "reader-cache").exists()
