@@ -7,7 +7,9 @@ Evidence for a question is measured on the retrieved hits (after entity scoping,
   parts (:func:`asked_terms`; a preamble is context and does not count) that occur in the top
   :data:`TOP_CHUNKS` chunks. A term that occurs nowhere in the corpus weighs most, since
   nothing can answer about it. English questions are cross-lingual, so for them only terms the
-  corpus knows are counted.
+  corpus knows are counted. A term is found when a passage term is close to it
+  (:func:`close_terms`: the same stem, a compound or prefix match, or a typo or inflection
+  apart), not through any word list.
 * ``unit_coverage``: the same share in the best single unit (:func:`unit_coverage`): an answer
   is one sentence, list or row, not words scattered over a chunk.
 * ``dense``: the best dense cosine similarity among the top hits.
@@ -59,6 +61,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from assistant.errors import StyrdokError
 from assistant.focus import (
     QUANTITY_TYPES,
@@ -73,7 +77,6 @@ from assistant.lexical import analyze
 from assistant.textunits import (
     TermMatcher,
     content_terms,
-    matched_terms,
     split_units,
     term_in,
     term_set,
@@ -83,6 +86,29 @@ from assistant.textunits import (
 from assistant.types import Chunk, Citation, Hit
 
 TOP_CHUNKS = 5
+# Stems this long or longer match a passage stem this similar (normalised Levenshtein: one edit
+# in five to nine letters, two in ten to fourteen); chosen on the tune split.
+FUZZY_MIN_LENGTH = 5
+FUZZY_SIMILARITY = 0.8
+
+
+def close_terms(query_term: str, text_term: str) -> bool:
+    """:func:`~assistant.textunits.terms_match`, or two stems of at least
+    :data:`FUZZY_MIN_LENGTH` letters at most one edit in five apart.
+
+    Users mistype ("kultursskolan") and Swedish inflects inside the stem ("antogs"/"antagen"
+    stem to "antog"/"antag"); short stems ("plan"/"plats") and compounds with another first
+    part ("förskola"/"grundskola") do not match.
+    """
+    if terms_match(query_term, text_term):
+        return True
+    return (min(len(query_term), len(text_term)) >= FUZZY_MIN_LENGTH
+            and Levenshtein.normalized_similarity(query_term, text_term) >= FUZZY_SIMILARITY)
+
+
+def has_term(term: str, text_terms: frozenset[str]) -> bool:
+    """Whether ``text_terms`` holds ``term`` or a close term (:func:`close_terms`)."""
+    return term in text_terms or any(close_terms(term, t) for t in text_terms)
 
 
 @dataclass(frozen=True)
@@ -161,10 +187,10 @@ class CorpusStats:
         return cls(df, n)
 
     def doc_freq(self, term: str) -> int:
-        """Chunks containing ``term`` or a fuzzy match of it (the best-matching vocabulary term)."""
+        """Chunks containing ``term`` or a close term (:func:`close_terms`; the most frequent)."""
         if term in self.df:
             return self.df[term]
-        return max((c for t, c in self.df.items() if terms_match(term, t)), default=0)
+        return max((c for t, c in self.df.items() if close_terms(term, t)), default=0)
 
     def idf(self, term: str) -> float:
         return math.log(1 + self.n / (1 + self.doc_freq(term)))
@@ -216,7 +242,7 @@ def measure_evidence(
         # only the terms the corpus knows (cross-lingual).
         terms = [t for t in content_terms(question) if stats.doc_freq(t) > 0]
     found_terms: frozenset[str] = frozenset().union(*(term_set(h.chunk.embed_text) for h in top))
-    found = matched_terms(terms, found_terms)
+    found = {t for t in terms if has_term(t, found_terms)}
     weights = {t: stats.idf(t) * term_weight(t) for t in terms}
     total = sum(weights.values())
     coverage = sum(weights[t] for t in found) / total if total else 0.0
@@ -247,9 +273,9 @@ def unit_coverage(terms: Sequence[str], weights: dict[str, float],
             context = term_set(f"{heading} {unit.context}")
             got = 0.0
             for term in terms:
-                if term_in((term,), own):
+                if has_term(term, own):
                     got += weights[term]
-                elif term_in((term,), context):
+                elif has_term(term, context):
                     got += 0.5 * weights[term]
             best = max(best, got / total)
     return best
