@@ -61,6 +61,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from assistant.errors import StyrdokError
@@ -190,7 +191,13 @@ class CorpusStats:
         """Chunks containing ``term`` or a close term (:func:`close_terms`; the most frequent)."""
         if term in self.df:
             return self.df[term]
-        return max((c for t, c in self.df.items() if close_terms(term, t)), default=0)
+        counts = [c for t, c in self.df.items() if terms_match(term, t)]
+        if len(term) >= FUZZY_MIN_LENGTH:
+            # The typo/inflection half of close_terms, over the whole vocabulary in C.
+            near = process.extract(term, list(self.df), scorer=Levenshtein.normalized_similarity,
+                                   score_cutoff=FUZZY_SIMILARITY, limit=None)
+            counts += [self.df[t] for t, _score, _i in near if len(t) >= FUZZY_MIN_LENGTH]
+        return max(counts, default=0)
 
     def idf(self, term: str) -> float:
         return math.log(1 + self.n / (1 + self.doc_freq(term)))

@@ -88,3 +88,16 @@ def test_a_mistyped_question_term_is_covered_by_the_unit_that_has_it() -> None:
     # ...while a different facility of similar shape still leaves its term missing.
     coverage, in_unit = _coverage("Vad kostar simhallen?", "Sporthallen kostar 200 kronor.")
     assert coverage < 1.0 and in_unit < 1.0
+
+
+def test_a_mistyped_term_takes_the_document_frequency_of_the_term_it_is_close_to() -> None:
+    from assistant.textunits import term_set
+
+    chunks = [Chunk(chunk_id=str(i), doc_id="d", position=i, title="Plan", text=text)
+              for i, text in enumerate(["Kulturskolan har 400 elever.", "Kulturskolan växer.",
+                                        "Biblioteket har öppet."])]
+    stats = CorpusStats.from_chunks(chunks)
+    (typo,) = term_set("kultursskolan")
+    (unknown,) = term_set("simhallen")
+    assert stats.doc_freq(typo) == 2 and stats.doc_freq(unknown) == 0
+    assert stats.idf(typo) < stats.idf(unknown)
