@@ -351,3 +351,20 @@ def closest(word: str, choices: Sequence[str], cutoff: float = TYPO_CUTOFF) -> s
 
     found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff * 100)
     return str(found[0]) if found else None
+
+
+def edit_similarity(a: str, b: str) -> float:
+    """Normalised Levenshtein similarity: 1 for equal words, 0.8 for one edit in five letters."""
+    from rapidfuzz.distance import Levenshtein
+
+    return float(Levenshtein.normalized_similarity(a, b))
+
+
+def similar_words(word: str, choices: Sequence[str], cutoff: float) -> list[str]:
+    """Every choice at least ``cutoff`` similar to ``word`` (:func:`edit_similarity`), in C."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    found = process.extract(word, choices, scorer=Levenshtein.normalized_similarity,
+                            score_cutoff=cutoff, limit=None)
+    return [choice for choice, _score, _index in found]

@@ -7,7 +7,9 @@ Evidence for a question is measured on the retrieved hits (after entity scoping,
   parts (:func:`asked_terms`; a preamble is context and does not count) that occur in the top
   :data:`TOP_CHUNKS` chunks. A term that occurs nowhere in the corpus weighs most, since
   nothing can answer about it. English questions are cross-lingual, so for them only terms the
-  corpus knows are counted.
+  corpus knows are counted. A term is found when a passage term is close to it
+  (:func:`close_terms`: the same stem, a compound or prefix match, or a typo or inflection
+  apart), not through any word list.
 * ``unit_coverage``: the same share in the best single unit (:func:`unit_coverage`): an answer
   is one sentence, list or row, not words scattered over a chunk.
 * ``dense``: the best dense cosine similarity among the top hits.
@@ -72,11 +74,11 @@ from assistant.focus import (
     answer_cue,
     indirect_question,
 )
+from assistant.language import edit_similarity, similar_words
 from assistant.lexical import analyze
 from assistant.textunits import (
     TermMatcher,
     content_terms,
-    matched_terms,
     split_units,
     term_in,
     term_set,
@@ -86,6 +88,29 @@ from assistant.textunits import (
 from assistant.types import Chunk, Citation, Hit
 
 TOP_CHUNKS = 5
+# Stems this long or longer match a passage stem this similar (normalised Levenshtein: one edit
+# in five to nine letters, two in ten to fourteen); chosen on the tune split.
+FUZZY_MIN_LENGTH = 5
+FUZZY_SIMILARITY = 0.8
+
+
+def close_terms(query_term: str, text_term: str) -> bool:
+    """:func:`~assistant.textunits.terms_match`, or two stems of at least
+    :data:`FUZZY_MIN_LENGTH` letters at most one edit in five apart.
+
+    Users mistype ("kultursskolan") and Swedish inflects inside the stem ("antogs"/"antagen"
+    stem to "antog"/"antag"); short stems ("plan"/"plats") and compounds with another first
+    part ("förskola"/"grundskola") do not match.
+    """
+    if terms_match(query_term, text_term):
+        return True
+    return (min(len(query_term), len(text_term)) >= FUZZY_MIN_LENGTH
+            and edit_similarity(query_term, text_term) >= FUZZY_SIMILARITY)
+
+
+def has_term(term: str, text_terms: frozenset[str]) -> bool:
+    """Whether ``text_terms`` holds ``term`` or a close term (:func:`close_terms`)."""
+    return term in text_terms or any(close_terms(term, t) for t in text_terms)
 
 
 @dataclass(frozen=True)
@@ -181,7 +206,7 @@ class CorpusStats:
         return sorted(self.df)
 
     def doc_freq(self, term: str) -> int:
-        """Chunks containing ``term`` or a fuzzy match of it (the best-matching vocabulary term).
+        """Chunks containing ``term`` or a close term (:func:`close_terms`; the most frequent).
 
         The matches (:func:`terms_match`: equal, or one a long enough prefix of the other) are
         looked up, not scanned for: the prefixes of ``term`` by key, the terms it is a prefix
@@ -200,6 +225,10 @@ class CorpusStats:
                     break
                 if terms_match(term, known):
                     best = max(best, self.df[known])
+        if len(term) >= FUZZY_MIN_LENGTH:
+            # The typo/inflection half of close_terms, over the whole vocabulary at once.
+            near = similar_words(term, self._sorted_terms, FUZZY_SIMILARITY)
+            best = max([best, *(self.df[t] for t in near if len(t) >= FUZZY_MIN_LENGTH)])
         return best
 
     def idf(self, term: str) -> float:
@@ -252,7 +281,7 @@ def measure_evidence(
         # only the terms the corpus knows (cross-lingual).
         terms = [t for t in content_terms(question) if stats.doc_freq(t) > 0]
     found_terms: frozenset[str] = frozenset().union(*(term_set(h.chunk.embed_text) for h in top))
-    found = matched_terms(terms, found_terms)
+    found = {t for t in terms if has_term(t, found_terms)}
     weights = {t: stats.idf(t) * term_weight(t) for t in terms}
     total = sum(weights.values())
     coverage = sum(weights[t] for t in found) / total if total else 0.0
@@ -283,9 +312,9 @@ def unit_coverage(terms: Sequence[str], weights: dict[str, float],
             context = term_set(f"{heading} {unit.context}")
             got = 0.0
             for term in terms:
-                if term_in((term,), own):
+                if has_term(term, own):
                     got += weights[term]
-                elif term_in((term,), context):
+                elif has_term(term, context):
                     got += 0.5 * weights[term]
             best = max(best, got / total)
     return best

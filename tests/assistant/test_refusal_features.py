@@ -13,6 +13,7 @@ from assistant.refusal import (
     CorpusStats,
     RefusalModel,
     RefusalModelError,
+    close_terms,
     load_model,
     measure_evidence,
     should_refuse,
@@ -47,3 +48,56 @@ def test_evidence_is_scored_and_judged_by_the_model_given() -> None:
     evidence = measure_evidence("När antogs kulturplanen?", hits, stats, model=neutral)
     assert evidence.score == 0.5
     assert not should_refuse(evidence, model=neutral) and should_refuse(evidence, model=strict)
+
+
+@pytest.mark.parametrize(("question_word", "text_word"), [
+    ("kultursskolan", "Kulturskolan"),  # a typo
+    ("antogs", "antagen"),  # a strong verb inflects inside the stem
+])
+def test_a_typo_or_inflection_of_a_term_is_close(question_word: str, text_word: str) -> None:
+    from assistant.textunits import term_set
+
+    (a,), (b,) = term_set(question_word), term_set(text_word)
+    assert close_terms(a, b)
+
+
+@pytest.mark.parametrize(("question_word", "text_word"), [
+    ("förskolan", "grundskolan"), ("simhallen", "sporthallen"), ("planen", "platsen"),
+])
+def test_different_words_of_similar_shape_are_not_close(question_word: str,
+                                                       text_word: str) -> None:
+    from assistant.textunits import term_set
+
+    (a,), (b,) = term_set(question_word), term_set(text_word)
+    assert not close_terms(a, b)
+
+
+def _coverage(question: str, text: str) -> tuple[float, float]:
+    chunk = Chunk(chunk_id="c", doc_id="d", position=0, title="Taxor", text=text)
+    other = Chunk(chunk_id="o", doc_id="o", position=0, title="Parker",
+                  text="Parkerna sköts av tekniska förvaltningen.")
+    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
+    evidence = measure_evidence(question, [Hit(chunk=chunk, score=1.0, dense_score=0.8)],
+                                CorpusStats.from_chunks([chunk, other]), model=neutral)
+    return evidence.coverage, evidence.unit_coverage
+
+
+def test_a_mistyped_question_term_is_covered_by_the_unit_that_has_it() -> None:
+    text = "Kulturskolan kostar 300 kronor per termin.\n\nBiblioteket har öppet alla dagar."
+    assert _coverage("Vad kostar kultursskolan?", text) == (1.0, 1.0)
+    # ...while a different facility of similar shape still leaves its term missing.
+    coverage, in_unit = _coverage("Vad kostar simhallen?", "Sporthallen kostar 200 kronor.")
+    assert coverage < 1.0 and in_unit < 1.0
+
+
+def test_a_mistyped_term_takes_the_document_frequency_of_the_term_it_is_close_to() -> None:
+    from assistant.textunits import term_set
+
+    chunks = [Chunk(chunk_id=str(i), doc_id="d", position=i, title="Plan", text=text)
+              for i, text in enumerate(["Kulturskolan har 400 elever.", "Kulturskolan växer.",
+                                        "Biblioteket har öppet."])]
+    stats = CorpusStats.from_chunks(chunks)
+    (typo,) = term_set("kultursskolan")
+    (unknown,) = term_set("simhallen")
+    assert stats.doc_freq(typo) == 2 and stats.doc_freq(unknown) == 0
+    assert stats.idf(typo) < stats.idf(unknown)
