@@ -14,6 +14,7 @@ answer that cites nothing valid is not shown: the assistant refuses instead and 
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -103,8 +104,20 @@ class QuestionError(StyrdokError):
     """The question cannot be asked as given."""
 
 
+# Markup is never part of what a resident asks: a script or style element with its content, a
+# comment, or a tag (a "<" followed by a letter or "/", up to the next ">"). "x < 5" stays.
+_MARKUP = re.compile(
+    r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)|</?[a-z][^<>]*>",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def clean_question(question: object, max_chars: int) -> str:
-    """The question with control characters removed; raises :class:`QuestionError`."""
+    """The question with control characters and markup removed; raises :class:`QuestionError`.
+
+    Markup (HTML tags, scripts) pasted or injected into a question carries no meaning for the
+    documents but would be read as words (English ones, to the language check).
+    """
     if not isinstance(question, str):
         raise QuestionError("Frågan måste vara text.")
     if len(question) > 4 * max_chars:  # refused before the per-character work below
@@ -116,7 +129,7 @@ def clean_question(question: object, max_chars: int) -> str:
         for ch in question
         if ch in "\t\n\r" or not unicodedata.category(ch).startswith("C")
     )
-    cleaned = " ".join(cleaned.split())
+    cleaned = " ".join(_MARKUP.sub(" ", cleaned).split())
     if not cleaned:
         raise QuestionError("Frågan är tom. Skriv en fråga om kommunens styrdokument.")
     if len(cleaned) > max_chars:

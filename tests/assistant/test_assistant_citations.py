@@ -84,3 +84,12 @@ def test_one_source_label_for_chat_cli_refusals_and_api() -> None:
     same = Citation(n=2, doc_id="v", title="Vision och mål", passage="p", chunk_id="c2",
                     heading="Vision och mål")
     assert source_label(same) == "Vision och mål"
+
+
+def test_markup_is_removed_from_the_question() -> None:
+    question = '<img src=x onerror="alert(1)"> <script>alert(2)</script> Vem leder <b>nämnden</b>?'
+    assert clean_question(question, 2000) == "Vem leder nämnden ?"
+    assert clean_question("Gäller målet om andelen < 5 % och > 3 %?", 2000) == (
+        "Gäller målet om andelen < 5 % och > 3 %?")
+    with pytest.raises(QuestionError, match="tom"):
+        clean_question("<script>alert(1)</script>", 2000)
