@@ -316,6 +316,7 @@ class Retriever:
         # score fusion normalises over the candidates, so asking for more hits must not
         # reorder the first ones.
         depth = max(4 * self.settings.k, 40, k)
+        transient_retried = False
         for _attempt in range(ATTEMPTS):
             snap = self.snapshot()
             dense: list[tuple[Chunk, float]] = []
@@ -325,8 +326,10 @@ class Retriever:
                 try:
                     dense = self.index.dense_query(query_vector, depth, snap.live)
                 except StoreUnavailableError:
-                    # Chroma may fail a query that races a delete; that is not an outage.
-                    if self._changed_since(snap):
+                    # Chroma may fail a query that races a delete; that is not an outage. A
+                    # server's connection can also fail once under load: ask once more.
+                    if self._changed_since(snap) or not transient_retried:
+                        transient_retried = True
                         continue
                     raise
                 # A re-ingest may have switched versions while we queried: read again.
