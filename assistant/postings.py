@@ -22,6 +22,7 @@ through its other terms, as before the new document arrived.
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,7 +48,10 @@ class _Terms:
         for word in tokens:
             found = cache.get(word)
             if found is None:
-                found = cache[word] = (stem(word), *self.vocabulary.split(word))
+                # Interned: every slot's terms refer to one string per term, whichever
+                # update (or saved snapshot) brought them.
+                found = cache[word] = tuple(
+                    map(sys.intern, (stem(word), *self.vocabulary.split(word))))
             out.extend(found)
         return out
 
