@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
+import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,10 +40,13 @@ from assistant.index import (
     remove_local_store,
     version_of,
 )
+from assistant.retrieval import Retriever
 from assistant.settings import Settings
 from assistant.types import Chunk, Document, content_hash
 from ingest.chunking import chunk_document
 from ingest.loaders import LoadError, is_sidecar, load_document, sidecar_path
+
+log = logging.getLogger(__name__)
 
 FLUSH_CHUNKS = 256
 """Chunks gathered before they are embedded and stored together (at least four embedding
@@ -316,8 +320,34 @@ def ingest_inputs(
         except KeyboardInterrupt as exc:
             summary.elapsed_s = time.perf_counter() - started
             raise IngestInterrupted(summary) from exc
+        _save_reader_snapshot(index, embedder, settings, summary)
     summary.elapsed_s = time.perf_counter() - started
     return summary
+
+
+def _save_reader_snapshot(index: Index, embedder: Embedder, settings: Settings,
+                          summary: IngestSummary) -> None:
+    """Write the readers' saved snapshot (:mod:`assistant.readcache`) beside a local index
+    this run changed (or that has none yet), still under the ingest lock: the next app
+    process then loads it and reads no chunks. It starts from the saved snapshot, so only the
+    documents this run changed are read. With a Chroma server the ingest may run on another
+    host than the app processes, whose index folders it cannot reach: there the first app
+    process on each host reads every chunk and saves its own copy.
+
+    Only an accelerator: a failure is logged and the ingest still succeeds (readers then read
+    what they lack from the index)."""
+    if not settings.reader_cache or settings.chroma_url:
+        return
+    changed = (summary.documents_added or summary.documents_replaced
+               or summary.documents_removed or summary.orphans_removed)
+    retriever = Retriever(index, embedder, settings)
+    path = retriever.cache_file()
+    if not changed and path is not None and path.with_suffix(".json").exists():
+        return
+    try:
+        retriever.save_now()
+    except Exception as exc:  # noqa: BLE001 - the index itself is complete and consistent
+        log.warning("reader snapshot not saved after the ingest: %s", exc)
 
 
 def indexed_sources(settings: Settings) -> dict[str, DocRecord]:
