@@ -18,6 +18,7 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -159,7 +160,7 @@ def bench_size(
     # An ingest run (nothing changed when the index is reused: the snapshot file is missing,
     # so the ingest writes it, as after a real change), then a fresh app.
     shutil.rmtree(settings.resolved_index_dir / "reader-cache", ignore_errors=True)
-    _in_process(isolate, ingest_paths, [base / "corpus"], settings)
+    _in_process(isolate, partial(ingest_paths, save_snapshot=True), [base / "corpus"], settings)
     first.update(_in_process(isolate, _start_after_ingest, settings, questions[0]))
     served = _in_process(isolate, _serve, settings, questions, changed, searches, asks, isolate)
     result = {

@@ -235,10 +235,14 @@ def ingest_paths(
     progress: Progress | None = None,
     embedder: Embedder | None = None,
     load: Callable[[Path], Document] = load_document,
+    save_snapshot: bool = False,
 ) -> IngestSummary:
     """Bring the index in line with ``paths`` and report what happened.
 
     ``load`` parses one file (`load_document`; uploads pass `ingest.isolated.load_isolated`).
+    ``save_snapshot``: write the readers' saved snapshot afterwards (``styrdok ingest``; an
+    app process that ingests an upload leaves it to its own reader, which updates in place
+    instead of holding a second snapshot).
     """
     files, problems, folders = discover(paths)
 
@@ -260,6 +264,7 @@ def ingest_paths(
         rebuild=rebuild,
         progress=progress,
         embedder=embedder,
+        save_snapshot=save_snapshot,
     )
 
 
@@ -276,9 +281,11 @@ def ingest_inputs(
     rebuild: bool = False,
     progress: Progress | None = None,
     embedder: Embedder | None = None,
+    save_snapshot: bool = False,
 ) -> IngestSummary:
     """Ingest ``inputs``; then remove every other document for which ``remove(record,
-    sources seen this run)`` is true. ``problems`` are reported as skipped."""
+    sources seen this run)`` is true. ``problems`` are reported as skipped. With
+    ``save_snapshot`` the readers' snapshot of a local index is saved afterwards."""
     started = time.perf_counter()
     summary = IngestSummary()
     embedder = embedder or embedder_for(settings)
@@ -320,7 +327,8 @@ def ingest_inputs(
         except KeyboardInterrupt as exc:
             summary.elapsed_s = time.perf_counter() - started
             raise IngestInterrupted(summary) from exc
-        _save_reader_snapshot(index, embedder, settings, summary)
+        if save_snapshot:
+            _save_reader_snapshot(index, embedder, settings, summary)
     summary.elapsed_s = time.perf_counter() - started
     return summary
 

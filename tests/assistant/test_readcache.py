@@ -26,7 +26,7 @@ def corpus(copy_fixtures: CopyFixtures) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, corpus: Path) -> Settings:
     settings = Settings.from_env(environ={}, index_dir=tmp_path / "index", embedder="fake:64")
-    ingest_paths([corpus], settings)
+    ingest_paths([corpus], settings, save_snapshot=True)  # as `styrdok ingest` does
     return settings
 
 
@@ -81,9 +81,9 @@ def test_a_fresh_process_reads_only_documents_changed_since_the_save(
     path = corpus / EDITED
     path.write_text(path.read_text(encoding="utf-8") + "\n\nNyordsklausul gäller.\n",
                     encoding="utf-8")
-    # An ingest that leaves the saved snapshot as it was (as one against a Chroma server on
-    # another host does): the snapshot is stale by one document.
-    ingest_paths([corpus], settings.replace(reader_cache=False))
+    # An ingest that leaves the saved snapshot as it was (one in an app process, or against a
+    # Chroma server on another host): the snapshot is stale by one document.
+    ingest_paths([corpus], settings)
     fresh = Retriever.from_settings(settings)
     asked = _reads(fresh, monkeypatch)
     snapshot = fresh.snapshot()
@@ -132,7 +132,7 @@ def test_an_app_started_right_after_an_ingest_loads_the_snapshot_it_wrote(
     path = corpus / EDITED
     path.write_text(path.read_text(encoding="utf-8") + "\n\nNyordsklausul gäller.\n",
                     encoding="utf-8")
-    ingest_paths([corpus], settings)
+    ingest_paths([corpus], settings, save_snapshot=True)
     after = Retriever.from_settings(settings)
     asked = _reads(after, monkeypatch)
     after.snapshot()
@@ -150,7 +150,7 @@ def test_an_ingest_replaces_a_damaged_snapshot_and_an_unchanged_run_writes_nothi
     damaged = '{"format": 2, "arrays": '
     path.with_suffix(".json").write_text(damaged, encoding="utf-8")
     # A run that changes nothing leaves the file alone ...
-    ingest_paths([corpus], settings)
+    ingest_paths([corpus], settings, save_snapshot=True)
     assert path.with_suffix(".json").read_text(encoding="utf-8") == damaged
     # ... and a reader falls back to a full read.
     fresh = Retriever.from_settings(settings)
@@ -162,7 +162,7 @@ def test_an_ingest_replaces_a_damaged_snapshot_and_an_unchanged_run_writes_nothi
     path.with_suffix(".json").write_text(damaged, encoding="utf-8")
     edited = corpus / EDITED
     edited.write_text(edited.read_text(encoding="utf-8") + "\n\nTillägg.\n", encoding="utf-8")
-    ingest_paths([corpus], settings)
+    ingest_paths([corpus], settings, save_snapshot=True)
     after = Retriever.from_settings(settings)
     asked = _reads(after, monkeypatch)
     after.snapshot()
@@ -185,3 +185,13 @@ def test_no_snapshot_is_written_for_a_chroma_server(
     pipeline._save_reader_snapshot(index, Retriever.from_settings(settings).embedder,
                                    settings, summary)
     assert len(calls) == 1
+
+
+def test_an_ingest_in_an_app_process_leaves_the_snapshot_to_its_reader(
+    tmp_path: Path, corpus: Path
+) -> None:
+    settings = Settings.from_env(environ={}, index_dir=tmp_path / "app", embedder="fake:64")
+    ingest_paths([corpus], settings)  # an upload: no save_snapshot
+    assert not (settings.resolved_index_dir / "reader-cache").exists()
+    ingest_paths([corpus], settings.replace(chroma_url=None), save_snapshot=True)
+    assert (settings.resolved_index_dir / "reader-cache").exists()
