@@ -22,8 +22,10 @@ through its other terms, as before the new document arrived.
 from __future__ import annotations
 
 import math
+import sys
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,9 +49,31 @@ class _Terms:
         for word in tokens:
             found = cache.get(word)
             if found is None:
-                found = cache[word] = (stem(word), *self.vocabulary.split(word))
+                # Interned: every slot's terms refer to one string per term, whichever
+                # update (or saved snapshot) brought them.
+                found = cache[word] = tuple(
+                    map(sys.intern, (stem(word), *self.vocabulary.split(word))))
             out.extend(found)
         return out
+
+
+_NOTHING: tuple[array[int], array[float]] = (array("i"), array("f"))
+
+
+class _Words(Sequence[list[str]]):
+    """The word lists of ``texts``, tokenized when asked for, not kept."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, i: int) -> list[str]:  # type: ignore[override]
+        return words(self.texts[i])
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return (words(t) for t in self.texts)
 
 
 @dataclass(frozen=True)
@@ -75,13 +99,16 @@ class LexicalPostings:
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalPostings:
-        """Index ``texts`` in slots 0..len-1 (a full build)."""
-        tokenized = [words(t) for t in texts]
+        """Index ``texts`` in slots 0..len-1 (a full build).
+
+        The texts are tokenized twice (once for the corpus words the vocabulary needs, once
+        while indexing) rather than holding every chunk's word list at once: at 100k chunks
+        those lists are millions of string objects, several hundred MB at the peak."""
         counts: Counter[str] = Counter()
-        for tokens in tokenized:
-            counts.update(set(tokens))
+        for text in texts:
+            counts.update(set(words(text)))
         empty = cls(Vocabulary(()), {}, np.zeros(0), (), Counter(), 0, 0.0)
-        return empty._with(Vocabulary(counts), counts, removed=(), tokenized=tokenized)
+        return empty._with(Vocabulary(counts), counts, removed=(), tokenized=_Words(texts))
 
     @property
     def size(self) -> int:
@@ -122,7 +149,8 @@ class LexicalPostings:
             total -= float(lengths[slot])
             lengths[slot] = 0.0
             slot_terms[slot] = None
-        new: dict[str, tuple[list[int], list[float]]] = {}
+        # Compact arrays, not lists of Python numbers (millions of entries at a full build).
+        new: dict[str, tuple[array[int], array[float]]] = {}
         for offset, tokens in enumerate(tokenized):
             slot = self.size + offset
             chunk_terms = terms.of_words(tokens)
@@ -130,7 +158,7 @@ class LexicalPostings:
             for term, count in tf.items():
                 entry = new.get(term)
                 if entry is None:
-                    entry = new[term] = ([], [])
+                    entry = new[term] = (array("i"), array("f"))
                 entry[0].append(slot)
                 entry[1].append(float(count))
             lengths[slot] = float(len(chunk_terms))
@@ -141,7 +169,7 @@ class LexicalPostings:
         for term in dropped.keys() | new.keys():
             old = postings.get(term, _EMPTY)
             keep = ~np.isin(old.slots, dropped.get(term, ()))
-            slots_new, tf_new = new.get(term, ([], []))
+            slots_new, tf_new = new.get(term, _NOTHING)
             posting = _Posting(
                 np.concatenate([old.slots[keep], np.asarray(slots_new, dtype=np.int32)]),
                 np.concatenate([old.tf[keep], np.asarray(tf_new, dtype=np.float32)]),

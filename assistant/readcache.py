@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -112,7 +113,9 @@ def load(path: Path) -> SavedSnapshot | None:
         with np.load(path.parent / Path(body["arrays"]).name, allow_pickle=False) as arrays:
             offsets, slots, tf = arrays["offsets"], arrays["slots"], arrays["tf"]
             lengths = arrays["lengths"].astype(np.float64)
-        terms = [str(t) for t in body["terms"]]
+        # One string object per term, shared by the posting lists and every slot's terms
+        # (millions of references at 100k chunks: a copy each would cost ~50 bytes apiece).
+        terms = [sys.intern(str(t)) for t in body["terms"]]
         if len(offsets) != len(terms) + 1:
             raise ValueError("posting offsets do not match the terms")
         postings = {
@@ -121,7 +124,8 @@ def load(path: Path) -> SavedSnapshot | None:
         }
         chunks = tuple(None if row is None else chunk_from_record(row[0], row[1], row[2])
                        for row in body["chunks"])
-        slot_terms = tuple(None if t is None else tuple(t.split()) for t in body["slot_terms"])
+        slot_terms = tuple(None if t is None else tuple(map(sys.intern, t.split()))
+                           for t in body["slot_terms"])
         if not len(chunks) == len(slot_terms) == len(lengths):
             raise ValueError("slot counts differ")
         words = Counter({str(w): int(c) for w, c in body["words"].items()})

@@ -181,7 +181,8 @@ class Retriever:
         self._snapshot: _Snapshot | None = None
         self._lock = threading.Lock()
         self._checked_embedder = False
-        self._saved_versions: frozenset[str] | None = None
+        self._saved_versions: frozenset[str] | None = None  # saved, or being saved
+        self._written_versions: frozenset[str] | None = None  # what the file holds
         self._saving = threading.Lock()
 
     @classmethod
@@ -235,6 +236,10 @@ class Retriever:
                 return self._snapshot
         raise _busy()
 
+    def cache_file(self) -> Path | None:
+        """Where this index's snapshot is saved (without suffix); None with the cache off."""
+        return self._cache_file()
+
     def _cache_file(self) -> Path | None:
         if not self.settings.reader_cache:
             return None
@@ -248,7 +253,7 @@ class Retriever:
         if saved is None:
             return None
         snapshot = _Snapshot.from_saved(saved)
-        self._saved_versions = snapshot.live
+        self._saved_versions = self._written_versions = snapshot.live
         return snapshot
 
     def _save_if_stale(self, snapshot: _Snapshot) -> None:
@@ -270,12 +275,29 @@ class Retriever:
         def write() -> None:
             try:
                 save_snapshot(path, snapshot.saved())
+                self._written_versions = snapshot.live
             except Exception as exc:  # noqa: BLE001 - only an accelerator: log and go on
                 log.warning("reader cache %s not saved: %s", path, exc)
             finally:
                 self._saving.release()
 
         threading.Thread(target=write, name="styrdok-reader-cache", daemon=True).start()
+
+    def save_now(self) -> bool:
+        """Bring the snapshot up to date and save it before returning, unless the saved file
+        already holds exactly the current versions. The ingest that changed a local index
+        calls this, so the next app process loads the snapshot instead of reading every
+        chunk. False when the cache is off or nothing needed writing."""
+        path = self._cache_file()
+        if path is None:
+            return False
+        snapshot = self.snapshot()
+        with self._saving:  # after any background save
+            if self._written_versions == snapshot.live:
+                return False
+            save_snapshot(path, snapshot.saved())
+            self._saved_versions = self._written_versions = snapshot.live
+        return True
 
     def wait_for_save(self) -> None:
         """Block until a background save of the snapshot has finished (tests, the bench)."""

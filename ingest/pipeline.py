@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
+import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,10 +40,13 @@ from assistant.index import (
     remove_local_store,
     version_of,
 )
+from assistant.retrieval import Retriever
 from assistant.settings import Settings
 from assistant.types import Chunk, Document, content_hash
 from ingest.chunking import chunk_document
 from ingest.loaders import LoadError, is_sidecar, load_document, sidecar_path
+
+log = logging.getLogger(__name__)
 
 FLUSH_CHUNKS = 256
 """Chunks gathered before they are embedded and stored together (at least four embedding
@@ -231,10 +235,14 @@ def ingest_paths(
     progress: Progress | None = None,
     embedder: Embedder | None = None,
     load: Callable[[Path], Document] = load_document,
+    save_snapshot: bool = False,
 ) -> IngestSummary:
     """Bring the index in line with ``paths`` and report what happened.
 
     ``load`` parses one file (`load_document`; uploads pass `ingest.isolated.load_isolated`).
+    ``save_snapshot``: write the readers' saved snapshot afterwards (``styrdok ingest``; an
+    app process that ingests an upload leaves it to its own reader, which updates in place
+    instead of holding a second snapshot).
     """
     files, problems, folders = discover(paths)
 
@@ -256,6 +264,7 @@ def ingest_paths(
         rebuild=rebuild,
         progress=progress,
         embedder=embedder,
+        save_snapshot=save_snapshot,
     )
 
 
@@ -272,9 +281,11 @@ def ingest_inputs(
     rebuild: bool = False,
     progress: Progress | None = None,
     embedder: Embedder | None = None,
+    save_snapshot: bool = False,
 ) -> IngestSummary:
     """Ingest ``inputs``; then remove every other document for which ``remove(record,
-    sources seen this run)`` is true. ``problems`` are reported as skipped."""
+    sources seen this run)`` is true. ``problems`` are reported as skipped. With
+    ``save_snapshot`` the readers' snapshot of a local index is saved afterwards."""
     started = time.perf_counter()
     summary = IngestSummary()
     embedder = embedder or embedder_for(settings)
@@ -316,8 +327,35 @@ def ingest_inputs(
         except KeyboardInterrupt as exc:
             summary.elapsed_s = time.perf_counter() - started
             raise IngestInterrupted(summary) from exc
+        if save_snapshot:
+            _save_reader_snapshot(index, embedder, settings, summary)
     summary.elapsed_s = time.perf_counter() - started
     return summary
+
+
+def _save_reader_snapshot(index: Index, embedder: Embedder, settings: Settings,
+                          summary: IngestSummary) -> None:
+    """Write the readers' saved snapshot (:mod:`assistant.readcache`) beside a local index
+    this run changed (or that has none yet), still under the ingest lock: the next app
+    process then loads it and reads no chunks. It starts from the saved snapshot, so only the
+    documents this run changed are read. With a Chroma server the ingest may run on another
+    host than the app processes, whose index folders it cannot reach: there the first app
+    process on each host reads every chunk and saves its own copy.
+
+    Only an accelerator: a failure is logged and the ingest still succeeds (readers then read
+    what they lack from the index)."""
+    if not settings.reader_cache or settings.chroma_url:
+        return
+    changed = (summary.documents_added or summary.documents_replaced
+               or summary.documents_removed or summary.orphans_removed)
+    retriever = Retriever(index, embedder, settings)
+    path = retriever.cache_file()
+    if not changed and path is not None and path.with_suffix(".json").exists():
+        return
+    try:
+        retriever.save_now()
+    except Exception as exc:  # noqa: BLE001 - the index itself is complete and consistent
+        log.warning("reader snapshot not saved after the ingest: %s", exc)
 
 
 def indexed_sources(settings: Settings) -> dict[str, DocRecord]:

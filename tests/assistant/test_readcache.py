@@ -26,7 +26,7 @@ def corpus(copy_fixtures: CopyFixtures) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, corpus: Path) -> Settings:
     settings = Settings.from_env(environ={}, index_dir=tmp_path / "index", embedder="fake:64")
-    ingest_paths([corpus], settings)
+    ingest_paths([corpus], settings, save_snapshot=True)  # as `styrdok ingest` does
     return settings
 
 
@@ -81,6 +81,8 @@ def test_a_fresh_process_reads_only_documents_changed_since_the_save(
     path = corpus / EDITED
     path.write_text(path.read_text(encoding="utf-8") + "\n\nNyordsklausul gäller.\n",
                     encoding="utf-8")
+    # An ingest that leaves the saved snapshot as it was (one in an app process, or against a
+    # Chroma server on another host): the snapshot is stale by one document.
     ingest_paths([corpus], settings)
     fresh = Retriever.from_settings(settings)
     asked = _reads(fresh, monkeypatch)
@@ -106,9 +108,90 @@ def test_a_damaged_saved_snapshot_is_ignored_and_the_index_read_in_full(
     _same(fresh, Retriever.from_settings(settings.replace(reader_cache=False)))
 
 
-def test_without_the_cache_nothing_is_saved(settings: Settings) -> None:
-    retriever = Retriever.from_settings(settings.replace(reader_cache=False))
+def test_without_the_cache_nothing_is_saved(tmp_path: Path, corpus: Path) -> None:
+    settings = Settings.from_env(environ={}, index_dir=tmp_path / "off", embedder="fake:64",
+                                 reader_cache=False)
+    ingest_paths([corpus], settings)
+    retriever = Retriever.from_settings(settings)
     retriever.snapshot()
     retriever.wait_for_save()
     assert retriever._cache_file() is None
     assert not (settings.resolved_index_dir / "reader-cache").exists()
+
+
+def test_an_app_started_right_after_an_ingest_loads_the_snapshot_it_wrote(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fixture's ingest wrote the snapshot: no reader has run yet.
+    fresh = Retriever.from_settings(settings)
+    asked = _reads(fresh, monkeypatch)
+    fresh.snapshot()
+    assert asked == [[]]
+    _same(fresh, Retriever.from_settings(settings.replace(reader_cache=False)))
+    # A re-ingest of one document brings the saved snapshot up to date.
+    path = corpus / EDITED
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nNyordsklausul gäller.\n",
+                    encoding="utf-8")
+    ingest_paths([corpus], settings, save_snapshot=True)
+    after = Retriever.from_settings(settings)
+    asked = _reads(after, monkeypatch)
+    after.snapshot()
+    assert asked == [[]]
+    _same(after, Retriever.from_settings(settings.replace(reader_cache=False)))
+    hits = after.search("Nyordsklausul", k=3, mode="lexical")
+    assert hits and "Nyordsklausul" in hits[0].chunk.text
+
+
+def test_an_ingest_replaces_a_damaged_snapshot_and_an_unchanged_run_writes_nothing(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = Retriever.from_settings(settings).cache_file()
+    assert path is not None
+    damaged = '{"format": 2, "arrays": '
+    path.with_suffix(".json").write_text(damaged, encoding="utf-8")
+    # A run that changes nothing leaves the file alone ...
+    ingest_paths([corpus], settings, save_snapshot=True)
+    assert path.with_suffix(".json").read_text(encoding="utf-8") == damaged
+    # ... and a reader falls back to a full read.
+    fresh = Retriever.from_settings(settings)
+    asked = _reads(fresh, monkeypatch)
+    snapshot = fresh.snapshot()
+    fresh.wait_for_save()
+    assert asked == [sorted(snapshot.versions)]
+    # A run that changes a document writes a good snapshot over a damaged one.
+    path.with_suffix(".json").write_text(damaged, encoding="utf-8")
+    edited = corpus / EDITED
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\nTillägg.\n", encoding="utf-8")
+    ingest_paths([corpus], settings, save_snapshot=True)
+    after = Retriever.from_settings(settings)
+    asked = _reads(after, monkeypatch)
+    after.snapshot()
+    assert asked == [[]]
+    _same(after, Retriever.from_settings(settings.replace(reader_cache=False)))
+
+
+def test_no_snapshot_is_written_for_a_chroma_server(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest import pipeline
+
+    calls: list[object] = []
+    monkeypatch.setattr(Retriever, "save_now", lambda self: calls.append(self) or True)
+    summary = pipeline.IngestSummary(documents_added=1)
+    index = Retriever.from_settings(settings).index
+    pipeline._save_reader_snapshot(index, Retriever.from_settings(settings).embedder,
+                                   settings.replace(chroma_url="http://127.0.0.1:9"), summary)
+    assert calls == []
+    pipeline._save_reader_snapshot(index, Retriever.from_settings(settings).embedder,
+                                   settings, summary)
+    assert len(calls) == 1
+
+
+def test_an_ingest_in_an_app_process_leaves_the_snapshot_to_its_reader(
+    tmp_path: Path, corpus: Path
+) -> None:
+    settings = Settings.from_env(environ={}, index_dir=tmp_path / "app", embedder="fake:64")
+    ingest_paths([corpus], settings)  # an upload: no save_snapshot
+    assert not (settings.resolved_index_dir / "reader-cache").exists()
+    ingest_paths([corpus], settings.replace(chroma_url=None), save_snapshot=True)
+    assert (settings.resolved_index_dir / "reader-cache").exists()

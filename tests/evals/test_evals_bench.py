@@ -18,6 +18,7 @@ def test_bench_measures_every_mode_at_a_tiny_size(tmp_path: Path) -> None:
     assert 0 <= row["embed_share"] <= 1
     assert row["ready_s"] > 0 and row["update_s"] > 0 and not row["reused_index"]
     assert row["first_start_s"] > 0 and row["first_start_rss_mb"] > 0
+    assert row["after_ingest_s"] > 0 and row["after_ingest_rss_mb"] > 0
     assert "search hybrid p50 / p95 (ms)" in format_table(rows)
 
 

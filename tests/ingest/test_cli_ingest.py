@@ -127,3 +127,20 @@ def test_ingest_and_search_through_a_chroma_server(
 def test_bad_chroma_url_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("search", "vatten", "--chroma-url", "ftp://nope")
     assert result.returncode == 1 and "ogiltig Chroma-URL" in result.stderr
+
+
+def test_ingest_saves_the_readers_snapshot_so_the_next_app_reads_no_chunks(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.retrieval import Retriever
+    from assistant.settings import Settings
+
+    index = tmp_path / "i"
+    assert main(["ingest", str(corpus), "--index", str(index), "--embedder", "fake"]) == 0
+    retriever = Retriever.from_settings(
+        Settings.from_env(environ={}, index_dir=index, embedder="fake"))
+    asked: list[list[str]] = []
+    real = retriever.index.current_chunks
+    monkeypatch.setattr(retriever.index, "current_chunks",
+                        lambda versions=None: asked.append(sorted(versions)) or real(versions))
+    assert retriever.snapshot().chunks and asked == [[]]

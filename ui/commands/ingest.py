@@ -135,7 +135,8 @@ def run_paths(args: argparse.Namespace, paths: list[Path]) -> int:
     try:
         with _sigterm_as_interrupt():
             summary = ingest_paths(
-                paths, settings, prune=args.prune, rebuild=args.rebuild, progress=bar
+                paths, settings, prune=args.prune, rebuild=args.rebuild, progress=bar,
+                save_snapshot=True,
             )
     except IngestInterrupted as stop:
         if bar:
