@@ -80,9 +80,10 @@ class Searcher(Protocol):
 class ChainState:
     """What flows through the chain: the question, then what each step adds to it."""
 
-    question: str
+    question: str  # what is analysed and searched: the question without markup
     history: tuple[tuple[str, str], ...]
     t0: float
+    asked: str = ""  # the question as asked (control characters removed), shown back
     timings: dict[str, float] = field(default_factory=dict)
     language: str = "sv"  # set by rewrite
     standalone: str = ""  # set by rewrite
@@ -112,12 +113,18 @@ _MARKUP = re.compile(
 )
 
 
-def clean_question(question: object, max_chars: int) -> str:
-    """The question with control characters and markup removed; raises :class:`QuestionError`.
+def without_markup(question: str) -> str:
+    """``question`` without markup, as it is analysed and searched.
 
     Markup (HTML tags, scripts) pasted or injected into a question carries no meaning for the
-    documents but would be read as words (English ones, to the language check).
+    documents but would be read as words (English ones, to the language check). The answer
+    still carries the question as asked; every surface escapes it.
     """
+    return " ".join(_MARKUP.sub(" ", question).split())
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """The question with control characters removed; raises :class:`QuestionError`."""
     if not isinstance(question, str):
         raise QuestionError("Frågan måste vara text.")
     if len(question) > 4 * max_chars:  # refused before the per-character work below
@@ -129,7 +136,7 @@ def clean_question(question: object, max_chars: int) -> str:
         for ch in question
         if ch in "\t\n\r" or not unicodedata.category(ch).startswith("C")
     )
-    cleaned = " ".join(_MARKUP.sub(" ", cleaned).split())
+    cleaned = " ".join(cleaned.split())
     if not cleaned:
         raise QuestionError("Frågan är tom. Skriv en fråga om kommunens styrdokument.")
     if len(cleaned) > max_chars:
@@ -200,8 +207,12 @@ class Assistant:
     # --- chain steps ----------------------------------------------------------------------
 
     def _initial(self, question: str, history: History) -> ChainState:
-        cleaned = clean_question(question, self.settings.max_question_chars)
-        return ChainState(question=cleaned, history=tuple(history), t0=time.perf_counter())
+        asked = clean_question(question, self.settings.max_question_chars)
+        cleaned = without_markup(asked)
+        if not cleaned:
+            raise QuestionError("Frågan innehåller bara HTML-kod. Skriv frågan som vanlig text.")
+        return ChainState(question=cleaned, asked=asked, history=tuple(history),
+                          t0=time.perf_counter())
 
     def _build_prepare_chain(self) -> Runnable[ChainState, ChainState]:
         from langchain_core.runnables import RunnableLambda
@@ -331,7 +342,7 @@ class Assistant:
     def _answer(self, state: ChainState) -> Answer:
         state.timings["total_ms"] = _ms(state.t0)
         return Answer(
-            question=state.question,
+            question=state.asked or state.question,
             text=state.text,
             citations=state.citations,
             refused=state.refused,

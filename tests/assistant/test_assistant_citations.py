@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.ask import Assistant, QuestionError, clean_question
+from assistant.ask import Assistant, QuestionError, clean_question, without_markup
 from assistant.citations import cite, source_label
 from assistant.generation import Source
 from assistant.settings import Settings
@@ -86,10 +86,31 @@ def test_one_source_label_for_chat_cli_refusals_and_api() -> None:
     assert source_label(same) == "Vision och mål"
 
 
-def test_markup_is_removed_from_the_question() -> None:
+def test_markup_is_left_out_of_what_is_analysed() -> None:
     question = '<img src=x onerror="alert(1)"> <script>alert(2)</script> Vem leder <b>nämnden</b>?'
-    assert clean_question(question, 2000) == "Vem leder nämnden ?"
-    assert clean_question("Gäller målet om andelen < 5 % och > 3 %?", 2000) == (
+    assert clean_question(question, 2000) == question  # shown back as asked, escaped
+    assert without_markup(question) == "Vem leder nämnden ?"
+    assert without_markup("Gäller målet om andelen < 5 % och > 3 %?") == (
         "Gäller målet om andelen < 5 % och > 3 %?")
-    with pytest.raises(QuestionError, match="tom"):
-        clean_question("<script>alert(1)</script>", 2000)
+    assert without_markup("<script>alert(1)</script>") == ""
+
+
+class _Recording(_Uncited):
+    def __init__(self) -> None:
+        self.questions: list[str] = []
+
+    def generate(self, question: str, sources: Sequence[Source], language: str) -> str:
+        self.questions.append(question)
+        return super().generate(question, sources, language)
+
+
+def test_markup_is_not_analysed_but_the_answer_carries_the_question_as_asked() -> None:
+    settings = Settings.from_env(environ={}, retrieval="dense", refusal_threshold=-10.0)
+    generator = _Recording()
+    assistant = Assistant(_FakeRetriever(_sources()), generator, settings)
+    asked = "<script>alert(1)</script> Vilket målvärde?"
+    answer = assistant.ask(asked)
+    assert answer.question == asked
+    assert generator.questions and all("script" not in q for q in generator.questions)
+    with pytest.raises(QuestionError, match="bara HTML-kod"):
+        assistant.ask("<b></b><script>alert(1)</script>")
