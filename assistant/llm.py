@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 NOT_IN_DOCUMENTS = {"sv": "Det framgår inte av dokumenten.", "en": "The documents do not say."}
 
 SYSTEM_PROMPT = """\
-Du är en assistent som svarar på frågor om Ljungby kommuns styrdokument.
+Du är en assistent som svarar på frågor om styrdokument från kommuner och regioner.
 
 Regler:
 1. Svara enbart utifrån de numrerade källorna mellan <källor> och </källor>. Använd inga \

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.generation import GeneratorError
-from assistant.llm import LLMGenerator, build_chat_model, build_generator
+from assistant.llm import SYSTEM_PROMPT, LLMGenerator, build_chat_model, build_generator
 from assistant.llm_local import TransformersChatModel, bundled_gguf
 from assistant.settings import Settings
 
@@ -110,3 +110,10 @@ def test_llm_limits_out_of_range_are_refused(name: str, value: object) -> None:
 
     with pytest.raises(SettingsError, match=name):
         settings(**{name: value})
+
+
+def test_the_system_prompt_names_no_municipality() -> None:
+    """The index may hold any municipality's or region's documents (and several at once): a
+    prompt that called them one municipality's would invite the model to mix them up."""
+    assert "Ljungby" not in SYSTEM_PROMPT
+    assert "styrdokument från kommuner och regioner" in SYSTEM_PROMPT
