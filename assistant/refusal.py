@@ -227,8 +227,10 @@ class CorpusStats:
                     best = max(best, self.df[known])
         if len(term) >= FUZZY_MIN_LENGTH:
             # The typo/inflection half of close_terms, over the whole vocabulary at once.
-            near = similar_words(term, self._sorted_terms, FUZZY_SIMILARITY)
-            best = max([best, *(self.df[t] for t in near if len(t) >= FUZZY_MIN_LENGTH)])
+            # Asked a little below the cutoff: rapidfuzz's cutoff handling drops some terms
+            # that close_terms accepts; close_terms then decides, as for any passage term.
+            near = similar_words(term, self._sorted_terms, FUZZY_SIMILARITY - 0.01)
+            best = max([best, *(self.df[t] for t in near if close_terms(term, t))])
         return best
 
     def idf(self, term: str) -> float:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.refusal import CorpusStats
-from assistant.textunits import terms_match
+from assistant.refusal import CorpusStats, close_terms
 from assistant.types import Chunk
 from ingest.chunking import chunk_document
 from ingest.loaders import load_document
@@ -40,6 +39,6 @@ def test_fuzzy_document_frequency_equals_a_scan_of_every_term(chunks: list[Chunk
     probes |= {t + suffix for t in list(stats.df)[:200] for suffix in ("en", "arna", "x")}
     probes |= {"sagobygen", "kommu", "xyzzy", "vis", ""}
     for term in sorted(probes):
-        scan = max((c for t, c in stats.df.items() if terms_match(term, t)), default=0)
+        scan = max((c for t, c in stats.df.items() if close_terms(term, t)), default=0)
         expected = stats.df.get(term, scan)
         assert stats.doc_freq(term) == expected, term
