@@ -16,6 +16,9 @@ The units of the retrieved sources (sentences, lists with their intro, table row
 * ``type_fit``: the unit has the kind of answer the part asks for
   (:func:`assistant.focus.answer_cue`: a number that is not a year, a year or date, a place;
   for "vad är X"/"what is X" a sentence that names X in its first words and says what it is).
+  A number or year the question itself names is not an answer to it: "När antogs planen
+  2025–2027?" is not answered by "Planen gäller 2025–2027", so such values are left out of
+  the unit before the cue is looked for.
 * ``type_missing``: the part asks for such a kind and the unit has none of it.
 * ``focus_missing``: the part names what it asks for ("vilket *fokusområde*") and the unit,
   its heading and title do not.
@@ -48,7 +51,7 @@ from assistant.focus import (
     answer_cue,
 )
 from assistant.generation import Source
-from assistant.language import INDEFINITE_ARTICLES
+from assistant.language import INDEFINITE_ARTICLES, edit_similarity
 from assistant.textunits import (
     TermMatcher,
     Unit,
@@ -101,8 +104,33 @@ _LIST_WH = re.compile(r"^(vilka|which)$", re.IGNORECASE)
 _DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means|are)\b")
 DEFINITION_OPENING = 7
 
+# Close terms (see the module docstring): the same bounds as the refusal's close terms.
+CLOSE_MIN = 5
+CLOSE_SIMILARITY = 0.8
+
 _INDEFINITE = re.compile(r"(?i)\b(?:vad är|what is) (?:en|ett|a|an)\b")
 _DIGITS = re.compile(r"\d+")
+
+
+def _close(term: str, text_terms: frozenset[str]) -> bool:
+    """A stem of ``text_terms`` at most one edit in five from ``term`` (both long enough)."""
+    return len(term) >= CLOSE_MIN and any(
+        len(t) >= CLOSE_MIN and edit_similarity(term, t) >= CLOSE_SIMILARITY for t in text_terms)
+
+
+def _matches(alternatives: Sequence[str], text_terms: frozenset[str]) -> bool:
+    """A question term in ``text_terms``: itself, a compound part, or a close inflection."""
+    return term_in(tuple(alternatives), text_terms) or _close(alternatives[0], text_terms)
+
+
+_VALUE = re.compile(r"\d+(?:[,.]\d+)?")
+
+
+def without_values(text: str, values: frozenset[str]) -> str:
+    """``text`` with the numbers in ``values`` (those the question names) blanked out."""
+    if not values:
+        return text
+    return _VALUE.sub(lambda m: " " if m.group(0) in values else m.group(0), text)
 
 
 def asks_for_list(part: Part) -> bool:
@@ -180,14 +208,15 @@ class UnitScorer:
                 self.alts[term] = (term,)
         # Each topic term in each unit: 1 in its text, 0.5 only in its heading or title.
         self._presence = {
-            id(u): {t: 1.0 if term_in(self._alt(t), u.terms) else
-                    0.5 if term_in(self._alt(t), u.context_terms) else 0.0 for t in topic}
+            id(u): {t: 1.0 if _matches(self._alt(t), u.terms) else
+                    0.5 if _matches(self._alt(t), u.context_terms) else 0.0 for t in topic}
             for u in self.units
         }
         df = {t: sum(self._presence[id(u)][t] > 0 for u in self.units) for t in topic}
         self.known = {t for t in topic if df[t]}
         n = len(self.units) or 1
         self.weight = {t: math.log(1 + n / (1 + df[t])) * term_weight(t) for t in topic}
+        self.question_values = frozenset(_VALUE.findall(question))
         self._asked: dict[str, bool] = {}
         self._table: list[list[float]] | None = None
 
@@ -220,7 +249,7 @@ class UnitScorer:
         """1, 0.5 or 0: how well ``unit`` has the kind of answer ``part`` asks for."""
         if part.answer_type == "definition":
             return self._defines(part, unit)
-        return answer_cue(part, unit.unit.text)
+        return answer_cue(part, without_values(unit.unit.text, self.question_values))
 
     def _defines(self, part: Part, unit: Candidate) -> float:
         """'Vår vision är: "…"' says what the vision is; "Till visionen finns tre mål" only
@@ -242,7 +271,7 @@ class UnitScorer:
     def focus_missing(self, part: Part, unit: Candidate) -> bool:
         terms = [t for t in part.focus_terms if t in self.known]
         seen = unit.terms | unit.context_terms
-        return bool(terms) and not all(term_in(self._alt(t), seen) for t in terms)
+        return bool(terms) and not all(_matches(self._alt(t), seen) for t in terms)
 
     def features(self, part: Part, unit: Candidate) -> tuple[float, ...]:
         """The values of :data:`FEATURES` for ``unit`` as an answer to ``part``."""

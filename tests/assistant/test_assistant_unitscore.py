@@ -121,3 +121,23 @@ def test_best_unit_scores_has_one_score_per_part_and_prefers_an_answering_source
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert scores[0] > best_unit_scores(question, unrelated)[0]
     assert best_unit_scores(question, []) == (0.0, 0.0)
+
+
+def test_a_year_the_question_names_is_not_the_asked_for_date() -> None:
+    text = ("Den strategiska planen beskriver hur kommunen ska arbeta under perioden 2025–2027. "
+            "Antagen av kommunfullmäktige 2024-06-17, § 78.")
+    scorer = UnitScorer("När antogs den strategiska planen 2025–2027?", [_source(1, text)])
+    part = scorer.analysis.parts[0]
+    fits = {u.unit.text[:8]: scorer.type_fit(part, u) for u in scorer.units}
+    assert fits == {"Den stra": 0.0, "Antagen ": 1.0}
+    answer = ExtractiveGenerator().generate("När antogs den strategiska planen 2025–2027?",
+                                            [_source(1, text)])
+    assert "2024-06-17" in answer
+
+
+def test_an_inflected_verb_matches_the_question_verb() -> None:
+    text = "Strategin beskriver länets utveckling. Strategin antagen av regionfullmäktige 2024."
+    scorer = UnitScorer("När antogs strategin?", [_source(1, text)])
+    part = scorer.analysis.parts[0]
+    missing = {u.unit.text[:20]: scorer.focus_missing(part, u) for u in scorer.units}
+    assert missing == {"Strategin beskriver ": True, "Strategin antagen av": False}
