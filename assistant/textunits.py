@@ -119,6 +119,24 @@ def split_sentences(paragraph: str) -> list[str]:
     return sentences(paragraph)
 
 
+_QUOTES = re.compile(r'["“”»«]')
+
+
+def _whole_quotations(sentences: list[str]) -> list[str]:
+    """``sentences`` with the sentences of one quotation joined: a quotation ("Tallmo 2030 –
+    mitt i naturen. Vi är 12 500 invånare …") is one statement, a vision or a decision quoted
+    word for word, and half of it misquotes it."""
+    if sum(len(_QUOTES.findall(s)) for s in sentences) % 2:
+        return sentences  # a quotation mark left open: nothing to join up to
+    joined: list[str] = []
+    for sentence in sentences:
+        if joined and len(_QUOTES.findall(joined[-1])) % 2:
+            joined[-1] = f"{joined[-1]} {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
+
+
 def _looks_like_heading(line: str) -> bool:
     """A short line without closing punctuation, or a short question on its own line
     ("Vem står bakom?"): a document's question states nothing, it titles what follows."""
@@ -199,7 +217,7 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
         if _looks_like_heading(line):
             context = line
         else:
-            sentences = split_sentences(line)
+            sentences = _whole_quotations(split_sentences(line))
             if sentences and sentences[-1].endswith(":"):
                 pending_intro = sentences.pop()
             for sentence in sentences:

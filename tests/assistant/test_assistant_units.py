@@ -125,3 +125,16 @@ def test_a_list_cut_by_the_chunker_is_continued_from_the_next_chunk() -> None:
         first + "\n- Luft")
     assert continue_list("Ett stycke.", "- Luft", "Mål") == "Ett stycke."
     assert continue_list(first, "Nästa stycke.\n- Luft", "Mål") == first
+
+
+def test_a_quotation_of_two_sentences_is_one_unit() -> None:
+    text = ('Visionen lyder: "Ekby 2030 – nära till allt. Vi är 9 000 invånare." '
+            "Den antogs 2020. Den gäller alla nämnder.")
+    units = [u.text for u in split_units(text)]
+    assert units == ['Visionen lyder: "Ekby 2030 – nära till allt. Vi är 9 000 invånare."',
+                     "Den antogs 2020.", "Den gäller alla nämnder."]
+
+
+def test_an_open_quotation_mark_joins_nothing() -> None:
+    text = 'Han sa "hej. Sedan gick han. Det regnade.'
+    assert len(split_units(text)) == 3
