@@ -272,7 +272,8 @@ class Assistant:
         elif state.scope:
             # Only documents about the named entities may answer (see assistant.scope).
             scoped = entities.within(pool, state.scope)
-            if len(scoped) < k:
+            if len(scoped) < k or (len(state.scope) > 1
+                                   and entities.short_of(scoped, state.scope, k)):
                 deeper = self.retriever.search(question, k=SCOPE_DEPTH * depth, per_doc=0)
                 scoped = entities.within(deeper, state.scope)
             pool = scoped
@@ -281,7 +282,10 @@ class Assistant:
         today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
         ended = {h.chunk.doc_id for h in pool if is_superseded(h.chunk, today)}
         pool = current_versions(pool, state.question, ended)
-        hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
+        if len(state.scope) > 1:  # a comparison: every named entity gets its share
+            hits = entities.balanced(pool, state.scope, k, self.settings.per_doc)
+        else:
+            hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
         after = self._chunk_after() if hits else {}  # one look at the snapshot for all hits
         state.hits = [self._whole_lists(hit, after) for hit in hits]
         state.timings["retrieve_ms"] = _ms(start)
@@ -292,8 +296,10 @@ class Assistant:
         today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
         # Current sources lead; superseded ones keep their relative order behind them.
         ordered = sorted(hits, key=lambda h: is_superseded(h.chunk, today))
+        entities = self.entities() if hits else None
         state.sources = [
-            Source(n, hit, is_superseded(hit.chunk, today))
+            Source(n, hit, is_superseded(hit.chunk, today),
+                   entities.of(hit) if entities is not None else None)
             for n, hit in enumerate(ordered, start=1)
         ]
         focus = check_focus(state.standalone, [h.chunk for h in hits], state.language, today.year)

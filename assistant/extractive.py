@@ -19,7 +19,13 @@ rank, dense similarity, list fit). Selection is greedy by that score:
 3. **Redundancy removed**: a unit that repeats a chosen one (one text inside the other, or 60 %
    shared terms) is skipped, except that a unit from another document that adds a number no
    chosen unit has is kept: two sources that disagree on a figure are what a reader must see.
-4. **Anaphora**: a chosen sentence followed in its chunk by a sentence that opens with an
+4. **Comparisons**: a question that names two or more of the sources' municipalities or
+   regions ("Vilken av A och B har högst skattesats?", "Jämför A och B") gets, for every
+   named entity no chosen unit comes from, that entity's best unit (one with a number when
+   the other side's has one: the same kind of fact for each side), before the fill. The
+   answer then groups the units by entity, each group under the entity's name, so neither
+   side's facts read as the other's.
+5. **Anaphora**: a chosen sentence followed in its chunk by a sentence that opens with an
    anaphor ("De publiceras i …", "Det …", "Där …") brings that sentence along: without it the
    pronoun's fact is lost.
 
@@ -33,8 +39,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from assistant.focus import QUANTITY_TYPES, Part, indirect_question
+from assistant.focus import QUANTITY_TYPES, Part, indirect_question, quantities
 from assistant.generation import Source
+from assistant.scope import EntityIndex
 from assistant.unitscore import Candidate, UnitScorer, asks_for_list
 
 MIN_PART = 0.05
@@ -149,6 +156,15 @@ def choose_units(
     best = [max(table[p][i] for p in range(len(parts))) for i in range(len(units))]
     if not chosen:
         add(by_score(best)[0], LONG_WORDS)
+    for entity in compared_entities(scorer):
+        if any(c.source.entity == entity for c in chosen):
+            continue
+        own = [i for i in by_score(best) if units[i].source.entity == entity]
+        if any(quantities(c.unit.text) for c in chosen):
+            own = [i for i in own if quantities(units[i].unit.text)] or own
+        for i in own:
+            if add(i, LONG_WORDS):
+                break
     wants_list = any(asks_for_list(part) for part in parts)
     ranked = by_score(best)
     for i in ranked:
@@ -162,6 +178,23 @@ def choose_units(
         first_seen.setdefault(item.source.n, rank)
     ordered = sorted(chosen, key=lambda s: (first_seen[s.source.n], s.unit.position))
     return ordered, unanswered
+
+
+def compared_entities(scorer: UnitScorer) -> list[str]:
+    """The entities of the sources that the question names, when it names two or more (a
+    comparison), in the order of their best source; else none."""
+    sources = {c.source.n: c.source for c in scorer.units}
+    index = EntityIndex({str(n): s.entity for n, s in sources.items()})
+    named = index.named(scorer.analysis.question)
+    if len(named) < 2:
+        return []
+    ordered = sorted(sources.values(), key=lambda s: -s.hit.score)
+    return list(dict.fromkeys(s.entity for s in ordered if s.entity in named))
+
+
+def entity_label(entity: str) -> str:
+    """An entity's name as a heading: "norrvik" -> "Norrvik"."""
+    return " ".join(w[:1].upper() + w[1:] for w in entity.split())
 
 
 def _complete(scorer: UnitScorer, chosen: Sequence[Candidate]) -> bool:
@@ -213,7 +246,18 @@ def compose(scorer: UnitScorer, chosen: Sequence[Candidate], unanswered: Sequenc
     lead = LEADS.get(language, LEADS["sv"])
     if not chosen:
         return lead
-    lines = [f"{item.unit.text}{validity_note(item.source)} [{item.source.n}]" for item in chosen]
+    compared = compared_entities(scorer)
+    if compared:  # one group per entity, under its name
+        rank = {e: i for i, e in enumerate(compared)}
+        chosen = sorted(chosen, key=lambda c: rank.get(c.source.entity or "", len(rank)))
+    lines = []
+    group: str | None = None
+    for item in chosen:
+        entity = item.source.entity if compared and item.source.entity in compared else None
+        if compared and entity != group:
+            lines.append(f"{entity_label(entity)}:" if entity else "")
+            group = entity
+        lines.append(f"{item.unit.text}{validity_note(item.source)} [{item.source.n}]")
     partial = len(unanswered) < len(scorer.analysis.parts)
     note = _unanswered_note(unanswered, language) if partial else ""
     return lead + "\n\n" + "\n".join(lines) + (f"\n\n{note}" if note else "")

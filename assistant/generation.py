@@ -26,6 +26,8 @@ class Source:
     n: int
     hit: Hit
     superseded: bool = False
+    # The municipality or region the chunk's document is about (assistant.scope), if known.
+    entity: str | None = None
 
 
 class Generator(Protocol):

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from assistant.retrieval import limit_per_document
 from assistant.types import Chunk, Hit
 
 # What kind of body a publisher is ("Norrvik kommun", "Region Sydmark"); with their genitive and
@@ -130,6 +131,26 @@ class EntityIndex:
     def within(self, hits: Sequence[Hit], entities: frozenset[str]) -> list[Hit]:
         """The hits from documents about one of ``entities`` or about none, in their order."""
         return [h for h in hits if self.of(h) is None or self.of(h) in entities]
+
+    def balanced(self, hits: Sequence[Hit], entities: frozenset[str], k: int,
+                 per_doc: int) -> list[Hit]:
+        """For a question that names several entities (a comparison): ``k`` hits in their
+        order with an equal share for each named entity, so every side of the comparison has
+        its own documents among the sources however the others rank; the rest of the ``k``
+        go to the best remaining hits. At most ``per_doc`` hits per document."""
+        share = max(1, k // max(1, len(entities)))
+        first: list[Hit] = []
+        for entity in sorted(entities):
+            first += limit_per_document([h for h in hits if self.of(h) == entity], per_doc)[:share]
+        taken = {id(h) for h in first}
+        ordered = first + [h for h in hits if id(h) not in taken]
+        kept = {id(h) for h in limit_per_document(ordered, per_doc)[:k]}
+        return [h for h in hits if id(h) in kept]
+
+    def short_of(self, hits: Sequence[Hit], entities: frozenset[str], k: int) -> bool:
+        """Some named entity has fewer than its share of ``k`` among ``hits``."""
+        share = max(1, k // max(1, len(entities)))
+        return any(sum(self.of(h) == e for h in hits) < share for e in entities)
 
     def single(self, hits: Sequence[Hit]) -> list[Hit]:
         """For a question that names no entity: the hits of the first entity that appears (and

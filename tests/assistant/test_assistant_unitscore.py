@@ -141,3 +141,27 @@ def test_an_inflected_verb_matches_the_question_verb() -> None:
     part = scorer.analysis.parts[0]
     missing = {u.unit.text[:20]: scorer.focus_missing(part, u) for u in scorer.units}
     assert missing == {"Strategin beskriver ": True, "Strategin antagen av": False}
+
+
+def _entity_source(n: int, text: str, entity: str, score: float, dense: float) -> Source:
+    base = _source(n, text, doc=f"{entity}-budget", title="Budget 2026", score=score, dense=dense)
+    return Source(base.n, base.hit, entity=entity)
+
+
+def test_a_comparison_quotes_each_named_entity_under_its_name() -> None:
+    first = _entity_source(1, "Skattesatsen i Norrvik för 2026 är 21,64 kronor. Norrvik har "
+                           "en stark ekonomi och ett högt resultat.", "norrvik", 1.0, 0.9)
+    second = _entity_source(2, "Kommunfullmäktige sammanträdde i november. Skatten blir "
+                            "22,31 kronor.", "åsbacka", 0.2, 0.6)
+    question = "Vilken av Norrvik och Åsbacka har högst skattesats 2026?"
+    answer = ExtractiveGenerator().generate(question, [first, second])
+    assert "21,64" in answer and "22,31" in answer
+    assert answer.index("Norrvik:") < answer.index("21,64") < answer.index("Åsbacka:") \
+        < answer.index("22,31")
+
+
+def test_a_question_naming_one_entity_has_no_entity_headings() -> None:
+    first = _entity_source(1, "Skattesatsen i Norrvik för 2026 är 21,64 kronor.", "norrvik",
+                           1.0, 0.9)
+    answer = ExtractiveGenerator().generate("Vad är skattesatsen i Norrvik?", [first])
+    assert "21,64" in answer and "Norrvik:" not in answer

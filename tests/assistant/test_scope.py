@@ -83,3 +83,14 @@ def test_a_replaced_version_is_dropped_unless_the_question_asks_for_it() -> None
         "old", "new", "other"]
     assert ids(current_versions(hits, "Hur många lån hade biblioteket 2023?", ended)) == [
         "old", "new", "other"]
+
+
+def test_balanced_gives_every_compared_entity_its_share() -> None:
+    index = EntityIndex({"a1": "norrvik", "a2": "norrvik", "a3": "norrvik", "a4": "norrvik",
+                         "b1": "sydmark", "n": None})
+    hits = [_hit("a1"), _hit("a2"), _hit("n"), _hit("a3"), _hit("a4"), _hit("b1")]
+    both = frozenset({"norrvik", "sydmark"})
+    kept = index.balanced(hits, both, k=4, per_doc=1)
+    assert [h.chunk.doc_id for h in kept] == ["a1", "a2", "n", "b1"]
+    assert index.short_of(hits[:5], both, k=4)
+    assert not index.short_of(hits, frozenset({"norrvik"}), k=4)
