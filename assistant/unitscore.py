@@ -92,9 +92,9 @@ class UnitModel:
 
 # Fitted by `python -m evals.fit_units` on the tune split (see that module to re-fit).
 MODEL = UnitModel(
-    intercept=-3.1973,
-    weights=(2.459, 1.3965, 0.3743, -0.3372, -0.9043, -0.6638, 1.3537, 2.5334, -0.1718, 1.8325,
-             0.3986),
+    intercept=-3.2244,
+    weights=(2.345, 1.2939, 0.639, -0.3816, -0.9545, -0.7079, 1.3551, 2.5015, -0.1395, 1.8597,
+             0.4529),
 )
 
 # Answer types whose presence in a unit can be checked (see type_fit).

@@ -73,6 +73,7 @@ def collect(collection: Path, cache: Path, embedder: str) -> list[Example]:
     indexed, _info = prepare_index(read_manifest(collection), settings, cache)
     assistant = Assistant.from_settings(indexed)
     today = date.fromisoformat(indexed.today) if indexed.today else date.today()
+    entities = assistant.entities()
     examples = []
     for case in tune_cases(collection):
         if not case.answerable or not case.must_include:
@@ -81,7 +82,7 @@ def collect(collection: Path, cache: Path, embedder: str) -> list[Example]:
         if answer.refused:
             continue
         hits = sorted(answer.retrieved, key=lambda h: is_superseded(h.chunk, today))
-        sources = tuple(Source(n, h, is_superseded(h.chunk, today))
+        sources = tuple(Source(n, h, is_superseded(h.chunk, today), entities.of(h))
                         for n, h in enumerate(hits, start=1))
         language = "en" if answer.text.startswith("This is") else "sv"
         examples.append(Example(case.id, answer.standalone_question, sources, language,
