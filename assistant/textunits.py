@@ -140,7 +140,7 @@ def _whole_quotations(sentences: list[str]) -> list[str]:
 def _looks_like_heading(line: str) -> bool:
     """A short line without closing punctuation, or a short question on its own line
     ("Vem står bakom?"): a document's question states nothing, it titles what follows."""
-    line = line.rstrip()
+    line = line.rstrip().rstrip("\"”»)'")  # a closing quote or bracket after the full stop
     if line.endswith("?"):
         return len(line) <= 90 and len(split_sentences(line)) == 1
     return len(line) <= 90 and not line.endswith((".", "!", ":", ";", ","))

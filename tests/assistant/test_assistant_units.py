@@ -138,3 +138,9 @@ def test_a_quotation_of_two_sentences_is_one_unit() -> None:
 def test_an_open_quotation_mark_joins_nothing() -> None:
     text = 'Han sa "hej. Sedan gick han. Det regnade.'
     assert len(split_units(text)) == 3
+
+
+def test_a_short_quoted_sentence_on_its_own_line_is_not_a_heading() -> None:
+    units = split_units('Visionen\n\n"Ekby 2030 – nära till allt."\n\nMer text följer här.')
+    assert [(u.text, u.context) for u in units] == [
+        ('"Ekby 2030 – nära till allt."', "Visionen"), ("Mer text följer här.", "Visionen")]
