@@ -199,6 +199,16 @@ class UnitScorer:
                     dense=dense[i] - best_dense,
                     facts=_facts(unit.text),
                 ))
+        # The first unit under each heading line of a chunk (see _defines).
+        self._opens: set[int] = set()
+        for source in sources:
+            lines = {ln.strip() for ln in source.hit.chunk.text.splitlines()}
+            seen: set[str] = set()
+            for u in self.units:
+                if u.source is source and u.unit.context not in seen:
+                    seen.add(u.unit.context)
+                    if u.unit.context in lines:
+                        self._opens.add(id(u))
         topic = self.analysis.topic_terms
         # A question compound's parts count only when the compound itself occurs nowhere
         # ("arbetssätt" -> "arbete"), so "visionsmål" does not match every "mål".
@@ -254,11 +264,15 @@ class UnitScorer:
     def _defines(self, part: Part, unit: Candidate) -> float:
         """'Vår vision är: "…"' says what the vision is; "Till visionen finns tre mål" only
         mentions it: 1 when the first word naming the focus in the opening words is followed
-        at once by what it is, else 0."""
+        at once by what it is, else 0. The first statement under a heading that names only
+        the asked thing ("Visionen", "Norrviks vision") is what the document says it is, the
+        way governance documents present a vision, a purpose or a target group: 1 too."""
         if not part.focus_terms:
             return 0.0
-        words = unit.unit.text.split()[:DEFINITION_OPENING]
         head = part.focus_terms[-1]
+        if id(unit) in self._opens and self._names_only(part, head, unit.unit.context):
+            return 1.0
+        words = unit.unit.text.split()[:DEFINITION_OPENING]
         generic_question = bool(_INDEFINITE.search(part.text))
         for i, word in enumerate(words):
             if _names(self._alt(head), term_set(word)):
@@ -267,6 +281,13 @@ class UnitScorer:
                     return 0.0
                 return 1.0 if _DEFINES.search(" ".join(words[i + 1 : i + 3])) else 0.0
         return 0.0
+
+    def _names_only(self, part: Part, head: str, heading: str) -> bool:
+        """``heading`` names ``head`` and otherwise only words of ``part`` ("Norrviks vision")."""
+        terms = self.matcher.terms(heading)
+        if not terms or not any(_names(self._alt(head), frozenset((t,))) for t in terms):
+            return False
+        return all(any(terms_match(q, t) for q in (head, *part.terms)) for t in terms)
 
     def focus_missing(self, part: Part, unit: Candidate) -> bool:
         terms = [t for t in part.focus_terms if t in self.known]

@@ -165,3 +165,15 @@ def test_a_question_naming_one_entity_has_no_entity_headings() -> None:
                            1.0, 0.9)
     answer = ExtractiveGenerator().generate("Vad är skattesatsen i Norrvik?", [first])
     assert "21,64" in answer and "Norrvik:" not in answer
+
+
+def test_the_first_statement_under_a_heading_naming_the_asked_thing_defines_it() -> None:
+    text = ("Kommunen arbetar med en vision som pekar ut riktningen.\n\nVisionen\n\n"
+            '"Ekby 2030 – nära till allt, mitt i naturen."\n\n'
+            "Visionen följs upp varje år av kommunstyrelsen.")
+    scorer = UnitScorer("Vad är Ekbys vision?", [_source(1, text)])
+    part = scorer.analysis.parts[0]
+    fits = {u.unit.text[:12]: scorer.type_fit(part, u) for u in scorer.units}
+    assert fits == {"Kommunen arb": 0.0, '"Ekby 2030 –': 1.0, "Visionen föl": 0.0}
+    answer = ExtractiveGenerator().generate("Vad är Ekbys vision?", [_source(1, text)])
+    assert "nära till allt" in answer
