@@ -36,7 +36,7 @@ from assistant.refusal import (
     should_refuse,
 )
 from assistant.retrieval import diversify
-from assistant.scope import EntityIndex, current_versions
+from assistant.scope import EntityIndex, current_versions, is_comparison
 from assistant.settings import Settings
 from assistant.textunits import continue_list, detect_language
 from assistant.types import Answer, Chunk, Citation, Hit
@@ -282,7 +282,7 @@ class Assistant:
         today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
         ended = {h.chunk.doc_id for h in pool if is_superseded(h.chunk, today)}
         pool = current_versions(pool, state.question, ended)
-        if len(state.scope) > 1:  # a comparison: every named entity gets its share
+        if len(state.scope) > 1 and is_comparison(question):  # every side gets its share
             hits = entities.balanced(pool, state.scope, k, self.settings.per_doc)
         else:
             hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)

@@ -19,8 +19,9 @@ rank, dense similarity, list fit). Selection is greedy by that score:
 3. **Redundancy removed**: a unit that repeats a chosen one (one text inside the other, or 60 %
    shared terms) is skipped, except that a unit from another document that adds a number no
    chosen unit has is kept: two sources that disagree on a figure are what a reader must see.
-4. **Comparisons**: a question that names two or more of the sources' municipalities or
-   regions ("Vilken av A och B har högst skattesats?", "Jämför A och B") gets, for every
+4. **Comparisons**: a question that compares two or more of the sources' municipalities or
+   regions (:func:`assistant.scope.is_comparison`: "Vilken av A och B har högst
+   skattesats?", "Jämför A och B"; not "Hur samarbetar A med B?") gets, for every
    named entity no chosen unit comes from, that entity's best unit (one with a number when
    the other side's has one: the same kind of fact for each side), before the fill. The
    answer then groups the units by entity, each group under the entity's name, so neither
@@ -41,7 +42,7 @@ from collections.abc import Iterator, Sequence
 
 from assistant.focus import QUANTITY_TYPES, Part, indirect_question, quantities
 from assistant.generation import Source
-from assistant.scope import EntityIndex
+from assistant.scope import EntityIndex, is_comparison
 from assistant.unitscore import Candidate, UnitScorer, asks_for_list
 
 MIN_PART = 0.05
@@ -186,7 +187,7 @@ def compared_entities(scorer: UnitScorer) -> list[str]:
     sources = {c.source.n: c.source for c in scorer.units}
     index = EntityIndex({str(n): s.entity for n, s in sources.items()})
     named = index.named(scorer.analysis.question)
-    if len(named) < 2:
+    if len(named) < 2 or not is_comparison(scorer.analysis.question):
         return []
     ordered = sorted(sources.values(), key=lambda s: -s.hit.score)
     return list(dict.fromkeys(s.entity for s in ordered if s.entity in named))

@@ -53,6 +53,23 @@ _DETERMINERS = frozenset(
      "every", "your", "our", "another", "other", "any"}
 )
 
+# A question that sets named entities against each other: "Jämför A och B", "skillnaden
+# mellan A och B", "A jämfört med B", "Vilken av A och B …", "Vem av dem …", or a comparative
+# or superlative ("högst", "större", "higher", "most"). Naming several entities is not a
+# comparison by itself: "Hur samarbetar A med B och C?" is about A.
+_COMPARISON = re.compile(
+    r"(?i)\b(?:jämför\w*|skillnad\w*|skiljer|compar\w*|differ\w*|versus|vs"
+    r"|(?:vilken|vilket|vilka|vem|which|who)\s+av|(?:which|who)\s+of"
+    r"|högst|störst|lägst|minst|flest|mest|bäst|sämst|billigast|dyrast"
+    r"|högre|större|lägre|mindre|fler|mer|bättre|sämre|billigare|dyrare"
+    r"|gemensam\w*|båda|bägge|both|common"
+    r"|more|less|most|least|higher|lower|highest|lowest|larger|largest|than)\b")
+
+
+def is_comparison(question: str) -> bool:
+    """``question`` compares what it names (see :data:`_COMPARISON`)."""
+    return bool(_COMPARISON.search(question))
+
 
 def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]

@@ -177,3 +177,12 @@ def test_the_first_statement_under_a_heading_naming_the_asked_thing_defines_it()
     assert fits == {"Kommunen arb": 0.0, '"Ekby 2030 –': 1.0, "Visionen föl": 0.0}
     answer = ExtractiveGenerator().generate("Vad är Ekbys vision?", [_source(1, text)])
     assert "nära till allt" in answer
+
+
+def test_a_question_naming_two_entities_without_comparing_them_has_no_entity_headings() -> None:
+    first = _entity_source(1, "Norrvik samarbetar med Åsbacka om räddningstjänsten.", "norrvik",
+                           1.0, 0.9)
+    second = _entity_source(2, "Åsbacka har en egen brandstation.", "åsbacka", 0.2, 0.6)
+    answer = ExtractiveGenerator().generate("Hur samarbetar Norrvik med Åsbacka?",
+                                            [first, second])
+    assert "räddningstjänsten" in answer and "Norrvik:" not in answer

@@ -94,3 +94,14 @@ def test_balanced_gives_every_compared_entity_its_share() -> None:
     assert [h.chunk.doc_id for h in kept] == ["a1", "a2", "n", "b1"]
     assert index.short_of(hits[:5], both, k=4)
     assert not index.short_of(hits, frozenset({"norrvik"}), k=4)
+
+
+def test_a_comparison_is_told_from_a_question_that_names_several_entities() -> None:
+    from assistant.scope import is_comparison
+
+    assert is_comparison("Vilken av Norrvik och Ekby har högst skattesats?")
+    assert is_comparison("Jämför resultatmålen i Norrvik och Ekby.")
+    assert is_comparison("Vad har Norrvik och Ekby gemensamt?")
+    assert is_comparison("Which of Norrvik and Ekby has the higher tax?")
+    assert not is_comparison("Hur samarbetar Norrvik med Ekby och Sjöby?")
+    assert not is_comparison("Hur hänger Norrvik ihop med grannkommunen Ekby?")
