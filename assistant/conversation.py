@@ -98,7 +98,11 @@ def _agrees(phrase: Phrase, number: str | None, gender: str | None) -> bool:
 
 
 def _antecedent(ctx: Context, number: str | None, gender: str | None) -> Phrase | None:
-    candidates = [ctx.focus, ctx.contrast if number == "pl" else None, *ctx.entities, ctx.topic]
+    # A bare name that is only where the question is set ("the tax rate in Ekby") is what
+    # "där/there" refers to; "it/det/den" refers to the thing asked about, the topic.
+    entities = [e for e in ctx.entities if ctx.topic is None or number == "pl"
+                or ctx.place is None or ctx.place.split(" ", 1)[-1] != e.text]
+    candidates = [ctx.focus, ctx.contrast if number == "pl" else None, *entities, ctx.topic]
     for phrase in candidates:
         if phrase is not None and _agrees(phrase, number, gender):
             return phrase
@@ -107,6 +111,8 @@ def _antecedent(ctx: Context, number: str | None, gender: str | None) -> Phrase 
 
 def _as_object(phrase: Phrase, plural: bool) -> str:
     """The antecedent as it stands in the follow-up: a wh-focus in its definite form."""
+    if phrase.kind == "topic" and phrase.english:
+        return english_definite(phrase.text)  # "it" -> "the tax rate in Ekby"
     if phrase.kind != "focus":
         return phrase.text
     if phrase.english:
@@ -119,6 +125,8 @@ def _as_object(phrase: Phrase, plural: bool) -> str:
 def _pronoun_use(tokens: Sequence[Token], i: int) -> str:
     """How the determiner-like word at ``i`` is used: "pronoun", "np", "ellipsis" or "article"."""
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and YEAR.match(nxt.text):
+        return "pronoun"  # "Hur stor var den 2025?": a year is no noun of the determiner
     if nxt is not None and (nxt.low in ORDINALS or nxt.low.endswith(("aste", "sta", "ste"))):
         after = tokens[i + 2] if i + 2 < len(tokens) else None
         if after is None or not is_content(after):
@@ -164,6 +172,7 @@ def _resolve_anaphors(question: str, tokens: list[Token], ctx: Context) -> _Reso
     edits: list[tuple[int, int, str]] = []
     english = ctx.english
     result = _Resolution(question)
+    places: list[Token] = []
     for i, token in enumerate(tokens):
         low = token.low
         prev = tokens[i - 1].low if i else ""
@@ -171,6 +180,9 @@ def _resolve_anaphors(question: str, tokens: list[Token], ctx: Context) -> _Reso
         new: str | None = None
         end = token.end
         if low in PLACE_ADVERBS:
+            if ctx.place is not None:
+                places.append(token)  # resolved last: the place may come with another phrase
+                continue
             new = ctx.place
         elif low in PERSON_PRONOUNS | PERSON_POSSESSIVES:
             phrase = ctx.person  # a person pronoun takes a person, or nothing
@@ -222,6 +234,15 @@ def _resolve_anaphors(question: str, tokens: list[Token], ctx: Context) -> _Reso
         edits.append((token.start, end, new))
         if phrase is not None and phrase.kind == "contrast" and ctx.focus is not None:
             result.carried.append(ctx.focus.text)
+    for token in places:
+        assert ctx.place is not None
+        resolved = _edit(question, edits)
+        result.resolved += 1
+        if ctx.place.lower() in resolved.lower():  # "Vad gör hon där": "hon" brought the place
+            start = token.start - 1 if token.start and question[token.start - 1] == " " else 0
+            edits.append((start, token.end, ""))
+        else:
+            edits.append((token.start, token.end, ctx.place))
     result.text = _edit(question, edits)
     return result
 

@@ -165,3 +165,16 @@ def test_a_suspended_compound_is_never_torn_apart(
     question = f"{wh} {verb} {first} och {first[:-1]}{head} {' '.join(tail)}?"
     built = indirect_question(question)
     assert not built or f"{first} och {first[:-1]}{head}" in built, (question, built)
+
+
+def test_refusal_text_is_in_the_language_of_the_question() -> None:
+    from assistant.refusal import refusal_text
+    from assistant.types import Citation
+
+    related = [Citation(n=1, doc_id="d", title="Budget 2026", passage="…", chunk_id="c")]
+    english = refusal_text("en", related)
+    assert english.startswith("The documents do not answer this question.")
+    assert "framgår" not in english and "Närmast" not in english
+    swedish = refusal_text("sv", related, indirect_question("Hur hög är taxan i Ekby?"))
+    assert swedish.startswith("Det framgår inte av dokumenten hur hög taxan i Ekby är.")
+    assert "Närmast relaterade källor: [1] Budget 2026" in swedish
