@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.language import (
+    ATTACHING_PREPOSITIONS,
     AUXILIARIES_SV,
     BARE_DEFINITE_SUFFIXES,
     CLAUSE_END_ADVERBS_SV,
@@ -49,6 +50,7 @@ from assistant.language import (
     PLACE_PREPOSITIONS,
     PREPOSITIONS_SV,
     QUANTIFIERS,
+    RELATIVES,
     SENTENCE_ADVERBS_SV,
     SUBJECT_PRONOUNS_SV,
     SUBJECT_WH_SV,
@@ -64,11 +66,9 @@ _TOKEN = re.compile(
     r"|[^\W\d_][^\W_]*(?:[-'’:][^\W_]+)*-?"  # words, VA-taxa, suspended "kultur-"
     r"|\S",  # anything else: punctuation
 )
-_WH_DETERMINERS = WH_DETERMINERS_SV
-_SUBJECT_WH = SUBJECT_WH_SV
-_FINITE = COMMON_FINITE_SV | (COPULAS_SV - {"vara"}) | frozenset({"heter", "kallas", "ingår"})
+_FINITE = COMMON_FINITE_SV | (COPULAS_SV - {"vara"})
 _PERSONAL = SUBJECT_PRONOUNS_SV - DETERMINERS  # jag, du, han, vi, man …
-_ATTACHING = PLACE_PREPOSITIONS | frozenset({"för", "i", "på"})
+_ATTACHING = (PLACE_PREPOSITIONS | ATTACHING_PREPOSITIONS) & PREPOSITIONS_SV
 _MAX_NP = 3  # words of a noun phrase after a wh-determiner or degree word
 
 
@@ -101,7 +101,7 @@ class _Word:
 
 _CLOSED = (PREPOSITIONS_SV | CONJUNCTIONS_SV | WH_WORDS_SV | SUBJECT_PRONOUNS_SV | DETERMINERS
            | INDEFINITE_ARTICLES | SENTENCE_ADVERBS_SV | CLAUSE_END_ADVERBS_SV
-           | frozenset({"som", "att"}))
+           | RELATIVES | frozenset({"att"}))
 
 
 def _words(question: str) -> list[_Word] | None:
@@ -259,9 +259,9 @@ def _readings(words: Sequence[_Word]) -> list[tuple[int, bool, bool]]:
     if wh not in WH_WORDS_SV or " " in words[start].text:
         return []
     after = start + 1
-    subject_ok = start == 0 and wh in _SUBJECT_WH
+    subject_ok = start == 0 and wh in SUBJECT_WH_SV
     found: list[tuple[int, bool]] = []
-    if after + 1 < len(words) and words[after].low == "av" and wh in _WH_DETERMINERS | {"vem"}:
+    if after + 1 < len(words) and words[after].low == "av" and wh in WH_DETERMINERS_SV | {"vem"}:
         k = after + 1  # "vilket av de tre målen", "vem av dem"
         if words[k].low in ("dem", "dessa"):
             return [(k + 1, subject_ok, True)]
@@ -270,7 +270,7 @@ def _readings(words: Sequence[_Word]) -> list[tuple[int, bool, bool]]:
         if k < len(words) and words[k].number:
             k += 1
         return [(k + n, subject_ok, False) for n in range(_MAX_NP, 0, -1) if _np(words, k, n)]
-    if wh in _WH_DETERMINERS:
+    if wh in WH_DETERMINERS_SV:
         found = [(after + n, subject_ok, False)
                  for n in range(_MAX_NP, 0, -1) if _np(words, after, n)]
         if wh != "vems":
@@ -286,9 +286,9 @@ def _readings(words: Sequence[_Word]) -> list[tuple[int, bool, bool]]:
                      for n in range(_MAX_NP, 0, -1) if _np(words, k, n)]
             found.append((k, start == 0 and quantity, False))
             if degree.low not in QUANTIFIERS:
-                found.append((after, False, True))  # "hur arbetar kommunen …": a verb after all
+                found.append((after, False, False))  # "hur arbetar kommunen …": a verb after all
             return found
-        return [(after, False, True)]
+        return [(after, False, False)]
     return [(after, subject_ok and wh in ("vem", "vad"), True)]
 
 
@@ -299,9 +299,16 @@ def _order(words: Sequence[_Word], wh_end: int, subject_ok: bool, any_verb: bool
     follows it or the wh-phrase's end is ``certain``."""
     if wh_end >= len(words):
         return None
-    strong = any_verb and words[wh_end].plain and not _finite(words[wh_end])
+    candidate = words[wh_end]
+    # A finite verb of another form (a strong past: "tog", "föreslog") never has the ending of
+    # a definite noun, an infinitive or an adjective, nor a genitive -s.
+    strong = (any_verb and candidate.plain and not _finite(candidate)
+              and not _definite(candidate) and not _genitive(candidate)
+              and not candidate.low.endswith(("a", "e")))
     if not (_finite(words[wh_end]) or strong):
         return None
+    if any(w.low in WH_WORDS_SV or w.low in RELATIVES for w in words[wh_end + 1 :]):
+        return None  # a second question or a relative clause inside: too much to reorder
     head = [w.text for w in words[:wh_end]]
     verb = words[wh_end]
     aux = verb.low in AUXILIARIES_SV
