@@ -77,6 +77,11 @@ COMMON_FINITE_SV = AUXILIARIES_SV | _words("är var har hade finns fanns blir bl
 #: Simple prepositions; the locative ones say where, the attaching ones tie a complement to
 #: a noun ("nämnden för kultur", "the plan for schools").
 PREPOSITIONS_SV = _words("i på för till med om av inom från under hos efter vid enligt")
+#: Further Swedish prepositions, for word order (not for splitting questions or weights).
+MORE_PREPOSITIONS_SV = _words(
+    "per mellan mot genom över inför bland kring utan utifrån trots bakom framför sedan "
+    "utanför ovanför runt hos bortom"
+)
 PREPOSITIONS_EN = _words("in on at of for from to with by about within")
 PLACE_PREPOSITIONS = _words("i på inom hos vid in at within")
 ATTACHING_PREPOSITIONS = _words("i för inom på om till med från in of for about to with from")

@@ -33,6 +33,7 @@ none. The output uses every word of the question once, in a new order, plus at m
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ from assistant.language import (
     COPULAS_SV,
     DETERMINERS,
     INDEFINITE_ARTICLES,
+    MORE_PREPOSITIONS_SV,
     PLACE_PREPOSITIONS,
     PREPOSITIONS_SV,
     QUANTIFIERS,
@@ -68,7 +70,9 @@ _TOKEN = re.compile(
 )
 _FINITE = COMMON_FINITE_SV | (COPULAS_SV - {"vara"})
 _PERSONAL = SUBJECT_PRONOUNS_SV - DETERMINERS  # jag, du, han, vi, man …
-_ATTACHING = (PLACE_PREPOSITIONS | ATTACHING_PREPOSITIONS) & PREPOSITIONS_SV
+_PREPOSITIONS = PREPOSITIONS_SV | MORE_PREPOSITIONS_SV
+#: Prepositions that tie a place or body to a noun ("skatten i Ekby", "nämnden för Ekby").
+_ATTACHING = PLACE_PREPOSITIONS | (ATTACHING_PREPOSITIONS & {"för"})
 _MAX_NP = 3  # words of a noun phrase after a wh-determiner or degree word
 
 
@@ -99,8 +103,9 @@ class _Word:
                 and self.low not in _FINITE and self.low not in _CLOSED)
 
 
-_CLOSED = (PREPOSITIONS_SV | CONJUNCTIONS_SV | WH_WORDS_SV | SUBJECT_PRONOUNS_SV | DETERMINERS
-           | INDEFINITE_ARTICLES | SENTENCE_ADVERBS_SV | CLAUSE_END_ADVERBS_SV
+_CLOSED = (PREPOSITIONS_SV | MORE_PREPOSITIONS_SV | CONJUNCTIONS_SV | WH_WORDS_SV
+           | SUBJECT_PRONOUNS_SV | DETERMINERS | INDEFINITE_ARTICLES | SENTENCE_ADVERBS_SV
+           | CLAUSE_END_ADVERBS_SV
            | RELATIVES | frozenset({"att"}))
 
 
@@ -135,7 +140,9 @@ def _finite(word: _Word) -> bool:
 
 def _definite(word: _Word) -> bool:
     low = word.low
-    definite = low.endswith(("en", "et", "na")) or (low.endswith("an") and len(low) > 4)
+    # -en/-et/-na and, after a vowel, -n ("skolan", "strategin", "entrén")
+    definite = (low.endswith(("en", "et", "na", "én"))
+                or (low.endswith(("an", "in")) and len(low) > 4))
     return (word.lower and low not in _CLOSED and len(low) > 3
             and (definite or low.endswith(BARE_DEFINITE_SUFFIXES)))
 
@@ -173,6 +180,28 @@ def _definite_noun(words: Sequence[_Word], i: int) -> int | None:
     return None
 
 
+def _name_group(words: Sequence[_Word], i: int, strict: bool = True) -> int | None:
+    """End of the name at ``i`` with what belongs to it: more names ("Region Ost"), a body
+    type ("Ekby kommun") or, after a genitive, its noun ("Ekbys vision", "Ekby kommuns mål");
+    None when a lower-case word follows that none of these explains (a title: "Trygg
+    uppväxt för alla"). Not ``strict`` (a name after "i"/"för"): the name ends there."""
+    end = i + 1
+    while end < len(words) and words[end].name:
+        end += 1
+    nxt = words[end] if end < len(words) else None
+    if nxt is None or not nxt.plain:
+        return end
+    if _genitive(words[end - 1]):
+        return _noun_after(words, end)
+    if _bare_body(nxt):
+        if end + 1 < len(words) and _genitive(nxt) and words[end + 1].plain:
+            return _noun_after(words, end + 1)
+        return end + 1
+    if _genitive(nxt) and nxt.low[:-1] in BODY_TYPES:
+        return _noun_after(words, end + 1)
+    return None if strict else end
+
+
 def _subject(words: Sequence[_Word], i: int) -> int | None:
     """End (exclusive) of the subject starting at ``i``, or None if none starts there."""
     if i >= len(words):
@@ -180,6 +209,7 @@ def _subject(words: Sequence[_Word], i: int) -> int | None:
     word = words[i]
     end: int | None = None
     pronoun = False
+    nxt = words[i + 1] if i + 1 < len(words) else None
     if word.low in INDEFINITE_ARTICLES and not word.name:
         j = i + 1
         while j < len(words) and j <= i + _MAX_NP and words[j].plain:
@@ -189,25 +219,12 @@ def _subject(words: Sequence[_Word], i: int) -> int | None:
         after = _definite_noun(words, i + 1)
         if after is not None:
             end = after  # "den nya planen"
-        elif word.low in SUBJECT_PRONOUNS_SV:
-            end, pronoun = i + 1, True  # "det", "den", "de" as pronouns
+        elif word.low in SUBJECT_PRONOUNS_SV and not (nxt is not None and _adjective(nxt)):
+            end, pronoun = i + 1, True  # "det", "den", "de" as pronouns, not "den största"
     elif word.low in SUBJECT_PRONOUNS_SV and not word.name:
         end, pronoun = i + 1, True
     elif word.name:
-        end = i + 1
-        while end < len(words) and words[end].name:
-            end += 1
-        nxt = words[end] if end < len(words) else None
-        if nxt is not None and nxt.plain:
-            if _genitive(words[end - 1]) or _genitive(nxt):  # "Ekbys vision", "Ekby kommuns mål"
-                head = _noun_after(words, end + (0 if _genitive(words[end - 1]) else 1))
-                if head is None:
-                    return None
-                end = head
-            elif _bare_body(nxt):
-                end += 1
-            else:
-                return None  # a title or a name followed by words we cannot place
+        end = _name_group(words, i)
     elif word.plain and _genitive(word):
         end = _noun_after(words, i + 1)  # "kommunens mål", "kommunstyrelsens ordförande"
     elif word.plain:
@@ -217,11 +234,11 @@ def _subject(words: Sequence[_Word], i: int) -> int | None:
     # "skatten i Ekby": a name attached by a preposition stays with its noun.
     attached = end + 1 < len(words) and words[end].low in _ATTACHING and words[end + 1].name
     if attached and not pronoun:
-        end += 2
-        while end < len(words) and words[end].name:
-            end += 1
-        if end < len(words) and _bare_body(words[end]):
-            end += 1
+        end = _name_group(words, end + 1, strict=False)
+        if end is None:
+            return None
+    if end < len(words) and words[end].low in CONJUNCTIONS_SV:
+        return None  # "VA-taxan och avfallstaxan": coordinated subjects are not placed
     return end
 
 
@@ -307,8 +324,11 @@ def _order(words: Sequence[_Word], wh_end: int, subject_ok: bool, any_verb: bool
               and not candidate.low.endswith(("a", "e")))
     if not (_finite(words[wh_end]) or strong):
         return None
-    if any(w.low in WH_WORDS_SV or w.low in RELATIVES for w in words[wh_end + 1 :]):
+    after = words[wh_end + 1 :]
+    if any(w.low in WH_WORDS_SV or w.low in RELATIVES for w in after):
         return None  # a second question or a relative clause inside: too much to reorder
+    if any(w.low in CONJUNCTIONS_SV and _finite(n) for w, n in itertools.pairwise(after)):
+        return None  # "… och når kommunen målet?": a second clause
     head = [w.text for w in words[:wh_end]]
     verb = words[wh_end]
     aux = verb.low in AUXILIARIES_SV
@@ -321,6 +341,15 @@ def _order(words: Sequence[_Word], wh_end: int, subject_ok: bool, any_verb: bool
     # "vem leder nämnden", "vilka sitter i styrelsen": a person is asked for as the subject.
     person_question = wh == "vem" or (wh == "vilka" and wh_end == 1)
     end = _subject(words, i)
+    if aux and end is not None and not any(_infinitive(w) for w in words[end:]):
+        # After "ska/kan/vill …" an infinitive follows the subject: a subject that took it
+        # in ("… i Ekbys innehålla") gives it back; one that starts with it was none
+        # ("Vilken firma ska bygga hallen": the wh-phrase is the subject); without any,
+        # "får" is a main verb ("Hur stor ram får nämnden").
+        if end - 1 > i and _infinitive(words[end - 1]):
+            end -= 1
+        elif _infinitive(words[i]):
+            end = None
     if person_question and end is not None and not (
         words[i].low in _PERSONAL or (aux and end < len(words) and _infinitive(words[end]))
         or (verb.low in COPULAS_SV and wh == "vilka")
@@ -338,8 +367,12 @@ def _order(words: Sequence[_Word], wh_end: int, subject_ok: bool, any_verb: bool
     if not subject_ok or (strong and not certain):
         return None
     rest = words[wh_end + 1 :]
-    if verb.low not in _FINITE and rest and rest[0].plain and verb_like(rest[0].low):
-        return None  # two finite forms in a row: the wh-phrase was read wrong
+    finite_later = any(_finite(w) and not (k and rest[k - 1].low in _PREPOSITIONS)
+                       for k, w in enumerate(rest))
+    if verb.low not in _FINITE and (not rest or finite_later):
+        # "Vilka typer av planer använder Ekby", "Vilken indikator": the word of finite form
+        # was a plural noun, the wh-phrase was read wrong
+        return None
     if wh_end == 1 and wh == "vad" and rest and rest[0].plain and not _definite(rest[0]):
         return None  # "Vad innebär styrning": "styrning" may be the subject or the object
     if rest and rest[0].name:
@@ -348,7 +381,9 @@ def _order(words: Sequence[_Word], wh_end: int, subject_ok: bool, any_verb: bool
 
 
 def _infinitive(word: _Word) -> bool:
-    return word.text[:1].islower() and word.low.endswith(("a", "as")) and word.low not in _CLOSED
+    """"ha", "genomföra", "invigas", "vara": lower case, ending in a vowel or -as."""
+    ending = word.low[-1:] in "aeiouyåäö" or word.low.endswith("as")
+    return word.text[:1].islower() and ending and word.low not in _CLOSED - {"vara"}
 
 
 def indirect_question(question: str) -> str:
