@@ -68,6 +68,7 @@ from assistant.antecedents import (
     tokenize,
     verb_like,
 )
+from assistant.focus import analyze_question, indirect_question
 from assistant.language import (
     DETERMINERS,
     EXISTENTIALS,
@@ -359,6 +360,10 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
         if not names and not _resolve_anaphors(body, body_tokens, ctx).resolved:
             return _bracket(prefix + body, [ctx.topic.text if ctx.topic else ""]), None
     result = _resolve_anaphors(body, body_tokens, ctx)
+    when = _when_clause(ctx) if words[-1].low == "då" and not fragment else None
+    if when is not None:  # "Vem var ordförande då?" after "När antogs planen?"
+        result.text = f"{result.text.rstrip(' ?.!')} {when}"
+        result.resolved += 1
     if not result.resolved and not result.unresolved and names and not skip:
         return question, None  # a new question about its own entity
     carried = list(result.carried)
@@ -378,6 +383,17 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
     if not result.resolved and not carried and not skip:
         return question, None
     return _bracket(prefix + result.text, carried), None
+
+
+def _when_clause(ctx: Context) -> str | None:
+    """"när planen antogs" when the previous question asked only "När antogs planen?": what a
+    trailing "då" (then) in the follow-up refers to; None otherwise (then "då" is a particle)."""
+    if ctx.english:
+        return None
+    parts = analyze_question(ctx.question).parts
+    if len(parts) != 1 or parts[0].answer_type != "time" or parts[0].wh.lower() != "när":
+        return None
+    return indirect_question(parts[0]) or None
 
 
 def elliptic_marks(words: Sequence[Token], skip: int) -> bool:

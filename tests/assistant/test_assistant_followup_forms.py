@@ -72,3 +72,13 @@ def test_english_there_becomes_the_place() -> None:
 def test_da_after_a_fragment_swaps_the_name() -> None:
     resolved = _resolve("Vem är ordförande i socialnämnden i Ekby?", "Och i Lunda då?")
     assert resolved == "Vem är ordförande i socialnämnden i Lunda?"
+
+
+def test_da_after_a_when_question_is_that_time() -> None:
+    resolved = _resolve("När antogs avfallsplanen i Lunda?", "Vem var ordförande i nämnden då?")
+    assert resolved == "Vem var ordförande i nämnden när avfallsplanen i Lunda antogs?"
+
+
+def test_da_after_another_question_is_only_a_particle() -> None:
+    resolved = _resolve("Vad handlar Ekbys vision om?", "Hur många invånare ska Ekby ha då?")
+    assert "när" not in resolved and resolved.startswith("Hur många invånare ska Ekby ha")
