@@ -14,11 +14,16 @@ grammar only:
   phrase after "vilka/vilken/vilket/vems" and after a degree word ("vilka andra beslut", "hur
   stor budget"), or "av" + a noun phrase ("vilket av de tre målen", "vilken av dem").
 * **Finite verb.** The word right after the wh-phrase (V2): one of the closed-class finite
-  verbs of :mod:`assistant.language` or a word of finite form (-r, -s, -de, -te).
+  verbs of :mod:`assistant.language` or a word of finite form (-r, -s, -de, -te). Where the
+  wh-phrase's end is certain ("vem", "när", "vilken av dem") any word without a noun's,
+  adjective's or infinitive's ending may be it (strong pasts: "tog", "föreslog").
 * **Subject.** A subject pronoun, a name (with the body type after it: "Ekby kommun", or the
   noun after its genitive: "Ekbys vision"), a genitive with its noun ("kommunens mål"), or a
   definite noun with its article and adjectives ("den nya planen", "tekniska nämnden"); a
   following "i/på/inom/hos/för" + name stays with it ("skatten i Ekby").
+* **Auxiliaries.** After "ska/kan/vill/får …" the subject is followed by an infinitive ("när
+  hallen ska invigas"); a subject that starts with one was none ("vilken firma som ska bygga
+  hallen"), and "får" with no infinitive is a main verb ("hur stor ram nämnden får").
 * **Who is the subject.** If a subject follows the verb, it moves before the verb. If none
   follows, the wh-phrase is the subject and takes "som"; only a phrase that can be a subject
   (vem, vad, vilka …, hur många …) may, so "hur hög som är …" is never built. "vem" + a verb
@@ -26,9 +31,11 @@ grammar only:
 
 Several readings are tried (the longest wh-phrase first) and the first that parses is used.
 Whenever no reading parses, or the question has punctuation inside, an English wh-word, a
-name where the rest of the clause should start, or a word order the rules do not know, the
-result is "": the caller then uses a plain sentence, because a wrong sentence is worse than
-none. The output uses every word of the question once, in a new order, plus at most "som".
+relative clause or a second wh-word or clause, coordinated subjects ("X och Y"), a name
+where the rest of the clause should start, a title the rules cannot delimit, or two finite
+verbs where one is expected, the result is "": the caller then uses a plain sentence,
+because a wrong sentence is worse than none. The output uses every word of the question
+once, in a new order, plus at most "som".
 """
 
 from __future__ import annotations
@@ -277,7 +284,7 @@ def _readings(words: Sequence[_Word]) -> list[tuple[int, bool, bool]]:
         return []
     after = start + 1
     subject_ok = start == 0 and wh in SUBJECT_WH_SV
-    found: list[tuple[int, bool]] = []
+    found: list[tuple[int, bool, bool]] = []
     if after + 1 < len(words) and words[after].low == "av" and wh in WH_DETERMINERS_SV | {"vem"}:
         k = after + 1  # "vilket av de tre målen", "vem av dem"
         if words[k].low in ("dem", "dessa"):
