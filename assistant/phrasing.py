@@ -382,8 +382,9 @@ def _order(words: Sequence[_Word], wh_end: int, subject_ok: bool, any_verb: bool
         return None
     if wh_end == 1 and wh == "vad" and rest and rest[0].plain and not _definite(rest[0]):
         return None  # "Vad innebär styrning": "styrning" may be the subject or the object
-    if rest and rest[0].name:
-        return None  # "vilka planer antar Ekby": a subject we could not delimit
+    if rest and (rest[0].name or (rest[0].low in DETERMINERS | INDEFINITE_ARTICLES
+                                  and not person_question)):
+        return None  # "vilka planer antar Ekby", "vad kostar den största": an undelimited subject
     return [*head, "som", verb.text, *(w.text for w in rest)]
 
 
