@@ -14,8 +14,12 @@ already-resolved previous question (:class:`Context` carries what the next turn 
 2. **Anaphors** in the follow-up and what replaces them, with agreement where Swedish marks it:
    "dem/de/dessa/deras" and "they/them/their" take a plural antecedent; "den/denna/dess" a
    common-gender singular, "det/detta" a neuter singular (or, when none fits, nothing: the
-   topic is carried instead); "han/hon/hen/he/she" only a person; "där/there" the place
-   ("i Ekby"). "Vilket av dem" picks from the plural antecedent in its definite form
+   topic is carried instead; a bare place name is left to "där", so "it" after "the tax
+   rate in Ekby" is the tax rate); "han/hon/hen/he/she" only a person; "där/there" the place
+   ("i Ekby"), or nothing when the resolved follow-up already names it; a trailing "då"
+   after a "När …?" question that time, as a clause ("Vem var ordförande då?" -> "… när
+   planen antogs", built by :func:`assistant.focus.indirect_question`). "Vilket av dem"
+   picks from the plural antecedent in its definite form
    ("vilket av fokusområdena"). A determiner with a noun ("den nämnden") is anaphoric when
    its noun is the head of an antecedent and is then replaced by it; a determiner with a
    superlative or an ordinal ("den största", "det tredje") is an elliptic noun phrase and
