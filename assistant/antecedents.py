@@ -42,6 +42,7 @@ from assistant.language import (
     english_function_words,
     language,
     stopwords,
+    verb_like,
 )
 from assistant.scope import BODY_TYPES  # what a body is called after its name: "Ekby kommun"
 
@@ -107,18 +108,6 @@ def tokenize(text: str) -> list[Token]:
 
 def is_content(token: Token) -> bool:
     return token.is_word and (token.text.isdigit() or token.low not in function_words())
-
-
-_NOUN_ENDINGS = ("ingar", "heter", "ioner", "arna", "orna", "erna", "nde", "ets")
-
-
-def verb_like(word: str) -> bool:
-    """A Swedish finite verb by form: present -r, passive -s, past -de/-te; not a plural noun
-    (-ingar, -heter, -ioner, -arna …), a participle noun (-nde) or a genitive (-ns, -ets)."""
-    word = word.lower()
-    if word.endswith(_NOUN_ENDINGS) or (word.endswith("ns") and not word.endswith(("nds", "nns"))):
-        return False
-    return word.endswith(("r", "s", "de", "te"))
 
 
 def is_proper(tokens: Sequence[Token], i: int, fragment: bool = False) -> bool:

@@ -14,8 +14,12 @@ already-resolved previous question (:class:`Context` carries what the next turn 
 2. **Anaphors** in the follow-up and what replaces them, with agreement where Swedish marks it:
    "dem/de/dessa/deras" and "they/them/their" take a plural antecedent; "den/denna/dess" a
    common-gender singular, "det/detta" a neuter singular (or, when none fits, nothing: the
-   topic is carried instead); "han/hon/hen/he/she" only a person; "där/there" the place
-   ("i Ekby"). "Vilket av dem" picks from the plural antecedent in its definite form
+   topic is carried instead; a bare place name is left to "där", so "it" after "the tax
+   rate in Ekby" is the tax rate); "han/hon/hen/he/she" only a person; "där/there" the place
+   ("i Ekby"), or nothing when the resolved follow-up already names it; a trailing "då"
+   after a "När …?" question that time, as a clause ("Vem var ordförande då?" -> "… när
+   planen antogs", built by :func:`assistant.focus.indirect_question`). "Vilket av dem"
+   picks from the plural antecedent in its definite form
    ("vilket av fokusområdena"). A determiner with a noun ("den nämnden") is anaphoric when
    its noun is the head of an antecedent and is then replaced by it; a determiner with a
    superlative or an ordinal ("den största", "det tredje") is an elliptic noun phrase and
@@ -68,6 +72,7 @@ from assistant.antecedents import (
     tokenize,
     verb_like,
 )
+from assistant.focus import analyze_question, indirect_question
 from assistant.language import (
     DETERMINERS,
     EXISTENTIALS,
@@ -98,7 +103,11 @@ def _agrees(phrase: Phrase, number: str | None, gender: str | None) -> bool:
 
 
 def _antecedent(ctx: Context, number: str | None, gender: str | None) -> Phrase | None:
-    candidates = [ctx.focus, ctx.contrast if number == "pl" else None, *ctx.entities, ctx.topic]
+    # A bare name that is only where the question is set ("the tax rate in Ekby") is what
+    # "där/there" refers to; "it/det/den" refers to the thing asked about, the topic.
+    entities = [e for e in ctx.entities if ctx.topic is None or number == "pl"
+                or ctx.place is None or ctx.place.split(" ", 1)[-1] != e.text]
+    candidates = [ctx.focus, ctx.contrast if number == "pl" else None, *entities, ctx.topic]
     for phrase in candidates:
         if phrase is not None and _agrees(phrase, number, gender):
             return phrase
@@ -107,6 +116,8 @@ def _antecedent(ctx: Context, number: str | None, gender: str | None) -> Phrase 
 
 def _as_object(phrase: Phrase, plural: bool) -> str:
     """The antecedent as it stands in the follow-up: a wh-focus in its definite form."""
+    if phrase.kind == "topic" and phrase.english:
+        return english_definite(phrase.text)  # "it" -> "the tax rate in Ekby"
     if phrase.kind != "focus":
         return phrase.text
     if phrase.english:
@@ -119,6 +130,8 @@ def _as_object(phrase: Phrase, plural: bool) -> str:
 def _pronoun_use(tokens: Sequence[Token], i: int) -> str:
     """How the determiner-like word at ``i`` is used: "pronoun", "np", "ellipsis" or "article"."""
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and YEAR.match(nxt.text):
+        return "pronoun"  # "Hur stor var den 2025?": a year is no noun of the determiner
     if nxt is not None and (nxt.low in ORDINALS or nxt.low.endswith(("aste", "sta", "ste"))):
         after = tokens[i + 2] if i + 2 < len(tokens) else None
         if after is None or not is_content(after):
@@ -164,6 +177,7 @@ def _resolve_anaphors(question: str, tokens: list[Token], ctx: Context) -> _Reso
     edits: list[tuple[int, int, str]] = []
     english = ctx.english
     result = _Resolution(question)
+    places: list[Token] = []
     for i, token in enumerate(tokens):
         low = token.low
         prev = tokens[i - 1].low if i else ""
@@ -171,6 +185,9 @@ def _resolve_anaphors(question: str, tokens: list[Token], ctx: Context) -> _Reso
         new: str | None = None
         end = token.end
         if low in PLACE_ADVERBS:
+            if ctx.place is not None:
+                places.append(token)  # resolved last: the place may come with another phrase
+                continue
             new = ctx.place
         elif low in PERSON_PRONOUNS | PERSON_POSSESSIVES:
             phrase = ctx.person  # a person pronoun takes a person, or nothing
@@ -222,6 +239,15 @@ def _resolve_anaphors(question: str, tokens: list[Token], ctx: Context) -> _Reso
         edits.append((token.start, end, new))
         if phrase is not None and phrase.kind == "contrast" and ctx.focus is not None:
             result.carried.append(ctx.focus.text)
+    for token in places:
+        assert ctx.place is not None
+        resolved = _edit(question, edits)
+        result.resolved += 1
+        if ctx.place.lower() in resolved.lower():  # "Vad gör hon där": "hon" brought the place
+            start = token.start - 1 if token.start and question[token.start - 1] == " " else 0
+            edits.append((start, token.end, ""))
+        else:
+            edits.append((token.start, token.end, ctx.place))
     result.text = _edit(question, edits)
     return result
 
@@ -338,6 +364,10 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
         if not names and not _resolve_anaphors(body, body_tokens, ctx).resolved:
             return _bracket(prefix + body, [ctx.topic.text if ctx.topic else ""]), None
     result = _resolve_anaphors(body, body_tokens, ctx)
+    when = _when_clause(ctx) if words[-1].low == "då" and not fragment else None
+    if when is not None:  # "Vem var ordförande då?" after "När antogs planen?"
+        result.text = f"{result.text.rstrip(' ?.!')} {when}"
+        result.resolved += 1
     if not result.resolved and not result.unresolved and names and not skip:
         return question, None  # a new question about its own entity
     carried = list(result.carried)
@@ -357,6 +387,17 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
     if not result.resolved and not carried and not skip:
         return question, None
     return _bracket(prefix + result.text, carried), None
+
+
+def _when_clause(ctx: Context) -> str | None:
+    """"när planen antogs" when the previous question asked only "När antogs planen?": what a
+    trailing "då" (then) in the follow-up refers to; None otherwise (then "då" is a particle)."""
+    if ctx.english:
+        return None
+    parts = analyze_question(ctx.question).parts
+    if len(parts) != 1 or parts[0].answer_type != "time" or parts[0].wh.lower() != "när":
+        return None
+    return indirect_question(parts[0]) or None
 
 
 def elliptic_marks(words: Sequence[Token], skip: int) -> bool:

@@ -37,7 +37,6 @@ from assistant.language import (
     AUXILIARIES_SV,
     CARDINALS_EN,
     CARDINALS_SV,
-    COMMON_FINITE_SV,
     NUMBER_WORDS,
     PREPOSITIONS_EN,
     PREPOSITIONS_SV,
@@ -46,8 +45,10 @@ from assistant.language import (
     language,
     sentences,
     stopwords,
+    verb_like,
 )
 from assistant.lexical import analyze
+from assistant.phrasing import indirect_question as phrased
 from assistant.textunits import QUESTION_WORDS, RELATION_WORDS
 
 
@@ -178,13 +179,8 @@ def _genitive(word: str) -> bool:
 
 
 def _verb_like(word: str) -> bool:
-    """Looks like a finite verb: present -r, passive -s, past -de/-te; not a plural noun,
-    a genitive (-ns, -ets: "kommuns") or a participle noun (-nde: "erkännande")."""
-    if word.endswith(_NOUN_PLURAL) or word.endswith(("nde", "ets")):
-        return False
-    if word.endswith("ns") and not word.endswith(("nds", "nns")):
-        return False
-    return word.endswith(("r", "s", "de", "te"))
+    """Looks like a finite verb (:func:`assistant.language.verb_like`)."""
+    return verb_like(word)
 
 
 def focus_phrase(rest: str, english: bool = False) -> tuple[str, ...]:
@@ -386,54 +382,12 @@ def answer_cue(part: Part, text: str) -> float:
 
 
 
-def _infinitive_like(word: str) -> bool:
-    """"ha", "prioritera", "erbjudas": lower-case and ending in -a or the passive -as."""
-    return word.islower() and word.endswith(("a", "as"))
-
-
 def indirect_question(part: Part) -> str:
-    """``part`` as a Swedish indirect question ("vem som är …"), or "" when not built.
-
-    Swedish indirect questions put the subject before the verb: "Hur stor ram har
-    styrelsen för 2030?" -> "hur stor ram styrelsen har för 2030". The subject is
-    taken to run to the first preposition; a subject question ("Vem är …", "Hur många bor …")
-    takes "som" instead; "vilket av de N X" becomes "vilket av de N X det gäller".
-    """
-    rest = part.rest.strip(" ?.!")
-    wh = part.wh.lower()
-    if not rest or not wh:
-        return ""
-    tokens = rest.split()
-    if part.answer_type == "pick":
-        return f"{wh} {' '.join(tokens[: len(part.focus)])} det gäller"
-    first = tokens[0].lower()
-    following = tokens[1].lower() if len(tokens) > 1 else ""
-    if part.answer_type == "person" or first in COMMON_FINITE_SV or (
-        part.answer_type in ("count", "amount") and _verb_like(first) and first in part.focus
-        and following not in COMMON_FINITE_SV  # "hur många elever ska …": a noun, not "bor"
-    ):
-        return f"{wh} som {rest}"
-    n_focus = 0
-    for i, token in enumerate(tokens):
-        if token.lower() in part.focus:
-            n_focus = i + 1
-        elif n_focus:
-            break
-    if not n_focus or n_focus >= len(tokens):
-        return ""
-    verb, after = tokens[n_focus], tokens[n_focus + 1 :]
-    if not after or after[0].lower() in PREPOSITIONS_SV:  # the wh-phrase is the subject
-        return " ".join([wh, *tokens[:n_focus], "som", verb, *after])
-    if verb.lower() in AUXILIARIES_SV:
-        # "… ska erbjudas prao": an infinitive at once means the wh-phrase is the subject;
-        # "… vill kommunen ha": the subject runs to the infinitive.
-        if _infinitive_like(after[0]):
-            return " ".join([wh, *tokens[:n_focus], "som", verb, *after])
-        cut = next((i for i, t in enumerate(after) if i > 0 and _infinitive_like(t)), None)
-    else:
-        cut = next((i for i, t in enumerate(after) if t.lower() in PREPOSITIONS_SV and i > 0),
-                   None)
-    if cut is None:
-        return ""
-    subject, tail = after[:cut], after[cut:]
-    return " ".join([wh, *tokens[:n_focus], *subject, verb, *tail])
+    """``part`` as a Swedish indirect question ("vem som är …"), or "" when not built (see
+    :func:`assistant.phrasing.indirect_question`). A "vilket av de N X" part that the word
+    order rules cannot place becomes "vilket av de N X det gäller"."""
+    built = phrased(part.text)
+    if built or part.answer_type != "pick" or not part.wh or not part.focus:
+        return built
+    tokens = part.rest.strip(" ?.!").split()
+    return f"{part.wh.lower()} {' '.join(tokens[: len(part.focus)])} det gäller"

@@ -39,6 +39,10 @@ def _words(text: str) -> frozenset[str]:
 WH_WORDS_SV = _words("vad vilka vilket vilken vem vems när var vart varifrån varför hur")
 WH_WORDS_EN = _words("what which who whom whose where when why how")
 WH_WORDS = WH_WORDS_SV | WH_WORDS_EN
+#: Swedish wh-words that take a noun phrase ("vilka mål", "vems ansvar").
+WH_DETERMINERS_SV = _words("vilka vilken vilket vems")
+#: Swedish wh-words that can be the subject of their clause ("vem som leder …").
+SUBJECT_WH_SV = _words("vem vad vilka vilken vilket vems")
 
 #: Third-person pronouns by what they can refer back to: a plural, a common-gender (utrum)
 #: or neuter singular, a person; possessives likewise.
@@ -73,6 +77,11 @@ COMMON_FINITE_SV = AUXILIARIES_SV | _words("är var har hade finns fanns blir bl
 #: Simple prepositions; the locative ones say where, the attaching ones tie a complement to
 #: a noun ("nämnden för kultur", "the plan for schools").
 PREPOSITIONS_SV = _words("i på för till med om av inom från under hos efter vid enligt")
+#: Further Swedish prepositions, for word order (not for splitting questions or weights).
+MORE_PREPOSITIONS_SV = _words(
+    "per mellan mot genom över inför bland kring utan utifrån trots bakom framför sedan "
+    "utanför ovanför runt hos bortom"
+)
 PREPOSITIONS_EN = _words("in on at of for from to with by about within")
 PLACE_PREPOSITIONS = _words("i på inom hos vid in at within")
 ATTACHING_PREPOSITIONS = _words("i för inom på om till med från in of for about to with from")
@@ -80,6 +89,26 @@ ATTACHING_PREPOSITIONS = _words("i för inom på om till med från in of for abo
 #: Relative pronouns, and the particles a follow-up ends with ("Och budgeten då?").
 RELATIVES = _words("som that which who")
 TRAILING_PARTICLES = _words("då then too")
+
+#: Swedish subject pronouns (and the expletive "det"): what can stand as the subject right
+#: after the finite verb of a question ("Hur många förskolor finns det …", "Vad ska vi …").
+SUBJECT_PRONOUNS_SV = _words("jag du han hon hen vi ni de den det man denna detta dessa")
+#: Sentence adverbs: in a main clause they follow the subject ("Varför höjs inte skatten"), in
+#: a subordinate clause they come before the finite verb ("varför skatten inte höjs").
+SENTENCE_ADVERBS_SV = _words(
+    "inte ej också även redan alltid aldrig egentligen verkligen fortfarande bara ännu dock "
+    "främst särskilt"
+)
+#: Verb particles and the adverbs that end a clause ("tas upp", "hänger ihop", "gäller nu").
+CLAUSE_END_ADVERBS_SV = _words(
+    "upp ut in ned ner fram bort igen tillbaka ihop emot nu idag då sedan senare längre mest"
+)
+#: Coordinating conjunctions, and the word that joins a suspended compound ("kultur- och
+#: fritidsnämnden", "barn- eller ungdomsfrågor").
+CONJUNCTIONS_SV = _words("och eller samt men utan")
+#: Nouns that Swedish uses without article yet definite, like a name: the assembly of a body
+#: ("kommunfullmäktige beslutade"), so such a word after the verb is the subject.
+BARE_DEFINITE_SUFFIXES = ("fullmäktige",)
 
 #: Quantifiers that ask for an amount ("hur många", "how much").
 QUANTIFIERS_EN = _words("many much")
@@ -98,6 +127,21 @@ CARDINALS_EN = (
 NUMBER_WORDS = frozenset(
     [*CARDINALS_SV, *CARDINALS_EN, "tjugo", "hundra", "tusen", "twenty", "hundred", "thousand"]
 )
+
+
+#: Endings of Swedish nouns that look like finite verbs by their last letters: plurals
+#: (-ingar, -heter, -ioner, -arna …), participle nouns (-nde) and neuter genitives (-ets).
+_NOUN_ENDINGS = ("ingar", "heter", "ioner", "arna", "orna", "erna", "nde", "ets")
+
+
+def verb_like(word: str) -> bool:
+    """Whether ``word`` has the form of a Swedish finite verb: present -r, passive -s, past -de
+    or -te; not a plural noun (-ingar, -heter, -ioner, -arna …), a participle noun (-nde) or a
+    genitive (-ns, -ets: "kommuns"). Form only: "skolor" passes too, so callers use position."""
+    word = word.lower()
+    if word.endswith(_NOUN_ENDINGS) or (word.endswith("ns") and not word.endswith(("nds", "nns"))):
+        return False
+    return word.endswith(("r", "s", "de", "te"))
 
 
 @cache

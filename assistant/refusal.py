@@ -344,7 +344,7 @@ def refusal_text(language: str, related: Sequence[Citation], missing: str = "") 
 
     listed = "; ".join(f"[{c.n}] {source_label(c)}" for c in related)
     if language == "en":
-        text = "The documents do not answer this question (det framgår inte av dokumenten)."
+        text = "The documents do not answer this question."
         return f"{text} Closest related sources: {listed}." if listed else text
     text = f"Det framgår inte av dokumenten {missing}." if missing else (
         "Det framgår inte av dokumenten."

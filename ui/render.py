@@ -77,12 +77,25 @@ def chat_answer(answer: Answer) -> str:
     return lead + _answer_body(answer)
 
 
+def refusal_heading(text: str) -> tuple[str, str]:
+    """(the refusal's first sentence without its period, the rest of ``text``). A sentence
+    that names what is missing ("Det framgår inte av dokumenten hur hög skatten är.") stays
+    whole: cut after "dokumenten" it would leave "hur hög skatten är." standing alone."""
+    text = text.strip()
+    if not text.lower().startswith(REFUSAL_HEADING.lower()):
+        return REFUSAL_HEADING, text
+    after = text[len(REFUSAL_HEADING):]
+    if after.startswith(" ") and after[1:2].islower():
+        end = after.find(". ")
+        end = len(after.rstrip(".")) if end < 0 else end
+        return REFUSAL_HEADING + after[:end], after[end + 1 :].strip()
+    return REFUSAL_HEADING, after.lstrip(" .")
+
+
 def _answer_body(answer: Answer) -> str:
     if answer.refused:
-        rest = answer.text.strip()
-        if rest.lower().startswith(REFUSAL_HEADING.lower()):
-            rest = rest[len(REFUSAL_HEADING):].lstrip(" .")
-        lines = [f"> **⚠ {REFUSAL_HEADING}.**"]
+        heading, rest = refusal_heading(answer.text)
+        lines = [f"> **⚠ {md_text(heading)}.**"]
         lines += [f"> {md_text(line)}" for line in rest.splitlines() if line.strip()]
         related = ", ".join(md_text(title) for title, _ in related_documents(answer))
         if related and not answer.citations:

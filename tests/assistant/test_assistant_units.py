@@ -102,10 +102,10 @@ def test_multi_part_answer_names_the_part_the_sources_do_not_answer() -> None:
     question = "Vem är ordförande i nämnden och när antogs planen?"
     partial = [_source(1, "Nämndens ordförande är Eva Ek. Planen gäller alla skolor.")]
     text = ExtractiveGenerator().generate(question, partial, "sv")
-    assert "Eva Ek" in text and "svarar inte på: när antogs planen" in text
+    assert "Eva Ek" in text and "Det framgår inte av dokumenten när planen antogs." in text
     complete = [_source(1, "Nämndens ordförande är Eva Ek. Planen antogs den 3 maj 2024.")]
     text = ExtractiveGenerator().generate(question, complete, "sv")
-    assert "3 maj 2024" in text and "svarar inte" not in text
+    assert "3 maj 2024" in text and "framgår inte" not in text and "svarar inte" not in text
 
 
 def test_a_list_right_after_a_paragraph_keeps_its_last_sentence_as_intro() -> None:
