@@ -34,6 +34,7 @@ from functools import cache
 from assistant.language import (
     ATTACHING_PREPOSITIONS,
     AUXILIARIES_EN,
+    BODY_TYPES,
     COPULAS_EN,
     COPULAS_SV,
     DETERMINERS,
@@ -44,7 +45,6 @@ from assistant.language import (
     stopwords,
     verb_like,
 )
-from assistant.scope import BODY_TYPES  # what a body is called after its name: "Ekby kommun"
 
 
 def words_set(text: str) -> frozenset[str]:

@@ -129,6 +129,13 @@ NUMBER_WORDS = frozenset(
 )
 
 
+#: What kind of body a publisher is ("Norrvik kommun", "Region Sydmark", "City of X").
+BODY_TYPES = frozenset(
+    {"kommun", "stad", "region", "län", "landsting", "kommunkoncern", "municipality", "city",
+     "county"}
+)
+
+
 #: Endings of Swedish nouns that look like finite verbs by their last letters: plurals
 #: (-ingar, -heter, -ioner, -arna …), participle nouns (-nde) and neuter genitives (-ets).
 _NOUN_ENDINGS = ("ingar", "heter", "ioner", "arna", "orna", "erna", "nde", "ets")

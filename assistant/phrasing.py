@@ -49,6 +49,7 @@ from assistant.language import (
     ATTACHING_PREPOSITIONS,
     AUXILIARIES_SV,
     BARE_DEFINITE_SUFFIXES,
+    BODY_TYPES,
     CLAUSE_END_ADVERBS_SV,
     COMMON_FINITE_SV,
     CONJUNCTIONS_SV,
@@ -68,7 +69,6 @@ from assistant.language import (
     stopwords,
     verb_like,
 )
-from assistant.scope import BODY_TYPES
 
 _TOKEN = re.compile(
     r"\d+(?:[.,:–-]\d+)*"  # numbers, years, periods: 2025, 2025–2027, 3,5

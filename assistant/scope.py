@@ -28,15 +28,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from assistant.language import BODY_TYPES
 from assistant.retrieval import limit_per_document
 from assistant.types import Chunk, Hit
 
-# What kind of body a publisher is ("Norrvik kommun", "Region Sydmark"); with their genitive and
-# definite forms and "of" ("City of X") they are the words of a publisher that do not name it.
-BODY_TYPES = frozenset(
-    {"kommun", "stad", "region", "län", "landsting", "kommunkoncern", "municipality", "city",
-     "county"}
-)
+# With their genitive and definite forms and "of" ("City of X"), the body types are the words
+# of a publisher that do not name it.
 _DEFINITE_BODIES = frozenset({"regionen", "kommunkoncernen"})
 BODY_WORDS = frozenset(
     {*BODY_TYPES, *_DEFINITE_BODIES, *(w + "s" for w in BODY_TYPES | _DEFINITE_BODIES), "of"}
