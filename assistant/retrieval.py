@@ -14,7 +14,13 @@ from pathlib import Path
 import numpy as np
 
 from assistant.embeddings import Embedder, get_embedder
-from assistant.index import DocRecord, Index, IndexBusyError, StoreUnavailableError
+from assistant.index import (
+    DocRecord,
+    Index,
+    IndexBusyError,
+    StoreUnavailableError,
+    generation_seq,
+)
 from assistant.postings import LexicalPostings
 from assistant.readcache import SavedSnapshot, cache_path
 from assistant.readcache import load as load_saved
@@ -207,7 +213,7 @@ class Retriever:
             cached = self._snapshot
             if cached is not None and generation and cached.generation == generation:
                 return cached
-            documents = self.index.documents()
+            documents = self._current_documents(cached, generation)
             versions = tuple(sorted(r.version for r in documents.values()))
             with self._lock:
                 current = self._snapshot
@@ -235,6 +241,29 @@ class Retriever:
                 self._save_if_stale(self._snapshot)
                 return self._snapshot
         raise _busy()
+
+    def _current_documents(self, cached: _Snapshot | None, generation: str
+                           ) -> dict[str, DocRecord]:
+        """Every current document record (read after ``generation``), by doc_id.
+
+        From ``cached`` and the change log when the log reaches back to it: only the records
+        switched and the documents removed since are read, so one changed document costs a
+        reader the same at 10,000 documents as at 10. The result is checked against the number
+        of records; whatever the log cannot vouch for (an index written before the log, a
+        log trimmed past the reader, a marker that did not move forward) is answered by reading
+        every record.
+        """
+        since = generation_seq(cached.generation) if cached is not None else None
+        now = generation_seq(generation)
+        if cached is not None and since is not None and now is not None and now > since:
+            changes = self.index.changes_since(since)
+            documents = {d: r for d, r in cached.documents.items() if d not in changes.removed}
+            documents.update(changes.switched)
+            if len(documents) == self.index.document_count():
+                return dict(sorted(documents.items()))
+            log.info("index %s: the change log does not reach back to switch %d; reading "
+                     "every document record", self.index.location, since)
+        return self.index.documents()
 
     def cache_file(self) -> Path | None:
         """Where this index's snapshot is saved (without suffix); None with the cache off."""
