@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -85,23 +87,44 @@ class _Snapshot:
     def updated(self, versions: tuple[str, ...], generation: str,
                 documents: dict[str, DocRecord], added: Sequence[Chunk]) -> _Snapshot:
         """This snapshot with the documents whose version changed replaced: only their chunks
-        (``added``: every chunk of the versions this one lacks) are read and indexed."""
+        (``added``: every chunk of the versions this one lacks) are read and indexed.
+
+        The work is proportional to the change: each changed document's chunks are found by
+        bisection in the ordered chunks, and the unchanged runs between them are copied
+        whole, not visited one by one."""
         current = set(versions)
         gone_docs = {r.doc_id for r in self.documents.values() if r.version not in current}
-        gone = [c for c in self.chunks if c.doc_id in gone_docs]
-        gone_ids = {c.chunk_id for c in gone}
-        kept = [c for c in self.chunks if c.chunk_id not in gone_ids]
-        ordered = tuple(sorted([*kept, *added], key=lambda c: (c.doc_id, c.position)))
+        added_by_doc: dict[str, list[Chunk]] = defaultdict(list)
+        for chunk in added:
+            added_by_doc[chunk.doc_id].append(chunk)
+        runs: list[Sequence[Chunk]] = []
+        gone: list[Chunk] = []
+        start = 0
+        for doc_id in sorted(gone_docs | added_by_doc.keys()):
+            low = bisect_left(self.chunks, doc_id, lo=start, key=_doc_of)
+            high = bisect_right(self.chunks, doc_id, lo=low, key=_doc_of)
+            runs += [self.chunks[start:low],
+                     sorted(added_by_doc.get(doc_id, ()), key=lambda c: c.position)]
+            gone += self.chunks[low:high]
+            start = high
+        runs.append(self.chunks[start:])
+        ordered = tuple(chain.from_iterable(runs))
         lexical = self.lexical.updated(
             [(self.slot_of[c.chunk_id], c.embed_text) for c in gone],
             [c.embed_text for c in added])
-        slots = [None if c is not None and c.chunk_id in gone_ids else c for c in self.slots]
-        slot_of = {cid: i for cid, i in self.slot_of.items() if cid not in gone_ids}
+        slots = list(self.slots)
+        slot_of = dict(self.slot_of)
+        for chunk in gone:
+            slots[slot_of.pop(chunk.chunk_id)] = None
         for chunk in added:
             slot_of[chunk.chunk_id] = len(slots)
             slots.append(chunk)
         return _Snapshot(versions, generation, documents, ordered, lexical, tuple(slots),
                          slot_of, self.stats.updated(gone, added))
+
+
+def _doc_of(chunk: Chunk) -> str:
+    return chunk.doc_id
 
 
 def _short_documents(documents: dict[str, DocRecord], chunks: Sequence[Chunk]) -> list[str]:
