@@ -56,6 +56,7 @@ READ_PAGE = 5000  # records per read when reading a whole collection
 # Removal entries older than this many switches are trimmed: a reader that far behind has
 # missed whole ingest runs and reads every record once (the count check sends it there).
 LOG_KEEP = 1000
+_SCANNED = "orphan-scan"  # in <name>_meta once the whole collection was scanned for orphans
 SEQ = "seq"  # the metadata key of a record's (and a removal entry's) switch number
 _NONE = ""
 
@@ -488,9 +489,13 @@ class Index:
     def add_chunks(
         self, chunks: Sequence[Chunk], embeddings: np.ndarray, text_hashes: Sequence[str]
     ) -> None:
-        """Write chunks (of one or many documents) in as few upserts as Chroma accepts."""
+        """Write chunks (of one or many documents) in as few upserts as Chroma accepts.
+
+        Their documents are marked first (:meth:`remove_orphans`): until the switch completes,
+        these chunks are orphans if the run stops."""
         if not chunks:
             return
+        self._mark_writing(sorted({c.doc_id for c in chunks}))
         collection = self._chunks()
         size = self._write_batch()
         for start in range(0, len(chunks), size):
@@ -671,6 +676,7 @@ class Index:
                         ]
                     }
                 )
+            self._unmark_writing([r.doc_id for r in records])
         except Exception as exc:
             raise _unavailable(self.location, exc) from exc
 
@@ -681,18 +687,65 @@ class Index:
         still there (a crash in between) is ignored by readers (:meth:`changes_since`)."""
         try:
             count = len(self._chunks().get(where={"doc_id": doc_id}, include=[])["ids"])
+            self._mark_writing([doc_id])
             seq = self._next_seq()
             self._meta().upsert(ids=[f"removed:{doc_id}"], embeddings=[[1.0]],
                                 metadatas=[{"kind": "removed", "doc_id": doc_id, SEQ: seq}])
             self._docs().delete(ids=[doc_id])
             self._bump_generation(seq)
             self._chunks().delete(where={"doc_id": doc_id})
+            self._unmark_writing([doc_id])
         except Exception as exc:
             raise _unavailable(self.location, exc) from exc
         return count
 
-    def remove_orphans(self) -> int:
-        """Delete chunks no current document version refers to (left by an interrupted run)."""
+    def remove_orphans(self, scan_all: bool = False) -> int:
+        """Delete chunks no current document version refers to (left by an interrupted run).
+
+        Writers mark a document (``writing:<doc_id>`` in ``<name>_meta``) before they write its
+        chunks or remove it, and unmark it once its switch, or removal, is complete: only the
+        chunks of marked documents can be orphans, so only those are read. The whole
+        collection is read (``scan_all``) once for an index written before the marks, whose
+        orphans nothing names.
+        """
+        try:
+            meta = self._meta()
+            if scan_all or not meta.get(ids=[_SCANNED], include=[])["ids"]:
+                marks = meta.get(where={"kind": "writing"}, include=[])["ids"]
+                removed = self._remove_orphans_everywhere()
+                meta.upsert(ids=[_SCANNED], embeddings=[[1.0]], metadatas=[{"kind": _SCANNED}])
+            else:
+                got = meta.get(where={"kind": "writing"}, include=["metadatas"])
+                marks = got["ids"]
+                removed = self._remove_orphans_of(
+                    sorted({str(m["doc_id"]) for m in got["metadatas"] or [] if m}))
+            if marks:
+                meta.delete(ids=marks)
+        except IndexStoreError:
+            raise
+        except Exception as exc:
+            raise _unavailable(self.location, exc) from exc
+        return removed
+
+    def _remove_orphans_of(self, doc_ids: Sequence[str]) -> int:
+        """Delete the chunks of ``doc_ids`` that are not of their document's current version."""
+        if not doc_ids:
+            return 0
+        docs, collection = self._docs(), self._chunks()
+        current: dict[str, str] = {}
+        orphans: list[str] = []
+        for batch in _batched(doc_ids, 500):
+            got = docs.get(ids=list(batch), include=["metadatas"])
+            current.update((str(m["doc_id"]), str(m["version"]))
+                           for m in got["metadatas"] or [] if m)
+            rows = collection.get(where={"doc_id": {"$in": list(batch)}}, include=["metadatas"])
+            orphans += [i for i, m in zip(rows["ids"], rows["metadatas"], strict=True)
+                        if not m or current.get(str(m.get("doc_id"))) != m.get("version")]
+        for part in _batched(orphans, 1000):
+            collection.delete(ids=list(part))
+        return len(orphans)
+
+    def _remove_orphans_everywhere(self) -> int:
         current = set(self._versions())
         collection = self._chunks()
         orphans: list[str] = []
@@ -715,6 +768,19 @@ class Index:
         for batch in _batched(orphans, 1000):
             self._chunks().delete(ids=list(batch))
         return len(orphans)
+
+    def _mark_writing(self, doc_ids: Sequence[str]) -> None:
+        try:
+            meta = self._meta()
+            for part in _batched(doc_ids, self._write_batch()):
+                meta.upsert(ids=[f"writing:{d}" for d in part],
+                            embeddings=np.ones((len(part), 1), dtype=np.float32),
+                            metadatas=[{"kind": "writing", "doc_id": d} for d in part])
+        except Exception as exc:
+            raise _unavailable(self.location, exc) from exc
+
+    def _unmark_writing(self, doc_ids: Sequence[str]) -> None:
+        self._meta().delete(ids=[f"writing:{d}" for d in doc_ids])
 
     def chunk_count(self) -> int:
         return self._chunks().count()
