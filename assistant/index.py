@@ -152,11 +152,31 @@ class Changes:
     removed: frozenset[str]  # documents removed by later switches (their records are gone)
 
 
+def _log_position(marker: str) -> tuple[str, int] | None:
+    """(the log's identity, the switch number) in a generation marker; None for a marker of
+    an index written before the change log, or none at all."""
+    parts = marker.split(".")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1]:
+        return None
+    return parts[1], int(parts[0])
+
+
 def generation_seq(marker: str) -> int | None:
-    """The switch number in a generation marker; None for a marker of an index written before
-    the change log (or none at all)."""
-    number, dot, _ = marker.partition(".")
-    return int(number) if dot and number.isdigit() else None
+    """The switch number in a generation marker (None without a change log)."""
+    position = _log_position(marker)
+    return position[1] if position is not None else None
+
+
+def log_since(old: str, new: str) -> int | None:
+    """The switch number after which the change log leads from marker ``old`` to ``new``.
+
+    None when the log cannot tell: a marker without a log, a log of another index (dropped
+    and rebuilt under the same name: its numbers start over), or a marker that did not move
+    forward."""
+    before, after = _log_position(old), _log_position(new)
+    if before is None or after is None or before[0] != after[0] or after[1] <= before[1]:
+        return None
+    return before[1]
 
 
 def version_of(doc_id: str, content_hash: str) -> str:
@@ -527,15 +547,15 @@ class Index:
 
         Readers compare it (one small read) instead of listing every document record, so the
         cost of checking for changes does not grow with the number of documents. It reads
-        ``<switch number>.<random>`` (:func:`generation_seq`); empty for an index that has none
-        yet.
+        ``<switch number>.<log id>.<random>`` (:func:`log_since`); empty for an index that has
+        none yet.
         """
         metadata = self._generation_record()
         if not metadata:
             return ""
         value = str(metadata.get("value", ""))
-        seq = metadata.get(SEQ)
-        return f"{int(seq)}.{value}" if isinstance(seq, int) else value
+        seq, log_id = metadata.get(SEQ), metadata.get("log")
+        return f"{seq}.{log_id}.{value}" if isinstance(seq, int) and log_id else value
 
     def _generation_record(self) -> dict[str, Any] | None:
         try:
@@ -566,8 +586,11 @@ class Index:
     def _bump_generation(self, seq: int) -> None:
         import uuid
 
+        # The log's identity is made with the index's first switch and kept: an index dropped
+        # and built again gets a new one, so no reader mistakes the new numbers for the old.
+        log_id = str((self._generation_record() or {}).get("log") or uuid.uuid4().hex[:16])
         self._meta().upsert(ids=["generation"], embeddings=[[1.0]],
-                            metadatas=[{"value": uuid.uuid4().hex, SEQ: seq}])
+                            metadatas=[{"value": uuid.uuid4().hex, SEQ: seq, "log": log_id}])
 
     def publish_pending(self) -> bool:
         """Announce records a crash left written but unannounced (the marker never moved), so

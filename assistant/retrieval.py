@@ -21,7 +21,7 @@ from assistant.index import (
     Index,
     IndexBusyError,
     StoreUnavailableError,
-    generation_seq,
+    log_since,
 )
 from assistant.postings import LexicalPostings
 from assistant.readcache import SavedSnapshot, cache_path
@@ -273,12 +273,11 @@ class Retriever:
         switched and the documents removed since are read, so one changed document costs a
         reader the same at 10,000 documents as at 10. The result is checked against the number
         of records; whatever the log cannot vouch for (an index written before the log, a
-        log trimmed past the reader, a marker that did not move forward) is answered by reading
-        every record.
+        log trimmed past the reader, an index rebuilt since, a marker that did not move
+        forward) is answered by reading every record.
         """
-        since = generation_seq(cached.generation) if cached is not None else None
-        now = generation_seq(generation)
-        if cached is not None and since is not None and now is not None and now > since:
+        since = log_since(cached.generation, generation) if cached is not None else None
+        if cached is not None and since is not None:
             changes = self.index.changes_since(since)
             documents = {d: r for d, r in cached.documents.items() if d not in changes.removed}
             documents.update(changes.switched)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from assistant.index import SEQ, Index, generation_seq
+from assistant.index import SEQ, Index, generation_seq, log_since
 from assistant.retrieval import Retriever, _Snapshot
 from assistant.settings import Settings
 from ingest.pipeline import ingest_paths
@@ -242,4 +242,27 @@ def test_switch_numbers_rise_and_every_record_carries_its_own(
     assert seqs[EDITED] == second and all(s <= first for d, s in seqs.items() if d != EDITED)
     assert list(index.changes_since(first).switched) == [EDITED]
     assert generation_seq("") is None and generation_seq("abc") is None
-    assert generation_seq("12.abc") == 12
+    assert generation_seq("12.log.abc") == 12
+    assert log_since("12.log.abc", "14.log.def") == 12
+    assert log_since("12.log.abc", "14.other.def") is None  # another index's log
+    assert log_since("12.log.abc", "12.log.def") is None and log_since("x", "1.log.a") is None
+
+
+def test_an_index_rebuilt_under_the_reader_is_read_in_full(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dropped and built again, the index numbers its switches from 1 again: a reader whose
+    snapshot is from before must not take the new numbers for the old log's."""
+    retriever = Retriever.from_settings(settings)
+    before = retriever.snapshot()
+    edit(corpus, settings, 1)
+    edit(corpus, settings, 2)
+    retriever.snapshot()  # at switch 3 of the old log
+    ingest_paths([corpus], settings, rebuild=True)
+    for n in range(3, 6):
+        edit(corpus, settings, n)
+    assert generation_seq(Index.open(settings.resolved_index_dir).generation()) == 4
+    reads = full_reads(retriever, monkeypatch)
+    after = retriever.snapshot()
+    assert reads == [1] and same_view(after, fresh(settings))
+    assert after.documents[EDITED].version != before.documents[EDITED].version
