@@ -64,16 +64,19 @@ class _Snapshot:
 
     @classmethod
     def from_saved(cls, saved: SavedSnapshot) -> _Snapshot:
-        """A snapshot as a reader saved it (its generation unknown, so it is checked)."""
+        """A snapshot as a reader saved it, with the generation it was read at: a fresh
+        process reads only what the change log lists since (or, without it, every record)."""
         ordered = tuple(sorted((c for c in saved.slots if c is not None),
                                key=lambda c: (c.doc_id, c.position)))
         versions = tuple(sorted(r.version for r in saved.documents.values()))
-        return cls(versions, "", saved.documents, ordered, saved.lexical, saved.slots,
+        return cls(versions, saved.generation, saved.documents, ordered, saved.lexical,
+                   saved.slots,
                    {c.chunk_id: i for i, c in enumerate(saved.slots) if c is not None},
                    saved.stats)
 
     def saved(self) -> SavedSnapshot:
-        return SavedSnapshot(self.documents, self.slots, self.lexical, self.stats)
+        return SavedSnapshot(self.documents, self.slots, self.lexical, self.stats,
+                             self.generation)
 
     @classmethod
     def build(cls, versions: tuple[str, ...], generation: str,
@@ -232,6 +235,8 @@ class Retriever:
             self.index.check_embedder(self.embedder.id)
             self._checked_embedder = True
         for _attempt in range(ATTEMPTS):
+            if self._snapshot is None:
+                self._start_from_saved()
             generation = self.index.generation()
             cached = self._snapshot
             if cached is not None and generation and cached.generation == generation:
@@ -245,8 +250,6 @@ class Retriever:
                         current = dataclasses.replace(current, generation=generation)
                         self._snapshot = current
                     return current
-                if current is None:
-                    current = self._load_saved()
                 # Only the versions the current snapshot lacks are read (all of them at first).
                 known = set(current.versions) if current is not None else set()
                 new_versions = [v for v in versions if v not in known]
@@ -296,6 +299,13 @@ class Retriever:
             return None
         return cache_path(self.settings.resolved_index_dir, self.index.location,
                           self.index.name, self.embedder.id)
+
+    def _start_from_saved(self) -> None:
+        """Take the snapshot an earlier process saved as this reader's first, if there is one:
+        it is brought up to date like any snapshot (by the change log since its generation)."""
+        with self._lock:
+            if self._snapshot is None:
+                self._snapshot = self._load_saved()
 
     def _load_saved(self) -> _Snapshot | None:
         """The snapshot an earlier process saved (see :mod:`assistant.readcache`), if any."""

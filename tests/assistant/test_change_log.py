@@ -266,3 +266,26 @@ def test_an_index_rebuilt_under_the_reader_is_read_in_full(
     after = retriever.snapshot()
     assert reads == [1] and same_view(after, fresh(settings))
     assert after.documents[EDITED].version != before.documents[EDITED].version
+
+
+def test_a_fresh_process_reads_only_the_log_since_its_saved_snapshot(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The saved snapshot keeps the generation it was read at: a fresh process brings it up
+    to date from the change log, reading neither every record nor unchanged chunks."""
+    cached = settings.replace(reader_cache=True)
+    ingest_paths([corpus], cached, save_snapshot=True)
+    edit(corpus, settings)  # an ingest that leaves the saved snapshot one document behind
+    retriever = Retriever.from_settings(cached)
+    reads = full_reads(retriever, monkeypatch)
+    real_read = retriever.index.current_chunks
+    asked: list[list[str]] = []
+
+    def recording(versions: Any = None) -> Any:
+        asked.append(list(versions))
+        return real_read(versions)
+
+    monkeypatch.setattr(retriever.index, "current_chunks", recording)
+    after = retriever.snapshot()
+    assert reads == [] and asked == [[after.documents[EDITED].version]]
+    assert same_view(after, fresh(settings))
