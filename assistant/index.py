@@ -14,6 +14,14 @@ Readers only see chunks whose version is current and re-check the versions after
 reader sees a document either before or after a re-ingest, never a mix and never a gap. A
 record deleted while a read is under way comes back from Chroma without text or metadata;
 reads drop such rows (:func:`_live_rows`), and the reader's re-check sends it round again.
+
+The change log: every switch carries a sequence number. The generation marker (in
+``<name>_meta``) names the latest; each document record carries the number of the switch that
+wrote it (in the same upsert, so a record and its log entry cannot part), and a removal first
+leaves an entry ``removed:<doc_id>`` with its number in ``<name>_meta``. A reader at number S
+reads only the records and removal entries numbered above S (:meth:`Index.changes_since`)
+instead of every record, and checks the result against the number of records; when that does
+not match (a removal entry trimmed, a record written by other code), it reads every record.
 """
 
 from __future__ import annotations
@@ -45,6 +53,11 @@ OVERFETCH = 1.25
 OVERFETCH_MIN = 16
 DEEPER = 4
 READ_PAGE = 5000  # records per read when reading a whole collection
+# Removal entries older than this many switches are trimmed: a reader that far behind has
+# missed whole ingest runs and reads every record once (the count check sends it there).
+LOG_KEEP = 1000
+_SCANNED = "orphan-scan"  # in <name>_meta once the whole collection was scanned for orphans
+SEQ = "seq"  # the metadata key of a record's (and a removal entry's) switch number
 _NONE = ""
 
 
@@ -129,6 +142,41 @@ class DocRecord:
             fetched_at=str(meta.get("fetched_at", "")),
             last_modified=str(meta.get("last_modified", "")),
         )
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What the change log says happened after one switch number."""
+
+    switched: dict[str, DocRecord]  # records written by later switches, by doc_id
+    removed: frozenset[str]  # documents removed by later switches (their records are gone)
+
+
+def _log_position(marker: str) -> tuple[str, int] | None:
+    """(the log's identity, the switch number) in a generation marker; None for a marker of
+    an index written before the change log, or none at all."""
+    parts = marker.split(".")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1]:
+        return None
+    return parts[1], int(parts[0])
+
+
+def generation_seq(marker: str) -> int | None:
+    """The switch number in a generation marker (None without a change log)."""
+    position = _log_position(marker)
+    return position[1] if position is not None else None
+
+
+def log_since(old: str, new: str) -> int | None:
+    """The switch number after which the change log leads from marker ``old`` to ``new``.
+
+    None when the log cannot tell: a marker without a log, a log of another index (dropped
+    and rebuilt under the same name: its numbers start over), or a marker that did not move
+    forward."""
+    before, after = _log_position(old), _log_position(new)
+    if before is None or after is None or before[0] != after[0] or after[1] <= before[1]:
+        return None
+    return before[1]
 
 
 def version_of(doc_id: str, content_hash: str) -> str:
@@ -461,9 +509,13 @@ class Index:
     def add_chunks(
         self, chunks: Sequence[Chunk], embeddings: np.ndarray, text_hashes: Sequence[str]
     ) -> None:
-        """Write chunks (of one or many documents) in as few upserts as Chroma accepts."""
+        """Write chunks (of one or many documents) in as few upserts as Chroma accepts.
+
+        Their documents are marked first (:meth:`remove_orphans`): until the switch completes,
+        these chunks are orphans if the run stops."""
         if not chunks:
             return
+        self._mark_writing(sorted({c.doc_id for c in chunks}))
         collection = self._chunks()
         size = self._write_batch()
         for start in range(0, len(chunks), size):
@@ -494,21 +546,114 @@ class Index:
         """A marker that changes whenever any document is switched or removed.
 
         Readers compare it (one small read) instead of listing every document record, so the
-        cost of checking for changes does not grow with the number of documents. Empty for an
-        index that has none yet.
+        cost of checking for changes does not grow with the number of documents. It reads
+        ``<switch number>.<log id>.<random>`` (:func:`log_since`); empty for an index that has
+        none yet.
         """
+        metadata = self._generation_record()
+        if not metadata:
+            return ""
+        value = str(metadata.get("value", ""))
+        seq, log_id = metadata.get(SEQ), metadata.get("log")
+        return f"{seq}.{log_id}.{value}" if isinstance(seq, int) and log_id else value
+
+    def _generation_record(self) -> dict[str, Any] | None:
         try:
             got = self.client.get_collection(f"{self.name}_meta").get(ids=["generation"])
         except Exception:  # noqa: BLE001 - no marker yet: callers fall back to full comparison
-            return ""
+            return None
         metadatas = got.get("metadatas") or []
-        return str(metadatas[0].get("value", "")) if metadatas else ""
+        return dict(metadatas[0]) if metadatas and metadatas[0] else None
 
-    def _bump_generation(self) -> None:
+    def _meta(self) -> Collection:
+        return self.client.get_or_create_collection(f"{self.name}_meta", embedding_function=None)
+
+    def _published_seq(self) -> int:
+        seq = (self._generation_record() or {}).get(SEQ)
+        return seq if isinstance(seq, int) else 0
+
+    def _unpublished_seq(self, published: int) -> int:
+        """The highest switch number on a record above ``published`` (0 when there is none):
+        a switch a crash cut off after its records were written, before the marker moved."""
+        got = self._docs().get(where={SEQ: {"$gt": published}}, include=["metadatas"])
+        return max((int(m[SEQ]) for m in got["metadatas"] or [] if m), default=0)
+
+    def _next_seq(self) -> int:
+        """The number of the next switch: above the published one and every record's."""
+        published = self._published_seq()
+        return max(published, self._unpublished_seq(published)) + 1
+
+    def _bump_generation(self, seq: int) -> None:
         import uuid
 
-        meta = self.client.get_or_create_collection(f"{self.name}_meta", embedding_function=None)
-        meta.upsert(ids=["generation"], embeddings=[[1.0]], metadatas=[{"value": uuid.uuid4().hex}])
+        # The log's identity is made with the index's first switch and kept: an index dropped
+        # and built again gets a new one, so no reader mistakes the new numbers for the old.
+        log_id = str((self._generation_record() or {}).get("log") or uuid.uuid4().hex[:16])
+        self._meta().upsert(ids=["generation"], embeddings=[[1.0]],
+                            metadatas=[{"value": uuid.uuid4().hex, SEQ: seq, "log": log_id}])
+
+    def publish_pending(self) -> bool:
+        """Announce records a crash left written but unannounced (the marker never moved), so
+        readers see them; True when there were any. The ingest calls this before it starts."""
+        try:
+            pending = self._unpublished_seq(self._published_seq())
+            if pending:
+                self._bump_generation(pending)
+        except IndexStoreError:
+            raise
+        except Exception as exc:
+            raise _unavailable(self.location, exc) from exc
+        return bool(pending)
+
+    def changes_since(self, seq: int) -> Changes:
+        """The records switched and the documents removed after switch number ``seq``.
+
+        A removal entry whose document still has a record (the removal was cut off before the
+        record went) is not a removal: only documents without a record count as removed.
+        """
+        try:
+            docs = self._docs()
+            # Ids first, then the records in pages: a reader far behind may be sent thousands,
+            # and Chroma's memory for one read grows faster than the rows it returns.
+            ids = docs.get(where={SEQ: {"$gt": seq}}, include=[])["ids"]
+            metadatas: list[Any] = []
+            for batch in _batched(ids, 500):
+                metadatas += docs.get(ids=list(batch), include=["metadatas"])["metadatas"] or []
+            # A record removed under the read comes back without metadata, or not at all.
+            switched = {r.doc_id: r for r in (DocRecord.from_metadata(m) for m in metadatas if m)}
+            entries = self._meta().get(
+                where={"$and": [{"kind": "removed"}, {SEQ: {"$gt": seq}}]},
+                include=["metadatas"])
+            named = {str(m["doc_id"]) for m in entries["metadatas"] or [] if m} - switched.keys()
+            still_there = set(docs.get(ids=sorted(named), include=[])["ids"]) if named else set()
+        except IndexStoreError:
+            raise
+        except Exception as exc:
+            raise _unavailable(self.location, exc) from exc
+        return Changes(dict(sorted(switched.items())), frozenset(named - still_there))
+
+    def document_count(self) -> int:
+        try:
+            return int(self._docs().count())
+        except IndexStoreError:
+            raise
+        except Exception as exc:
+            raise _unavailable(self.location, exc) from exc
+
+    def trim_change_log(self, keep: int = LOG_KEEP) -> int:
+        """Delete removal entries more than ``keep`` switches old; returns how many went."""
+        seq = generation_seq(self.generation())
+        if seq is None:
+            return 0
+        try:
+            meta = self._meta()
+            old = meta.get(where={"$and": [{"kind": "removed"}, {SEQ: {"$lte": seq - keep}}]},
+                           include=[])["ids"]
+            if old:
+                meta.delete(ids=old)
+        except Exception as exc:
+            raise _unavailable(self.location, exc) from exc
+        return len(old)
 
     def commit_document(self, record: DocRecord) -> None:
         """Make ``record``'s version the current one, then drop the old (see commit_documents)."""
@@ -521,12 +666,16 @@ class Index:
         replaced whole, so a reader sees a document's old or new version, never a mix); the
         generation marker changes *before* the old chunks go, so a reader that used an old
         version during the switch notices and reads again instead of seeing a gap. A crash
-        between the steps leaves only unreferenced chunks, removed by the next ingest.
+        between the steps leaves only unreferenced chunks, removed by the next ingest, or
+        records written but not yet announced, which the next ingest publishes
+        (:meth:`publish_pending`). Each record carries this switch's number: its entry in the
+        change log is part of the record itself.
         """
         if not records:
             return
         size = self._write_batch()
         try:
+            seq = self._next_seq()
             docs = self._docs()
             for start in range(0, len(records), size):
                 part = records[start : start + size]
@@ -534,9 +683,9 @@ class Index:
                     ids=[r.doc_id for r in part],
                     embeddings=np.ones((len(part), 1), dtype=np.float32),
                     documents=[r.title for r in part],
-                    metadatas=[r.to_metadata() for r in part],
+                    metadatas=[{**r.to_metadata(), SEQ: seq} for r in part],
                 )
-            self._bump_generation()
+            self._bump_generation(seq)
             chunks = self._chunks()
             for start in range(0, len(records), 500):
                 part = records[start : start + 500]
@@ -550,22 +699,76 @@ class Index:
                         ]
                     }
                 )
+            self._unmark_writing([r.doc_id for r in records])
         except Exception as exc:
             raise _unavailable(self.location, exc) from exc
 
     def remove_document(self, doc_id: str) -> int:
-        """Remove a document and its chunks; returns how many chunks went."""
+        """Remove a document and its chunks; returns how many chunks went.
+
+        The removal's log entry is written before the record goes: an entry whose record is
+        still there (a crash in between) is ignored by readers (:meth:`changes_since`)."""
         try:
             count = len(self._chunks().get(where={"doc_id": doc_id}, include=[])["ids"])
+            self._mark_writing([doc_id])
+            seq = self._next_seq()
+            self._meta().upsert(ids=[f"removed:{doc_id}"], embeddings=[[1.0]],
+                                metadatas=[{"kind": "removed", "doc_id": doc_id, SEQ: seq}])
             self._docs().delete(ids=[doc_id])
-            self._bump_generation()
+            self._bump_generation(seq)
             self._chunks().delete(where={"doc_id": doc_id})
+            self._unmark_writing([doc_id])
         except Exception as exc:
             raise _unavailable(self.location, exc) from exc
         return count
 
-    def remove_orphans(self) -> int:
-        """Delete chunks no current document version refers to (left by an interrupted run)."""
+    def remove_orphans(self, scan_all: bool = False) -> int:
+        """Delete chunks no current document version refers to (left by an interrupted run).
+
+        Writers mark a document (``writing:<doc_id>`` in ``<name>_meta``) before they write its
+        chunks or remove it, and unmark it once its switch, or removal, is complete: only the
+        chunks of marked documents can be orphans, so only those are read. The whole
+        collection is read (``scan_all``) once for an index written before the marks, whose
+        orphans nothing names.
+        """
+        try:
+            meta = self._meta()
+            if scan_all or not meta.get(ids=[_SCANNED], include=[])["ids"]:
+                marks = meta.get(where={"kind": "writing"}, include=[])["ids"]
+                removed = self._remove_orphans_everywhere()
+                meta.upsert(ids=[_SCANNED], embeddings=[[1.0]], metadatas=[{"kind": _SCANNED}])
+            else:
+                got = meta.get(where={"kind": "writing"}, include=["metadatas"])
+                marks = got["ids"]
+                removed = self._remove_orphans_of(
+                    sorted({str(m["doc_id"]) for m in got["metadatas"] or [] if m}))
+            if marks:
+                meta.delete(ids=marks)
+        except IndexStoreError:
+            raise
+        except Exception as exc:
+            raise _unavailable(self.location, exc) from exc
+        return removed
+
+    def _remove_orphans_of(self, doc_ids: Sequence[str]) -> int:
+        """Delete the chunks of ``doc_ids`` that are not of their document's current version."""
+        if not doc_ids:
+            return 0
+        docs, collection = self._docs(), self._chunks()
+        current: dict[str, str] = {}
+        orphans: list[str] = []
+        for batch in _batched(doc_ids, 500):
+            got = docs.get(ids=list(batch), include=["metadatas"])
+            current.update((str(m["doc_id"]), str(m["version"]))
+                           for m in got["metadatas"] or [] if m)
+            rows = collection.get(where={"doc_id": {"$in": list(batch)}}, include=["metadatas"])
+            orphans += [i for i, m in zip(rows["ids"], rows["metadatas"], strict=True)
+                        if not m or current.get(str(m.get("doc_id"))) != m.get("version")]
+        for part in _batched(orphans, 1000):
+            collection.delete(ids=list(part))
+        return len(orphans)
+
+    def _remove_orphans_everywhere(self) -> int:
         current = set(self._versions())
         collection = self._chunks()
         orphans: list[str] = []
@@ -588,6 +791,19 @@ class Index:
         for batch in _batched(orphans, 1000):
             self._chunks().delete(ids=list(batch))
         return len(orphans)
+
+    def _mark_writing(self, doc_ids: Sequence[str]) -> None:
+        try:
+            meta = self._meta()
+            for part in _batched(doc_ids, self._write_batch()):
+                meta.upsert(ids=[f"writing:{d}" for d in part],
+                            embeddings=np.ones((len(part), 1), dtype=np.float32),
+                            metadatas=[{"kind": "writing", "doc_id": d} for d in part])
+        except Exception as exc:
+            raise _unavailable(self.location, exc) from exc
+
+    def _unmark_writing(self, doc_ids: Sequence[str]) -> None:
+        self._meta().delete(ids=[f"writing:{d}" for d in doc_ids])
 
     def chunk_count(self) -> int:
         return self._chunks().count()

@@ -46,6 +46,7 @@ class SavedSnapshot:
     slots: tuple[Chunk | None, ...]
     lexical: LexicalPostings
     stats: CorpusStats
+    generation: str = ""  # the index's marker when it was read ("" when unknown)
 
 
 def cache_path(folder: Path, location: str, collection: str, embedder_id: str) -> Path:
@@ -76,6 +77,7 @@ def save(path: Path, saved: SavedSnapshot) -> None:
     body = {
         "format": FORMAT,
         "arrays": arrays.name,
+        "generation": saved.generation,
         "documents": [r.to_metadata() for r in saved.documents.values()],
         "chunks": [None if c is None else [c.chunk_id, c.text, chunk_to_metadata(c, "")]
                    for c in saved.slots],
@@ -134,7 +136,7 @@ def load(path: Path) -> SavedSnapshot | None:
         documents = {str(m["doc_id"]): DocRecord.from_metadata(m) for m in body["documents"]}
         stats = CorpusStats({str(t): int(c) for t, c in body["stats"]["df"].items()},
                             int(body["stats"]["n"]))
-        return SavedSnapshot(documents, chunks, lexical, stats)
+        return SavedSnapshot(documents, chunks, lexical, stats, str(body.get("generation", "")))
     except Exception as exc:  # noqa: BLE001 - a bad cache is ignored: the index is read in full
         log.warning("reader cache %s ignored: %s", file, exc)
         return None

@@ -297,6 +297,8 @@ def ingest_inputs(
             index.check_embedder(embedder.id)
         else:
             index.ensure(embedder.id, embedder.dim)
+        index.publish_pending()
+        index.trim_change_log()
         summary.orphans_removed = index.remove_orphans()
         existing = index.documents()
         by_source = {r.source: r for r in existing.values()}

@@ -103,8 +103,12 @@ def sync_web(
     embedder: Embedder | None = None,
     fetcher: Fetcher | None = None,
     sleep: Callable[[float], None] | None = None,
+    save_snapshot: bool = False,
 ) -> WebReport:
-    """Fetch ``sources``, ingest what changed and report every URL's outcome."""
+    """Fetch ``sources``, ingest what changed and report every URL's outcome.
+
+    ``save_snapshot``: write the readers' saved snapshot afterwards, as ``styrdok ingest``
+    does (the CLI; the staff tab runs in an app process, whose own reader keeps it)."""
     state = SyncState.load(settings.resolved_index_dir)
     indexed = {src for src, record in indexed_sources(settings).items() if is_up_to_date(record)}
     own_fetcher = fetcher is None
@@ -133,6 +137,7 @@ def sync_web(
         remove=lambda record, _seen: record.source in removable,
         progress=progress,
         embedder=embedder,
+        save_snapshot=save_snapshot,
     )
     report = WebReport(
         summary,

@@ -42,7 +42,7 @@ def test_orphans_on_every_page_are_removed_and_live_chunks_kept(
     real_collection = index._chunks()
     monkeypatch.setattr(index_module, "READ_PAGE", 3)
     monkeypatch.setattr(index, "_chunks", lambda create_for=None: Paged())
-    assert index.remove_orphans() == 7
+    assert index.remove_orphans(scan_all=True) == 7
     assert len(reads) >= (len(live) + 7) // 3
     monkeypatch.undo()
     assert index.chunk_count() == len(live) == len(index.current_chunks())

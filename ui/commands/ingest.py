@@ -119,6 +119,7 @@ def run_urls(args: argparse.Namespace, urls: list[str]) -> int:
         settings,
         delay=settings.web_delay,
         on_event=None if args.quiet or args.json else print_event,
+        save_snapshot=True,
     )
     print_report(report, as_json=args.json)
     return 0 if report.ok else 1

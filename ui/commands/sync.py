@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         missing_after=sources.missing_after,
         delay=settings.web_delay if sources.delay is None else sources.delay,
         on_event=None if args.quiet or args.json else print_event,
+        save_snapshot=True,
     )
     print_report(report, as_json=args.json)
     return 0 if report.ok else 1

@@ -159,3 +159,23 @@ def test_bad_sources_file(tmp_path: Path, text: str, problem: str) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SourcesError, match=problem):
         load_sources(path)
+
+
+def test_sync_saves_the_readers_snapshot_so_a_fresh_app_reads_no_chunks(
+    site: Site, web_settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assistant.retrieval import Retriever
+
+    sync_json(write_sources(tmp_path, site), web_settings, capsys)
+    retriever = Retriever.from_settings(web_settings)
+    path = retriever.cache_file()
+    assert path is not None and path.with_suffix(".json").exists()
+    read: list[object] = []
+    monkeypatch.setattr(retriever.index, "current_chunks",
+                        lambda versions=None: read.append(versions) or [])
+    snapshot = retriever.snapshot()
+    assert read == []  # saved at the index's generation: nothing to read
+    assert set(snapshot.documents) == set(Index.open(web_settings.resolved_index_dir)
+                                          .documents())
+    assert {r.source for r in snapshot.documents.values()} >= {site.url("/site/regler")}
