@@ -119,6 +119,9 @@ ENGLISH_FRAME = _words("a an the there of and in to for")
 #: English personal, possessive and demonstrative pronouns.
 PRONOUNS_EN = _words("it its they them their these those this that he she him his her")
 
+#: Reflexive possessives, "other" and "before": they point at something named elsewhere.
+REFERRING_SV = _words("sin sitt sina annan annat andra övriga innan")
+
 #: Cardinal numbers written as words, two to twelve in order, then the round ones.
 CARDINALS_SV = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
 CARDINALS_EN = (
@@ -167,6 +170,18 @@ def english_function_words() -> frozenset[str]:
     return (
         frozenset(STOPWORDS_EN) | WH_WORDS_EN | AUXILIARIES_EN | COPULAS_EN | PREPOSITIONS_EN
         | QUANTIFIERS_EN | PRONOUNS_EN | ENGLISH_FRAME
+    )
+
+
+@cache
+def function_words() -> frozenset[str]:
+    """Words of the closed classes, Swedish and English: prepositions, auxiliaries, copulas,
+    determiners, articles, pronouns, relatives and particles. They never name a topic, so a
+    passage need not contain them to be about a question ("enligt planen", "sitt mål")."""
+    return (
+        PREPOSITIONS_SV | AUXILIARIES_SV | COPULAS_SV | DETERMINERS | INDEFINITE_ARTICLES
+        | RELATIVES | ANAPHORIC_PRONOUNS | PERSON_PRONOUNS | PERSON_POSSESSIVES
+        | TRAILING_PARTICLES | REFERRING_SV | english_function_words()
     )
 
 

@@ -16,6 +16,13 @@ Evidence for a question is measured on the retrieved hits (after entity scoping,
 * ``focus``: whether :func:`check_focus` (below) found the asked-for kind of answer.
 * ``english``: the question is English (cross-lingual: lower similarity and coverage are
   expected).
+* ``year_missing``: the question names a year and none of the top chunks (text, headings or
+  title; a period "2025–2027" names each of its years) does: governance documents are dated,
+  and a figure given for another year does not answer (:func:`year_missing`).
+
+Words of the closed classes (prepositions, auxiliaries, pronouns, …:
+:func:`assistant.language.function_words`) are not counted as asked terms: they name no
+topic, so their absence from a passage ("enligt", "sitt", "andra") says nothing.
 
 A logistic model of these (:func:`stored_model`: ``assistant/refusal_model.json``, written with
 its coefficients and how they were obtained by ``python -m evals.calibrate`` on the ``tune``
@@ -74,8 +81,8 @@ from assistant.focus import (
     answer_cue,
     indirect_question,
 )
-from assistant.language import edit_similarity, similar_words
-from assistant.lexical import analyze
+from assistant.language import edit_similarity, function_words, similar_words
+from assistant.lexical import analyze, stem, words
 from assistant.textunits import (
     TermMatcher,
     content_terms,
@@ -127,7 +134,7 @@ class RefusalModel:
         return 1.0 / (1.0 + math.exp(-z))
 
 
-FEATURES = ("coverage", "unit_coverage", "dense", "focus", "english")
+FEATURES = ("coverage", "unit_coverage", "dense", "focus", "english", "year_missing")
 # The model fitted by `python -m evals.calibrate` on the tune split, with how it was obtained.
 MODEL_FILE = Path(__file__).with_name("refusal_model.json")
 MODEL_FORMAT = "styrdok-refusal-model/1"
@@ -251,13 +258,14 @@ class Evidence:
     passages: int = 0  # hits measured; 0 means there was nothing to answer from
 
     english: bool = False  # cross-lingual: lower similarity and coverage are expected
+    year_missing: bool = False  # the question's year is named in none of the top chunks
 
     @property
     def features(self) -> tuple[float, ...]:
         """The values of :data:`FEATURES`, in order."""
         values = {"coverage": self.coverage, "unit_coverage": self.unit_coverage,
                   "dense": self.dense, "focus": float(self.focus),
-                  "english": float(self.english)}
+                  "english": float(self.english), "year_missing": float(self.year_missing)}
         return tuple(values[name] for name in FEATURES)
 
 
@@ -282,6 +290,7 @@ def measure_evidence(
         # The Swedish glossary words follow an English question as "(…)": count them too, and
         # only the terms the corpus knows (cross-lingual).
         terms = [t for t in content_terms(question) if stats.doc_freq(t) > 0]
+    terms = without_function_words(terms, question)
     found_terms: frozenset[str] = frozenset().union(*(term_set(h.chunk.embed_text) for h in top))
     found = {t for t in terms if has_term(t, found_terms)}
     weights = {t: stats.idf(t) * term_weight(t) for t in terms}
@@ -290,7 +299,8 @@ def measure_evidence(
     missing = tuple(t for t in terms if t not in found)
     in_unit = unit_coverage(terms, weights, [h.chunk for h in top])
     evidence = Evidence(dense, coverage, 0.0, missing, looks_like_injection(question), in_unit,
-                        focus, len(hits), language == "en")
+                        focus, len(hits), language == "en",
+                        year_missing(question, [h.chunk for h in top]))
     return dataclasses.replace(evidence,
                                score=(model or stored_model()).probability(evidence.features))
 
@@ -328,6 +338,38 @@ def asked_terms(question: str) -> list[str]:
     analysis = analyze_question(question)
     terms = [t for part in analysis.parts for t in part.terms]
     return list(dict.fromkeys(terms)) or content_terms(question)
+
+
+def without_function_words(terms: Sequence[str], question: str) -> list[str]:
+    """``terms`` without the stems that only words of the closed classes of ``question``
+    give (:func:`assistant.language.function_words`); all ``terms`` if nothing else is left."""
+    closed = function_words()
+    topical = {stem(w) for w in words(question) if w not in closed}
+    return [t for t in terms if t in topical] or list(terms)
+
+
+_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\d)\b")
+MAX_PERIOD = 50  # years; a longer "period" is two unrelated years
+
+
+def years_named(text: str) -> set[int]:
+    """The years ``text`` names, each year of a period ("2025–2027") included."""
+    years = {int(y) for y in YEAR.findall(text)}
+    for first, last in _PERIOD.findall(text):
+        if 0 < int(last) - int(first) <= MAX_PERIOD:
+            years.update(range(int(first), int(last) + 1))
+    return years
+
+
+def year_missing(question: str, chunks: Sequence[Chunk]) -> bool:
+    """The question names a year and no chunk names any of its years (in its text, headings or
+    document title)."""
+    asked = {int(y) for y in YEAR.findall(question)}
+    if not asked:
+        return False
+    return not any(
+        asked & years_named(" ".join((c.title, *c.heading_path, c.text))) for c in chunks
+    )
 
 
 def should_refuse(evidence: Evidence, threshold: float | None = None,

@@ -3,8 +3,8 @@
 The assistant refuses when a logistic model of general evidence features
 (:data:`assistant.refusal.FEATURES`: IDF-weighted coverage of the asked terms in the top
 chunks and in the best single unit, the best dense similarity, whether the focus check found
-the asked-for kind of answer, and whether the question is English) gives a probability below
-a threshold. This one command
+the asked-for kind of answer, whether the question is English, and whether it names a year no
+top chunk names) gives a probability below a threshold. This one command
 
 1. builds (or reuses, cached under ``--cache``) the index of the collection's corpus,
 2. measures the features of every ``tune`` case (:func:`evals.split.tune_cases`; earlier turns

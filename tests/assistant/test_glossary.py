@@ -19,3 +19,11 @@ def test_question_gets_its_swedish_words_in_parentheses() -> None:
         "What are the focus areas? (fokusområden)")
     assert with_swedish_terms("What is Ljungby's vision?") == "What is Ljungby's vision?"
     assert with_swedish_terms("Who is the mayor?") == "Who is the mayor?"
+
+
+def test_the_names_of_local_government_bodies_and_the_budget_are_translated() -> None:
+    assert swedish_terms("Who chairs the municipal executive board?") == [
+        "ordförande", "kommunstyrelsen"]
+    assert swedish_terms("What is the municipal tax rate?") == ["kommunalskatt", "skattesats"]
+    assert swedish_terms("What does the social welfare committee cost?") == [
+        "socialnämnden", "kostar", "kostnad", "avgift"]

@@ -59,11 +59,8 @@ Skattesatsen i Lindås är 22,05 kronor för 2026. Lindås har 9 870 invånare.
 
 
 # Known failures of the current features (issue 10, failure class 5), kept strict so they are
-# noticed when fixed: the term features see no synonym, and a year no passage names is not
-# counted against the answer.
+# noticed when fixed: the term features see no synonym.
 KNOWN_SYNONYM = pytest.mark.xfail(strict=True, reason="the term features see no synonym")
-KNOWN_YEAR = pytest.mark.xfail(strict=True,
-                               reason="a year no passage names does not lower the evidence")
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +108,15 @@ def test_an_english_question_over_a_swedish_unit_is_answered(
     assert "21,62" in answer.text
 
 
-@KNOWN_YEAR
 def test_a_figure_only_given_for_another_year_is_refused(small_assistant: Assistant) -> None:
     answer = small_assistant.ask("Vilken skattesats hade Kvarnby 2019?")
     assert answer.refused, answer.text
+    assert "21,62" not in answer.text
+
+
+def test_a_figure_for_the_year_the_document_names_is_answered(
+    small_assistant: Assistant,
+) -> None:
+    answer = small_assistant.ask("Vilken skattesats har Lindås 2026?")
+    assert not answer.refused, answer.text
+    assert "22,05" in answer.text

@@ -33,6 +33,17 @@ def _features(**values: float) -> tuple[float, ...]:
 
 def test_strong_evidence_is_answered_and_weak_evidence_refused() -> None:
     model = stored_model()
-    strong = _features(coverage=1.0, unit_coverage=1.0, dense=0.92, focus=1.0, english=0.0)
-    weak = _features(coverage=0.3, unit_coverage=0.2, dense=0.83, focus=0.0, english=0.0)
+    strong = _features(coverage=1.0, unit_coverage=1.0, dense=0.92, focus=1.0, english=0.0,
+                       year_missing=0.0)
+    weak = _features(coverage=0.3, unit_coverage=0.2, dense=0.83, focus=0.0, english=0.0,
+                     year_missing=0.0)
     assert model.probability(strong) > model.threshold > model.probability(weak)
+
+
+def test_a_year_no_passage_names_lowers_the_probability() -> None:
+    model = stored_model()
+    named = _features(coverage=0.9, unit_coverage=0.8, dense=0.9, focus=1.0, english=0.0,
+                      year_missing=0.0)
+    other_year = _features(coverage=0.9, unit_coverage=0.8, dense=0.9, focus=1.0, english=0.0,
+                           year_missing=1.0)
+    assert model.probability(named) > model.probability(other_year)

@@ -1,0 +1,79 @@
+"""Refusal evidence: closed-class words are not asked terms; a year no passage names."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.refusal import (
+    FEATURES,
+    CorpusStats,
+    RefusalModel,
+    measure_evidence,
+    without_function_words,
+    year_missing,
+    years_named,
+)
+from assistant.textunits import content_terms
+from assistant.types import Chunk, Hit
+
+
+def _chunk(text: str, title: str = "Mål och budget", heading: tuple[str, ...] = ()) -> Chunk:
+    return Chunk(chunk_id=text[:10], doc_id="d", position=0, title=title, text=text,
+                 heading_path=heading)
+
+
+def test_closed_class_words_are_not_asked_terms() -> None:
+    question = "Vilka andra beslut fattade nämnden enligt sitt protokoll?"
+    kept = without_function_words(content_terms(question), question)
+    assert {"beslut", "nämnd", "protokoll"} <= set(kept)
+    assert not {"andr", "enl", "sitt"} & set(kept)
+
+
+def test_a_stem_a_content_word_also_gives_is_kept() -> None:
+    # "lär" is an auxiliary, "lära" a verb with the same stem: the verb is a topic word.
+    question = "Vad ska eleverna lära sig?"
+    assert "lär" in without_function_words(content_terms(question), question)
+
+
+def test_a_question_of_function_words_only_keeps_its_terms() -> None:
+    assert without_function_words(["andr"], "andra") == ["andr"]
+
+
+def test_a_missing_preposition_does_not_lower_coverage() -> None:
+    chunk = _chunk("Nämnden fattade beslut om nya riktlinjer för bygglov.")
+    stats = CorpusStats.from_chunks([chunk, _chunk("Kommunen har en vision.")])
+    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
+    evidence = measure_evidence("Vilka beslut fattade nämnden enligt protokollet om bygglov?",
+                                [Hit(chunk=chunk, score=1.0, dense_score=0.9)], stats,
+                                model=neutral)
+    assert "enl" not in evidence.missing
+    assert any(t.startswith("protokoll") for t in evidence.missing)
+
+
+def test_a_period_names_each_of_its_years() -> None:
+    assert years_named("Strategisk plan 2025–2027") == {2025, 2026, 2027}
+    assert years_named("Budget 2026-2028 och 2030") == {2026, 2027, 2028, 2030}
+    assert years_named("Antagen 1998, reviderad 2024") == {1998, 2024}
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("Vilken skattesats gäller 2019?", True),  # only other years are named
+    ("Vilken skattesats gäller 2026?", False),  # the period of the title names it
+    ("Vilken skattesats gäller?", False),  # no year asked
+])
+def test_a_year_no_chunk_names_is_missing(question: str, missing: bool) -> None:
+    chunks = [_chunk("Skattesatsen är 21,62 kronor.", title="Budget 2025–2027"),
+              _chunk("Resultatet 2024 blev 2 procent.", heading=("Utfall",))]
+    assert year_missing(question, chunks) is missing
+
+
+def test_the_year_feature_is_measured_on_the_top_chunks() -> None:
+    chunk = _chunk("Skattesatsen för 2026 är 21,62 kronor.")
+    stats = CorpusStats.from_chunks([chunk])
+    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
+    hits = [Hit(chunk=chunk, score=1.0, dense_score=0.9)]
+    other = measure_evidence("Vilken skattesats hade kommunen 2019?", hits, stats, model=neutral)
+    same = measure_evidence("Vilken skattesats har kommunen 2026?", hits, stats, model=neutral)
+    assert other.year_missing and not same.year_missing
+    index = FEATURES.index("year_missing")
+    assert other.features[index] == 1.0 and same.features[index] == 0.0
