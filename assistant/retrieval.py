@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import threading
@@ -48,6 +49,15 @@ class _Snapshot:
     slots: tuple[Chunk | None, ...]
     slot_of: dict[str, int]
     stats: CorpusStats  # term statistics for the refusal model, kept with the chunks
+
+    def following(self, chunk: Chunk) -> Chunk | None:
+        """The chunk after ``chunk`` in its document (found in :attr:`chunks`, which are in
+        document and position order), or None."""
+        key = (chunk.doc_id, chunk.position + 1)
+        i = bisect.bisect_left(self.chunks, key, key=_order)
+        if i < len(self.chunks) and _order(self.chunks[i]) == key:
+            return self.chunks[i]
+        return None
 
     @cached_property
     def live(self) -> frozenset[str]:
@@ -96,6 +106,10 @@ class _Snapshot:
             slots.append(chunk)
         return _Snapshot(versions, generation, documents, ordered, lexical, tuple(slots),
                          slot_of, self.stats.updated(gone, added))
+
+
+def _order(chunk: Chunk) -> tuple[str, int]:
+    return chunk.doc_id, chunk.position
 
 
 def _short_documents(documents: dict[str, DocRecord], chunks: Sequence[Chunk]) -> list[str]:
