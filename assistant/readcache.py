@@ -19,13 +19,15 @@ Each app host keeps its own copy (also with a Chroma server) in the index folder
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import logging
 import os
 import sys
 import uuid
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,12 +67,14 @@ def cache_path(folder: Path, location: str, collection: str, embedder_id: str) -
     return Path(folder) / "reader-cache" / f"{collection}-{key}"
 
 
-def _packed(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """``texts`` as one UTF-8 buffer and the offsets of each text in it."""
-    encoded = [t.encode("utf-8") for t in texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in encoded], out=offsets[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+def _packed(texts: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``texts`` as one UTF-8 buffer and the offsets of each text in it (written one by one:
+    a list of every encoded text would hold them all twice)."""
+    buffer = io.BytesIO()
+    ends = array("q", [0])
+    for text in texts:
+        ends.append(ends[-1] + buffer.write(text.encode("utf-8")))
+    return np.frombuffer(buffer.getbuffer(), dtype=np.uint8), np.asarray(ends, dtype=np.int64)
 
 
 def _unpacked(buffer: np.ndarray, offsets: np.ndarray) -> list[str]:
@@ -92,8 +96,8 @@ def _chunk_columns(slots: Sequence[Chunk | None]) -> tuple[dict[str, np.ndarray]
             codes[row, col] = values.setdefault(str(meta[name]), len(values))
         for col, name in enumerate(_NUMBER_FIELDS):
             numbers[row, col] = int(meta[name])
-    ids, id_offsets = _packed([c.chunk_id for c in present])
-    texts, text_offsets = _packed([c.text for c in present])
+    ids, id_offsets = _packed(c.chunk_id for c in present)
+    texts, text_offsets = _packed(c.text for c in present)
     columns = {
         "chunk_present": np.asarray([c is not None for c in slots], dtype=bool),
         "chunk_ids": ids, "chunk_id_offsets": id_offsets,
