@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import heapq
 import logging
 import threading
 from collections import Counter, defaultdict
@@ -47,7 +48,6 @@ class _Snapshot:
     chunks: tuple[Chunk, ...]
     lexical: LexicalPostings
     slots: tuple[Chunk | None, ...]
-    slot_of: dict[str, int]
     stats: CorpusStats  # term statistics for the refusal model, kept with the chunks
 
     def following(self, chunk: Chunk) -> Chunk | None:
@@ -68,10 +68,9 @@ class _Snapshot:
     def from_saved(cls, saved: SavedSnapshot) -> _Snapshot:
         """A snapshot as a reader saved it (its generation unknown, so it is checked)."""
         ordered = tuple(sorted((c for c in saved.slots if c is not None),
-                               key=lambda c: (c.doc_id, c.position)))
+                               key=_order))
         versions = tuple(sorted(r.version for r in saved.documents.values()))
         return cls(versions, "", saved.documents, ordered, saved.lexical, saved.slots,
-                   {c.chunk_id: i for i, c in enumerate(saved.slots) if c is not None},
                    saved.stats)
 
     def saved(self) -> SavedSnapshot:
@@ -80,32 +79,32 @@ class _Snapshot:
     @classmethod
     def build(cls, versions: tuple[str, ...], generation: str,
               documents: dict[str, DocRecord], chunks: Sequence[Chunk]) -> _Snapshot:
-        ordered = tuple(sorted(chunks, key=lambda c: (c.doc_id, c.position)))
+        ordered = tuple(sorted(chunks, key=_order))
         lexical = LexicalPostings.build([c.embed_text for c in ordered])
         return cls(versions, generation, documents, ordered, lexical, ordered,
-                   {c.chunk_id: i for i, c in enumerate(ordered)},
                    CorpusStats.from_chunks(ordered))
 
     def updated(self, versions: tuple[str, ...], generation: str,
                 documents: dict[str, DocRecord], added: Sequence[Chunk]) -> _Snapshot:
         """This snapshot with the documents whose version changed replaced: only their chunks
-        (``added``: every chunk of the versions this one lacks) are read and indexed."""
+        (``added``: every chunk of the versions this one lacks) are read and indexed.
+
+        Every chunk object is shared with this snapshot, and the unchanged chunks keep their
+        order (the new ones are merged in), so two snapshots side by side cost little more
+        than one."""
         current = set(versions)
         gone_docs = {r.doc_id for r in self.documents.values() if r.version not in current}
-        gone = [c for c in self.chunks if c.doc_id in gone_docs]
-        gone_ids = {c.chunk_id for c in gone}
-        kept = [c for c in self.chunks if c.chunk_id not in gone_ids]
-        ordered = tuple(sorted([*kept, *added], key=lambda c: (c.doc_id, c.position)))
-        lexical = self.lexical.updated(
-            [(self.slot_of[c.chunk_id], c.embed_text) for c in gone],
-            [c.embed_text for c in added])
-        slots = [None if c is not None and c.chunk_id in gone_ids else c for c in self.slots]
-        slot_of = {cid: i for cid, i in self.slot_of.items() if cid not in gone_ids}
-        for chunk in added:
-            slot_of[chunk.chunk_id] = len(slots)
-            slots.append(chunk)
+        slots = list(self.slots)
+        gone = [(i, c) for i, c in enumerate(slots) if c is not None and c.doc_id in gone_docs]
+        ordered = tuple(heapq.merge((c for c in self.chunks if c.doc_id not in gone_docs),
+                                    sorted(added, key=_order), key=_order))
+        lexical = self.lexical.updated([(i, c.embed_text) for i, c in gone],
+                                       [c.embed_text for c in added])
+        for i, _chunk in gone:
+            slots[i] = None
+        slots.extend(added)
         return _Snapshot(versions, generation, documents, ordered, lexical, tuple(slots),
-                         slot_of, self.stats.updated(gone, added))
+                         self.stats.updated([c for _i, c in gone], added))
 
 
 def _order(chunk: Chunk) -> tuple[str, int]:
