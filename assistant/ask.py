@@ -17,7 +17,7 @@ import dataclasses
 import re
 import time
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -52,7 +52,9 @@ SCOPE_DEPTH = 5
 
 
 class CorpusView(Protocol):
-    """The indexed chunks at one moment (``Retriever.snapshot()``)."""
+    """The indexed chunks at one moment (``Retriever.snapshot()``). A view may also offer
+    ``following(chunk) -> Chunk | None``, the next chunk of the same document, so the
+    assistant need not map every chunk by position."""
 
     @property
     def versions(self) -> tuple[str, ...]: ...
@@ -286,7 +288,7 @@ class Assistant:
             hits = entities.balanced(pool, state.scope, k, self.settings.per_doc)
         else:
             hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
-        after = self._chunk_after() if hits else {}  # one look at the snapshot for all hits
+        after = self._chunk_after() if hits else _no_following  # one snapshot for all hits
         state.hits = [self._whole_lists(hit, after) for hit in hits]
         state.timings["retrieve_ms"] = _ms(start)
         return state
@@ -369,10 +371,10 @@ class Assistant:
             missing = f"om {state.outside}: inget av dokumenten handlar om den"
         return refusal_text(state.language, state.related, missing)
 
-    def _whole_lists(self, hit: Hit, after: Mapping[tuple[str, int], Chunk]) -> Hit:
+    def _whole_lists(self, hit: Hit, after: Callable[[Chunk], Chunk | None]) -> Hit:
         """``hit`` with the rest of a list or table its chunk ends in (from the next chunk)."""
         chunk = hit.chunk
-        following = after.get((chunk.doc_id, chunk.position))
+        following = after(chunk)
         if following is None:
             return hit
         heading = chunk.heading_path[-1] if chunk.heading_path else ""
@@ -381,9 +383,14 @@ class Assistant:
             return hit
         return dataclasses.replace(hit, chunk=dataclasses.replace(chunk, text=text))
 
-    def _chunk_after(self) -> dict[tuple[str, int], Chunk]:
-        """(doc_id, position) -> the chunk after it, rebuilt only when the documents change."""
+    def _chunk_after(self) -> Callable[[Chunk], Chunk | None]:
+        """The chunk after a chunk in its document, from one snapshot: the snapshot's own
+        ``following`` (a lookup in its ordered chunks), else a map rebuilt only when the
+        documents change."""
         snapshot = self.retriever.snapshot()
+        following = getattr(snapshot, "following", None)
+        if callable(following):
+            return following
         if self._next is None or self._next[0] != snapshot.versions:
             by_position = {(c.doc_id, c.position): c for c in snapshot.chunks}
             after = {
@@ -392,7 +399,8 @@ class Assistant:
                 if (doc_id, position - 1) in by_position
             }
             self._next = (snapshot.versions, after)
-        return self._next[1]
+        found = self._next[1]
+        return lambda chunk: found.get((chunk.doc_id, chunk.position))
 
     def entities(self) -> EntityIndex:
         """The entity of every indexed document, rebuilt only when the documents change."""
@@ -418,6 +426,10 @@ class Assistant:
             removed, added = changed_chunks(self._stats[0], snapshot)
             self._stats = (seen, self._stats[1].updated(removed, added))
         return self._stats[1]
+
+
+def _no_following(chunk: Chunk) -> Chunk | None:
+    return None
 
 
 def changed_chunks(old: CorpusView, new: CorpusView) -> tuple[list[Chunk], list[Chunk]]:

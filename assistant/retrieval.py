@@ -54,8 +54,16 @@ class _Snapshot:
     chunks: tuple[Chunk, ...]
     lexical: LexicalPostings
     slots: tuple[Chunk | None, ...]
-    slot_of: dict[str, int]
     stats: CorpusStats  # term statistics for the refusal model, kept with the chunks
+
+    def following(self, chunk: Chunk) -> Chunk | None:
+        """The chunk after ``chunk`` in its document (found in :attr:`chunks`, which are in
+        document and position order), or None."""
+        key = (chunk.doc_id, chunk.position + 1)
+        i = bisect_left(self.chunks, key, key=_order)
+        if i < len(self.chunks) and _order(self.chunks[i]) == key:
+            return self.chunks[i]
+        return None
 
     @cached_property
     def live(self) -> frozenset[str]:
@@ -67,11 +75,10 @@ class _Snapshot:
         """A snapshot as a reader saved it, with the generation it was read at: a fresh
         process reads only what the change log lists since (or, without it, every record)."""
         ordered = tuple(sorted((c for c in saved.slots if c is not None),
-                               key=lambda c: (c.doc_id, c.position)))
+                               key=_order))
         versions = tuple(sorted(r.version for r in saved.documents.values()))
         return cls(versions, saved.generation, saved.documents, ordered, saved.lexical,
                    saved.slots,
-                   {c.chunk_id: i for i, c in enumerate(saved.slots) if c is not None},
                    saved.stats)
 
     def saved(self) -> SavedSnapshot:
@@ -81,10 +88,9 @@ class _Snapshot:
     @classmethod
     def build(cls, versions: tuple[str, ...], generation: str,
               documents: dict[str, DocRecord], chunks: Sequence[Chunk]) -> _Snapshot:
-        ordered = tuple(sorted(chunks, key=lambda c: (c.doc_id, c.position)))
+        ordered = tuple(sorted(chunks, key=_order))
         lexical = LexicalPostings.build([c.embed_text for c in ordered])
         return cls(versions, generation, documents, ordered, lexical, ordered,
-                   {c.chunk_id: i for i, c in enumerate(ordered)},
                    CorpusStats.from_chunks(ordered))
 
     def updated(self, versions: tuple[str, ...], generation: str,
@@ -92,38 +98,38 @@ class _Snapshot:
         """This snapshot with the documents whose version changed replaced: only their chunks
         (``added``: every chunk of the versions this one lacks) are read and indexed.
 
-        The work is proportional to the change: each changed document's chunks are found by
-        bisection in the ordered chunks, and the unchanged runs between them are copied
-        whole, not visited one by one."""
+        The work is proportional to the change where it is easy: each changed document's chunks
+        are found by bisection in the ordered chunks, and the unchanged runs between them are
+        copied whole. Every chunk object is shared with this snapshot, so two snapshots side by
+        side cost little more than one; the changed documents' slots are found by a scan of the
+        slots (no map of every chunk id is kept)."""
         current = set(versions)
         gone_docs = {r.doc_id for r in self.documents.values() if r.version not in current}
         added_by_doc: dict[str, list[Chunk]] = defaultdict(list)
         for chunk in added:
             added_by_doc[chunk.doc_id].append(chunk)
         runs: list[Sequence[Chunk]] = []
-        gone: list[Chunk] = []
         start = 0
         for doc_id in sorted(gone_docs | added_by_doc.keys()):
             low = bisect_left(self.chunks, doc_id, lo=start, key=_doc_of)
             high = bisect_right(self.chunks, doc_id, lo=low, key=_doc_of)
-            runs += [self.chunks[start:low],
-                     sorted(added_by_doc.get(doc_id, ()), key=lambda c: c.position)]
-            gone += self.chunks[low:high]
+            runs += [self.chunks[start:low], sorted(added_by_doc.get(doc_id, ()), key=_order)]
             start = high
         runs.append(self.chunks[start:])
         ordered = tuple(chain.from_iterable(runs))
-        lexical = self.lexical.updated(
-            [(self.slot_of[c.chunk_id], c.embed_text) for c in gone],
-            [c.embed_text for c in added])
         slots = list(self.slots)
-        slot_of = dict(self.slot_of)
-        for chunk in gone:
-            slots[slot_of.pop(chunk.chunk_id)] = None
-        for chunk in added:
-            slot_of[chunk.chunk_id] = len(slots)
-            slots.append(chunk)
+        gone = [(i, c) for i, c in enumerate(slots) if c is not None and c.doc_id in gone_docs]
+        lexical = self.lexical.updated([(i, c.embed_text) for i, c in gone],
+                                       [c.embed_text for c in added])
+        for i, _chunk in gone:
+            slots[i] = None
+        slots.extend(added)
         return _Snapshot(versions, generation, documents, ordered, lexical, tuple(slots),
-                         slot_of, self.stats.updated(gone, added))
+                         self.stats.updated([c for _i, c in gone], added))
+
+
+def _order(chunk: Chunk) -> tuple[str, int]:
+    return chunk.doc_id, chunk.position
 
 
 def _doc_of(chunk: Chunk) -> str:

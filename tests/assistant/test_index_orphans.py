@@ -46,3 +46,34 @@ def test_orphans_on_every_page_are_removed_and_live_chunks_kept(
     assert len(reads) >= (len(live) + 7) // 3
     monkeypatch.undo()
     assert index.chunk_count() == len(live) == len(index.current_chunks())
+
+
+def test_records_and_chunks_read_in_pages_equal_one_read(
+    tmp_path: Path, copy_fixtures: CopyFixtures, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers read the document records and chunks in small pages (Chroma's memory for one
+    read grows faster than its rows): every record and chunk still comes back, once."""
+    settings = Settings.from_env(environ={}, index_dir=tmp_path / "index", embedder="fake:64")
+    ingest_paths([copy_fixtures("fokusomraden.md", "sagobygden.md")],
+                 settings)
+    index = Index.open(settings.resolved_index_dir)
+    whole = index.documents()
+    chunks = index.current_chunks()
+    monkeypatch.setattr(index_module, "RECORD_PAGE", 1)
+    monkeypatch.setattr(index_module, "VERSION_PAGE", 1)
+    reads: list[dict[str, object]] = []
+    real_docs = index._docs()
+
+    class Counting:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real_docs, name)
+
+        def get(self, **kwargs: object) -> object:
+            reads.append(kwargs)
+            return real_docs.get(**kwargs)
+
+    monkeypatch.setattr(index, "_docs", lambda create=False: Counting())
+    assert index.documents() == whole
+    assert len(whole) >= 2
+    assert sum("ids" in r for r in reads) == len(whole)  # one page per record
+    assert index.current_chunks() == chunks

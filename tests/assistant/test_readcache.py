@@ -56,6 +56,9 @@ def _same(one: Retriever, other: Retriever) -> None:
     assert a.chunks == b.chunks and a.versions == b.versions and a.documents == b.documents
     assert a.stats == b.stats
     assert a.lexical.vocabulary.words == b.lexical.vocabulary.words
+    live_terms = {c.chunk_id: t for c, t in zip(a.slots, a.lexical.slot_terms, strict=True) if c}
+    assert live_terms == {c.chunk_id: t for c, t in zip(b.slots, b.lexical.slot_terms,
+                                                        strict=True) if c}
     for query in QUERIES:
         got = [(a.slots[i].chunk_id, round(s, 6)) for i, s in a.lexical.search(query, 10)]
         want = [(b.slots[i].chunk_id, round(s, 6)) for i, s in b.lexical.search(query, 10)]
@@ -195,3 +198,35 @@ def test_an_ingest_in_an_app_process_leaves_the_snapshot_to_its_reader(
     assert not (settings.resolved_index_dir / "reader-cache").exists()
     ingest_paths([corpus], settings.replace(chroma_url=None), save_snapshot=True)
     assert (settings.resolved_index_dir / "reader-cache").exists()
+
+
+def test_the_saved_columns_load_back_to_exactly_the_snapshot_they_came_from(
+    settings: Settings, corpus: Path, tmp_path: Path
+) -> None:
+    """Chunks (ids, texts, every metadata field), removed slots, each slot's terms, the
+    postings and the statistics come back equal from the columnar file."""
+    from assistant import readcache
+
+    retriever = Retriever.from_settings(settings.replace(reader_cache=False))
+    retriever.snapshot()
+    path = corpus / EDITED
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nTillägg – “citat” €.\n",
+                    encoding="utf-8")
+    ingest_paths([corpus], settings)
+    snapshot = retriever.snapshot()  # updated in place: the old version's slots are removed
+    assert None in snapshot.slots
+    saved = snapshot.saved()
+    readcache.save(tmp_path / "copy", saved)
+    back = readcache.load(tmp_path / "copy")
+    assert back is not None
+    assert back.slots == saved.slots and back.documents == saved.documents
+    assert back.stats == saved.stats
+    assert back.lexical.slot_terms == saved.lexical.slot_terms
+    assert back.lexical.lengths.tolist() == saved.lexical.lengths.tolist()
+    assert (back.lexical.live, back.lexical.total_length) == (saved.lexical.live,
+                                                              saved.lexical.total_length)
+    assert back.lexical.word_counts == saved.lexical.word_counts
+    assert back.lexical.postings.keys() == saved.lexical.postings.keys()
+    for term, posting in saved.lexical.postings.items():
+        assert back.lexical.postings[term].slots.tolist() == posting.slots.tolist()
+        assert back.lexical.postings[term].tf.tolist() == posting.tf.tolist()

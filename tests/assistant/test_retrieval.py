@@ -109,3 +109,12 @@ def test_diversify_caps_documents_but_lets_the_best_one_continue() -> None:
     assert ids == ["a1", "a2", "b1", "b2", "c1", "a3"]
     assert [h.chunk.chunk_id for h in diversify(pool, 6, 2)] == ["a1", "a2", "b1", "b2", "c1"]
     assert len(diversify(pool, 9, 0, top_extra=3)) == 9
+
+
+def test_following_is_the_next_chunk_of_the_same_document(retriever: Retriever) -> None:
+    snapshot = retriever.snapshot()
+    by_position = {(c.doc_id, c.position): c for c in snapshot.chunks}
+    for chunk in snapshot.chunks:
+        assert snapshot.following(chunk) == by_position.get((chunk.doc_id, chunk.position + 1))
+    assert any(snapshot.following(c) is not None for c in snapshot.chunks)
+    assert any(snapshot.following(c) is None for c in snapshot.chunks)

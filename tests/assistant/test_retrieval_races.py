@@ -272,6 +272,10 @@ def test_a_re_ingest_reads_only_the_changed_document_and_matches_a_fresh_snapsho
     assert asked == [[edited.version]]
     fresh = Retriever.from_settings(settings.replace(reader_cache=False)).snapshot()
     assert after.chunks == fresh.chunks and after.versions == fresh.versions != before.versions
+    # The update shares the unchanged chunk objects; its slots hold exactly its chunks.
+    kept = {c.chunk_id: c for c in before.chunks if c.doc_id != edited.doc_id}
+    assert kept and all(kept[c.chunk_id] is c for c in after.chunks if c.chunk_id in kept)
+    assert sorted(c.chunk_id for c in after.slots if c) == sorted(c.chunk_id for c in fresh.chunks)
     assert len(after.lexical.vocabulary.words) == len(fresh.lexical.vocabulary.words)
     for query in (NEW_WORD, "sagobygden", "fokusområden", "modell"):
         got = [(after.slots[i].chunk_id, round(s, 6)) for i, s in after.lexical.search(query, 10)]

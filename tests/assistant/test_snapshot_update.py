@@ -66,7 +66,7 @@ def test_updates_equal_a_fresh_build(before: dict[str, tuple[int, int]],
     want = _Snapshot.build(tuple(sorted(r.version for r in documents.values())), "x",
                            documents, chunks)
     assert snapshot.chunks == want.chunks
-    assert {cid: snapshot.slots[i] for cid, i in snapshot.slot_of.items()} == {
+    assert {c.chunk_id: c for c in snapshot.slots if c is not None} == {
         c.chunk_id: c for c in want.chunks}
     assert sum(c is not None for c in snapshot.slots) == len(want.chunks)
     assert snapshot.stats == CorpusStats.from_chunks(want.chunks)
