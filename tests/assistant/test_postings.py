@@ -89,3 +89,20 @@ def test_new_words_are_found_and_repaired_against_after_an_update() -> None:
 def test_an_index_of_nothing_or_only_stop_words_finds_nothing() -> None:
     assert LexicalPostings.build([]).search("vatten", 3) == []
     assert LexicalPostings.build(["och i på", ""]).search("och vatten", 3) == []
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 40])
+def test_the_best_n_are_the_head_of_a_full_ranking_ties_in_slot_order(n: int) -> None:
+    """Only the best matches are sorted (a partition first): the result must equal the head of
+    the full ranking, score descending and equal scores in slot order, also across ties at
+    the n-th place."""
+    words = ["snöröjning", "skolskjuts", "hemtjänst", "bygglov"]
+    texts = [" ".join(words[: 1 + i % 4] + ["gata"] * (i % 3)) for i in range(60)]
+    postings = LexicalPostings.build(texts)
+    query = "snöröjning skolskjuts bygglov"
+    everything = postings.search(query, len(texts))
+    assert len(everything) > n
+    full = sorted(everything, key=lambda hit: (-hit[1], hit[0]))
+    assert everything == full
+    assert postings.search(query, n) == full[:n]
+    assert full[n - 1][1] == full[n][1] or n == 40  # the cut falls inside a tie
