@@ -306,8 +306,11 @@ class Assistant:
         ]
         focus = check_focus(state.standalone, [h.chunk for h in hits], state.language, today.year)
         state.focus = focus
+        # The entity a document is about (its publisher) counts as part of its context.
+        about = {h.chunk.doc_id: name for h in hits
+                 if entities is not None and (name := entities.of(h))}
         evidence = measure_evidence(state.standalone, hits, self.corpus_stats(), state.language,
-                                    focus.supported, self.refusal_model)
+                                    focus.supported, self.refusal_model, about)
         state.evidence = evidence
         state.refused = not hits or should_refuse(
             evidence, self.settings.refusal_threshold, self.refusal_model)

@@ -66,7 +66,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -277,10 +277,16 @@ def looks_like_injection(question: str) -> bool:
 def measure_evidence(
     question: str, hits: Sequence[Hit], stats: CorpusStats, language: str = "sv",
     focus: bool = True, model: RefusalModel | None = None,
+    about: Mapping[str, str] | None = None,
 ) -> Evidence:
     """The evidence features of ``hits`` for ``question``; ``focus`` is whether
     :func:`check_focus` found a unit with the asked-for kind of answer; ``model`` gives the
-    score (default: the stored one)."""
+    score (default: the stored one).
+
+    ``about`` maps a document to the entity it is about (its publisher's name, see
+    assistant.scope): the name is part of the document's context like its title, because a
+    municipality's page rarely names the municipality in its text ("Vad är skattesatsen i X?"
+    is answered by X's budget page, which says "Skattesatsen är …")."""
     top = hits[:TOP_CHUNKS]
     dense = max((h.dense_score for h in top if h.dense_score is not None), default=0.0)
     # The parts of the question decide: a preamble ("Jag bor på landet, …") needs no answer,
@@ -291,13 +297,15 @@ def measure_evidence(
         # only the terms the corpus knows (cross-lingual).
         terms = [t for t in content_terms(question) if stats.doc_freq(t) > 0]
     terms = without_function_words(terms, question)
-    found_terms: frozenset[str] = frozenset().union(*(term_set(h.chunk.embed_text) for h in top))
+    about = about or {}
+    found_terms: frozenset[str] = frozenset().union(
+        *(term_set(f"{about.get(h.chunk.doc_id, '')} {h.chunk.embed_text}") for h in top))
     found = {t for t in terms if has_term(t, found_terms)}
     weights = {t: stats.idf(t) * term_weight(t) for t in terms}
     total = sum(weights.values())
     coverage = sum(weights[t] for t in found) / total if total else 0.0
     missing = tuple(t for t in terms if t not in found)
-    in_unit = unit_coverage(terms, weights, [h.chunk for h in top])
+    in_unit = unit_coverage(terms, weights, [h.chunk for h in top], about)
     evidence = Evidence(dense, coverage, 0.0, missing, looks_like_injection(question), in_unit,
                         focus, len(hits), language == "en",
                         year_missing(question, [h.chunk for h in top]))
@@ -306,9 +314,10 @@ def measure_evidence(
 
 
 def unit_coverage(terms: Sequence[str], weights: dict[str, float],
-                  chunks: Sequence[Chunk]) -> float:
+                  chunks: Sequence[Chunk], about: Mapping[str, str] | None = None) -> float:
     """The best IDF-weighted share of ``terms`` that one unit (sentence, list, table row)
-    holds; a term found only in the unit's headings or document title counts half.
+    holds; a term found only in the unit's headings, document title or the entity the
+    document is about (``about``: doc_id -> name) counts half.
 
     Chunk-level coverage is fooled by a chunk that has every word in different sentences
     ("simhallen" in one, "öppettider" about the library in another); an answer is one unit.
@@ -318,7 +327,8 @@ def unit_coverage(terms: Sequence[str], weights: dict[str, float],
         return 0.0
     best = 0.0
     for chunk in chunks:
-        heading = " ".join((chunk.title, *chunk.heading_path))
+        heading = " ".join(((about or {}).get(chunk.doc_id, ""), chunk.title,
+                            *chunk.heading_path))
         for unit in split_units(chunk.text, chunk.heading_path):
             own = term_set(unit.text)
             context = term_set(f"{heading} {unit.context}")

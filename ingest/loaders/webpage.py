@@ -40,7 +40,7 @@ def load_html(path: Path, data: bytes) -> Document:
     first table row as header). Metadata is read from the original page: a YAML front matter
     block in an HTML comment, ``<meta name=doc_id|title|publisher|valid_from|valid_to|note>``,
     the canonical link; the title falls back to the first h1, then ``<title>`` without its
-    " - Site name" suffix.
+    " - Site name" suffix; the publisher falls back to the site's name (:func:`site_name`).
     """
     try:
         # UTF-8 first: without a charset declaration lxml would assume Latin-1.
@@ -55,6 +55,10 @@ def load_html(path: Path, data: bytes) -> Document:
     raw_meta = _html_metadata(root, path)
     page_title = one_line(root.findtext(".//title") or "")
     page_title = re.sub(r"\s+[-–—|]\s+[^-–—|]+$", "", page_title) or page_title
+    if not raw_meta.get("publisher") and (site := site_name(root)):
+        # A municipality's page rarely names the municipality in its text: the site does
+        # ("… - Ljungby kommun"), and scoping a question that names it needs to know.
+        raw_meta["publisher"] = site
 
     main = trafilatura.extract(
         lxml.html.tostring(root, encoding="unicode"),
@@ -81,6 +85,17 @@ def load_html(path: Path, data: bytes) -> Document:
             b for b in builder.blocks if not (b.kind == "paragraph" and b.text == first_h1)
         ]
     return build_document(path, "html", builder, raw_meta, fallback_title=page_title or None)
+
+
+def site_name(root: lxml.html.HtmlElement) -> str | None:
+    """The site a page belongs to: ``og:site_name``, else the " - Site" suffix of its title
+    ("Vision och mål - Ljungby kommun" -> "Ljungby kommun"), else None."""
+    found = root.xpath("//meta[@property='og:site_name']/@content")
+    if found and one_line(str(found[0])):
+        return one_line(str(found[0]))
+    title = one_line(root.findtext(".//title") or "")
+    match = re.search(r"\s[-–—|]\s([^-–—|]+)$", title)
+    return match.group(1).strip() if match else None
 
 
 # The page's own h1: not a logo heading in the site header, navigation, sidebar or footer.

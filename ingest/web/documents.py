@@ -21,6 +21,7 @@ from lxml import etree
 from assistant.types import Document, content_hash
 from ingest.isolated import ParseLimits, load_isolated
 from ingest.loaders import LOADERS, LoadError
+from ingest.loaders.webpage import site_name as html_site_name
 from ingest.web.fetch import Fetched
 
 CONTENT_TYPES: dict[str, str] = {
@@ -104,16 +105,10 @@ def _parse(path: Path, body: bytes, limits: ParseLimits | None) -> Document:
 
 
 def site_name(fetched: Fetched) -> str | None:
-    """``og:site_name``, else the " - Site" suffix of the HTML title; None for other types."""
+    """The site's name of an HTML response (:func:`ingest.loaders.webpage.site_name`); None
+    for other types."""
     root = _html_root(fetched)
-    if root is None:
-        return None
-    found = root.xpath("//meta[@property='og:site_name']/@content")
-    if found and str(found[0]).strip():
-        return str(found[0]).strip()
-    title = " ".join((root.findtext(".//title") or "").split())
-    match = re.search(r"\s[-–—|]\s([^-–—|]+)$", title)
-    return match.group(1).strip() if match else None
+    return None if root is None else html_site_name(root)
 
 
 @dataclass(frozen=True)

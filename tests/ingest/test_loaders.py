@@ -469,3 +469,31 @@ def test_corrupt_docx(tmp_path: Path) -> None:
 def test_error_message_is_path_and_reason(tmp_path: Path) -> None:
     (tmp_path / "empty.md").write_bytes(b"")
     assert str(_error(tmp_path / "empty.md")) == f"{tmp_path / 'empty.md'}: tom fil"
+
+
+# --------------------------------------------------------------------------- the site's name
+
+
+def _page(tmp_path: Path, head: str, body: str = "<main><h1>Budget</h1><p>Skattesatsen för "
+          "2025 är 21,90 kronor.</p></main>") -> Document:
+    path = tmp_path / "sida.html"
+    path.write_text(f"<html><head>{head}</head><body>{body}</body></html>", encoding="utf-8")
+    return load_document(path)
+
+
+def test_html_publisher_is_the_sites_name_from_the_title_suffix(tmp_path: Path) -> None:
+    """A municipality's page names the municipality in its title suffix, not in its text."""
+    doc = _page(tmp_path, "<title>Budget och skatt - Ekby kommun</title>")
+    assert (doc.title, doc.publisher) == ("Budget", "Ekby kommun")
+
+
+def test_html_publisher_prefers_og_site_name_and_an_explicit_publisher(tmp_path: Path) -> None:
+    og = '<meta property="og:site_name" content="Region Sydmark">'
+    assert _page(tmp_path, f"<title>Budget | Startsida</title>{og}").publisher == "Region Sydmark"
+    explicit = '<meta name="publisher" content="Ekby kommun">'
+    assert _page(tmp_path, f"<title>Budget - Annan webbplats</title>{explicit}{og}"
+                 ).publisher == "Ekby kommun"
+
+
+def test_html_without_a_site_name_has_no_publisher(tmp_path: Path) -> None:
+    assert _page(tmp_path, "<title>Budget och skatt</title>").publisher is None
