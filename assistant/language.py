@@ -91,7 +91,7 @@ RELATIVES = _words("som that which who")
 TRAILING_PARTICLES = _words("då then too")
 
 #: Swedish subject pronouns (and the expletive "det"): what can stand as the subject right
-#: after the finite verb of a question ("Hur många förskolor finns det …", "Vad ska vi …").
+#: after the finite verb of a question ("Hur många platser finns det …", "Vad ska vi …").
 SUBJECT_PRONOUNS_SV = _words("jag du han hon hen vi ni de den det man denna detta dessa")
 #: Sentence adverbs: in a main clause they follow the subject ("Varför höjs inte skatten"), in
 #: a subordinate clause they come before the finite verb ("varför skatten inte höjs").

@@ -397,8 +397,8 @@ def _infinitive(word: _Word) -> bool:
 def indirect_question(question: str) -> str:
     """``question`` (one Swedish wh-question) as an indirect question, or "" when not sure.
 
-    "Vilka indikatorer använder kultur- och fritidsnämnden?" -> "vilka indikatorer kultur- och
-    fritidsnämnden använder"; "Vem är ordförande i nämnden?" -> "vem som är ordförande i
+    "Vilka mått följer barn- och utbildningsnämnden?" -> "vilka mått barn- och
+    utbildningsnämnden följer"; "Vem är ordförande i nämnden?" -> "vem som är ordförande i
     nämnden" (see the module docstring).
     """
     words = _words(question)
