@@ -398,8 +398,8 @@ def indirect_question(question: str) -> str:
     """``question`` (one Swedish wh-question) as an indirect question, or "" when not sure.
 
     "Vilka mått följer barn- och utbildningsnämnden?" -> "vilka mått barn- och
-    utbildningsnämnden följer"; "Vem är ordförande i nämnden?" -> "vem som är ordförande i
-    nämnden" (see the module docstring).
+    utbildningsnämnden följer"; "Vem leder arbetet i styrelsen?" -> "vem som leder arbetet i
+    styrelsen" (see the module docstring).
     """
     words = _words(question)
     if not words or len(words) < 2:
