@@ -21,7 +21,6 @@ from lxml import etree
 from assistant.types import Document, content_hash
 from ingest.isolated import ParseLimits, load_isolated
 from ingest.loaders import LOADERS, LoadError
-from ingest.loaders.webpage import site_name as html_site_name
 from ingest.web.fetch import Fetched
 
 CONTENT_TYPES: dict[str, str] = {
@@ -89,7 +88,7 @@ def load_fetched(
         title=title,
         source=canonical,
         url=canonical,
-        publisher=document.publisher or site_name(fetched) or urlsplit(canonical).hostname,
+        publisher=document.publisher or urlsplit(canonical).hostname,  # HTML: its site name
         fetched_at=fetched.fetched_at,
         last_modified=fetched.last_modified,
     )
@@ -102,13 +101,6 @@ def _parse(path: Path, body: bytes, limits: ParseLimits | None) -> Document:
         file = Path(folder) / path.name
         file.write_bytes(body)
         return load_isolated(file, limits)
-
-
-def site_name(fetched: Fetched) -> str | None:
-    """The site's name of an HTML response (:func:`ingest.loaders.webpage.site_name`); None
-    for other types."""
-    root = _html_root(fetched)
-    return None if root is None else html_site_name(root)
 
 
 @dataclass(frozen=True)

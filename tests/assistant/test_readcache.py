@@ -136,13 +136,20 @@ def test_an_app_started_right_after_an_ingest_loads_the_snapshot_it_wrote(
     path.write_text(path.read_text(encoding="utf-8") + "\n\nNyordsklausul gäller.\n",
                     encoding="utf-8")
     ingest_paths([corpus], settings, save_snapshot=True)
+    after = _reads_nothing_and_equals_a_full_read(settings, monkeypatch)
+    hits = after.search("Nyordsklausul", k=3, mode="lexical")
+    assert hits and "Nyordsklausul" in hits[0].chunk.text
+
+
+def _reads_nothing_and_equals_a_full_read(settings: Settings,
+                                          monkeypatch: pytest.MonkeyPatch) -> Retriever:
+    """A fresh reader of a snapshot saved at the index's generation: it reads nothing."""
     after = Retriever.from_settings(settings)
     asked = _reads(after, monkeypatch)
     after.snapshot()
-    assert asked == []  # saved at the index's generation: nothing to read
+    assert asked == []
     _same(after, Retriever.from_settings(settings.replace(reader_cache=False)))
-    hits = after.search("Nyordsklausul", k=3, mode="lexical")
-    assert hits and "Nyordsklausul" in hits[0].chunk.text
+    return after
 
 
 def test_an_ingest_replaces_a_damaged_snapshot_and_an_unchanged_run_writes_nothing(
@@ -166,11 +173,7 @@ def test_an_ingest_replaces_a_damaged_snapshot_and_an_unchanged_run_writes_nothi
     edited = corpus / EDITED
     edited.write_text(edited.read_text(encoding="utf-8") + "\n\nTillägg.\n", encoding="utf-8")
     ingest_paths([corpus], settings, save_snapshot=True)
-    after = Retriever.from_settings(settings)
-    asked = _reads(after, monkeypatch)
-    after.snapshot()
-    assert asked == []  # saved at the index's generation: nothing to read
-    _same(after, Retriever.from_settings(settings.replace(reader_cache=False)))
+    _reads_nothing_and_equals_a_full_read(settings, monkeypatch)
 
 
 def test_no_snapshot_is_written_for_a_chroma_server(
