@@ -16,8 +16,13 @@ Classic QA answer-type analysis, done with a few documented rules instead of a m
 * **Focus**: the noun phrase right after the wh-phrase. Swedish puts the finite verb right
   after the wh-phrase (V2), so the phrase ends at the first stop word or at the first later word
   that looks like a finite verb (ends in -r, -s, -de or -te and is not a plural noun in -ingar,
-  -heter, -ioner). "hur många bor i …": when a verb follows the wh-word at once, the verb is the
-  focus (what is counted). Numbers are not part of the focus.
+  -heter, -ioner), or at a preposition ("riktlinje enligt kommunen"), or at punctuation. "hur
+  många bor i …": when a verb follows the wh-word at once, the verb is the focus (what is
+  counted); after a pronoun ("vem leder …", "vad kostar …") it is not, since the pronoun is
+  what is asked. Numbers are not part of the focus, and a superlative ranks it without being
+  required of a passage ("de största investeringarna", "den största av dem").
+* **Verb**: the finite verb next to the focus (:attr:`Part.verb`) relates what is asked to the
+  topic and weighs like a relation word (:meth:`QuestionAnalysis.term_weight`).
 * **Inheritance.** A part that is only a wh-phrase ("Vilket mål och vilket program gäller
   skogen") takes the predicate of the next part; a part that refers back with a pronoun and
   has at most one topic term of its own ("och hur mäts den?") takes the topic of the
@@ -37,6 +42,7 @@ from assistant.language import (
     AUXILIARIES_SV,
     CARDINALS_EN,
     CARDINALS_SV,
+    MORE_PREPOSITIONS_SV,
     NUMBER_WORDS,
     PREPOSITIONS_EN,
     PREPOSITIONS_SV,
@@ -49,7 +55,7 @@ from assistant.language import (
 )
 from assistant.lexical import analyze
 from assistant.phrasing import indirect_question as phrased
-from assistant.textunits import QUESTION_WORDS, RELATION_WORDS
+from assistant.textunits import QUESTION_WORDS, RELATION_WEIGHT, RELATION_WORDS, term_weight
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -76,8 +82,8 @@ _WH: tuple[tuple[str, str], ...] = (
     (rf"which\s+of\s+(?:the|these|all)\s+(?:{_NUM}\s+)?", "pick"),
     (r"(?:vilket|vilken)\s+(?:år|årtal|datum)\b|what\s+year\b", "time"),
     (r"hur\s+många|how\s+many", "count"),
-    (r"hur\s+(?:mycket|stor|stort|stora|lång|långt|höga?|hög)|how\s+(?:much|large|big|long)",
-     "amount"),
+    (r"hur\s+(?:mycket|stor|stort|stora|lång|långt|höga?|hög)|how\s+(?:much|large|big|long)"
+     r"|vad\s+kostar", "amount"),
     (r"hur\s+(?:mäts|mättes|följs|följdes)|how\s+is\s+\w+\s+measured", "measure"),
     (r"vad\s+säger|what\s+does\s+.+?\s+say\s+about", "says"),
     (r"vad\s+(?:är|var|menas\s+med|betyder|innebär)|what\s+(?:is|are|does)", "definition"),
@@ -106,6 +112,13 @@ _EXTRA_STOP = AUXILIARIES_SV | RELATION_WORDS | english_function_words() | _word
     "kommer gäller gör heter kallas finns fanns ingår"
 )
 _NOUN_PLURAL = ("ingar", "heter", "ioner", "arna", "orna", "erna")
+# Wh-words that stand alone for what is asked (no noun follows them).
+_PRONOUN_WH = frozenset({"vem", "vad"})
+# A superlative ranks what the question asks about ("de största investeringarna"); documents
+# name the things, seldom the ranking word, so it is not required of a passage.
+_SUPERLATIVE = re.compile(
+    r"(?:[^\W\d_]{2,}(?:aste|sta|ste)|bäst|störst|högst|lägst|flest|minst|mest)$"
+)
 
 
 @dataclass(frozen=True)
@@ -121,6 +134,9 @@ class Part:
     terms: tuple[str, ...] = ()
     set_size: int | None = None
     subject: tuple[str, ...] = ()
+    # The stem of the part's finite verb ("leder", "använder"), when it is not what is asked
+    # (see :meth:`QuestionAnalysis.term_weight`).
+    verb: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +152,17 @@ class QuestionAnalysis:
         for part in self.parts:
             seen.update(dict.fromkeys(part.terms))
         return tuple(seen)
+
+    def term_weight(self, term: str) -> float:
+        """How much ``term`` counts among the question's terms of the same rarity: a word that
+        only relates two topics weighs :data:`~assistant.textunits.RELATION_WEIGHT`, and so
+        does the finite verb of a part ("Vem *leder* nämnden?", "Vilka indikatorer *använder*
+        nämnden?") unless it is what is asked ("Hur många *bor* …"): it relates what is asked
+        to its topic, and documents say it in their own words (a chair "leder", a fee is what
+        something "kostar"), while the nouns name the topic itself."""
+        if any(term in part.verb for part in self.parts):
+            return RELATION_WEIGHT
+        return term_weight(term)
 
 
 def topic_terms(text: str) -> tuple[str, ...]:
@@ -183,29 +210,50 @@ def _verb_like(word: str) -> bool:
     return verb_like(word)
 
 
-def focus_phrase(rest: str, english: bool = False) -> tuple[str, ...]:
-    """The noun phrase at the start of ``rest`` (see the module docstring)."""
-    tokens = re.findall(r"[^\W_]+", rest.lower())
-    stop = _EXTRA_STOP | stopwords()
+def focus_phrase(rest: str, english: bool = False, pronoun: bool = False) -> tuple[str, ...]:
+    """The noun phrase at the start of ``rest`` (see the module docstring). After a pronoun
+    wh-word (``pronoun``: "vem", "vad") a Swedish question puts its finite verb first ("Vem
+    leder nämnden?", verb second): a verb-like first word is that verb, not the focus."""
+    return _phrase_and_verb(rest, english, pronoun)[0]
+
+
+def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str, ...], str]:
+    """(:func:`focus_phrase`, the finite verb next to it: the verb-second word after a pronoun
+    wh-word or the verb-like word that ends the noun phrase; "" when there is none)."""
+    # A noun phrase does not run past punctuation ("investeringarna (Tallmo, 2026)").
+    tokens = re.findall(r"[^\W_]+", re.split(r"[(),;:]", rest.lower(), maxsplit=1)[0])
+    # A preposition ends the noun phrase ("riktlinje enligt kommunen").
+    stop = _EXTRA_STOP | stopwords() | PREPOSITIONS_SV | MORE_PREPOSITIONS_SV
     collected: list[str] = []
+    verb = ""
     for i, token in enumerate(tokens):
         if token.isdigit() or token in NUMBER_WORDS:
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         # A genitive is followed by its head noun ("skolans rektor"), and of two verb-like
-        # words in a row the first is a plural noun ("cykelvägar byggs").
+        # words in a row the first is a plural noun ("cykelvägar byggs"), unless a verb-like
+        # noun is already collected: a noun phrase has one head, the finite verb follows it
+        # ("indikatorer använder kultur-": "använder" is the verb).
         noun = bool(collected) and (
             _genitive(collected[-1])
-            or (following not in stop and len(following) > 3 and _verb_like(following))
+            or (not _verb_like(collected[-1]) and following not in stop and len(following) > 3
+                and _verb_like(following))
         )
-        if token in stop or (collected and not english and _verb_like(token) and not noun):
+        first_verb = pronoun and not english and not collected and i == 0 and _verb_like(token)
+        ends = collected and not english and _verb_like(token) and not noun
+        if token in ("av", "of") and collected and all(_SUPERLATIVE.match(w) for w in collected):
+            collected = []  # "den största av investeringarna": the set is what is asked about
+            continue
+        if token in stop or first_verb or ends:
+            if (first_verb or ends) and token not in stop:
+                verb = verb or token
             if collected:
                 break
             continue
         collected.append(token)
         if len(collected) == 4:
             break
-    return tuple(collected)
+    return tuple(collected), verb
 
 
 def _number(text: str | None) -> int | None:
@@ -248,7 +296,7 @@ def analyze_question(question: str) -> QuestionAnalysis:
             piece
         ):
             answer_type = "measure" if answer_type != "definition" else answer_type
-        focus = focus_phrase(rest, english)
+        focus, verb = _phrase_and_verb(rest, english, pronoun=wh.lower() in _PRONOUN_WH)
         kind_of = _KIND_OF.match(piece[piece.lower().find(wh) :]) if wh == "vad" else None
         if kind_of:  # "vad har X för Y": Y is asked for; "vad är X för något": X is defined
             asked = kind_of.group(2)
@@ -274,6 +322,7 @@ def analyze_question(question: str) -> QuestionAnalysis:
                 terms=tuple(t for t in topic_terms(piece) if t not in analyze(wh)),
                 set_size=size,
                 subject=subject,
+                verb=tuple(t for t in analyze(verb) if t not in _required(focus)),
             )
         )
     parts = [
@@ -300,7 +349,8 @@ def _required(focus: tuple[str, ...]) -> tuple[str, ...]:
     modifiers before the head ("kommunstyrelsens ordförande" -> "ordförande")."""
     kept = [
         w for i, w in enumerate(focus)
-        if not (i < len(focus) - 1 and w.endswith("s") and not _verb_like(w))
+        if not (i < len(focus) - 1 and (
+            (w.endswith("s") and not _verb_like(w)) or _SUPERLATIVE.match(w)))
     ]
     return tuple(t for t in analyze(" ".join(kept)) if not t.isdigit())
 

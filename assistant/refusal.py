@@ -89,7 +89,6 @@ from assistant.textunits import (
     split_units,
     term_in,
     term_set,
-    term_weight,
     terms_match,
 )
 from assistant.types import Chunk, Citation, Hit
@@ -301,7 +300,8 @@ def measure_evidence(
     found_terms: frozenset[str] = frozenset().union(
         *(term_set(f"{about.get(h.chunk.doc_id, '')} {h.chunk.embed_text}") for h in top))
     found = {t for t in terms if has_term(t, found_terms)}
-    weights = {t: stats.idf(t) * term_weight(t) for t in terms}
+    analysis = analyze_question(question)
+    weights = {t: stats.idf(t) * analysis.term_weight(t) for t in terms}
     total = sum(weights.values())
     coverage = sum(weights[t] for t in found) / total if total else 0.0
     missing = tuple(t for t in terms if t not in found)

@@ -15,7 +15,8 @@ The units of the retrieved sources (sentences, lists with their intro, table row
   one (the length normalisation of BM25, as a share).
 * ``type_fit``: the unit has the kind of answer the part asks for
   (:func:`assistant.focus.answer_cue`: a number that is not a year, a year or date, a place;
-  for "vad är X"/"what is X" a sentence that names X in its first words and says what it is).
+  for "vad är X"/"what is X" a sentence that names X in its first words and says what it is,
+  or a list with a glossary item "X – what it is").
   A number or year the question itself names is not an answer to it: "När antogs planen
   2025–2027?" is not answered by "Planen gäller 2025–2027", so such values are left out of
   the unit before the cue is looked for.
@@ -59,7 +60,6 @@ from assistant.textunits import (
     split_units,
     term_in,
     term_set,
-    term_weight,
     terms_match,
 )
 
@@ -108,6 +108,8 @@ DEFINITION_OPENING = 7
 CLOSE_MIN = 5
 CLOSE_SIMILARITY = 0.8
 
+# A list item "Term – what it is" (up to three words before the dash or colon).
+_GLOSS = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])?\s*\**((?:[^\W\d_]+\s*){1,3}?)\**\s*[–—:]\s*\S")
 _INDEFINITE = re.compile(r"(?i)\b(?:vad är|what is) (?:en|ett|a|an)\b")
 _DIGITS = re.compile(r"\d+")
 
@@ -225,7 +227,8 @@ class UnitScorer:
         df = {t: sum(self._presence[id(u)][t] > 0 for u in self.units) for t in topic}
         self.known = {t for t in topic if df[t]}
         n = len(self.units) or 1
-        self.weight = {t: math.log(1 + n / (1 + df[t])) * term_weight(t) for t in topic}
+        self.weight = {t: math.log(1 + n / (1 + df[t])) * self.analysis.term_weight(t)
+                       for t in topic}
         self.question_values = frozenset(_VALUE.findall(question))
         self._asked: dict[str, bool] = {}
         self._table: list[list[float]] | None = None
@@ -272,8 +275,12 @@ class UnitScorer:
         head = part.focus_terms[-1]
         if id(unit) in self._opens and self._names_only(part, head, unit.unit.context):
             return 1.0
-        words = unit.unit.text.split()[:DEFINITION_OPENING]
         generic_question = bool(_INDEFINITE.search(part.text))
+        if unit.unit.kind == "list" and any(
+            self._glosses(head, line) for line in unit.unit.text.splitlines()[1:]
+        ):
+            return 1.0
+        words = unit.unit.text.split()[:DEFINITION_OPENING]
         for i, word in enumerate(words):
             if _names(self._alt(head), term_set(word)):
                 # "En vision är …" defines visions in general, not "visionen" asked about.
@@ -281,6 +288,14 @@ class UnitScorer:
                     return 0.0
                 return 1.0 if _DEFINES.search(" ".join(words[i + 1 : i + 3])) else 0.0
         return 0.0
+
+    def _glosses(self, head: str, line: str) -> bool:
+        """A glossary item: ``line`` names ``head`` in its first words and then says what it
+        is after a dash or colon ("- Riktlinje – beskriver hur …", "Plan: en …"), the way
+        governance documents list their kinds of documents, terms or roles."""
+        found = _GLOSS.match(line)
+        return bool(found) and any(
+            _names(self._alt(head), term_set(word)) for word in found.group(1).split())
 
     def _names_only(self, part: Part, head: str, heading: str) -> bool:
         """``heading`` names ``head`` and otherwise only words of ``part`` ("Norrviks vision")."""

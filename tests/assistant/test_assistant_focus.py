@@ -134,3 +134,35 @@ def test_relation_words_are_neither_focus_nor_weighty() -> None:
     assert part.focus == ("verksamhetsplanerna",)
     assert term_weight("ihop") == term_weight("häng") == RELATION_WEIGHT
     assert term_weight("verksamhetsplan") == 1.0
+
+
+@pytest.mark.parametrize(("question", "focus", "verb"), [
+    ("Vem leder socialnämnden i Ryd?", ("socialnämnd",), ("led",)),
+    ("Vad kostar simskolan?", ("simskolan",), ()),
+    ("Vilka indikatorer använder kultur- och fritidsnämnden?", ("indikator",), ("använd",)),
+    ("Hur många bostäder byggs i Ryd?", ("bostäd",), ("bygg",)),
+    ("Hur många bor i Ryd?", ("bor",), ()),
+])
+def test_the_finite_verb_is_not_the_focus_and_weighs_like_a_relation(
+    question: str, focus: tuple[str, ...], verb: tuple[str, ...]
+) -> None:
+    from assistant.textunits import RELATION_WEIGHT
+
+    analysis = analyze_question(question)
+    part = analysis.parts[0]
+    assert part.focus_terms == focus and part.verb == verb
+    assert all(analysis.term_weight(t) == RELATION_WEIGHT for t in verb)
+    assert all(analysis.term_weight(t) == 1.0 for t in focus)
+
+
+def test_a_person_is_found_under_another_word_for_the_verb() -> None:
+    chair = _chunk(5, "Socialnämndens ordförande Eva Lind ansvarar politiskt för planen.")
+    assert check_focus("Vem leder socialnämnden?", [chair], year=2026).supported
+    assert analyze_question("Vad kostar simskolan?").parts[0].answer_type == "amount"
+
+
+def test_a_superlative_ranks_the_focus_and_is_not_required() -> None:
+    part = analyze_question("Vilka är de största investeringarna i planen?").parts[0]
+    assert part.focus_terms == ("investering",)
+    follow_up = analyze_question("Vad kostar den största av investeringarna (Ryd, 2026)?")
+    assert follow_up.parts[0].focus == ("investeringarna",)

@@ -186,3 +186,18 @@ def test_a_question_naming_two_entities_without_comparing_them_has_no_entity_hea
     answer = ExtractiveGenerator().generate("Hur samarbetar Norrvik med Åsbacka?",
                                             [first, second])
     assert "räddningstjänsten" in answer and "Norrvik:" not in answer
+
+
+def test_a_glossary_item_says_what_the_asked_term_is() -> None:
+    text = ("Ekeby kommun styrs av lagar och av styrdokument som fullmäktige och nämnderna "
+            "beslutar om.\n"
+            "Kommunen har tre sorters styrdokument:\n"
+            "- Policy – anger kommunens hållning i en fråga.\n"
+            "- Handlingsplan – listar åtgärder med ansvar och tidplan.\n"
+            "- Instruktion – säger steg för steg hur en uppgift utförs på en arbetsplats.")
+    question = "Vad är en instruktion enligt Ekeby kommun?"
+    scorer = UnitScorer(question, [_source(1, text, title="Styrdokument")])
+    glossary = next(u for u in scorer.units if u.unit.kind == "list")
+    assert scorer.type_fit(scorer.analysis.parts[0], glossary) == 1.0
+    assert "steg för steg" in ExtractiveGenerator().generate(
+        question, [_source(1, text, title="Styrdokument")])
