@@ -36,7 +36,7 @@ from assistant.refusal import (
     should_refuse,
 )
 from assistant.retrieval import diversify
-from assistant.scope import EntityIndex, current_versions, is_comparison
+from assistant.scope import EntityIndex, current_versions, is_comparison, within_committees
 from assistant.settings import Settings
 from assistant.textunits import continue_list, detect_language
 from assistant.types import Answer, Chunk, Citation, Hit
@@ -281,6 +281,7 @@ class Assistant:
             pool = scoped
         else:
             pool = entities.single(pool)
+        pool = within_committees(pool, question)
         today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
         ended = {h.chunk.doc_id for h in pool if is_superseded(h.chunk, today)}
         pool = current_versions(pool, state.question, ended)

@@ -1,4 +1,5 @@
-"""Entity scoping: which documents may answer a question that names a municipality or region.
+"""Entity scoping: which documents may answer a question that names a municipality, region or
+committee.
 
 Swedish governance documents come from many publishers whose texts look alike: every
 municipality has a vision, a tax rate, a kommunstyrelse and a chair. A question that names one
@@ -19,6 +20,10 @@ municipality is not the municipality, so only the name itself and its genitive d
 :meth:`EntityIndex.unknown` finds a body the question names that the index does not know
 ("Växjö kommun", "Region Skåne"), so the question is refused instead of being answered from
 another municipality's documents.
+
+Committees (nämnder) scope the same way one level down: a question that names one
+("barn- och utbildningsnämnden") is not answered from a plan whose title names another
+(:func:`within_committees`).
 """
 
 from __future__ import annotations
@@ -172,6 +177,46 @@ class EntityIndex:
         side as if they were one's."""
         first = next((e for e in map(self.of, hits) if e), None)
         return list(hits) if first is None else self.within(hits, frozenset({first}))
+
+
+# --- committees (nämnder) -------------------------------------------------------------------
+
+# A named committee: a compound in -nämnd ("socialnämnden", "barn- och utbildningsnämnden") or
+# an adjective before "nämnd" ("tekniska nämnden"); "nämndplan", "nämndmål" name none.
+_COMMITTEE = re.compile(
+    r"(?i)\b((?:[a-zåäö]+-\s+(?:och|&)\s+)?[a-zåäö]+nämnd|[a-zåäö]+a\s+nämnd)(?:en|ens|s)?\b"
+)
+
+
+def committees(text: str) -> frozenset[str]:
+    """The committees ``text`` names, as keys ("barn- och utbildningsnämnden" ->
+    "barnochutbildningsnämnd")."""
+    return frozenset(re.sub(r"[\s&-]", "", m.group(1).lower()).replace("&", "och")
+                     for m in _COMMITTEE.finditer(text))
+
+
+def _same_committee(a: str, b: str) -> bool:
+    """One key is the other or ends it ("utbildningsnämnd" / "barnochutbildningsnämnd")."""
+    return a == b or a.endswith(b) or b.endswith(a)
+
+
+def within_committees(hits: Sequence[Hit], question: str) -> list[Hit]:
+    """For a question that names a committee: the hits without those of documents about
+    another committee, in their order.
+
+    A nämnd's plan is about that nämnd: its "Nämndens ordförande är …" or "Nämnden har fyra
+    mål" says nothing about another nämnd, of the same municipality or not. A document is about
+    the committees its title names; a document whose title names none (a budget, a vision)
+    may still answer."""
+    asked = committees(question)
+    if not asked:
+        return list(hits)
+
+    def allowed(hit: Hit) -> bool:
+        about = committees(hit.chunk.title)
+        return not about or any(_same_committee(a, q) for a in about for q in asked)
+
+    return [h for h in hits if allowed(h)]
 
 
 # --- versions -------------------------------------------------------------------------------

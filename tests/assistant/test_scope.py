@@ -105,3 +105,25 @@ def test_a_comparison_is_told_from_a_question_that_names_several_entities() -> N
     assert is_comparison("Which of Norrvik and Ekby has the higher tax?")
     assert not is_comparison("Hur samarbetar Norrvik med Ekby och Sjöby?")
     assert not is_comparison("Hur hänger Norrvik ihop med grannkommunen Ekby?")
+
+
+def _titled(doc_id: str, title: str) -> Hit:
+    return Hit(chunk=_chunk(doc_id, "Nämndens ordförande är N.N.", title=title), score=1.0)
+
+
+def test_a_named_committee_drops_the_plans_of_other_committees() -> None:
+    from assistant.scope import committees, within_committees
+
+    hits = [
+        _titled("soc", "Verksamhetsplan 2027 – socialnämnden, Ekeby kommun"),
+        _titled("bun", "Nämndplan 2027 – barn- och utbildningsnämnden"),
+        _titled("tek", "Tekniska nämndens plan 2027"),
+        _titled("budget", "Budget 2027 med nämndmål för alla nämnder"),
+    ]
+    assert committees("Barn- och utbildningsnämndens plan") == {"barnochutbildningsnämnd"}
+    assert committees("Nämndplan och nämndmål") == frozenset()
+    kept = within_committees(hits, "Vem är ordförande i utbildningsnämnden?")
+    assert [h.chunk.doc_id for h in kept] == ["bun", "budget"]
+    kept = within_committees(hits, "Vad har tekniska nämnden för mål?")
+    assert [h.chunk.doc_id for h in kept] == ["tek", "budget"]
+    assert within_committees(hits, "Vem är ordförande?") == hits
