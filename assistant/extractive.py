@@ -37,17 +37,17 @@ printed grouped by source, each followed by ``[n]``; a superseded source gets
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 
 from assistant.focus import QUANTITY_TYPES, Part, indirect_question, quantities
 from assistant.generation import Source
 from assistant.scope import EntityIndex, is_comparison
+from assistant.textunits import ANAPHOR_OPENING
 from assistant.unitscore import Candidate, UnitScorer, asks_for_list
 
 MIN_PART = 0.05
-FILL = 0.3
-BUDGET_WORDS = 100
+FILL = 0.4
+BUDGET_WORDS = 120
 LONG_WORDS = 150
 MAX_CHARS = 1600
 # A chosen unit answers another part too when it scores (almost) as well as that part's best.
@@ -59,9 +59,6 @@ LEADS = {
 }
 # Parts whose missing answer the answer names (see _unanswered_note).
 NOTED_TYPES = frozenset({"person", "time", "place", *QUANTITY_TYPES})
-_ANAPHOR = re.compile(
-    r"^(De|Det|Den|Dessa|Detta|Denna|Där|Då|Dit|Han|Hon|Här|Sådana|Sådant|They|It|There)\b"
-)
 
 
 def validity_note(source: Source) -> str:
@@ -222,7 +219,7 @@ def _continue_anaphora(units: Sequence[Candidate], chosen: list[Candidate]) -> N
             and following is not None
             and following.unit.kind == "sentence"
             and following not in chosen
-            and _ANAPHOR.match(following.unit.text)
+            and ANAPHOR_OPENING.match(following.unit.text)
         ):
             chosen.append(following)
 

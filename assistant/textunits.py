@@ -146,6 +146,13 @@ def _looks_like_heading(line: str) -> bool:
     return len(line) <= 90 and not line.endswith((".", "!", ":", ";", ","))
 
 
+# A sentence that opens with an anaphor ("De publiceras i …", "Dessa är:") continues the one
+# before it: quoted alone, its subject is lost.
+ANAPHOR_OPENING = re.compile(
+    r"^(De|Det|Den|Dessa|Detta|Denna|Där|Då|Dit|Han|Hon|Här|Sådana|Sådant|They|It|There|These)\b"
+)
+
+
 @lru_cache(maxsize=4096)
 def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     """Split chunk text into sentences, whole lists (with their intro) and table rows.
@@ -156,7 +163,8 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     question on a line of its own, is a heading (the context of the units under it). A list
     takes as its intro the sentence just above it (ending in ``:`` or the last sentence of the
     paragraph right before it), or else the nearest heading-like line (e.g. "Kommunens fyra
-    fokusområden"). Two or more table rows are also one unit with the sentence ending in ``:``
+    fokusområden"); an intro that opens with an anaphor ("De är …:") takes the sentence before
+    it along. Two or more table rows are also one unit with the sentence ending in ``:``
     above them (or the heading), besides being units of their own.
     """
     lines = [ln.strip() for ln in text.splitlines()]
@@ -220,6 +228,10 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
             sentences = _whole_quotations(split_sentences(line))
             if sentences and sentences[-1].endswith(":"):
                 pending_intro = sentences.pop()
+                if sentences and ANAPHOR_OPENING.match(pending_intro):
+                    # "… med fyra fokusområden. De är utgångspunkten för …:": what "De" is
+                    # belongs to the intro.
+                    pending_intro = f"{sentences.pop()} {pending_intro}"
             for sentence in sentences:
                 units.append(Unit(sentence, "sentence", len(units), context))
             after_sentence = bool(sentences) and not pending_intro

@@ -29,7 +29,8 @@ The units of the retrieved sources (sentences, lists with their intro, table row
   batch of ten units on a shared two-core machine, too slow for the ask budget, so the chunk's
   similarity from retrieval stands in for the unit's.)
 * ``top_doc``: the unit comes from the best-ranked document.
-* ``list_fit``: a "vilka"/"which" part and a list or table unit (the whole list is asked for);
+* ``list_fit``: a "vilka"/"which" part and a list or table unit (the whole list is asked for):
+  1 when the list's introducing line or heading names what is asked, 0.5 otherwise;
   ``list_unasked``: a list or table unit for any other part (one value is asked for).
 
 The score is one logistic model of these, ``P(the unit holds an expected fact)``:
@@ -92,9 +93,9 @@ class UnitModel:
 
 # Fitted by `python -m evals.fit_units` on the tune split (see that module to re-fit).
 MODEL = UnitModel(
-    intercept=-3.2244,
-    weights=(2.345, 1.2939, 0.639, -0.3816, -0.9545, -0.7079, 1.3551, 2.5015, -0.1395, 1.8597,
-             0.4529),
+    intercept=-3.2653,
+    weights=(2.1242, 1.0949, 0.8263, -0.1226, -0.7354, -0.624, 1.2769, 2.5082, -0.0494, 2.4296,
+             0.4354),
 )
 
 # Answer types whose presence in a unit can be checked (see type_fit).
@@ -190,12 +191,15 @@ class UnitScorer:
         for i, source in enumerate(sources):
             chunk = source.hit.chunk
             base_context = " ".join((chunk.title, *chunk.heading_path))
+            # Every unit of a document about an entity is about it (assistant.scope), whether
+            # its sentence repeats the name or not ("Björkvalla ska …" / "Kommunen ska …").
+            about = self.matcher.terms(source.entity or "")
             for unit in split_units(chunk.text, chunk.heading_path):
                 self.units.append(Candidate(
                     unit=unit,
                     source=source,
                     order=fused_rank[i],
-                    terms=self.matcher.terms(unit.text),
+                    terms=self.matcher.terms(unit.text) | about,
                     context_terms=self.matcher.terms(f"{base_context} {unit.context}"),
                     top_doc=chunk.doc_id == top_doc,
                     dense=dense[i] - best_dense,
@@ -304,6 +308,16 @@ class UnitScorer:
             return False
         return all(any(terms_match(q, t) for q in (head, *part.terms)) for t in terms)
 
+    def list_fit(self, part: Part, unit: Candidate) -> float:
+        """How well a list or table ``unit`` is the set a "vilka" part asks for: 1 when its
+        introducing line or heading names what is asked ("Nämnden har tre nämndmål:" for
+        "Vilka nämndmål …"), 0.5 for another list (its items may still be the set)."""
+        if not part.focus_terms:
+            return 0.5
+        intro = f"{unit.unit.text.splitlines()[0]} {unit.unit.context}"
+        terms = self.matcher.terms(intro)
+        return 1.0 if _matches(self._alt(part.focus_terms[-1]), terms) else 0.5
+
     def focus_missing(self, part: Part, unit: Candidate) -> bool:
         terms = [t for t in part.focus_terms if t in self.known]
         seen = unit.terms | unit.context_terms
@@ -324,7 +338,7 @@ class UnitScorer:
             1.0 / (1 + unit.order),
             unit.dense,
             float(unit.top_doc),
-            float(is_list and wants_list),
+            self.list_fit(part, unit) if is_list and wants_list else 0.0,
             float(is_list and not wants_list),
         )
 

@@ -144,3 +144,23 @@ def test_a_short_quoted_sentence_on_its_own_line_is_not_a_heading() -> None:
     units = split_units('Visionen\n\n"Ekby 2030 – nära till allt."\n\nMer text följer här.')
     assert [(u.text, u.context) for u in units] == [
         ('"Ekby 2030 – nära till allt."', "Visionen"), ("Mer text följer här.", "Visionen")]
+
+
+def test_an_anaphoric_list_intro_takes_the_sentence_it_refers_to() -> None:
+    text = ("Nämnden har valt tre prioriteringar för 2027. Dessa styr budgetarbetet:\n"
+            "1. Läsning i lågstadiet\n2. Fler vuxna i skolan\n3. Trygga skolvägar")
+    (unit,) = split_units(text)
+    assert unit.kind == "list"
+    assert unit.text.startswith("Nämnden har valt tre prioriteringar för 2027. Dessa styr")
+
+
+def test_every_unit_of_an_entitys_document_counts_its_name() -> None:
+    from assistant.unitscore import UnitScorer
+
+    chunk = Chunk(chunk_id="c1", doc_id="ekeby-plan", position=0, title="Plan 2027",
+                  text="Kommunen ska bygga 40 bostäder. Ekeby ska ha 300 företag.")
+    source = Source(1, Hit(chunk=chunk, score=1.0, dense_score=0.8), entity="ekeby")
+    scorer = UnitScorer("Hur många bostäder ska Ekeby bygga?", [source])
+    part = scorer.analysis.parts[0]
+    homes = next(u for u in scorer.units if "bostäder" in u.unit.text)
+    assert scorer.coverage(part.terms, homes) == 1.0

@@ -201,3 +201,17 @@ def test_a_glossary_item_says_what_the_asked_term_is() -> None:
     assert scorer.type_fit(scorer.analysis.parts[0], glossary) == 1.0
     assert "steg för steg" in ExtractiveGenerator().generate(
         question, [_source(1, text, title="Styrdokument")])
+
+
+def test_the_list_whose_intro_names_the_asked_thing_is_the_asked_set() -> None:
+    text = ("Nämnden har beslutat om två verksamhetsmål för 2027:\n"
+            "1. Fler elever ska läsa varje dag.\n"
+            "2. Alla förskolor ska ha utegårdar med skugga.\n\n"
+            "Uppföljning per år:\n"
+            "- Läsdagar: 120 per år, kopplat till verksamhetsmål 1.\n"
+            "- Utegårdar: 14 av 20 klara, kopplat till verksamhetsmål 2.")
+    scorer = UnitScorer("Vilka verksamhetsmål har nämnden för 2027?", [_source(1, text)])
+    part = scorer.analysis.parts[0]
+    goals, follow_up = (u for u in scorer.units if u.unit.kind == "list")
+    assert scorer.list_fit(part, goals) == 1.0 and scorer.list_fit(part, follow_up) == 0.5
+    assert _score_of(scorer, "Nämnden har beslutat") > _score_of(scorer, "Uppföljning per år")
