@@ -38,7 +38,7 @@ from assistant.refusal import (
 from assistant.retrieval import diversify
 from assistant.scope import EntityIndex, current_versions, is_comparison, within_committees
 from assistant.settings import Settings
-from assistant.textunits import continue_list, detect_language
+from assistant.textunits import continue_list, detect_language, list_subsections
 from assistant.types import Answer, Chunk, Citation, Hit
 
 if TYPE_CHECKING:
@@ -376,13 +376,16 @@ class Assistant:
         return refusal_text(state.language, state.related, missing)
 
     def _whole_lists(self, hit: Hit, after: Callable[[Chunk], Chunk | None]) -> Hit:
-        """``hit`` with the rest of a list or table its chunk ends in (from the next chunk)."""
+        """``hit`` with the rest of a list or table its chunk ends in (from the next chunk), or
+        with the list of the subsections its closing intro announces."""
         chunk = hit.chunk
         following = after(chunk)
         if following is None:
             return hit
         heading = chunk.heading_path[-1] if chunk.heading_path else ""
         text = continue_list(chunk.text, following.text, heading)
+        if text == chunk.text:
+            text = list_subsections(chunk, following, after)
         if text == chunk.text:
             return hit
         return dataclasses.replace(hit, chunk=dataclasses.replace(chunk, text=text))

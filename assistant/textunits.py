@@ -8,6 +8,7 @@ split, so a cited passage is exactly what the answer quoted.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from assistant.language import (
     sentences,
 )
 from assistant.lexical import analyze, stem
+from assistant.types import Chunk
 
 # Words that only say what kind of answer is wanted; they carry no topic: the question words and
 # the English function words (closed classes, see :mod:`assistant.language`), verbs that ask for
@@ -287,6 +289,36 @@ def term_in(alternatives: tuple[str, ...], text_terms: frozenset[str]) -> bool:
 
 def _is_item(line: str) -> bool:
     return bool(_LIST_ITEM.match(line) or _TABLE_ROW.match(line))
+
+
+MAX_SUBSECTIONS = 20
+
+
+def list_subsections(chunk: Chunk, following: Chunk | None,
+                     after: Callable[[Chunk], Chunk | None]) -> str:
+    """``chunk``'s text with the headings of the subsections that follow it as list items,
+    when the text ends with an intro ("Nämnden har fyra nämndmål för 2026. För varje mål finns
+    indikatorer:") whose list is a series of subsections ("Nämndmål 1: Fler elever ska …",
+    "Nämndmål 2: …"), the way plans present goals with a table under each: the intro is then
+    quoted with what it announces, not alone. ``following`` is the next chunk of the document
+    and ``after`` gives the one after a chunk."""
+    lines = [ln.strip() for ln in chunk.text.splitlines() if ln.strip()]
+    if not lines or not lines[-1].endswith(":"):
+        return chunk.text
+    depth = len(chunk.heading_path)
+    titles: list[str] = []
+    current = following
+    while current is not None and len(titles) < MAX_SUBSECTIONS:
+        path = current.heading_path
+        if len(path) <= depth or tuple(path[:depth]) != tuple(chunk.heading_path):
+            break
+        title = path[depth]
+        if title not in titles:
+            titles.append(title)
+        current = after(current)
+    if len(titles) < 2:
+        return chunk.text
+    return chunk.text.rstrip() + "\n" + "\n".join(f"- {t}" for t in titles)
 
 
 def continue_list(text: str, following: str, heading: str = "") -> str:

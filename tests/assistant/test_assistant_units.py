@@ -164,3 +164,28 @@ def test_every_unit_of_an_entitys_document_counts_its_name() -> None:
     part = scorer.analysis.parts[0]
     homes = next(u for u in scorer.units if "bostäder" in u.unit.text)
     assert scorer.coverage(part.terms, homes) == 1.0
+
+
+def test_an_intro_is_continued_by_the_subsections_it_announces() -> None:
+    from assistant.textunits import list_subsections
+
+    plan = ("Verksamhetsplan 2027", "Våra mål")
+
+    def chunk(position: int, path: tuple[str, ...], text: str) -> Chunk:
+        return Chunk(chunk_id=f"c{position}", doc_id="plan", text=text, position=position,
+                     title="Verksamhetsplan 2027", heading_path=path)
+
+    chunks = [
+        chunk(0, plan, "Våra mål\nNämnden har två mål för 2027. Under varje mål står dess mått:"),
+        chunk(1, (*plan, "Mål 1: Fler läser"), "Mål 1: Fler läser\nMått: Lästid; Målvärde: 20"),
+        chunk(2, (*plan, "Mål 1: Fler läser"), "Mått: Utlån; Målvärde: 900"),
+        chunk(3, (*plan, "Mål 2: Tryggare skolgårdar"), "Mål 2: Tryggare skolgårdar\nMått: X"),
+        chunk(4, ("Verksamhetsplan 2027", "Budget"), "Budget\nRamen är 10 mnkr."),
+    ]
+    after = {c.position: n for c, n in zip(chunks, chunks[1:], strict=False)}
+    text = list_subsections(chunks[0], chunks[1], lambda c: after.get(c.position))
+    assert text.endswith(":\n- Mål 1: Fler läser\n- Mål 2: Tryggare skolgårdar")
+    (goals,) = [u for u in split_units(text, plan) if u.kind == "list"]
+    assert goals.text.startswith("Under varje mål") and goals.text.endswith("skolgårdar")
+    # A chunk that does not end with an intro is left as it is.
+    assert list_subsections(chunks[4], None, lambda c: None) == chunks[4].text
