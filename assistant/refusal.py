@@ -83,6 +83,7 @@ from assistant.focus import (
 )
 from assistant.language import edit_similarity, function_words, similar_words
 from assistant.lexical import analyze, stem, words
+from assistant.synonyms import synonyms, with_synonyms
 from assistant.textunits import (
     TermMatcher,
     content_terms,
@@ -117,6 +118,11 @@ def close_terms(query_term: str, text_term: str) -> bool:
 def has_term(term: str, text_terms: frozenset[str]) -> bool:
     """Whether ``text_terms`` holds ``term`` or a close term (:func:`close_terms`)."""
     return term in text_terms or any(close_terms(term, t) for t in text_terms)
+
+
+def has_synonym(term: str, text_terms: frozenset[str]) -> bool:
+    """:func:`has_term` for ``term`` or one of its synonyms (:mod:`assistant.synonyms`)."""
+    return any(has_term(t, text_terms) for t in (term, *synonyms(term)))
 
 
 @dataclass(frozen=True)
@@ -299,7 +305,7 @@ def measure_evidence(
     about = about or {}
     found_terms: frozenset[str] = frozenset().union(
         *(term_set(f"{about.get(h.chunk.doc_id, '')} {h.chunk.embed_text}") for h in top))
-    found = {t for t in terms if has_term(t, found_terms)}
+    found = {t for t in terms if has_synonym(t, found_terms)}
     analysis = analyze_question(question)
     weights = {t: stats.idf(t) * analysis.term_weight(t) for t in terms}
     total = sum(weights.values())
@@ -334,9 +340,9 @@ def unit_coverage(terms: Sequence[str], weights: dict[str, float],
             context = term_set(f"{heading} {unit.context}")
             got = 0.0
             for term in terms:
-                if has_term(term, own):
+                if has_synonym(term, own):
                     got += weights[term]
-                elif has_term(term, context):
+                elif has_synonym(term, context):
                     got += 0.5 * weights[term]
             best = max(best, got / total)
     return best
@@ -511,6 +517,7 @@ def check_focus(
     for term, options in list(alts.items()):
         if len(options) > 1 and any(term_in((term,), ts) for ts in every):
             alts[term] = (term,)
+    alts = with_synonyms(alts)
     first_missing: Part | None = None
     for part in checked:
         focus = list(part.focus_terms)

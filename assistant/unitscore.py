@@ -54,6 +54,7 @@ from assistant.focus import (
 )
 from assistant.generation import Source
 from assistant.language import INDEFINITE_ARTICLES, edit_similarity
+from assistant.synonyms import with_synonyms
 from assistant.textunits import (
     TermMatcher,
     Unit,
@@ -222,6 +223,7 @@ class UnitScorer:
         for term, alternatives in list(self.alts.items()):
             if len(alternatives) > 1 and any(term_in((term,), ts) for ts in every):
                 self.alts[term] = (term,)
+        self.alts = with_synonyms(self.alts)
         # Each topic term in each unit: 1 in its text, 0.5 only in its heading or title.
         self._presence = {
             id(u): {t: 1.0 if _matches(self._alt(t), u.terms) else

@@ -1,3 +1,4 @@
+import itertools
 from datetime import date
 
 from assistant.extractive import ExtractiveGenerator, select_units
@@ -182,7 +183,7 @@ def test_an_intro_is_continued_by_the_subsections_it_announces() -> None:
         chunk(3, (*plan, "Mål 2: Tryggare skolgårdar"), "Mål 2: Tryggare skolgårdar\nMått: X"),
         chunk(4, ("Verksamhetsplan 2027", "Budget"), "Budget\nRamen är 10 mnkr."),
     ]
-    after = {c.position: n for c, n in zip(chunks, chunks[1:], strict=False)}
+    after = {c.position: n for c, n in itertools.pairwise(chunks)}
     text = list_subsections(chunks[0], chunks[1], lambda c: after.get(c.position))
     assert text.endswith(":\n- Mål 1: Fler läser\n- Mål 2: Tryggare skolgårdar")
     (goals,) = [u for u in split_units(text, plan) if u.kind == "list"]
