@@ -74,6 +74,7 @@ _SPLIT = re.compile(
     rf"(?=(?:{_PREP}\s+)?{_WH_WORD}\b)",
     re.IGNORECASE,
 )
+_OPENS_WITH_WH = re.compile(rf"\s*(?:och|men|and|but)?\s*{_WH_WORD}\b", re.IGNORECASE)
 _NUM = r"(?:\d+|" + "|".join(sorted(NUMBER_WORDS)) + r")"
 
 # (pattern at the wh-position, answer type); first match wins, so longer phrases come first.
@@ -112,6 +113,7 @@ _EXTRA_STOP = AUXILIARIES_SV | RELATION_WORDS | english_function_words() | _word
     "kommer gäller gör heter kallas finns fanns ingår"
 )
 _NOUN_PLURAL = ("ingar", "heter", "ioner", "arna", "orna", "erna")
+_COORDINATED = re.compile(r"\b[^\W\d_]+-\s+(?:och|eller|and|or)\s+([^\W\d_]+)")
 # Wh-words that stand alone for what is asked (no noun follows them).
 _PRONOUN_WH = frozenset({"vem", "vad"})
 # A superlative ranks what the question asks about ("de största investeringarna"); documents
@@ -170,16 +172,22 @@ def topic_terms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for t in analyze(text) if t not in QUESTION_WORDS))
 
 
-def split_parts(question: str) -> list[str]:
-    """Sentences, and pieces of sentences before each coordinated wh-phrase."""
-    pieces: list[str] = []
-    for sentence in sentences(question):
+def split_parts(question: str) -> list[tuple[str, bool]]:
+    """Sentences, and pieces of sentences before each coordinated wh-phrase, each with whether
+    it only states something: a sentence that ends in "." or "!" before the question's last
+    sentence and does not open with a wh-word ("…, vilket är frustrerande. Hur lång …?": its
+    "vilket" is a relative pronoun; "Vad är visionen. Och …?" still asks)."""
+    pieces: list[tuple[str, bool]] = []
+    found = sentences(question)
+    for n, sentence in enumerate(found):
         ends_q = sentence.rstrip().endswith("?")
+        stated = (n < len(found) - 1 and sentence.rstrip().endswith((".", "!"))
+                  and not _OPENS_WITH_WH.match(sentence))
         segments = [s.strip(" ,–—") for s in _SPLIT.split(sentence) if s.strip(" ,–—")]
         for i, segment in enumerate(segments):
             # A segment of a question sentence that has a wh-word asks something: mark it.
             asks = ends_q and i < len(segments) - 1 and _wh(segment) is not None
-            pieces.append(segment + ("?" if asks else ""))
+            pieces.append((segment + ("?" if asks else ""), stated))
     return pieces
 
 
@@ -220,8 +228,10 @@ def focus_phrase(rest: str, english: bool = False, pronoun: bool = False) -> tup
 def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str, ...], str]:
     """(:func:`focus_phrase`, the finite verb next to it: the verb-second word after a pronoun
     wh-word or the verb-like word that ends the noun phrase; "" when there is none)."""
-    # A noun phrase does not run past punctuation ("investeringarna (Tallmo, 2026)").
-    tokens = re.findall(r"[^\W_]+", re.split(r"[(),;:]", rest.lower(), maxsplit=1)[0])
+    # A noun phrase does not run past punctuation ("investeringarna (Tallmo, 2026)"), and of
+    # coordinated compounds ("sim- och sporthallen") the last one is the head.
+    phrase = re.split(r"[(),;:]", rest.lower(), maxsplit=1)[0]
+    tokens = re.findall(r"[^\W_]+", _COORDINATED.sub(r"\1", phrase))
     # A preposition ends the noun phrase ("riktlinje enligt kommunen").
     stop = _EXTRA_STOP | stopwords() | PREPOSITIONS_SV | MORE_PREPOSITIONS_SV
     collected: list[str] = []
@@ -239,6 +249,9 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
             or (not _verb_like(collected[-1]) and following not in stop and len(following) > 3
                 and _verb_like(following))
         )
+        # A verb first is never the focus after a pronoun ("vem leder …"); after "hur
+        # många"/"hur mycket"/"när" it is what is asked ("hur många bor", "hur mycket tjänar",
+        # "när antogs").
         first_verb = pronoun and not english and not collected and i == 0 and _verb_like(token)
         ends = collected and not english and _verb_like(token) and not noun
         if token in ("av", "of") and collected and all(_SUPERLATIVE.match(w) for w in collected):
@@ -276,8 +289,8 @@ def analyze_question(question: str) -> QuestionAnalysis:
     context: list[str] = []
     statements: list[str] = []
     parts: list[Part] = []
-    for piece in split_parts(question):
-        found = _wh(piece)
+    for piece, stated in split_parts(question):
+        found = None if stated else _wh(piece)
         if found is None:
             if piece.rstrip().endswith("?"):
                 counted = _counted_nouns(" ".join((*statements, piece)))

@@ -166,3 +166,18 @@ def test_a_superlative_ranks_the_focus_and_is_not_required() -> None:
     assert part.focus_terms == ("investering",)
     follow_up = analyze_question("Vad kostar den största av investeringarna (Ryd, 2026)?")
     assert follow_up.parts[0].focus == ("investeringarna",)
+
+
+def test_a_relative_pronoun_in_a_stated_sentence_asks_nothing() -> None:
+    analysis = analyze_question(
+        "Jag har bott i Ryd i tio år, vilket har varit fint. Hur många förskolor har Ryd?")
+    assert [p.answer_type for p in analysis.parts] == ["count"]
+    asked = analyze_question("Vad är visionen. Och vilka är målen?")
+    assert [p.answer_type for p in asked.parts] == ["definition", "entity"]
+
+
+def test_of_coordinated_compounds_the_last_is_the_head() -> None:
+    part = analyze_question("Vilka mål har kultur- och fritidsnämnden?").parts[0]
+    assert part.focus == ("mål",)
+    part = analyze_question("När öppnar nya sim- och sporthallen?").parts[0]
+    assert "sporthallen" in part.focus and "sim" not in part.focus
