@@ -252,7 +252,12 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
         # A verb first is never the focus after a pronoun ("vem leder …"); after "hur
         # många"/"hur mycket"/"när" it is what is asked ("hur många bor", "hur mycket tjänar",
         # "när antogs").
-        first_verb = pronoun and not english and not collected and i == 0 and _verb_like(token)
+        # After a modal ("vad ska hända med …", "vem ska leda …") the verb is an infinitive
+        # (in -a; "vad ska kommunen bygga": the subject comes first and is the focus).
+        after_modal = (i > 0 and tokens[i - 1] in AUXILIARIES_SV and token not in stop
+                       and token.endswith("a"))
+        first_verb = pronoun and not english and not collected and (
+            (i == 0 and _verb_like(token)) or after_modal)
         ends = collected and not english and _verb_like(token) and not noun
         if token in ("av", "of") and collected and all(_SUPERLATIVE.match(w) for w in collected):
             collected = []  # "den största av investeringarna": the set is what is asked about

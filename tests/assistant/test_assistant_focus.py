@@ -142,6 +142,7 @@ def test_relation_words_are_neither_focus_nor_weighty() -> None:
     ("Vilka indikatorer använder kultur- och fritidsnämnden?", ("indikator",), ("använd",)),
     ("Hur många bostäder byggs i Ryd?", ("bostäd",), ("bygg",)),
     ("Hur många bor i Ryd?", ("bor",), ()),
+    ("Vad ska hända med biblioteket?", ("bibliotek",), ("händ",)),
 ])
 def test_the_finite_verb_is_not_the_focus_and_weighs_like_a_relation(
     question: str, focus: tuple[str, ...], verb: tuple[str, ...]
