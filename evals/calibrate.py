@@ -12,9 +12,9 @@ top chunk names) gives a probability below a threshold. This one command
    depend on the stored model), leaving out injections and questions about an entity no
    document is about, which are refused by rule,
 3. fits a logistic regression (balanced classes) and chooses the regularisation by
-   cross-validated ROC AUC and the threshold on the cross-validated probabilities
-   (:func:`best_threshold`: the highest balanced accuracy), so both are judged on cases the
-   fold's model did not see. Folds are grouped by conversation, so the turns of one
+   cross-validated ROC AUC, judged on cases the fold's model did not see; the threshold is
+   :data:`THRESHOLD`, the decision point of the balanced model, and the cross-validated
+   balanced accuracy at it is reported. Folds are grouped by conversation, so the turns of one
    conversation never sit on both sides of a fold,
 4. writes the coefficients, the threshold and how they were obtained to
    ``assistant/refusal_model.json`` (:data:`assistant.refusal.MODEL_FILE`; ``--dry-run`` only
@@ -27,7 +27,6 @@ never read here.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,30 +36,12 @@ REPO = Path(__file__).resolve().parents[1]
 FOLDS = 5
 SEED = 20261127
 CS = (0.1, 1.0, 10.0)  # inverse regularisation strengths tried
-
-
-def best_threshold(
-    answerable: Sequence[float], unanswerable: Sequence[float]
-) -> tuple[float, float]:
-    """(threshold, balanced accuracy): refuse below the threshold; candidates are midpoints
-    between sorted scores, ties broken by the widest margin to the nearest score."""
-    scores = sorted(set(answerable) | set(unanswerable))
-    candidates = (
-        [scores[0] - 0.01]
-        + [(a + b) / 2 for a, b in itertools.pairwise(scores)]
-        + [scores[-1] + 0.01]
-    )
-
-    def accuracy(t: float) -> float:
-        kept = sum(s >= t for s in answerable) / len(answerable) if answerable else 1.0
-        refused = sum(s < t for s in unanswerable) / len(unanswerable) if unanswerable else 1.0
-        return (kept + refused) / 2
-
-    def margin(t: float) -> float:
-        return min(abs(s - t) for s in scores)
-
-    best = max(candidates, key=lambda t: (round(accuracy(t), 9), margin(t)))
-    return best, accuracy(best)
+# With balanced class weights the model weighs both classes equally, and 0.5 is where it
+# finds them equally likely. A threshold chosen on the cross-validated probabilities of some
+# 20 unanswerable cases moved one case at a time from refit to refit (0.466, 0.528, 0.6) and
+# fitted the folds' noise: on `tune`, 0.6 refused 1 in 8 answerable questions where 0.5
+# refuses 1 in 14, with the same unanswerable ones refused.
+THRESHOLD = 0.5
 
 
 def fit(
@@ -96,10 +77,10 @@ def fit(
     auc = {c: float(roc_auc_score(y, p)) for c, p in runs.items()}
     c = max(CS, key=lambda k: (round(auc[k], 9), -k))
     cv = runs[c]
-    threshold, balanced = best_threshold(
-        [float(p) for p, a in zip(cv, y, strict=True) if a],
-        [float(p) for p, a in zip(cv, y, strict=True) if not a],
-    )
+    threshold = THRESHOLD
+    kept = float(np.mean(cv[y == 1] >= threshold))
+    refused = float(np.mean(cv[y == 0] < threshold))
+    balanced = (kept + refused) / 2
     fitted = model(c).fit(x, y)
     scaler, logistic = fitted[0], fitted[1]
     scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
@@ -112,8 +93,8 @@ def fit(
         "C": c,
         "cv_auc": round(auc[c], 3),
         "cv_balanced_accuracy": round(balanced, 3),
-        "cv_answerable_kept": round(float(np.mean(cv[y == 1] >= threshold)), 3),
-        "cv_unanswerable_refused": round(float(np.mean(cv[y == 0] < threshold)), 3),
+        "cv_answerable_kept": round(kept, 3),
+        "cv_unanswerable_refused": round(refused, 3),
         "cases": len(rows),
         "answerable": int(y.sum()),
         "unanswerable": int(len(y) - y.sum()),
@@ -134,8 +115,8 @@ def model_record(result: dict[str, Any], features: Sequence[str], provenance: di
             "method": (
                 "logistic regression (balanced class weights) on standardised features; C "
                 f"chosen among {list(CS)} by {FOLDS}-fold stratified cross-validation grouped "
-                "by conversation (ROC AUC); threshold: highest balanced accuracy of the "
-                "cross-validated probabilities; coefficients for the raw features"
+                "by conversation (ROC AUC); threshold: 0.5, the decision point of balanced "
+                "class weights; coefficients for the raw features"
             ),
             "seed": SEED,
             **{k: result[k] for k in ("cases", "answerable", "unanswerable", "C", "cv_auc",
