@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import StyrdokError
-from assistant.lexical import analyze
+from assistant.lexical import INFLECTION_SHARE, analyze
 from assistant.textunits import terms_match
 
 SYNONYMS = Path(__file__).with_name("synonyms.yaml")
@@ -44,12 +44,15 @@ def _groups(path: Path = SYNONYMS) -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=4096)
 def synonyms(term: str) -> tuple[str, ...]:
     """The stems that mean what the stem ``term`` means (without ``term``); a term that only
-    inflects a listed one ("skattesats" for "skattesat") has its synonyms too."""
+    inflects a listed one ("skattesats" for "skattesat": one a prefix of the other and nearly
+    as long, :data:`~assistant.lexical.INFLECTION_SHARE`) has its synonyms too; a much shorter
+    prefix is another word ("skol" is not "skolelev")."""
     groups = _groups()
     found = groups.get(term)
     if found is not None:
         return found
-    near = [key for key in groups if terms_match(key, term)]
+    near = [key for key in groups if terms_match(key, term)
+            and min(len(key), len(term)) >= INFLECTION_SHARE * max(len(key), len(term))]
     return tuple(dict.fromkeys(s for key in near for s in (key, *groups[key]) if s != term))
 
 
