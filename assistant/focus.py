@@ -119,7 +119,7 @@ _PRONOUN_WH = frozenset({"vem", "vad"})
 # A superlative ranks what the question asks about ("de största investeringarna"); documents
 # name the things, seldom the ranking word, so it is not required of a passage.
 _SUPERLATIVE = re.compile(
-    r"(?:[^\W\d_]{2,}(?:aste|sta|ste)|bäst|störst|högst|lägst|flest|minst|mest)$"
+    r"(?:[^\W\d_]{3,}aste?|(?:bä|stör|hög|läg|fle|min|me|säm|äld|yng|läng)sta?)$"
 )
 
 
@@ -272,6 +272,12 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
         if len(collected) == 4:
             break
     return tuple(collected), verb
+
+
+def is_superlative(word: str) -> bool:
+    """``word`` ranks ("lägst", "största", "viktigaste"): it asks to compare the values the
+    documents give, which seldom state the ranking themselves."""
+    return bool(_SUPERLATIVE.match(word.lower()))
 
 
 def _number(text: str | None) -> int | None:

@@ -80,6 +80,7 @@ from assistant.focus import (
     analyze_question,
     answer_cue,
     indirect_question,
+    is_superlative,
 )
 from assistant.language import edit_similarity, function_words, similar_words
 from assistant.lexical import analyze, stem, words
@@ -358,9 +359,11 @@ def asked_terms(question: str) -> list[str]:
 
 def without_function_words(terms: Sequence[str], question: str) -> list[str]:
     """``terms`` without the stems that only words of the closed classes of ``question``
-    give (:func:`assistant.language.function_words`); all ``terms`` if nothing else is left."""
+    give (:func:`assistant.language.function_words`) or superlatives ("lägst", "största":
+    the ranking is computed from the documents' values, not found in them,
+    :func:`assistant.focus.is_superlative`); all ``terms`` if nothing else is left."""
     closed = function_words()
-    topical = {stem(w) for w in words(question) if w not in closed}
+    topical = {stem(w) for w in words(question) if w not in closed and not is_superlative(w)}
     return [t for t in terms if t in topical] or list(terms)
 
 

@@ -1,4 +1,5 @@
-"""Refusal evidence: closed-class words are not asked terms; a year no passage names."""
+"""Refusal evidence: closed-class words and superlatives are not asked terms; a year no passage
+names."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ def test_closed_class_words_are_not_asked_terms() -> None:
     kept = without_function_words(content_terms(question), question)
     assert {"beslut", "nämnd", "protokoll"} <= set(kept)
     assert not {"andr", "enl", "sitt"} & set(kept)
+
+
+def test_a_superlative_is_not_an_asked_term() -> None:
+    question = "Vilken av kommunerna har lägst avgift och den största simhallen?"
+    kept = without_function_words(content_terms(question), question)
+    assert {"avgift", "simhall"} <= set(kept)
+    assert not {"lägst", "störst"} & set(kept)
+    fee = "Vad ska kosta mest?"  # "kosta" is no superlative, "mest" is
+    assert without_function_words(content_terms(fee), fee) == ["kost"]
 
 
 def test_a_stem_a_content_word_also_gives_is_kept() -> None:
