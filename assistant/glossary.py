@@ -17,6 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from assistant.focus import Part
+from assistant.lexical import analyze
+
 GLOSSARY = Path(__file__).with_name("glossary.yaml")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
@@ -64,3 +67,23 @@ def with_swedish_terms(question: str) -> str:
     asked = set(_WORD.findall(question.lower()))
     terms = [t for t in swedish_terms(question) if t.lower() not in asked]
     return f"{question} ({' '.join(terms)})" if terms else question
+
+
+def english_focus(part: Part, alts: dict[str, tuple[str, ...]]) -> list[str]:
+    """The focus of an English part as terms a Swedish passage can contain: the Swedish
+    glossary words of each English word or phrase (any one of them will do, via ``alts``), and
+    a word the glossary lacks as itself, so a name the documents use ("Sagobygden") is found
+    and a thing they never mention ("mayor") is not taken as found."""
+    required = set(part.focus_terms)
+    focus: list[str] = []
+    for english, swedish in lookup(part.focus):
+        stems = [t for t in analyze(" ".join(english)) if t in required]
+        if not stems:
+            continue
+        if swedish:
+            options = tuple(dict.fromkeys(t for t in analyze(" ".join(swedish))))
+            focus.append(options[0])
+            alts[options[0]] = options
+        else:
+            focus.extend(stems)
+    return focus

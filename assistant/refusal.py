@@ -82,8 +82,9 @@ from assistant.focus import (
     indirect_question,
     is_superlative,
 )
+from assistant.glossary import english_focus
 from assistant.language import edit_similarity, function_words, similar_words
-from assistant.lexical import analyze, stem, words
+from assistant.lexical import stem, words
 from assistant.synonyms import synonyms, with_synonyms
 from assistant.textunits import (
     TermMatcher,
@@ -474,28 +475,6 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
     return True
 
 
-def _english_focus(part: Part, alts: dict[str, tuple[str, ...]]) -> list[str]:
-    """The focus of an English part as terms a Swedish passage can contain: the Swedish
-    glossary words of each English word or phrase (any one of them will do, via ``alts``), and
-    a word the glossary lacks as itself, so a name the documents use ("Sagobygden") is found
-    and a thing they never mention ("mayor") is not taken as found."""
-    from assistant.glossary import lookup
-
-    required = set(part.focus_terms)
-    focus: list[str] = []
-    for english, swedish in lookup(part.focus):
-        stems = [t for t in analyze(" ".join(english)) if t in required]
-        if not stems:
-            continue
-        if swedish:
-            options = tuple(dict.fromkeys(t for t in analyze(" ".join(swedish))))
-            focus.append(options[0])
-            alts[options[0]] = options
-        else:
-            focus.extend(stems)
-    return focus
-
-
 def check_focus(
     question: str,
     chunks: Sequence[Chunk],
@@ -525,7 +504,7 @@ def check_focus(
     for part in checked:
         focus = list(part.focus_terms)
         if language == "en":
-            focus = _english_focus(part, alts)
+            focus = english_focus(part, alts)
         if any(_supports(part, u, alts, focus, analysis.present, year or 0) for u in units):
             return FocusCheck(True)
         first_missing = first_missing or part

@@ -53,6 +53,7 @@ from assistant.focus import (
     answer_cue,
 )
 from assistant.generation import Source
+from assistant.glossary import english_focus
 from assistant.language import INDEFINITE_ARTICLES, edit_similarity
 from assistant.synonyms import with_synonyms
 from assistant.textunits import (
@@ -101,7 +102,7 @@ MODEL = UnitModel(
 
 # Answer types whose presence in a unit can be checked (see type_fit).
 TYPED = frozenset({"count", "amount", "measure", "time", "place", "definition"})
-_LIST_WH = re.compile(r"^(vilka|which)$", re.IGNORECASE)
+_LIST_WH = re.compile(r"^(vilka|which|what\s+are)$", re.IGNORECASE)
 # A definition names its subject and then says what it is, within its first few words.
 _DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means|are)\b")
 DEFINITION_OPENING = 7
@@ -224,6 +225,13 @@ class UnitScorer:
             if len(alternatives) > 1 and any(term_in((term,), ts) for ts in every):
                 self.alts[term] = (term,)
         self.alts = with_synonyms(self.alts)
+        # What each part asks for, in words a Swedish passage can contain (an English part's
+        # focus through the glossary, assistant.glossary.english_focus).
+        self.focus: dict[int, tuple[str, ...]] = {
+            id(part): tuple(english_focus(part, self.alts)) if self.english
+            else part.focus_terms
+            for part in self.analysis.parts
+        }
         # Each topic term in each unit: 1 in its text, 0.5 only in its heading or title.
         self._presence = {
             id(u): {t: 1.0 if _matches(self._alt(t), u.terms) else
@@ -276,9 +284,10 @@ class UnitScorer:
         at once by what it is, else 0. The first statement under a heading that names only
         the asked thing ("Visionen", "Norrviks vision") is what the document says it is, the
         way governance documents present a vision, a purpose or a target group: 1 too."""
-        if not part.focus_terms:
+        focus = self.focus[id(part)]
+        if not focus:
             return 0.0
-        head = part.focus_terms[-1]
+        head = focus[-1]
         if id(unit) in self._opens and self._names_only(part, head, unit.unit.context):
             return 1.0
         generic_question = bool(_INDEFINITE.search(part.text))
@@ -314,14 +323,15 @@ class UnitScorer:
         """How well a list or table ``unit`` is the set a "vilka" part asks for: 1 when its
         introducing line or heading names what is asked ("Nämnden har tre nämndmål:" for
         "Vilka nämndmål …"), 0.5 for another list (its items may still be the set)."""
-        if not part.focus_terms:
+        focus = self.focus[id(part)]
+        if not focus:
             return 0.5
         intro = f"{unit.unit.text.splitlines()[0]} {unit.unit.context}"
         terms = self.matcher.terms(intro)
-        return 1.0 if _matches(self._alt(part.focus_terms[-1]), terms) else 0.5
+        return 1.0 if _matches(self._alt(focus[-1]), terms) else 0.5
 
     def focus_missing(self, part: Part, unit: Candidate) -> bool:
-        terms = [t for t in part.focus_terms if t in self.known]
+        terms = [t for t in self.focus[id(part)] if t in self.known]
         seen = unit.terms | unit.context_terms
         return bool(terms) and not all(_matches(self._alt(t), seen) for t in terms)
 

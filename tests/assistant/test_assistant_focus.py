@@ -182,3 +182,17 @@ def test_of_coordinated_compounds_the_last_is_the_head() -> None:
     assert part.focus == ("mål",)
     part = analyze_question("När öppnar nya sim- och sporthallen?").parts[0]
     assert "sporthallen" in part.focus and "sim" not in part.focus
+
+
+def test_what_are_asks_for_the_set_and_a_possessor_is_not_the_focus() -> None:
+    part = analyze_question("What are Ryd's vision's goal areas?").parts[0]
+    assert part.answer_type == "entity" and part.focus == ("goal", "areas")
+    assert analyze_question("What is Ryd's vision?").parts[0].answer_type == "definition"
+
+
+def test_an_english_list_question_quotes_the_list_its_swedish_intro_names() -> None:
+    text = ("Kommunens medarbetare ska vara:\n- tillgängliga,\n- pålitliga.\n\n"
+            "Visionen konkretiseras i tre målområden:\n1. Trygghet\n2. Utbildning\n3. Klimat")
+    chosen = select_units("What are the goal areas of Ryd?", [_source(1, text, "Ryd 2030", 1.0)])
+    assert any("1. Trygghet" in c.unit.text for c in chosen)
+    assert not any("pålitliga" in c.unit.text for c in chosen)
