@@ -43,7 +43,7 @@ from assistant.focus import QUANTITY_TYPES, Part, indirect_question, quantities
 from assistant.generation import Source
 from assistant.scope import EntityIndex, is_comparison
 from assistant.textunits import ANAPHOR_OPENING
-from assistant.unitscore import Candidate, UnitScorer, asks_for_list
+from assistant.unitscore import Candidate, UnitScorer, asks_for_list, dated_context
 
 MIN_PART = 0.05
 FILL = 0.4
@@ -136,8 +136,9 @@ def choose_units(
     for p, part in enumerate(parts):
         row = table[p]
 
-        def answers(i: int, part: Part = part, row: Sequence[float] = row) -> bool:
-            return row[i] >= min_part and scorer.has_type(part, units[i])
+        def answers(i: int, part: Part = part, row: Sequence[float] = row,
+                    dated: bool = False) -> bool:
+            return row[i] >= min_part and scorer.has_type(part, units[i], dated)
 
         top = max(row)
         if any(answers(i) and row[i] >= SAME_ANSWER * top for i in picked):
@@ -145,6 +146,9 @@ def choose_units(
         # A table answers a "vilka" part; for one value its row is the unit (also a candidate).
         candidates = [i for i in by_score(row) if answers(i) and (
             units[i].unit.kind != "table" or asks_for_list(part))]
+        if not candidates:  # no unit dates itself: one dated by its heading or title
+            candidates = [i for i in by_score(row) if answers(i, dated=True)
+                          and units[i].unit.kind != "table"]
         if not candidates:
             unanswered.append(part)  # named in the answer rather than padded with a guess
         for i in candidates:
@@ -250,12 +254,18 @@ def compose(scorer: UnitScorer, chosen: Sequence[Candidate], unanswered: Sequenc
         chosen = sorted(chosen, key=lambda c: rank.get(c.source.entity or "", len(rank)))
     lines = []
     group: str | None = None
+    asks_time = any(p.answer_type == "time" for p in scorer.analysis.parts)
+
     for item in chosen:
         entity = item.source.entity if compared and item.source.entity in compared else None
         if compared and entity != group:
             lines.append(f"{entity_label(entity)}:" if entity else "")
             group = entity
-        lines.append(f"{item.unit.text}{validity_note(item.source)} [{item.source.n}]")
+        # For "när", a unit that names no date or year is quoted with the dated heading or
+        # title it stands under: the date of a decision in a report from a meeting.
+        dated = dated_context(item) if asks_time else ""
+        note = f" ({dated})" if dated else ""
+        lines.append(f"{item.unit.text}{note}{validity_note(item.source)} [{item.source.n}]")
     partial = len(unanswered) < len(scorer.analysis.parts)
     note = _unanswered_note(unanswered, language) if partial else ""
     return lead + "\n\n" + "\n".join(lines) + (f"\n\n{note}" if note else "")

@@ -457,6 +457,11 @@ def answer_cue(part: Part, text: str) -> float:
     return 0.0
 
 
+def has_date(text: str) -> bool:
+    """``text`` names a day ("19 oktober", "2024-02-26"), not only a year."""
+    return bool(_DATE.search(text))
+
+
 # --- the refusal sentence -----------------------------------------------------------------
 
 

@@ -47,10 +47,12 @@ from dataclasses import dataclass, field
 
 from assistant.focus import (
     NUMBER_WORDS,
+    YEAR,
     Part,
     QuestionAnalysis,
     analyze_question,
     answer_cue,
+    has_date,
 )
 from assistant.generation import Source
 from assistant.glossary import english_focus
@@ -372,9 +374,26 @@ class UnitScorer:
             t for other in self.analysis.parts if other is not part for t in other.terms
             if t not in mine))
 
-    def has_type(self, part: Part, unit: Candidate) -> bool:
-        """``unit`` has the kind of answer ``part`` asks for (always, when none is asked)."""
-        return part.answer_type not in TYPED or self.type_fit(part, unit) >= 0.5
+    def has_type(self, part: Part, unit: Candidate, dated: bool = False) -> bool:
+        """``unit`` has the kind of answer ``part`` asks for (always, when none is asked);
+        with ``dated``, a "när" part also takes a unit dated by its heading or title
+        (:func:`dated_context`), the fallback when no unit names a date itself."""
+        if part.answer_type not in TYPED or self.type_fit(part, unit) >= 0.5:
+            return True
+        return dated and part.answer_type == "time" and bool(dated_context(unit))
+
+
+def dated_context(unit: Candidate) -> str:
+    """The nearest heading of ``unit`` (or its document's title) that names a day, when the
+    unit itself names no date or year: a decision in a report from a meeting ("Beslut i
+    korthet från kommunfullmäktige 19 oktober 2026") is dated by it. "" otherwise."""
+    if YEAR.search(unit.unit.text) or has_date(unit.unit.text):
+        return ""
+    chunk = unit.source.hit.chunk
+    for heading in (unit.unit.context, *reversed(chunk.heading_path), chunk.title):
+        if heading and has_date(heading):
+            return heading
+    return ""
 
 
 def _names(alternatives: Sequence[str], terms: frozenset[str]) -> bool:

@@ -215,3 +215,21 @@ def test_the_list_whose_intro_names_the_asked_thing_is_the_asked_set() -> None:
     goals, follow_up = (u for u in scorer.units if u.unit.kind == "list")
     assert scorer.list_fit(part, goals) == 1.0 and scorer.list_fit(part, follow_up) == 0.5
     assert _score_of(scorer, "Nämnden har beslutat") > _score_of(scorer, "Uppföljning per år")
+
+
+def test_a_decision_without_a_date_is_dated_by_the_meeting_it_is_reported_from() -> None:
+    chunk = Chunk(chunk_id="c1", doc_id="kf", position=1,
+                  title="Beslut från kommunfullmäktige 3 mars 2027",
+                  heading_path=("Beslut från kommunfullmäktige 3 mars 2027", "Ny skolplan"),
+                  text="Ny skolplan\nFullmäktige antog en ny skolplan för Ekeby (§ 12). "
+                       "Planen gäller alla skolor.")
+    source = Source(1, Hit(chunk=chunk, score=1.0, dense_score=0.8))
+    answer = ExtractiveGenerator().generate("När antogs skolplanen i Ekeby?", [source])
+    assert "Fullmäktige antog en ny skolplan" in answer
+    assert "(Beslut från kommunfullmäktige 3 mars 2027)" in answer
+    # A unit that dates itself is quoted as it is.
+    dated = Chunk(chunk_id="c2", doc_id="plan", position=0, title="Skolplan",
+                  text="Skolplanen antogs den 3 mars 2027.")
+    plain = ExtractiveGenerator().generate(
+        "När antogs skolplanen?", [Source(1, Hit(chunk=dated, score=1.0, dense_score=0.8))])
+    assert "Skolplanen antogs den 3 mars 2027. [1]" in plain
