@@ -10,6 +10,9 @@ rank, dense similarity, list fit). Selection is greedy by that score:
    is); a part already answered by a chosen unit (one scoring nearly as well as the part's
    best) is skipped. A part no unit answers is named in the answer, not padded with a guess.
    A whole table is a candidate only for a "vilka"/"which" part: for one value, its row is.
+   A "när" part that no unit answers with a date of its own takes a unit whose heading or
+   title names the day (a decision in a report from a meeting); in a "när" answer a unit
+   without a date of its own is quoted with that heading.
 2. **Fill**: further units whose best score reaches :data:`FILL` times the best unit's (relative:
    how high scores run depends on the corpus and the question), best first, while the answer
    stays within :data:`BUDGET_WORDS`. Only a unit chosen for a part may take the answer past
