@@ -17,12 +17,12 @@ import pytest
 from assistant.settings import Settings
 from evals.runner import run_collection
 
-# Floors for the `test` split (measured 2026-11-27, after the refusal and unit rounds 3: all facts
-# 0.705, plain RAG 0.518, refused 0.789, reference cited 0.955, 0 forbidden strings, 0 answers
-# mixing entities, median 74 words).
+# Floors for the `test` split (measured 2026-11-27, after round 4 of the answerer: all facts
+# 0.705, plain RAG 0.518, refused 0.895 (17 of 19), reference cited 0.955, 0 forbidden strings,
+# 0 answers mixing entities, median 68 words).
 FLOORS = {
     "all_facts_rate": 0.67,
-    "refusal_accuracy": 0.75,
+    "refusal_accuracy": 0.80,
     "citation_hit_rate": 0.95,
 }
 CEILINGS = {
