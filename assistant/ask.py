@@ -36,7 +36,13 @@ from assistant.refusal import (
     should_refuse,
 )
 from assistant.retrieval import diversify
-from assistant.scope import EntityIndex, current_versions, is_comparison, within_committees
+from assistant.scope import (
+    EntityIndex,
+    current_versions,
+    is_comparison,
+    within_committees,
+    within_names,
+)
 from assistant.settings import Settings
 from assistant.textunits import continue_list, detect_language, list_subsections
 from assistant.types import Answer, Chunk, Citation, Hit
@@ -282,6 +288,7 @@ class Assistant:
         else:
             pool = entities.single(pool)
         pool = within_committees(pool, question)
+        pool = within_names(pool, question, entities.names)
         today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
         ended = {h.chunk.doc_id for h in pool if is_superseded(h.chunk, today)}
         pool = current_versions(pool, state.question, ended)

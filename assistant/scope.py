@@ -21,6 +21,10 @@ municipality is not the municipality, so only the name itself and its genitive d
 ("Växjö kommun", "Region Skåne"), so the question is refused instead of being answered from
 another municipality's documents.
 
+A place or other proper name the question's answer-seeking part names ("i Bergvik",
+"förskolan Sjöglimten") keeps the documents among the hits that mention it, when any does
+(:func:`within_names`): a page about a place without a publisher is still about that place.
+
 Committees (nämnder) scope the same way one level down: a question that names one
 ("barn- och utbildningsnämnden") is not answered from a plan whose title names another
 (:func:`within_committees`).
@@ -177,6 +181,45 @@ class EntityIndex:
         side as if they were one's."""
         first = next((e for e in map(self.of, hits) if e), None)
         return list(hits) if first is None else self.within(hits, frozenset({first}))
+
+
+# --- places and other proper names ---------------------------------------------------------
+
+# A capitalised word inside a sentence: a place, a school, a plan's name ("i Bergvik",
+# "förskolan Sjöglimten"). The first word of a sentence is capitalised anyway.
+_PROPER = re.compile(r"(?<=[\w,;:)–-] )([A-ZÅÄÖ][a-zåäö]{3,})\b")
+
+
+def proper_names(question: str) -> list[str]:
+    """The capitalised words inside the answer-seeking parts of ``question`` (not a preamble:
+    "Jag heter Anna. …"), lower-cased."""
+    from assistant.focus import analyze_question
+
+    parts = " ".join(p.text for p in analyze_question(question).parts)
+    return list(dict.fromkeys(m.group(1).lower() for m in _PROPER.finditer(parts)))
+
+
+def within_names(hits: Sequence[Hit], question: str, known: frozenset[str]) -> list[Hit]:
+    """For a question that names a place or another proper name that some of the documents
+    among ``hits`` mention: only those documents' hits (in their order).
+
+    "Vad blir skatten i Bergvik?" must not be answered from a page that never mentions Bergvik,
+    when a page that does is among the hits; the entities of :class:`EntityIndex` (``known``)
+    are scoped by their publisher instead. A name no hit mentions changes nothing: whether the
+    documents answer is then the refusal's business. A document mentions a name in its title
+    or in any of its hits (a page names its place once, not in every passage)."""
+    names = [n for n in proper_names(question) if n not in known and n.rstrip("s") not in known]
+    if not names:
+        return list(hits)
+    words: dict[str, list[str]] = {}
+    for hit in hits:
+        found = words.setdefault(hit.chunk.doc_id, _words(hit.chunk.title))
+        found.extend(_words(hit.chunk.text))
+    for name in names:
+        about = {doc for doc, ws in words.items() if _mentions(name, ws)}
+        if about:
+            hits = [h for h in hits if h.chunk.doc_id in about]
+    return list(hits)
 
 
 # --- committees (nämnder) -------------------------------------------------------------------

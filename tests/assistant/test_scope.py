@@ -127,3 +127,22 @@ def test_a_named_committee_drops_the_plans_of_other_committees() -> None:
     kept = within_committees(hits, "Vad har tekniska nämnden för mål?")
     assert [h.chunk.doc_id for h in kept] == ["tek", "budget"]
     assert within_committees(hits, "Vem är ordförande?") == hits
+
+
+def test_a_named_place_keeps_the_documents_that_mention_it() -> None:
+    from assistant.scope import proper_names, within_names
+
+    hits = [
+        Hit(chunk=_chunk("ekby-plan", "Skattesatsen är 21,90 kronor.", title="Plan – Ekby"),
+            score=1.0),
+        Hit(chunk=_chunk("dalby-vision", "Dalby ska växa till 9 000 invånare.",
+                         title="Vision 2040"), score=0.9),
+        Hit(chunk=_chunk("dalby-vision", "Skolan ska vara i toppklass.", title="Vision 2040"),
+            score=0.8),
+    ]
+    kept = within_names(hits, "Vad blir skatten i Dalby 2026?", frozenset())
+    assert [h.chunk.doc_id for h in kept] == ["dalby-vision", "dalby-vision"]
+    # A name no hit mentions, an entity scoped by its publisher and a preamble change nothing.
+    assert within_names(hits, "Vad blir skatten i Grönby?", frozenset()) == hits
+    assert within_names(hits, "Vad blir skatten i Dalby?", frozenset({"dalby"})) == hits
+    assert proper_names("Hej! Jag heter Dalby. Vad är visionen?") == []
