@@ -178,7 +178,7 @@ def topic_terms(text: str) -> tuple[str, ...]:
 def split_parts(question: str) -> list[tuple[str, bool]]:
     """Sentences, and pieces of sentences before each coordinated wh-phrase, each with whether
     it only states something: a sentence that ends in "." or "!" before the question's last
-    sentence and does not open with a wh-word ("…, vilket är frustrerande. Hur lång …?": its
+    sentence and does not open with a wh-word ("…, vilket tog tid. När …?": its
     "vilket" is a relative pronoun; "Vad är visionen. Och …?" still asks)."""
     pieces: list[tuple[str, bool]] = []
     found = sentences(question)
@@ -231,10 +231,10 @@ def focus_phrase(rest: str, english: bool = False, pronoun: bool = False) -> tup
 def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str, ...], str]:
     """(:func:`focus_phrase`, the finite verb next to it: the verb-second word after a pronoun
     wh-word or the verb-like word that ends the noun phrase; "" when there is none)."""
-    # A noun phrase does not run past punctuation ("investeringarna (Tallmo, 2026)"), and of
+    # A noun phrase does not run past punctuation ("investeringarna (Ekby, 2026)"), and of
     # coordinated compounds ("sim- och sporthallen") the last one is the head.
     phrase = re.split(r"[(),;:]", rest.lower(), maxsplit=1)[0]
-    if english:  # a possessor is not what is asked: "Tallmo's vision's goal areas"
+    if english:  # a possessor is not what is asked: "Ekby's vision's goal areas"
         phrase = _POSSESSOR.sub(" ", phrase)
     tokens = re.findall(r"[^\W_]+", _COORDINATED.sub(r"\1", phrase))
     # A preposition ends the noun phrase ("riktlinje enligt kommunen").

@@ -21,8 +21,8 @@ municipality is not the municipality, so only the name itself and its genitive d
 ("Växjö kommun", "Region Skåne"), so the question is refused instead of being answered from
 another municipality's documents.
 
-A place or other proper name the question's answer-seeking part names ("i Bergvik",
-"förskolan Sjöglimten") keeps the documents among the hits that mention it, when any does
+A place or other proper name the question's answer-seeking part names ("i Dalby",
+"förskolan Solrosen") keeps the documents among the hits that mention it, when any does
 (:func:`within_names`): a page about a place without a publisher is still about that place.
 
 Committees (nämnder) scope the same way one level down: a question that names one
@@ -185,8 +185,8 @@ class EntityIndex:
 
 # --- places and other proper names ---------------------------------------------------------
 
-# A capitalised word inside a sentence: a place, a school, a plan's name ("i Bergvik",
-# "förskolan Sjöglimten"). The first word of a sentence is capitalised anyway.
+# A capitalised word inside a sentence: a place, a school, a plan's name ("i Dalby",
+# "förskolan Solrosen"). The first word of a sentence is capitalised anyway.
 _PROPER = re.compile(r"(?<=[\w,;:)–-] )([A-ZÅÄÖ][a-zåäö]{3,})\b")
 
 
@@ -203,7 +203,7 @@ def within_names(hits: Sequence[Hit], question: str, known: frozenset[str]) -> l
     """For a question that names a place or another proper name that some of the documents
     among ``hits`` mention: only those documents' hits (in their order).
 
-    "Vad blir skatten i Bergvik?" must not be answered from a page that never mentions Bergvik,
+    "Vad blir skatten i Dalby?" must not be answered from a page that never mentions Dalby,
     when a page that does is among the hits; the entities of :class:`EntityIndex` (``known``)
     are scoped by their publisher instead. A name no hit mentions changes nothing: whether the
     documents answer is then the refusal's business. A document mentions a name in its title

@@ -196,7 +196,7 @@ class UnitScorer:
             chunk = source.hit.chunk
             base_context = " ".join((chunk.title, *chunk.heading_path))
             # Every unit of a document about an entity is about it (assistant.scope), whether
-            # its sentence repeats the name or not ("Björkvalla ska …" / "Kommunen ska …").
+            # its sentence repeats the name or not ("Ekby ska …" / "Kommunen ska …").
             about = self.matcher.terms(source.entity or "")
             for unit in split_units(chunk.text, chunk.heading_path):
                 self.units.append(Candidate(
