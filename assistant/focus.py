@@ -139,7 +139,7 @@ class Part:
     terms: tuple[str, ...] = ()
     set_size: int | None = None
     subject: tuple[str, ...] = ()
-    # The stem of the part's finite verb ("leder", "använder"), when it is not what is asked
+    # The stems of the part's finite verb ("leder", "använder"), when it is not what is asked
     # (see :meth:`QuestionAnalysis.term_weight`).
     verb: tuple[str, ...] = ()
 
@@ -254,17 +254,16 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
             or (not _verb_like(collected[-1]) and following not in stop and len(following) > 3
                 and _verb_like(following))
         )
-        # A verb first is never the focus after a pronoun ("vem leder …"); after "hur
-        # många"/"hur mycket"/"när" it is what is asked ("hur många bor", "hur mycket tjänar",
-        # "när antogs").
-        # After a modal ("vad ska hända med …", "vem ska leda …") the verb is an infinitive
-        # (in -a; "vad ska kommunen bygga": the subject comes first and is the focus).
+        # A verb first is never the focus after a pronoun ("vem leder …"), nor an infinitive
+        # (in -a) after a modal ("vad ska hända med …"; in "vad ska kommunen bygga" the
+        # subject comes first and is the focus). After "hur många"/"hur mycket"/"när" the
+        # verb is what is asked ("hur många bor", "hur mycket tjänar", "när antogs").
         after_modal = (i > 0 and tokens[i - 1] in AUXILIARIES_SV and token not in stop
                        and token.endswith("a"))
         first_verb = pronoun and not english and not collected and (
             (i == 0 and _verb_like(token)) or after_modal)
         ends = collected and not english and _verb_like(token) and not noun
-        if token in ("av", "of") and collected and all(_SUPERLATIVE.match(w) for w in collected):
+        if token in ("av", "of") and collected and all(map(is_superlative, collected)):
             collected = []  # "den största av investeringarna": the set is what is asked about
             continue
         if token in stop or first_verb or ends:
@@ -379,7 +378,7 @@ def _required(focus: tuple[str, ...]) -> tuple[str, ...]:
     kept = [
         w for i, w in enumerate(focus)
         if not (i < len(focus) - 1 and (
-            (w.endswith("s") and not _verb_like(w)) or _SUPERLATIVE.match(w)))
+            (w.endswith("s") and not _verb_like(w)) or is_superlative(w)))
     ]
     return tuple(t for t in analyze(" ".join(kept)) if not t.isdigit())
 

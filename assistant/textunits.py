@@ -231,7 +231,7 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
             if sentences and sentences[-1].endswith(":"):
                 pending_intro = sentences.pop()
                 if sentences and ANAPHOR_OPENING.match(pending_intro):
-                    # "… med fyra fokusområden. De är utgångspunkten för …:": what "De" is
+                    # "… har tre prioriteringar. Dessa styr budgeten:": what "Dessa" is
                     # belongs to the intro.
                     pending_intro = f"{sentences.pop()} {pending_intro}"
             for sentence in sentences:
@@ -297,9 +297,9 @@ MAX_SUBSECTIONS = 20
 def list_subsections(chunk: Chunk, following: Chunk | None,
                      after: Callable[[Chunk], Chunk | None]) -> str:
     """``chunk``'s text with the headings of the subsections that follow it as list items,
-    when the text ends with an intro ("Nämnden har fyra nämndmål för 2026. För varje mål finns
-    indikatorer:") whose list is a series of subsections ("Nämndmål 1: Fler elever ska …",
-    "Nämndmål 2: …"), the way plans present goals with a table under each: the intro is then
+    when the text ends with an intro ("Styrelsen har tre mål. Under varje mål står dess
+    mått:") whose list is a series of subsections ("Mål 1: Kortare väntetider", "Mål 2: …"),
+    the way plans present goals with a table under each: the intro is then
     quoted with what it announces, not alone. ``following`` is the next chunk of the document
     and ``after`` gives the one after a chunk."""
     lines = [ln.strip() for ln in chunk.text.splitlines() if ln.strip()]
