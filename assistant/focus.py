@@ -161,7 +161,7 @@ class QuestionAnalysis:
     def term_weight(self, term: str) -> float:
         """How much ``term`` counts among the question's terms of the same rarity: a word that
         only relates two topics weighs :data:`~assistant.textunits.RELATION_WEIGHT`, and so
-        does the finite verb of a part ("Vem *leder* nämnden?", "Vilka indikatorer *använder*
+        does the finite verb of a part ("Vem *leder* nämnden?", "Vilka skolor *öppnar*
         nämnden?") unless it is what is asked ("Hur många *bor* …"): it relates what is asked
         to its topic, and documents say it in their own words (a chair "leder", a fee is what
         something "kostar"), while the nouns name the topic itself."""
@@ -248,7 +248,7 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
         # A genitive is followed by its head noun ("skolans rektor"), and of two verb-like
         # words in a row the first is a plural noun ("cykelvägar byggs"), unless a verb-like
         # noun is already collected: a noun phrase has one head, the finite verb follows it
-        # ("indikatorer använder kultur-": "använder" is the verb).
+        # ("skolor öppnar nästa år": "öppnar" is the verb).
         noun = bool(collected) and (
             _genitive(collected[-1])
             or (not _verb_like(collected[-1]) and following not in stop and len(following) > 3
