@@ -162,7 +162,7 @@ class QuestionAnalysis:
         """How much ``term`` counts among the question's terms of the same rarity: a word that
         only relates two topics weighs :data:`~assistant.textunits.RELATION_WEIGHT`, and so
         does the finite verb of a part ("Vem *leder* nämnden?", "Vilka skolor *öppnar*
-        nämnden?") unless it is what is asked ("Hur många *bor* …"): it relates what is asked
+        i år?") unless it is what is asked ("Hur många *bor* …"): it relates what is asked
         to its topic, and documents say it in their own words (a chair "leder", a fee is what
         something "kostar"), while the nouns name the topic itself."""
         if any(term in part.verb for part in self.parts):
