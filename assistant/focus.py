@@ -457,7 +457,7 @@ def answer_cue(part: Part, text: str) -> float:
 
 
 def has_date(text: str) -> bool:
-    """``text`` names a day ("19 oktober", "2024-02-26"), not only a year."""
+    """``text`` names a day ("3 mars", "2027-03-03"), not only a year."""
     return bool(_DATE.search(text))
 
 

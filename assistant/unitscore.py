@@ -308,8 +308,8 @@ class UnitScorer:
 
     def _glosses(self, head: str, line: str) -> bool:
         """A glossary item: ``line`` names ``head`` in its first words and then says what it
-        is after a dash or colon ("- Riktlinje – beskriver hur …", "Plan: en …"), the way
-        governance documents list their kinds of documents, terms or roles."""
+        is after a dash or colon ("- Handlingsplan – listar åtgärder …", "Taxa: en avgift
+        …"), the way governance documents list their kinds of documents, terms or roles."""
         found = _GLOSS.match(line)
         return bool(found) and any(
             _names(self._alt(head), term_set(word)) for word in found.group(1).split())
@@ -385,8 +385,8 @@ class UnitScorer:
 
 def dated_context(unit: Candidate) -> str:
     """The nearest heading of ``unit`` (or its document's title) that names a day, when the
-    unit itself names no date or year: a decision in a report from a meeting ("Beslut i
-    korthet från kommunfullmäktige 19 oktober 2026") is dated by it. "" otherwise."""
+    unit itself names no date or year: a decision in a report from a meeting ("Beslut från
+    fullmäktiges möte 3 mars 2027") is dated by it. "" otherwise."""
     if YEAR.search(unit.unit.text) or has_date(unit.unit.text):
         return ""
     chunk = unit.source.hit.chunk
