@@ -7,6 +7,7 @@ split, so a cited passage is exactly what the answer quoted.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from functools import lru_cache
 
 from assistant.language import (
     AUXILIARIES_EN,
+    AUXILIARIES_SV,
+    COPULAS_SV,
     ENGLISH_FRAME,
     QUANTIFIERS,
     WH_WORDS,
@@ -139,6 +142,33 @@ def _whole_quotations(sentences: list[str]) -> list[str]:
     return joined
 
 
+# A line that is only a value: a number with an optional comparison before it and a unit
+# after it ("23,38", "10 %", "16,4 mnkr", "minst 60 procent"). Web pages flatten a table of
+# key figures into a label line and a value line; such a line completes its label.
+VALUE_LINE = re.compile(
+    r"^(?:(?:minst|högst|max|min|ca|cirka|över|under|mindre än|mer än|[<>≤≥~])\.?\s*)?"
+    r"[-+−]?\d[\d\s.,:]*\s*"
+    r"(?:%|procent|kr|kronor|tkr|mnkr|mkr|mdkr|miljoner|miljarder|st|stycken|invånare|år)?$",
+    re.IGNORECASE,
+)
+_STATEMENT_WORDS = AUXILIARIES_SV | COPULAS_SV
+_STATEMENT_MIN_WORDS = 5
+
+
+def is_value_line(line: str) -> bool:
+    """``line`` is only a value (see :data:`VALUE_LINE`): never a heading of its own."""
+    return bool(VALUE_LINE.match(line.strip()))
+
+
+def _states(line: str) -> bool:
+    """A heading-like line that is a statement: five words or more with an auxiliary or a form
+    of "vara" ("Nettoinvesteringarna bör ej överstiga 10 %", "Soliditeten ska vara
+    oförändrad"). Web pages put goals in headings; such a line is quotable, not only the
+    context of what follows it."""
+    words = line.lower().split()
+    return len(words) >= _STATEMENT_MIN_WORDS and any(w in _STATEMENT_WORDS for w in words)
+
+
 def _looks_like_heading(line: str) -> bool:
     """A short line without closing punctuation, or a short question on its own line
     ("Vem står bakom?"): a document's question states nothing, it titles what follows."""
@@ -162,7 +192,10 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     Works on plain text lines, so it does not depend on how the chunker joined blocks: list
     items are lines starting with ``-``, ``•``, ``*`` or ``1.``; a table row is one line of
     ``Header: value; Header: value``; a short line without closing punctuation, or a short
-    question on a line of its own, is a heading (the context of the units under it). A list
+    question on a line of its own, is a heading (the context of the units under it); one that
+    states something (:func:`_states`) is also a unit, and a value line right under a
+    heading-like label ("Beslutad skattesats, kr" / "23,38") is one unit with it, the label
+    not a heading then. A list
     takes as its intro the sentence just above it (ending in ``:`` or the last sentence of the
     paragraph right before it), or else the nearest heading-like line (e.g. "Kommunens fyra
     fokusområden"); an intro that opens with an anaphor ("De är …:") takes the sentence before
@@ -176,6 +209,10 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     items: list[str] = []
     rows: list[str] = []
     after_sentence = False  # the previous line was a paragraph that ended a sentence
+    label = ""  # the previous line, when it was heading-like: a value line may complete it
+    label_unit: int | None = None  # the unit made of that line, when it states something
+    outer = context  # the context before that line
+    title = headings[0] if headings else ""
 
     def flush_table() -> None:
         # Each row is a unit of its own (it carries its headers); two or more rows are also one
@@ -202,6 +239,8 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     for line in lines:
         if not line:
             continue
+        if _TABLE_ROW.match(line) or _LIST_ITEM.match(line):
+            label, label_unit = "", None
         if _TABLE_ROW.match(line):
             if items:  # a list ends where a table starts; the intro stays for the table
                 flush_list()
@@ -224,19 +263,35 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
             continue
         flush_list()
         after_sentence = False
+        if is_value_line(line):
+            if label:
+                context = outer
+                unit = Unit(f"{label.rstrip(':')}: {line}", "sentence", len(units), context)
+                if label_unit is not None:
+                    units[label_unit] = dataclasses.replace(unit, position=label_unit)
+                else:
+                    units.append(unit)
+            label, label_unit = "", None
+            continue
         if _looks_like_heading(line):
+            label, label_unit, outer = line, None, context
+            # The document's title is what it is about, not one of its statements.
+            if _states(line) and not line.endswith("?") and line != title:
+                label_unit = len(units)
+                units.append(Unit(line, "sentence", len(units), context))
             context = line
-        else:
-            sentences = _whole_quotations(split_sentences(line))
-            if sentences and sentences[-1].endswith(":"):
-                pending_intro = sentences.pop()
-                if sentences and ANAPHOR_OPENING.match(pending_intro):
-                    # "… har tre prioriteringar. Dessa styr budgeten:": what "Dessa" is
-                    # belongs to the intro.
-                    pending_intro = f"{sentences.pop()} {pending_intro}"
-            for sentence in sentences:
-                units.append(Unit(sentence, "sentence", len(units), context))
-            after_sentence = bool(sentences) and not pending_intro
+            continue
+        label, label_unit = "", None
+        sentences = _whole_quotations(split_sentences(line))
+        if sentences and sentences[-1].endswith(":"):
+            pending_intro = sentences.pop()
+            if sentences and ANAPHOR_OPENING.match(pending_intro):
+                # "… har tre prioriteringar. Dessa styr budgeten:": what "Dessa" is
+                # belongs to the intro.
+                pending_intro = f"{sentences.pop()} {pending_intro}"
+        for sentence in sentences:
+            units.append(Unit(sentence, "sentence", len(units), context))
+        after_sentence = bool(sentences) and not pending_intro
     flush_table()
     flush_list()
     return tuple(units)

@@ -190,3 +190,35 @@ def test_an_intro_is_continued_by_the_subsections_it_announces() -> None:
     assert goals.text.startswith("Under varje mål") and goals.text.endswith("skolgårdar")
     # A chunk that does not end with an intro is left as it is.
     assert list_subsections(chunks[4], None, lambda c: None) == chunks[4].text
+
+
+def test_a_heading_that_states_a_goal_is_also_a_unit() -> None:
+    text = ("Nettoinvesteringarnas andel av skatteintäkterna bör ej överstiga 9 %\n"
+            "Höga investeringar kan öka behovet av lån.\nEkonomiska mål")
+    units = split_units(text, ("Ekonomi i Ryd",))
+    assert units[0].text.startswith("Nettoinvesteringarnas andel") and units[0].kind == "sentence"
+    assert units[1].context == units[0].text  # still the heading of what follows it
+    assert len(units) == 2  # a heading that states nothing is no unit
+
+
+def test_the_title_is_not_quoted_as_a_statement() -> None:
+    title = "Budgeten för nästa år är antagen av fullmäktige"
+    units = split_units(f"{title}\nSkatten blir oförändrad.", (title,))
+    assert [u.text for u in units] == ["Skatten blir oförändrad."]
+
+
+def test_a_value_line_completes_the_label_above_it() -> None:
+    text = ("Beslutad skattesats, kr\n22,15\nBefolkningsantagande\n9 400\n"
+            "Årets resultat ska uppgå till minst 2 % av skatteintäkterna\n14,2 mnkr")
+    units = split_units(text, ("Ekonomi i Ryd", "Nyckeltal"))
+    assert [u.text for u in units] == [
+        "Beslutad skattesats, kr: 22,15",
+        "Befolkningsantagande: 9 400",
+        "Årets resultat ska uppgå till minst 2 % av skatteintäkterna: 14,2 mnkr",
+    ]
+    assert {u.context for u in units} == {"Nyckeltal"}  # a label is no section heading
+
+
+def test_a_value_line_without_a_label_is_no_heading() -> None:
+    units = split_units("Resultatet ska vara minst 2 % av skatteintäkterna.\n2 %\nDet följs upp.")
+    assert [u.context for u in units] == ["", ""]

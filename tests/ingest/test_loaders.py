@@ -302,6 +302,17 @@ def test_text_single_known_key_line_stays(tmp_path: Path) -> None:
     assert "Source: SCB 2024, tabell 4." in load_document(path).text
 
 
+
+def test_text_value_line_is_not_a_heading(tmp_path: Path) -> None:
+    """A flattened table of key figures: "23,38" completes its label, it titles nothing."""
+    path = tmp_path / "ekonomi.txt"
+    path.write_text("Ekonomi i Dalby\n\nBeslutad skattesats, kr\n\n23,38\n\n"
+                    "Sidan uppdaterades i mars och gäller tills vidare.\n")
+    blocks = load_document(path).blocks
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "paragraph", "paragraph"]
+    assert blocks[2].text == "23,38"
+
+
 # --------------------------------------------------------------------------- HTML
 
 
