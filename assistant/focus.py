@@ -9,10 +9,12 @@ Classic QA answer-type analysis, done with a few documented rules instead of a m
   needs no answer of its own. A "?"-sentence without a wh-word is a yes/no (``verify``) part.
 * **Answer type** from the wh-phrase (:data:`_WH`, Swedish and English): vem/who -> ``person``,
   hur många/how many -> ``count``, hur mycket/hur stor/how much -> ``amount``, hur mäts ->
-  ``measure``, när/vilket år/when -> ``time``, var/where -> ``place``, vad är/vad menas med/vad
-  betyder/what is -> ``definition``, vad säger X om Y -> ``says``, vilket av de N X/which of the
-  N X -> ``pick``, vilken/vilket/vilka/which + noun -> ``entity``, varför/why -> ``reason``,
-  hur/how -> ``manner``, other vad/what -> ``other``.
+  ``measure``, hur ofta/how often -> ``frequency``, när/vilket år/when -> ``time``,
+  var/where -> ``place``, vad är/vad menas med/vad betyder/what is -> ``definition``, vad
+  säger X om Y -> ``says``, vilket av de N X/which of the N X -> ``pick``,
+  vilken/vilket/vilka/which + noun -> ``entity``, varför/why -> ``reason``, hur/how ->
+  ``manner``, other vad/what -> ``other``. A quantity noun ("vilken skattesats", "vad är
+  andelen", "what is the tax rate") asks for ``amount``.
 * **Focus**: the noun phrase right after the wh-phrase. Swedish puts the finite verb right
   after the wh-phrase (V2), so the phrase ends at the first stop word or at the first later word
   that looks like a finite verb (ends in -r, -s, -de or -te and is not a plural noun in -ingar,
@@ -42,10 +44,12 @@ from assistant.language import (
     AUXILIARIES_SV,
     CARDINALS_EN,
     CARDINALS_SV,
+    INDEFINITE_ARTICLES,
     MORE_PREPOSITIONS_SV,
     NUMBER_WORDS,
     PREPOSITIONS_EN,
     PREPOSITIONS_SV,
+    SINGULAR_WH,
     WH_WORDS,
     english_function_words,
     language,
@@ -86,6 +90,7 @@ _WH: tuple[tuple[str, str], ...] = (
     (r"hur\s+(?:mycket|stor|stort|stora|lång|långt|höga?|hög)|how\s+(?:much|large|big|long)"
      r"|vad\s+kostar", "amount"),
     (r"hur\s+(?:mäts|mättes|följs|följdes)|how\s+is\s+\w+\s+measured", "measure"),
+    (r"hur\s+ofta|how\s+often", "frequency"),
     (r"vad\s+säger|what\s+does\s+.+?\s+say\s+about", "says"),
     # "What are the X" asks for the set, as "vilka är X" does.
     (r"what\s+are", "entity"),
@@ -103,6 +108,13 @@ _SET_SIZE = re.compile(rf"\bav\s+(?:de|dessa|alla)\s+({_NUM})\b|\bof\s+the\s+({_
 # "var" is also the past tense of "vara": only a part that starts with it asks "where".
 _START_ONLY = {"place"}
 _MEASURE_WORDS = re.compile(r"\b(målvärde\w*|nyckeltal\w*|indikator\w*|mäts|mäter)\b", re.I)
+# A noun for a quantity ("skattesats", "självfinansieringsgrad", "andel", "taxa"): "vilken
+# skattesats …" asks for a value as "hur stor …" does, and a passage without one does not
+# answer it. Singular "vilken/vilket" only: "vilka avgifter finns" asks for the kinds.
+_QUANTITY_NOUN = re.compile(
+    r"(?:sats|andel|nivå|grad|procent|belopp|summa|antal|kostnad|pris|avgift|taxa|rate|"
+    r"percentage|amount|level|share|cost|fee|price)(?:en|et|n)?$", re.I
+)
 _PRESENT = re.compile(
     r"\b(idag|i dag|nu|just nu|i år|numera|today|currently|now|at present)\b", re.IGNORECASE
 )
@@ -325,6 +337,13 @@ def analyze_question(question: str) -> QuestionAnalysis:
         ):
             answer_type = "measure" if answer_type != "definition" else answer_type
         focus, verb = _phrase_and_verb(rest, english, pronoun=wh.lower() in _PRONOUN_WH)
+        if focus and _QUANTITY_NOUN.search(focus[-1]) and (
+            (answer_type == "entity" and wh.lower() in SINGULAR_WH)
+            # "vad är skattesatsen" asks for its value; "vad är en skattesats" what it is
+            or (answer_type == "definition" and rest.lower().split()[0] not in
+                INDEFINITE_ARTICLES)
+        ):
+            answer_type = "amount"
         kind_of = _KIND_OF.match(piece[piece.lower().find(wh) :]) if wh == "vad" else None
         if kind_of:  # "vad har X för Y": Y is asked for; "vad är X för något": X is defined
             asked = kind_of.group(2)
@@ -429,6 +448,15 @@ _MEASURE_CUE = re.compile(
     r"målvärde|nyckeltal|indikator|antal|andel|procent|%|mäts|per (?:år|vecka|månad)", re.I
 )
 _PLACE_CUE = re.compile(r"\bligger\b|\b(?:i|på|vid|hos)\s+(?:\w+\s+)?[A-ZÅÄÖ]\w+")
+# How often something is done: "årligen", "varje år", "två gånger per år", "every year".
+_FREQUENCY = re.compile(
+    r"\b(?:årligen|årsvis|halvårsvis|kvartalsvis|månadsvis|veckovis|dagligen|löpande|"
+    r"kontinuerligt|regelbundet|varje|varannan|vartannat|var\s+(?:\w+\s+)?(?:år|månad|vecka)|"
+    r"(?:per|om|i|en\s+gång\s+(?:per|om|i))\s+(?:året|år|månaden|månad|veckan|vecka|"
+    r"kvartal|termin|mandatperiod)|\w+\s+gånger|annually|yearly|quarterly|monthly|weekly|"
+    r"daily|every|each\s+year|once|twice)\b",
+    re.I,
+)
 QUANTITY_TYPES = frozenset({"count", "amount", "measure"})
 
 
@@ -453,6 +481,8 @@ def answer_cue(part: Part, text: str) -> float:
         return 1.0 if YEAR.search(text) or _DATE.search(text) else 0.0
     if kind == "place":
         return 1.0 if _PLACE_CUE.search(text) else 0.0
+    if kind == "frequency":
+        return 1.0 if _FREQUENCY.search(text) else 0.0
     return 0.0
 
 

@@ -69,6 +69,17 @@ def with_swedish_terms(question: str) -> str:
     return f"{question} ({' '.join(terms)})" if terms else question
 
 
+def translated_terms(question: str) -> frozenset[str]:
+    """Stems of the English words of ``question`` that the glossary translates: their Swedish
+    words stand for them, and the English stem may be a different Swedish word ("tax" is
+    also the stem of "taxa")."""
+    found: set[str] = set()
+    for english, swedish in lookup(_WORD.findall(question.lower())):
+        if swedish:
+            found.update(analyze(" ".join(english)))
+    return frozenset(found)
+
+
 def english_focus(part: Part, alts: dict[str, tuple[str, ...]]) -> list[str]:
     """The focus of an English part as terms a Swedish passage can contain: the Swedish
     glossary words of each English word or phrase (any one of them will do, via ``alts``), and

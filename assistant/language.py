@@ -41,6 +41,8 @@ WH_WORDS_EN = _words("what which who whom whose where when why how")
 WH_WORDS = WH_WORDS_SV | WH_WORDS_EN
 #: Swedish wh-words that take a noun phrase ("vilka mål", "vems ansvar").
 WH_DETERMINERS_SV = _words("vilka vilken vilket vems")
+#: Wh-determiners that ask for one thing ("vilken skattesats", "what tax rate").
+SINGULAR_WH = _words("vilken vilket which what")
 #: Swedish wh-words that can be the subject of their clause ("vem som leder …").
 SUBJECT_WH_SV = _words("vem vad vilka vilken vilket vems")
 

@@ -82,7 +82,7 @@ from assistant.focus import (
     indirect_question,
     is_superlative,
 )
-from assistant.glossary import english_focus
+from assistant.glossary import english_focus, translated_terms
 from assistant.language import edit_similarity, function_words, similar_words
 from assistant.lexical import stem, words
 from assistant.synonyms import synonyms, with_synonyms
@@ -302,7 +302,9 @@ def measure_evidence(
     if language == "en":
         # The Swedish glossary words follow an English question as "(…)": count them too, and
         # only the terms the corpus knows (cross-lingual).
-        terms = [t for t in content_terms(question) if stats.doc_freq(t) > 0]
+        translated = translated_terms(question)
+        terms = [t for t in content_terms(question)
+                 if stats.doc_freq(t) > 0 and t not in translated]
     terms = without_function_words(terms, question)
     about = about or {}
     found_terms: frozenset[str] = frozenset().union(

@@ -103,7 +103,7 @@ MODEL = UnitModel(
 )
 
 # Answer types whose presence in a unit can be checked (see type_fit).
-TYPED = frozenset({"count", "amount", "measure", "time", "place", "definition"})
+TYPED = frozenset({"count", "amount", "measure", "frequency", "time", "place", "definition"})
 _LIST_WH = re.compile(r"^(vilka|which|what\s+are)$", re.IGNORECASE)
 # A definition names its subject and then says what it is, within its first few words.
 _DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means|are)\b")

@@ -196,3 +196,36 @@ def test_an_english_list_question_quotes_the_list_its_swedish_intro_names() -> N
     chosen = select_units("What are the goal areas of Ryd?", [_source(1, text, "Ryd 2030", 1.0)])
     assert any("1. Trygghet" in c.unit.text for c in chosen)
     assert not any("pålitliga" in c.unit.text for c in chosen)
+
+
+def test_how_often_asks_for_a_frequency() -> None:
+    part = analyze_question("Hur ofta följs planen för Ekby upp?").parts[0]
+    assert part.answer_type == "frequency"
+    assert answer_cue(part, "Planen följs upp och revideras årligen.") == 1.0
+    assert answer_cue(part, "Planen följs upp två gånger per år.") == 1.0
+    assert answer_cue(part, "Planen antogs av fullmäktige 2024.") == 0.0
+
+
+@pytest.mark.parametrize("question", [
+    "Vilken skattesats har Dalby?", "Vad är skattesatsen i Dalby?",
+    "Vilket belopp får föreningen?", "What is the tax rate in Dalby?",
+])
+def test_a_quantity_noun_asks_for_an_amount(question: str) -> None:
+    assert _types(question) == ["amount"]
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Vad är en skattesats?", "definition"),  # what such a thing is, not its value
+    ("Vilka avgifter finns i Dalby?", "entity"),  # the kinds, a list
+    ("Vilken nämnd ansvarar för skolan?", "entity"),
+])
+def test_other_nouns_keep_their_answer_type(question: str, kind: str) -> None:
+    assert _types(question) == [kind]
+
+
+def test_a_quantity_question_is_not_answered_by_a_sentence_without_a_value() -> None:
+    chunk = Chunk(chunk_id="c1", doc_id="d1", text=(
+        "Resultatet ska räcka så att nästa generation inte får en högre skatt."),
+        position=0, title="Finansiella mål i Dalby")
+    check = check_focus("Vilken skattesats har Dalby?", [chunk])
+    assert not check.supported

@@ -27,3 +27,12 @@ def test_the_names_of_local_government_bodies_and_the_budget_are_translated() ->
     assert swedish_terms("What is the municipal tax rate?") == ["kommunalskatt", "skattesats"]
     assert swedish_terms("What does the social welfare committee cost?") == [
         "socialnämnden", "kostar", "kostnad", "avgift"]
+
+
+def test_translated_english_words_are_known() -> None:
+    """"tax" is translated, so its stem (also that of the Swedish "taxa") is not looked for
+    in the documents; a word the glossary lacks is."""
+    from assistant.glossary import translated_terms
+
+    assert {"tax", "rat"} <= translated_terms("What is the tax rate in Dalby?")
+    assert "dalby" not in translated_terms("What is the tax rate in Dalby?")
