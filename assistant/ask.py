@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.citations import cite, is_superseded, related_citations, validity_label
 from assistant.errors import StyrdokError
+from assistant.focus import analyze_question
 from assistant.generation import Generator, Source
 from assistant.refusal import (
     CorpusStats,
@@ -44,7 +45,12 @@ from assistant.scope import (
     within_names,
 )
 from assistant.settings import Settings
-from assistant.textunits import continue_list, detect_language, list_subsections
+from assistant.textunits import (
+    continue_list,
+    detect_language,
+    list_subsections,
+    named_headings,
+)
 from assistant.types import Answer, Chunk, Citation, Hit
 
 if TYPE_CHECKING:
@@ -55,6 +61,8 @@ MORE_OF_TOP = 3
 # When the question names an entity and too few of the first hits are about it, search this
 # many times deeper: an entity's documents may rank below other entities' look-alikes.
 SCOPE_DEPTH = 5
+# How far :func:`_document` walks a document for its headings.
+MAX_DOCUMENT_CHUNKS = 200
 
 
 class CorpusView(Protocol):
@@ -297,7 +305,8 @@ class Assistant:
         else:
             hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
         after = self._chunk_after() if hits else _no_following  # one snapshot for all hits
-        state.hits = [self._whole_lists(hit, after) for hit in hits]
+        state.hits = self._outlines([self._whole_lists(hit, after) for hit in hits], question,
+                                    after)
         state.timings["retrieve_ms"] = _ms(start)
         return state
 
@@ -397,6 +406,33 @@ class Assistant:
             return hit
         return dataclasses.replace(hit, chunk=dataclasses.replace(chunk, text=text))
 
+    def _outlines(self, hits: list[Hit], question: str,
+                  after: Callable[[Chunk], Chunk | None]) -> list[Hit]:
+        """``hits`` with, on the first hit of each document, the headings of that document
+        that name what a "vilka X …" part asks for (:func:`named_headings`), as a list under
+        the document's title: a page whose areas are a series of headings
+        ("Strategiområde 1 – …", "Strategiområde 2 – …") answers the question with them."""
+        heads = [part.focus_terms[-1] for part in analyze_question(question).parts
+                 if part.answer_type in ("entity", "pick") and part.focus_terms]
+        if not heads:
+            return hits
+        seen: set[str] = set()
+        out = []
+        for hit in hits:
+            chunk = hit.chunk
+            if chunk.doc_id not in seen:
+                seen.add(chunk.doc_id)
+                document = list(_document(chunk, after))
+                for head in heads:
+                    named = named_headings(document, head)
+                    if len(named) >= 2:
+                        items = "\n".join(f"- {h}" for h in named)
+                        chunk = dataclasses.replace(
+                            chunk, text=f"{chunk.text.rstrip()}\n{chunk.title}:\n{items}")
+                hit = dataclasses.replace(hit, chunk=chunk)
+            out.append(hit)
+        return out
+
     def _chunk_after(self) -> Callable[[Chunk], Chunk | None]:
         """The chunk after a chunk in its document, from one snapshot: the snapshot's own
         ``following`` (a lookup in its ordered chunks), else a map rebuilt only when the
@@ -440,6 +476,17 @@ class Assistant:
             removed, added = changed_chunks(self._stats[0], snapshot)
             self._stats = (seen, self._stats[1].updated(removed, added))
         return self._stats[1]
+
+
+def _document(chunk: Chunk, after: Callable[[Chunk], Chunk | None]) -> Iterator[Chunk]:
+    """The chunks of ``chunk``'s document in order, found by walking ``after`` from the start
+    (at most :data:`MAX_DOCUMENT_CHUNKS`)."""
+    current = after(dataclasses.replace(chunk, position=-1))
+    for _ in range(MAX_DOCUMENT_CHUNKS):
+        if current is None:
+            return
+        yield current
+        current = after(current)
 
 
 def _no_following(chunk: Chunk) -> Chunk | None:

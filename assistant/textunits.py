@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -374,6 +374,32 @@ def list_subsections(chunk: Chunk, following: Chunk | None,
     if len(titles) < 2:
         return chunk.text
     return chunk.text.rstrip() + "\n" + "\n".join(f"- {t}" for t in titles)
+
+
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
+def named_headings(chunks: Iterable[Chunk], head: str) -> list[str]:
+    """The headings of a document (``chunks`` in order) whose first word is ``head`` (a stem),
+    in order and each once: "Strategiområde 1 – hållbar utveckling", "Strategiområde 2 – …".
+    Web pages present their goals and areas as a series of headings with text under each,
+    not as a list; these headings are the list a "vilka strategiområden …" question wants.
+    The title (the first heading of every path) is not one of them."""
+    found: list[str] = []
+    for chunk in chunks:
+        lines = (*chunk.heading_path[1:], *(ln.strip() for ln in chunk.text.splitlines()))
+        for line in lines:
+            if (not line or line in found or line in chunk.heading_path[:1]
+                    or not _looks_like_heading(line) or is_value_line(line)):
+                continue
+            first = _FIRST_WORD.match(line)
+            word = first.group(0).lower() if first else ""
+            # A genitive names what belongs to it ("Fokusområdets mått"), not one of them.
+            if stem(word) == head and not (word.endswith("s") and stem(word[:-1]) == head):
+                found.append(line)
+                if len(found) == MAX_SUBSECTIONS:
+                    return found
+    return found
 
 
 def continue_list(text: str, following: str, heading: str = "") -> str:

@@ -222,3 +222,20 @@ def test_a_value_line_completes_the_label_above_it() -> None:
 def test_a_value_line_without_a_label_is_no_heading() -> None:
     units = split_units("Resultatet ska vara minst 2 % av skatteintäkterna.\n2 %\nDet följs upp.")
     assert [u.context for u in units] == ["", ""]
+
+
+def test_the_headings_that_name_the_asked_noun_are_found_in_order() -> None:
+    from assistant.textunits import named_headings
+
+    title = "Mål för Ryd"
+    chunks = [
+        Chunk(chunk_id="c0", doc_id="d", position=0, title=title, heading_path=(title,),
+              text=f"{title}\nInledning om målen.\nFokusområde: Skola"),
+        Chunk(chunk_id="c1", doc_id="d", position=1, title=title,
+              heading_path=(title, "Fokusområde: Skola"), text="Fokusområde: Skola\nText."),
+        Chunk(chunk_id="c2", doc_id="d", position=2, title=title,
+              heading_path=(title, "Fokusområde: Miljö", "Fokusområdets mått"),
+              text="Fokusområdets mått\nMått följer."),
+    ]
+    assert named_headings(chunks, "fokusområd") == ["Fokusområde: Skola", "Fokusområde: Miljö"]
+    assert named_headings(chunks, "mål") == []  # the title is not one of its own headings

@@ -1,0 +1,115 @@
+"""Answers over documents in the forms of municipal web pages (invented text, two
+municipalities so that names and figures collide): goals written as headings, a key-figure
+table flattened into label and value lines, areas as a series of headings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.ask import Assistant
+
+pytestmark = pytest.mark.slow
+
+EKBY_GOALS = """Mål för mandatperioden – Ekby kommun
+
+Fullmäktige har beslutat om kommunens mål för mandatperioden. Nämnderna bryter ner dem i egna mål.
+
+Strategiområde 1 – växande näringsliv
+
+Fler företag startar och stannar i kommunen.
+
+Strategiområde 2 – trygga uppväxtvillkor
+
+Alla barn ska ha en trygg skolgång och en meningsfull fritid.
+
+Strategiområde 3 – klimat och natur
+
+Kommunens verksamheter minskar sina utsläpp varje år.
+
+Målen följs upp i delårsrapporten och planen revideras årligen inför budgeten.
+"""
+
+EKBY_FIGURES = """Ekonomiska ramar 2026 – Ekby kommun
+
+Fullmäktige fastställde budgeten i november. Här är de viktigaste nyckeltalen.
+
+Befolkningsantagande (antal invånare)
+
+14 870
+
+Beslutad skattesats, kr
+
+22,41
+
+Sidan uppdaterades i december.
+"""
+
+DALBY_FINANCE = """Finansiella mål – Dalby kommun
+
+Fullmäktige antog riktlinjer för god ekonomisk hushållning i oktober 2024.
+
+Resultatet ska räcka till investeringar
+
+Ett överskott gör att kommande generationer inte behöver betala en högre skatt för dagens service.
+
+Nettoinvesteringarnas andel av skatteintäkterna bör inte överstiga 8 %
+
+Stora investeringar ökar behovet av lån och därmed räntekostnaderna.
+"""
+
+
+@pytest.fixture(scope="module")
+def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    from assistant.ask import Assistant
+    from ingest.pipeline import ingest_paths
+
+    folder = tmp_path_factory.mktemp("web-forms")
+    for name, text in (("ekby-mal.txt", EKBY_GOALS), ("ekby-ekonomi.txt", EKBY_FIGURES),
+                       ("dalby-finansiella-mal.txt", DALBY_FINANCE)):
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = Settings.from_env(environ={}, index_dir=folder / "index", today="2026-11-26")
+    summary = ingest_paths([folder], settings)
+    assert summary.ok, summary.skipped
+    return Assistant.from_settings(settings)
+
+
+def test_a_series_of_headings_answers_a_list_question(web_assistant: Assistant) -> None:
+    answer = web_assistant.ask("Vilka strategiområden har Ekby?")
+    assert not answer.refused, answer.text
+    for area in ("växande näringsliv", "trygga uppväxtvillkor", "klimat och natur"):
+        assert area in answer.text
+    assert {c.doc_id for c in answer.citations} == {"ekby-mal"}
+
+
+def test_a_goal_written_as_a_heading_is_quoted(web_assistant: Assistant) -> None:
+    answer = web_assistant.ask(
+        "Hur stor andel av skatteintäkterna får nettoinvesteringarna vara i Dalby?")
+    assert not answer.refused, answer.text
+    assert "8 %" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "Vilken skattesats har Ekby?", "What is the tax rate in Ekby?"])
+def test_a_flattened_key_figure_is_quoted_with_its_label(web_assistant: Assistant,
+                                                         question: str) -> None:
+    answer = web_assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert "Beslutad skattesats, kr: 22,41" in answer.text
+
+
+def test_a_rate_question_is_refused_when_only_the_word_occurs(web_assistant: Assistant) -> None:
+    """Dalby's page speaks of a higher tax, but gives no rate; Ekby's rate is not Dalby's."""
+    answer = web_assistant.ask("Vilken skattesats har Dalby?")
+    assert answer.refused, answer.text
+    assert "22,41" not in answer.text
+
+
+def test_how_often_is_answered_by_a_frequency(web_assistant: Assistant) -> None:
+    answer = web_assistant.ask("Hur ofta revideras planen i Ekby?")
+    assert not answer.refused, answer.text
+    assert "årligen" in answer.text
