@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.citations import cite, is_superseded, related_citations, validity_label
 from assistant.errors import StyrdokError
-from assistant.focus import analyze_question
+from assistant.focus import analyze_question, asks_for_name
 from assistant.generation import Generator, Source
 from assistant.refusal import (
     CorpusStats,
@@ -329,7 +329,11 @@ class Assistant:
         evidence = measure_evidence(state.standalone, hits, self.corpus_stats(), state.language,
                                     focus.supported, self.refusal_model, about)
         state.evidence = evidence
-        state.refused = not hits or should_refuse(
+        # A question for who holds a role is answered by a name or not at all: no passage
+        # naming a person in that role (of that body) is a refusal, whatever else they share.
+        unnamed = (not focus.supported and focus.part is not None
+                   and asks_for_name(focus.part))
+        state.refused = not hits or unnamed or should_refuse(
             evidence, self.settings.refusal_threshold, self.refusal_model)
         state.flags = ("injection",) if evidence.injection else ()
         if state.refused:

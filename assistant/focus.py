@@ -112,7 +112,7 @@ _MEASURE_WORDS = re.compile(r"\b(målvärde\w*|nyckeltal\w*|indikator\w*|mäts|m
 # skattesats …" asks for a value as "hur stor …" does, and a passage without one does not
 # answer it. Singular "vilken/vilket" only: "vilka avgifter finns" asks for the kinds.
 _QUANTITY_NOUN = re.compile(
-    r"(?:sats|andel|nivå|grad|procent|belopp|summa|antal|kostnad|pris|avgift|taxa|rate|"
+    r"(?:sats|skatt|andel|nivå|grad|procent|belopp|summa|antal|kostnad|pris|avgift|taxa|rate|"
     r"percentage|amount|level|share|cost|fee|price)(?:en|et|n)?$", re.I
 )
 _PRESENT = re.compile(
@@ -448,6 +448,36 @@ _MEASURE_CUE = re.compile(
     r"målvärde|nyckeltal|indikator|antal|andel|procent|%|mäts|per (?:år|vecka|månad)", re.I
 )
 _PLACE_CUE = re.compile(r"\bligger\b|\b(?:i|på|vid|hos)\s+(?:\w+\s+)?[A-ZÅÄÖ]\w+")
+# A role a person holds: "Vem är kommunstyrelsens ordförande / socialdirektör?" asks for the
+# name of whoever holds it, and a passage that only names the role does not answer.
+_ROLE_NOUN = re.compile(
+    r"(?:ordförande|råd|direktör|chef|sekreterare|ledamot|rektor|samordnare|strateg|revisor|"
+    r"ombudsman|föreståndare|handläggare|chair|chairman|chairperson|mayor|director|manager|"
+    r"councillor|secretary|head)(?:en|et|n|s)?$", re.I
+)
+# A person's name: two capitalised words ("Eva Ek", "Gun-Britt Delsvik") whose first is not
+# a function word opening a sentence ("I Ekby", "På Sagomuseet"), or a party after a name
+# ("Ek (S)").
+_NAME = re.compile(
+    r"\b([A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?)\s+[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ]\w+)?\b"
+)
+_PARTY = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]+\s+\((?:[A-ZÅÄÖ]{1,3})\)")
+
+
+def asks_for_name(part: Part) -> bool:
+    """``part`` asks who holds a role ("vem är ordförande i …"), not who does something."""
+    return part.answer_type == "person" and bool(part.focus) and bool(
+        _ROLE_NOUN.search(part.focus[-1]))
+
+
+def names_person(text: str) -> bool:
+    """``text`` names a person (see :data:`_NAME`)."""
+    if _PARTY.search(text):
+        return True
+    closed = stopwords() | english_function_words()
+    return any(m.group(1).lower() not in closed for m in _NAME.finditer(text))
+
+
 # How often something is done: "årligen", "varje år", "två gånger per år", "every year".
 _FREQUENCY = re.compile(
     r"\b(?:årligen|årsvis|halvårsvis|kvartalsvis|månadsvis|veckovis|dagligen|löpande|"
@@ -483,6 +513,8 @@ def answer_cue(part: Part, text: str) -> float:
         return 1.0 if _PLACE_CUE.search(text) else 0.0
     if kind == "frequency":
         return 1.0 if _FREQUENCY.search(text) else 0.0
+    if kind == "person":
+        return 1.0 if names_person(text) else 0.0
     return 0.0
 
 

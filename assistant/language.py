@@ -43,6 +43,10 @@ WH_WORDS = WH_WORDS_SV | WH_WORDS_EN
 WH_DETERMINERS_SV = _words("vilka vilken vilket vems")
 #: Wh-determiners that ask for one thing ("vilken skattesats", "what tax rate").
 SINGULAR_WH = _words("vilken vilket which what")
+#: Words that ask for the current or latest one ("den nya policyn", "gällande taxa"): the
+#: documents name the thing, seldom that it is new.
+RECENCY = _words("ny nya nytt nye senaste nuvarande gällande aktuell aktuella aktuellt "
+                 "new latest current")
 #: Swedish wh-words that can be the subject of their clause ("vem som leder …").
 SUBJECT_WH_SV = _words("vem vad vilka vilken vilket vems")
 

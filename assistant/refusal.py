@@ -79,11 +79,13 @@ from assistant.focus import (
     QuestionAnalysis,
     analyze_question,
     answer_cue,
+    asks_for_name,
     indirect_question,
     is_superlative,
+    names_person,
 )
 from assistant.glossary import english_focus, translated_terms
-from assistant.language import edit_similarity, function_words, similar_words
+from assistant.language import RECENCY, edit_similarity, function_words, similar_words
 from assistant.lexical import stem, words
 from assistant.synonyms import synonyms, with_synonyms
 from assistant.textunits import (
@@ -103,15 +105,27 @@ FUZZY_MIN_LENGTH = 5
 FUZZY_SIMILARITY = 0.8
 
 
+# Endings the stemmer leaves on short words: adjective forms (ny, nya, nytt, nye) and the
+# genitive -s of a name.
+SHORT_WORD_ENDINGS = frozenset({"a", "e", "t", "tt", "s"})
+SHORT_WORD_MIN = 2
+
+
 def close_terms(query_term: str, text_term: str) -> bool:
     """:func:`~assistant.textunits.terms_match`, or two stems of at least
     :data:`FUZZY_MIN_LENGTH` letters at most one edit in five apart.
 
     Users mistype ("kultursskolan") and Swedish inflects inside the stem ("antogs"/"antagen"
     stem to "antog"/"antag"); short stems ("plan"/"plats") and compounds with another first
-    part ("förskola"/"grundskola") do not match.
+    part ("förskola"/"grundskola") do not match. A short stem matches itself with an ending
+    the stemmer leaves on short words (:data:`SHORT_WORD_ENDINGS`: "ny"/"nya"/"nytt",
+    "Upplands-Bro"/"Upplands-Bros").
     """
     if terms_match(query_term, text_term):
+        return True
+    short, long_ = sorted((query_term, text_term), key=len)
+    if (len(short) >= SHORT_WORD_MIN and long_.startswith(short)
+            and long_[len(short):] in SHORT_WORD_ENDINGS):
         return True
     return (min(len(query_term), len(text_term)) >= FUZZY_MIN_LENGTH
             and edit_similarity(query_term, text_term) >= FUZZY_SIMILARITY)
@@ -232,6 +246,12 @@ class CorpusStats:
         for cut in range(max(4, math.ceil(0.55 * len(term))), len(term)):
             if terms_match(term, term[:cut]):
                 best = max(best, self.df.get(term[:cut], 0))
+        # A short word and its inflected or genitive form (:data:`SHORT_WORD_ENDINGS`).
+        for ending in SHORT_WORD_ENDINGS:
+            if term.endswith(ending) and len(term) - len(ending) >= SHORT_WORD_MIN:
+                best = max(best, self.df.get(term[: -len(ending)], 0))
+            if len(term) >= SHORT_WORD_MIN:
+                best = max(best, self.df.get(term + ending, 0))
         if len(term) >= 4:
             terms = self._sorted_terms
             for known in itertools.islice(terms, bisect.bisect_left(terms, term), None):
@@ -310,6 +330,10 @@ def measure_evidence(
     found_terms: frozenset[str] = frozenset().union(
         *(term_set(f"{about.get(h.chunk.doc_id, '')} {h.chunk.embed_text}") for h in top))
     found = {t for t in terms if has_synonym(t, found_terms)}
+    # A word that asks for the latest one ("nya", "gällande") counts when the passages have
+    # it; documents seldom call what they name new, so its absence is not a gap.
+    recency = {stem(w) for w in RECENCY}
+    terms = [t for t in terms if t in found or t not in recency] or terms
     analysis = analyze_question(question)
     weights = {t: stats.idf(t) * analysis.term_weight(t) for t in terms}
     total = sum(weights.values())
@@ -437,6 +461,7 @@ class _U:
     text: str
     terms: frozenset[str]
     context: frozenset[str]
+    heading: str = ""  # the unit's heading, for the body a role belongs to
 
 
 def _member_singled_out(part: Part, unit: _U) -> bool:
@@ -465,6 +490,12 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
         tied_elsewhere = any(int(y) != year for y in YEAR.findall(unit.text))
         if present and tied_elsewhere and not _PRESENT_IN_UNIT.search(unit.text):
             return False
+    from assistant.scope import governing_bodies, other_body  # scope imports this module
+
+    if asks_for_name(part) and (
+            not names_person(unit.text)  # "Socialdirektören fördelar …" names only the role
+            or other_body(governing_bodies(part.text), f"{unit.text} {unit.heading}")):
+        return False
     if kind == "time":
         topic = [t for t in part.terms if not t.isdigit()]
         return not topic or any(term_in(alts.get(t, (t,)), unit.terms) for t in topic)
@@ -492,7 +523,7 @@ def check_focus(
     matcher = TermMatcher([question, *(c.text for c in chunks)])
     units = [
         _U(u.text, matcher.terms(u.text),
-           matcher.terms(" ".join((c.title, *c.heading_path, u.context))))
+           matcher.terms(" ".join((c.title, *c.heading_path, u.context))), u.context)
         for c in chunks
         for u in split_units(c.text, c.heading_path)
     ]

@@ -243,6 +243,27 @@ def _same_committee(a: str, b: str) -> bool:
     return a == b or a.endswith(b) or b.endswith(a)
 
 
+# The assembly and the executive board are bodies of their own: "kommunstyrelsens ordförande"
+# is not "kommunfullmäktiges ordförande".
+_ASSEMBLY = re.compile(
+    r"(?i)\b(?:(kommun|region|landstings)?(styrelse|fullmäktige))(?:n|ns|s)?\b")
+
+
+def governing_bodies(text: str) -> frozenset[str]:
+    """The nämnder (:func:`committees`), styrelser and fullmäktige ``text`` names, as keys
+    ("kommunstyrelsens" -> "kommunstyrelse", "fullmäktige" -> "fullmäktige")."""
+    found = {"".join(m.groups(default="")).lower() for m in _ASSEMBLY.finditer(text)}
+    return committees(text) | frozenset(found)
+
+
+def other_body(asked: frozenset[str], text: str) -> bool:
+    """``text`` names a governing body, but none of ``asked``: what it says of a role (its
+    ordförande, its members) is about another body."""
+    named = governing_bodies(text)
+    return bool(asked and named) and not any(
+        _same_committee(a, n) for a in asked for n in named)
+
+
 def within_committees(hits: Sequence[Hit], question: str) -> list[Hit]:
     """For a question that names a committee: the hits without those of documents about
     another committee, in their order.

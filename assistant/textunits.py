@@ -31,7 +31,7 @@ from assistant.types import Chunk
 # a name, a meaning or a fact ("Vad heter …", "Vad menas med …", "Stämmer det att …"), and words
 # that frame a question as people type it ("Min fråga är: …", "Jag undrar …", "Hej!").
 _ASKING = (
-    "heter kallas menas betyder finns stämmer egentligen ska nåt något nånting "
+    "heter kallas menas betyder finns stämmer egentligen ska nåt något nånting hände händer hänt "
     "fråga frågan undrar undra veta hej hallå tack snälla please question wonder"
 )
 _CLOSED = WH_WORDS | QUANTIFIERS | AUXILIARIES_EN | ENGLISH_FRAME
@@ -155,6 +155,25 @@ _STATEMENT_WORDS = AUXILIARIES_SV | COPULAS_SV
 _STATEMENT_MIN_WORDS = 5
 
 
+def _shape(line: str) -> tuple[bool, ...]:
+    return ("(" in line, "," in line, ":" in line, line[:1].isdigit())
+
+
+def same_shape(line: str, other: str) -> bool:
+    """Two short lines built alike ("Eva Ek (S), ordförande" / "Per Ås (M), vice ordförande"):
+    both have the same brackets, commas, colons and leading digits, and at least one of them.
+    Items of one list are; a heading after them ("Uppdrag") is not."""
+    return any(_shape(line)) and _shape(line) == _shape(other)
+
+
+def _unmarked_item(line: str) -> bool:
+    """``line`` can be an item of a list without markers: short, without closing punctuation,
+    not a value, a question, a table row nor a marked item."""
+    return (bool(line) and _looks_like_heading(line) and not line.endswith("?")
+            and not is_value_line(line) and not _TABLE_ROW.match(line)
+            and not _LIST_ITEM.match(line))
+
+
 def is_value_line(line: str) -> bool:
     """``line`` is only a value (see :data:`VALUE_LINE`): never a heading of its own."""
     return bool(VALUE_LINE.match(line.strip()))
@@ -213,6 +232,7 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     label_unit: int | None = None  # the unit made of that line, when it states something
     outer = context  # the context before that line
     title = headings[0] if headings else ""
+    unmarked = False  # inside a list whose items have no markers
 
     def flush_table() -> None:
         # Each row is a unit of its own (it carries its headers); two or more rows are also one
@@ -236,9 +256,20 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
         items = []
         pending_intro = ""
 
-    for line in lines:
-        if not line:
+    lines = [ln for ln in lines if ln]
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if (pending_intro or unmarked) and _unmarked_item(line) and (
+                not following or _unmarked_item(following)
+                or (unmarked and same_shape(line, items[-1][2:]))):
+            # Lines without markers under an intro ("Presidiet består av följande:" / "Eva
+            # Ek (S), ordförande" / "Per Ås (M), vice ordförande"): web pages drop the bullets.
+            # A line right above a paragraph is that paragraph's heading, not an item, unless
+            # it is built like the item before it.
+            items.append(f"- {line}")
+            unmarked = True
             continue
+        unmarked = False
         if _TABLE_ROW.match(line) or _LIST_ITEM.match(line):
             label, label_unit = "", None
         if _TABLE_ROW.match(line):

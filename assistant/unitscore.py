@@ -52,6 +52,7 @@ from assistant.focus import (
     QuestionAnalysis,
     analyze_question,
     answer_cue,
+    asks_for_name,
     has_date,
 )
 from assistant.generation import Source
@@ -347,7 +348,7 @@ class UnitScorer:
             self.coverage(self._other_terms(part), unit),
             self.specificity(unit),
             fit,
-            float(part.answer_type in TYPED and fit == 0.0),
+            float(typed(part) and fit == 0.0),
             float(self.focus_missing(part, unit)),
             1.0 / (1 + unit.order),
             unit.dense,
@@ -378,9 +379,15 @@ class UnitScorer:
         """``unit`` has the kind of answer ``part`` asks for (always, when none is asked);
         with ``dated``, a "när" part also takes a unit dated by its heading or title
         (:func:`dated_context`), the fallback when no unit names a date itself."""
-        if part.answer_type not in TYPED or self.type_fit(part, unit) >= 0.5:
+        if not typed(part) or self.type_fit(part, unit) >= 0.5:
             return True
         return dated and part.answer_type == "time" and bool(dated_context(unit))
+
+
+def typed(part: Part) -> bool:
+    """``part`` asks for a kind of answer a unit can be checked for (:data:`TYPED`, or a
+    person's name for a role, :func:`assistant.focus.asks_for_name`)."""
+    return part.answer_type in TYPED or asks_for_name(part)
 
 
 def dated_context(unit: Candidate) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.textunits import is_value_line
+from assistant.textunits import is_value_line, same_shape
 from assistant.types import Document
 from ingest.loaders.common import (
     SENTENCE_END,
@@ -24,11 +24,12 @@ def load_text(path: Path, data: bytes) -> Document:
     100 characters), not a list item and not ending in . ! ? : ; , -- so a one-paragraph file
     is body text, not a title with nothing under it. A group of one short line (under 60
     characters, not ending in . ! ? : ; ,) is a level-2 heading when the next group is body
-    text or a list, unless it is only a value ("23,38", "10 %": a flattened table's cell); two
-    short lines in a row are kept as paragraphs (link texts on copied web pages look like
-    that). Lines starting with "•", "-", "*", "–" or "1." are list items;
-    consecutive items (also across blank lines) form one list block, and an indented line
-    without a marker continues the previous item.
+    text or a list, unless it is only a value ("23,38", "10 %": a flattened table's cell) or
+    is built like the short line before it (the last of a list without markers, see
+    :func:`assistant.textunits.same_shape`); two short lines in a row are kept as paragraphs
+    (link texts on copied web pages look like that). Lines starting with "•", "-", "*", "–"
+    or "1." are list items; consecutive items (also across blank lines) form one list block,
+    and an indented line without a marker continues the previous item.
     Other lines join into paragraphs. A block of ``key: value`` lines with metadata keys
     right after the title is metadata, not body text.
     """
@@ -47,8 +48,11 @@ def load_text(path: Path, data: bytes) -> Document:
     items: list[str] = []
     for index, group in enumerate(groups):
         following = groups[index + 1] if index + 1 < len(groups) else None
+        previous = groups[index - 1] if index else None
         if (_is_short_line(group) and not is_value_line(group[0])
-                and following is not None and not _is_short_line(following)):
+                and following is not None and not _is_short_line(following)
+                and not (previous and _is_short_line(previous)
+                         and same_shape(group[0], previous[0]))):
             builder.list_block(items)
             items = []
             builder.heading(group[0], 2)

@@ -229,3 +229,40 @@ def test_a_quantity_question_is_not_answered_by_a_sentence_without_a_value() -> 
         position=0, title="Finansiella mål i Dalby")
     check = check_focus("Vilken skattesats har Dalby?", [chunk])
     assert not check.supported
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("Vem är kommunstyrelsens ordförande i Dalby?", True),
+    ("Vem är socialdirektör i Ryd?", True),
+    ("Who is the chair of the council in Ryd?", True),
+    ("Vem driver projektet i Ryd?", False),  # who does something: a body will do
+])
+def test_a_question_for_a_role_asks_for_a_name(question: str, name: bool) -> None:
+    from assistant.focus import asks_for_name
+
+    assert asks_for_name(analyze_question(question).parts[0]) is name
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Kommunstyrelsens ordförande är Eva Ek (S).", True),
+    ("Gun-Britt Lind, ordförande", True),
+    ("På Sagomuseet finns sägnerna.", False),  # a sentence's first word and a place
+    ("Socialdirektören fördelar uppdraget.", False),
+    ("Kommunalrådet är också kommunstyrelsens ordförande.", False),
+])
+def test_a_person_is_named(text: str, named: bool) -> None:
+    from assistant.focus import names_person
+
+    assert names_person(text) is named
+
+
+def test_a_role_question_is_not_supported_by_the_role_alone_or_another_bodys_names() -> None:
+    def supported(question: str, text: str) -> bool:
+        chunk = Chunk(chunk_id="c", doc_id="d", text=text, position=0, title="Politik i Ryd")
+        return check_focus(question, [chunk]).supported
+
+    assert not supported("Vem är socialdirektör i Ryd?", "Socialdirektören fördelar uppdraget.")
+    assert supported("Vem är socialdirektör i Ryd?", "Socialdirektör är Eva Ek.")
+    assembly = "Fullmäktiges ordförande är Eva Ek (S)."
+    assert not supported("Vem är kommunstyrelsens ordförande i Ryd?", assembly)
+    assert supported("Vem är fullmäktiges ordförande i Ryd?", assembly)

@@ -239,3 +239,18 @@ def test_the_headings_that_name_the_asked_noun_are_found_in_order() -> None:
     ]
     assert named_headings(chunks, "fokusområd") == ["Fokusområde: Skola", "Fokusområde: Miljö"]
     assert named_headings(chunks, "mål") == []  # the title is not one of its own headings
+
+
+def test_lines_without_markers_under_an_intro_are_a_list() -> None:
+    text = ("Presidiet består av följande ledamöter:\nEva Ek (S), ordförande\n"
+            "Per Ås (M), vice ordförande\nUppdrag\nPresidiet planerar sammanträdena.")
+    units = split_units(text, ("Presidium i Ryd",))
+    assert units[0].kind == "list"
+    assert units[0].text.splitlines()[1:] == ["- Eva Ek (S), ordförande",
+                                              "- Per Ås (M), vice ordförande"]
+    assert units[1].context == "Uppdrag"  # the line above a paragraph is its heading
+
+
+def test_table_rows_under_an_intro_stay_rows() -> None:
+    units = split_units("Tidplanen är:\nSteg: Start; Tid: våren\nSteg: Slut; Tid: hösten")
+    assert [u.kind for u in units] == ["row", "row", "table"]

@@ -87,3 +87,22 @@ def test_the_year_feature_is_measured_on_the_top_chunks() -> None:
     assert other.year_missing and not same.year_missing
     index = FEATURES.index("year_missing")
     assert other.features[index] == 1.0 and same.features[index] == 0.0
+
+
+def _missing(question: str, text: str) -> tuple[str, ...]:
+    chunk = _chunk(text, title="Nyheter från fullmäktige – Ryd")
+    stats = CorpusStats.from_chunks([chunk, _chunk("Kommunen har en ny vision.")])
+    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
+    return measure_evidence(question, [Hit(chunk=chunk, score=1.0, dense_score=0.9)], stats,
+                            model=neutral).missing
+
+
+def test_a_word_asking_for_the_latest_one_is_not_missing_when_absent() -> None:
+    text = "Taxorna fastställdes för att gälla från 1 januari."
+    assert _missing("Från när gäller de nya taxorna?", text) == ()
+    assert _missing("Från när gäller de nya parkeringstaxorna?", text)  # a topic word is
+
+
+def test_a_short_word_matches_its_inflected_and_genitive_forms() -> None:
+    assert _missing("När antogs Ryds nya policy?", "Fullmäktige antog en ny policy i mars.") == ()
+    assert _missing("Vad hände med nämndens begäran?", "Nämndens begäran avslogs.") == ()

@@ -146,3 +146,15 @@ def test_a_named_place_keeps_the_documents_that_mention_it() -> None:
     assert within_names(hits, "Vad blir skatten i Grönby?", frozenset()) == hits
     assert within_names(hits, "Vad blir skatten i Dalby?", frozenset({"dalby"})) == hits
     assert proper_names("Hej! Jag heter Dalby. Vad är visionen?") == []
+
+
+def test_governing_bodies_are_named_by_their_kind() -> None:
+    from assistant.scope import governing_bodies, other_body
+
+    assert governing_bodies("Vem är kommunstyrelsens ordförande?") == {"kommunstyrelse"}
+    assert governing_bodies("Barn- och utbildningsnämndens presidium") == {
+        "barnochutbildningsnämnd"}
+    asked = governing_bodies("ordförande i kommunfullmäktige")
+    assert not other_body(asked, "Fullmäktiges ordförande är Eva Ek.")
+    assert other_body(asked, "Kommunstyrelsens ordförande är Per Ås.")
+    assert not other_body(asked, "Ordförande är Per Ås.")  # names no body

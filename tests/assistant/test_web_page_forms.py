@@ -62,6 +62,19 @@ Nettoinvesteringarnas andel av skatteintäkterna bör inte överstiga 8 %
 Stora investeringar ökar behovet av lån och därmed räntekostnaderna.
 """
 
+DALBY_PRESIDIUM = """Presidium – Dalby kommun
+
+Fullmäktige väljer en ordförande och två vice ordförande. Presidiet leder sammanträdena.
+
+Följande ledamöter utgör kommunfullmäktiges presidium under mandatperioden:
+
+Sara Holm (C), ordförande
+
+Olof Berg (S), förste vice ordförande
+
+Anteckningar från presidiets möten publiceras en gång i månaden.
+"""
+
 
 @pytest.fixture(scope="module")
 def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
@@ -70,7 +83,8 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
     folder = tmp_path_factory.mktemp("web-forms")
     for name, text in (("ekby-mal.txt", EKBY_GOALS), ("ekby-ekonomi.txt", EKBY_FIGURES),
-                       ("dalby-finansiella-mal.txt", DALBY_FINANCE)):
+                       ("dalby-finansiella-mal.txt", DALBY_FINANCE),
+                       ("dalby-presidium.txt", DALBY_PRESIDIUM)):
         (folder / name).write_text(text, encoding="utf-8")
     settings = Settings.from_env(environ={}, index_dir=folder / "index", today="2026-11-26")
     summary = ingest_paths([folder], settings)
@@ -113,3 +127,16 @@ def test_how_often_is_answered_by_a_frequency(web_assistant: Assistant) -> None:
     answer = web_assistant.ask("Hur ofta revideras planen i Ekby?")
     assert not answer.refused, answer.text
     assert "årligen" in answer.text
+
+
+def test_members_listed_without_markers_are_quoted_whole(web_assistant: Assistant) -> None:
+    answer = web_assistant.ask("Vilka ingår i kommunfullmäktiges presidium i Dalby?")
+    assert not answer.refused, answer.text
+    assert "Sara Holm (C), ordförande" in answer.text and "Olof Berg (S)" in answer.text
+
+
+def test_a_role_of_another_body_is_not_the_answer(web_assistant: Assistant) -> None:
+    """Dalby's page names the assembly's chair; the board's chair is not in the documents."""
+    assert web_assistant.ask("Vem är kommunstyrelsens ordförande i Dalby?").refused
+    answer = web_assistant.ask("Vem är ordförande i kommunfullmäktige i Dalby?")
+    assert not answer.refused and "Sara Holm" in answer.text
