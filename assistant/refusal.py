@@ -109,6 +109,10 @@ FUZZY_SIMILARITY = 0.8
 # genitive -s of a name.
 SHORT_WORD_ENDINGS = frozenset({"a", "e", "t", "tt", "s"})
 SHORT_WORD_MIN = 2
+# A verb and the noun made of it, alone or as a compound's head: "styrs" / "styrning",
+# "verksamhetsstyrningen"; "följs upp" / "uppföljning".
+NOMINALISATIONS = ("ning", "ing")
+NOMINAL_MIN = 3
 
 
 def close_terms(query_term: str, text_term: str) -> bool:
@@ -119,13 +123,16 @@ def close_terms(query_term: str, text_term: str) -> bool:
     stem to "antog"/"antag"); short stems ("plan"/"plats") and compounds with another first
     part ("förskola"/"grundskola") do not match. A short stem matches itself with an ending
     the stemmer leaves on short words (:data:`SHORT_WORD_ENDINGS`: "ny"/"nya"/"nytt",
-    "Upplands-Bro"/"Upplands-Bros").
+    "Upplands-Bro"/"Upplands-Bros"), and a verb stem the noun made of it, also as the head
+    of a compound (:data:`NOMINALISATIONS`: "styr"/"verksamhetsstyrning").
     """
     if terms_match(query_term, text_term):
         return True
     short, long_ = sorted((query_term, text_term), key=len)
     if (len(short) >= SHORT_WORD_MIN and long_.startswith(short)
             and long_[len(short):] in SHORT_WORD_ENDINGS):
+        return True
+    if len(short) >= NOMINAL_MIN and any(long_.endswith(short + n) for n in NOMINALISATIONS):
         return True
     return (min(len(query_term), len(text_term)) >= FUZZY_MIN_LENGTH
             and edit_similarity(query_term, text_term) >= FUZZY_SIMILARITY)
@@ -233,6 +240,10 @@ class CorpusStats:
     def _sorted_terms(self) -> list[str]:
         return sorted(self.df)
 
+    @cached_property
+    def _reversed_terms(self) -> list[str]:
+        return sorted(t[::-1] for t in self.df)
+
     def doc_freq(self, term: str) -> int:
         """Chunks containing ``term`` or a close term (:func:`close_terms`; the most frequent).
 
@@ -252,6 +263,14 @@ class CorpusStats:
                 best = max(best, self.df.get(term[: -len(ending)], 0))
             if len(term) >= SHORT_WORD_MIN:
                 best = max(best, self.df.get(term + ending, 0))
+        if len(term) >= NOMINAL_MIN:  # nouns made of the verb, by their reversed ending
+            ends = self._reversed_terms
+            for suffix in NOMINALISATIONS:
+                key = (term + suffix)[::-1]
+                for known in itertools.islice(ends, bisect.bisect_left(ends, key), None):
+                    if not known.startswith(key):
+                        break
+                    best = max(best, self.df[known[::-1]])
         if len(term) >= 4:
             terms = self._sorted_terms
             for known in itertools.islice(terms, bisect.bisect_left(terms, term), None):

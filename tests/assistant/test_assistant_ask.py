@@ -169,3 +169,11 @@ def test_a_preamble_before_the_question_does_not_hide_it(assistant: Assistant) -
                           "Min fråga är: vilka är Ljungby kommuns visionsmål?")
     assert not typed.refused
     assert {c.doc_id for c in typed.citations} & {c.doc_id for c in plain.citations}
+
+
+def test_how_operations_are_steered_is_answered_from_the_section_on_it(
+        assistant: Assistant) -> None:
+    """The page says "Verksamhetsstyrningen omfattar …": the noun made of "styrs"."""
+    answer = assistant.ask("Hur styrs verksamheten mot visionen?")
+    assert not answer.refused, answer.text
+    assert "Verksamhetsstyrningen omfattar" in answer.text

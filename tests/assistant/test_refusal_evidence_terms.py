@@ -106,3 +106,12 @@ def test_a_word_asking_for_the_latest_one_is_not_missing_when_absent() -> None:
 def test_a_short_word_matches_its_inflected_and_genitive_forms() -> None:
     assert _missing("När antogs Ryds nya policy?", "Fullmäktige antog en ny policy i mars.") == ()
     assert _missing("Vad hände med nämndens begäran?", "Nämndens begäran avslogs.") == ()
+
+
+def test_a_verb_matches_the_noun_made_of_it_also_as_a_compounds_head() -> None:
+    from assistant.refusal import close_terms
+
+    assert close_terms("styr", "verksamhetsstyrning")
+    assert close_terms("följ", "uppföljning")
+    assert not close_terms("styr", "styrelse")
+    assert _missing("Hur följs målen upp i Ryd?", "Uppföljningen av målen görs i maj.") == ()
