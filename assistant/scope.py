@@ -89,6 +89,26 @@ def entity_name(publisher: str | None) -> str | None:
     return " ".join(name) or None
 
 
+_TITLE_PART_END = re.compile(r"\s*(?:$|[–—:,.;|()\[\]-]|\d)")
+
+
+def title_entity(title: str) -> str | None:
+    """The municipality or region a document's title names ("… – Ekby kommun", "Ekby stad",
+    "Region Dalby"), as an entity name; None when it names none or a determiner stands there
+    ("Vilken kommun")."""
+    from assistant.lexical import stopwords
+
+    for match in _NAMED_BODY.finditer(title):
+        # The body ends the title or a part of it ("… – Ekby kommun", "Ekby kommun 2026");
+        # "Bästa kommun att växa i" is a phrase, not a name.
+        if not _TITLE_PART_END.match(title, match.end()):
+            continue
+        name = (match.group(1) or match.group(2) or "").lower()
+        if name and name not in _DETERMINERS | BODY_WORDS and name not in stopwords():
+            return entity_name(name)
+    return None
+
+
 def _mentions(name: str, words: Sequence[str]) -> int:
     """How often ``name`` (one or more words) occurs in ``words``, genitive included."""
     parts = name.split()
@@ -113,8 +133,15 @@ class EntityIndex:
 
     @classmethod
     def build(cls, publishers: Mapping[str, str | None], chunks: Iterable[Chunk]) -> EntityIndex:
-        """From each document's publisher, else from the names its chunks mention most."""
+        """From each document's publisher, else from a municipality or region its title names
+        ("Bostadsförsörjningsprogram – Ekby kommun", "Region Dalby"), else from the names its
+        chunks mention most. A web page copied as a file has no publisher, but its title
+        almost always says whose page it is."""
+        chunks = list(chunks)
         entity = {doc_id: entity_name(p) for doc_id, p in publishers.items()}
+        for chunk in chunks:
+            if not entity.get(chunk.doc_id) and (named := title_entity(chunk.title)):
+                entity[chunk.doc_id] = named
         names = {e for e in entity.values() if e}
         counts: dict[str, Counter[str]] = {}
         for chunk in chunks:

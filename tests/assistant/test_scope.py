@@ -158,3 +158,24 @@ def test_governing_bodies_are_named_by_their_kind() -> None:
     assert not other_body(asked, "Fullmäktiges ordförande är Eva Ek.")
     assert other_body(asked, "Kommunstyrelsens ordförande är Per Ås.")
     assert not other_body(asked, "Ordförande är Per Ås.")  # names no body
+
+
+def test_a_document_without_publisher_takes_the_body_its_title_names() -> None:
+    index = EntityIndex.build({"p": None, "q": None, "r": None}, [
+        _chunk("p", "Programmet antogs i mars.", title="Bostadsprogram – Ekby kommun"),
+        _chunk("q", "Planen gäller 2025–2028.", title="Miljöplan för Dalby kommun 2025–2028"),
+        _chunk("r", "Text.", title="Visionsmål: Bästa kommun att växa i"),  # a phrase
+    ])
+    assert index.doc_entity == {"p": "ekby", "q": "dalby", "r": None}
+    assert index.named("När antogs Ekbys bostadsprogram?") == {"ekby"}
+    # A question about Ekby is not answered from Dalby's page.
+    assert [h.chunk.doc_id for h in index.within([_hit("q"), _hit("p")], {"ekby"})] == ["p"]
+
+
+def test_title_entity_reads_only_a_named_body_that_ends_the_title_or_a_part_of_it() -> None:
+    from assistant.scope import title_entity
+
+    assert title_entity("Region Sydmark – regional utvecklingsstrategi") == "sydmark"
+    assert title_entity("Ryds stad: budget 2026") == "ryd"
+    assert title_entity("Vilken kommun är bäst?") is None
+    assert title_entity("Vision och mål") is None

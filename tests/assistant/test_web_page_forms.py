@@ -75,6 +75,15 @@ Olof Berg (S), förste vice ordförande
 Anteckningar från presidiets möten publiceras en gång i månaden.
 """
 
+# Two pages of the same kind, whose sentences differ only in their dates: nothing in the text
+# says whose page it is, the title does.
+HOUSING = """Bostadsprogram – {name} kommun
+
+Varje kommun ska planera för att alla kan bo i goda bostäder.
+
+Bostadsprogrammet antogs av kommunfullmäktige den {date}.
+"""
+
 
 @pytest.fixture(scope="module")
 def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
@@ -84,7 +93,9 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     folder = tmp_path_factory.mktemp("web-forms")
     for name, text in (("ekby-mal.txt", EKBY_GOALS), ("ekby-ekonomi.txt", EKBY_FIGURES),
                        ("dalby-finansiella-mal.txt", DALBY_FINANCE),
-                       ("dalby-presidium.txt", DALBY_PRESIDIUM)):
+                       ("dalby-presidium.txt", DALBY_PRESIDIUM),
+                       ("ekby-bostader.txt", HOUSING.format(name="Ekby", date="4 april 2022")),
+                       ("dalby-bostader.txt", HOUSING.format(name="Dalby", date="9 maj 2019"))):
         (folder / name).write_text(text, encoding="utf-8")
     settings = Settings.from_env(environ={}, index_dir=folder / "index", today="2026-11-26")
     summary = ingest_paths([folder], settings)
@@ -140,3 +151,11 @@ def test_a_role_of_another_body_is_not_the_answer(web_assistant: Assistant) -> N
     assert web_assistant.ask("Vem är kommunstyrelsens ordförande i Dalby?").refused
     answer = web_assistant.ask("Vem är ordförande i kommunfullmäktige i Dalby?")
     assert not answer.refused and "Sara Holm" in answer.text
+
+
+def test_a_page_without_publisher_is_scoped_by_the_body_its_title_names(
+        web_assistant: Assistant) -> None:
+    answer = web_assistant.ask("När antogs Ekbys bostadsprogram?")
+    assert not answer.refused, answer.text
+    assert "4 april 2022" in answer.text and "9 maj 2019" not in answer.text
+    assert {c.doc_id for c in answer.citations} == {"ekby-bostader"}
