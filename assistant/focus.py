@@ -85,7 +85,7 @@ _NUM = r"(?:\d+|" + "|".join(sorted(NUMBER_WORDS)) + r")"
 _WH: tuple[tuple[str, str], ...] = (
     (rf"(?:vilken|vilket|vilka)\s+av\s+(?:de|dessa|alla)\s+(?:{_NUM}\s+)?", "pick"),
     (rf"which\s+of\s+(?:the|these|all)\s+(?:{_NUM}\s+)?", "pick"),
-    (r"(?:vilket|vilken)\s+(?:år|årtal|datum)\b|what\s+year\b", "time"),
+    (r"(?:vilket|vilken|vilka)\s+(?:år|årtal|datum)\b|what\s+years?\b", "time"),
     (r"hur\s+många|how\s+many", "count"),
     (r"hur\s+(?:mycket|stor|stort|stora|lång|långt|höga?|hög)|how\s+(?:much|large|big|long)"
      r"|vad\s+kostar", "amount"),

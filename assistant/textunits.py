@@ -96,7 +96,17 @@ def matched_terms(terms: list[str], text_terms: frozenset[str]) -> set[str]:
 
 @lru_cache(maxsize=8192)
 def term_set(text: str) -> frozenset[str]:
-    return frozenset(analyze(text))
+    return frozenset(analyze(text)) | symbol_terms(text)
+
+
+# Signs that stand for a word: "25 %" says "procent", "§ 12" says "paragraf".
+_SYMBOL_WORDS = {"%": "procent", "§": "paragraf"}
+
+
+def symbol_terms(text: str) -> frozenset[str]:
+    """The stems of the words that signs in ``text`` stand for (:data:`_SYMBOL_WORDS`)."""
+    return frozenset(t for sign, word in _SYMBOL_WORDS.items() if sign in text
+                     for t in analyze(word))
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -350,7 +360,7 @@ class TermMatcher:
     def terms(self, text: str) -> frozenset[str]:
         found = self._cache.get(text)
         if found is None:
-            found = frozenset(self.vocabulary.terms(text))
+            found = frozenset(self.vocabulary.terms(text)) | symbol_terms(text)
             self._cache[text] = found
         return found
 

@@ -266,3 +266,17 @@ def test_a_role_question_is_not_supported_by_the_role_alone_or_another_bodys_nam
     assembly = "Fullmäktiges ordförande är Eva Ek (S)."
     assert not supported("Vem är kommunstyrelsens ordförande i Ryd?", assembly)
     assert supported("Vem är fullmäktiges ordförande i Ryd?", assembly)
+
+
+def test_which_years_asks_for_a_time() -> None:
+    assert _types("Vilka år gäller programmet i Ryd?") == ["time"]
+    assert _types("What years does the programme cover?") == ["time"]
+
+
+def test_a_percent_sign_says_procent() -> None:
+    from assistant.textunits import term_set
+
+    assert "procent" in term_set("Utsläppen ska minska med 25% till 2030.")
+    chunk = Chunk(chunk_id="c", doc_id="d", position=0, title="Miljöprogram för Ryd",
+                  text="Utsläppen ska minska med 25% jämfört med 2019.")
+    assert check_focus("Hur många procent ska utsläppen i Ryd minska?", [chunk]).supported
