@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-
-from assistant.settings import Settings
+from small_corpus import assistant_over
 
 if TYPE_CHECKING:
     from assistant.ask import Assistant
@@ -62,16 +61,8 @@ Skattesatsen i Lindås är 22,05 kronor för 2026. Lindås har 9 870 invånare.
 # The documents' words are not the questions' (assistant/synonyms.yaml).
 @pytest.fixture(scope="module")
 def small_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    from assistant.ask import Assistant
-    from ingest.pipeline import ingest_paths
-
-    folder = tmp_path_factory.mktemp("refusal-corpus")
-    (folder / "kvarnby.md").write_text(KVARNBY, encoding="utf-8")
-    (folder / "lindas.md").write_text(LINDAS, encoding="utf-8")
-    settings = Settings.from_env(environ={}, index_dir=folder / "index", today="2026-11-26")
-    summary = ingest_paths([folder], settings)
-    assert summary.ok, summary.skipped
-    return Assistant.from_settings(settings)
+    return assistant_over(tmp_path_factory.mktemp("refusal-corpus"),
+                          {"kvarnby.md": KVARNBY, "lindas.md": LINDAS})
 
 
 def test_a_synonym_of_the_documents_word_is_answered(small_assistant: Assistant) -> None:

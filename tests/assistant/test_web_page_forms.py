@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-
-from assistant.settings import Settings
+from small_corpus import assistant_over
 
 if TYPE_CHECKING:
     from assistant.ask import Assistant
@@ -87,20 +86,12 @@ Bostadsprogrammet antogs av kommunfullmäktige den {date}.
 
 @pytest.fixture(scope="module")
 def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    from assistant.ask import Assistant
-    from ingest.pipeline import ingest_paths
-
-    folder = tmp_path_factory.mktemp("web-forms")
-    for name, text in (("ekby-mal.txt", EKBY_GOALS), ("ekby-ekonomi.txt", EKBY_FIGURES),
-                       ("dalby-finansiella-mal.txt", DALBY_FINANCE),
-                       ("dalby-presidium.txt", DALBY_PRESIDIUM),
-                       ("ekby-bostader.txt", HOUSING.format(name="Ekby", date="4 april 2022")),
-                       ("dalby-bostader.txt", HOUSING.format(name="Dalby", date="9 maj 2019"))):
-        (folder / name).write_text(text, encoding="utf-8")
-    settings = Settings.from_env(environ={}, index_dir=folder / "index", today="2026-11-26")
-    summary = ingest_paths([folder], settings)
-    assert summary.ok, summary.skipped
-    return Assistant.from_settings(settings)
+    return assistant_over(tmp_path_factory.mktemp("web-forms"), {
+        "ekby-mal.txt": EKBY_GOALS, "ekby-ekonomi.txt": EKBY_FIGURES,
+        "dalby-finansiella-mal.txt": DALBY_FINANCE, "dalby-presidium.txt": DALBY_PRESIDIUM,
+        "ekby-bostader.txt": HOUSING.format(name="Ekby", date="4 april 2022"),
+        "dalby-bostader.txt": HOUSING.format(name="Dalby", date="9 maj 2019"),
+    })
 
 
 def test_a_series_of_headings_answers_a_list_question(web_assistant: Assistant) -> None:
