@@ -71,6 +71,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from assistant.bodies import governing_bodies, other_body
 from assistant.errors import StyrdokError
 from assistant.focus import (
     QUANTITY_TYPES,
@@ -509,8 +510,6 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
         tied_elsewhere = any(int(y) != year for y in YEAR.findall(unit.text))
         if present and tied_elsewhere and not _PRESENT_IN_UNIT.search(unit.text):
             return False
-    from assistant.scope import governing_bodies, other_body  # scope imports this module
-
     if asks_for_name(part) and (
             not names_person(unit.text)  # "Socialdirektören fördelar …" names only the role
             or other_body(governing_bodies(part.text), f"{unit.text} {unit.heading}")):

@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from assistant.bodies import committees, same_committee
 from assistant.language import BODY_TYPES
 from assistant.retrieval import limit_per_document
 from assistant.types import Chunk, Hit
@@ -251,45 +252,6 @@ def within_names(hits: Sequence[Hit], question: str, known: frozenset[str]) -> l
 
 # --- committees (nämnder) -------------------------------------------------------------------
 
-# A named committee: a compound in -nämnd ("socialnämnden", "barn- och utbildningsnämnden") or
-# an adjective before "nämnd" ("tekniska nämnden"); "nämndplan", "nämndmål" name none.
-_COMMITTEE = re.compile(
-    r"(?i)\b((?:[a-zåäö]+-\s+(?:och|&)\s+)?[a-zåäö]+nämnd|[a-zåäö]+a\s+nämnd)(?:en|ens|s)?\b"
-)
-
-
-def committees(text: str) -> frozenset[str]:
-    """The committees ``text`` names, as keys ("barn- och utbildningsnämnden" ->
-    "barnochutbildningsnämnd")."""
-    return frozenset(re.sub(r"[\s&-]", "", m.group(1).lower()).replace("&", "och")
-                     for m in _COMMITTEE.finditer(text))
-
-
-def _same_committee(a: str, b: str) -> bool:
-    """One key is the other or ends it ("utbildningsnämnd" / "barnochutbildningsnämnd")."""
-    return a == b or a.endswith(b) or b.endswith(a)
-
-
-# The assembly and the executive board are bodies of their own: "kommunstyrelsens ordförande"
-# is not "kommunfullmäktiges ordförande".
-_ASSEMBLY = re.compile(
-    r"(?i)\b(?:(kommun|region|landstings)?(styrelse|fullmäktige))(?:n|ns|s)?\b")
-
-
-def governing_bodies(text: str) -> frozenset[str]:
-    """The nämnder (:func:`committees`), styrelser and fullmäktige ``text`` names, as keys
-    ("kommunstyrelsens" -> "kommunstyrelse", "fullmäktige" -> "fullmäktige")."""
-    found = {"".join(m.groups(default="")).lower() for m in _ASSEMBLY.finditer(text)}
-    return committees(text) | frozenset(found)
-
-
-def other_body(asked: frozenset[str], text: str) -> bool:
-    """``text`` names a governing body, but none of ``asked``: what it says of a role (its
-    ordförande, its members) is about another body."""
-    named = governing_bodies(text)
-    return bool(asked and named) and not any(
-        _same_committee(a, n) for a in asked for n in named)
-
 
 def within_committees(hits: Sequence[Hit], question: str) -> list[Hit]:
     """For a question that names a committee: the hits without those of documents about
@@ -305,7 +267,7 @@ def within_committees(hits: Sequence[Hit], question: str) -> list[Hit]:
 
     def allowed(hit: Hit) -> bool:
         about = committees(hit.chunk.title)
-        return not about or any(_same_committee(a, q) for a in about for q in asked)
+        return not about or any(same_committee(a, q) for a in about for q in asked)
 
     return [h for h in hits if allowed(h)]
 

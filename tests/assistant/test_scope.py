@@ -112,7 +112,8 @@ def _titled(doc_id: str, title: str) -> Hit:
 
 
 def test_a_named_committee_drops_the_plans_of_other_committees() -> None:
-    from assistant.scope import committees, within_committees
+    from assistant.bodies import committees
+    from assistant.scope import within_committees
 
     hits = [
         _titled("soc", "Verksamhetsplan 2027 – socialnämnden, Ekeby kommun"),
@@ -149,7 +150,7 @@ def test_a_named_place_keeps_the_documents_that_mention_it() -> None:
 
 
 def test_governing_bodies_are_named_by_their_kind() -> None:
-    from assistant.scope import governing_bodies, other_body
+    from assistant.bodies import governing_bodies, other_body
 
     assert governing_bodies("Vem är kommunstyrelsens ordförande?") == {"kommunstyrelse"}
     assert governing_bodies("Barn- och utbildningsnämndens presidium") == {
