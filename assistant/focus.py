@@ -296,6 +296,17 @@ def is_superlative(word: str) -> bool:
     return bool(_SUPERLATIVE.match(word.lower()))
 
 
+def stated_count(part: Part) -> int | None:
+    """How many members a question for a set says there are: the number right before the
+    noun it asks for ("Vilka sex mål …", "de tre visionsmålen", "which four goals"), else
+    None. A list of another length is another set."""
+    if not part.focus:
+        return None
+    first = re.escape(part.focus[0])  # the phrase may open with an adjective: "två största"
+    found = re.search(rf"\b({_NUM})\s+{first}\b", part.text, re.IGNORECASE)
+    return _number(found.group(1).lower()) if found else None
+
+
 def _number(text: str | None) -> int | None:
     if not text:
         return None

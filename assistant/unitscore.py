@@ -54,6 +54,7 @@ from assistant.focus import (
     answer_cue,
     asks_for_name,
     has_date,
+    stated_count,
 )
 from assistant.generation import Source
 from assistant.glossary import english_focus
@@ -325,13 +326,20 @@ class UnitScorer:
     def list_fit(self, part: Part, unit: Candidate) -> float:
         """How well a list or table ``unit`` is the set a "vilka" part asks for: 1 when its
         introducing line or heading names what is asked ("Nämnden har tre nämndmål:" for
-        "Vilka nämndmål …"), 0.5 for another list (its items may still be the set)."""
+        "Vilka nämndmål …"), 0.5 for another list (its items may still be the set). A question
+        that says how many there are (:func:`assistant.focus.stated_count`: "Vilka sex mål …")
+        is answered by a list of that length: 1 for it whatever its intro, and a list of another
+        length gets half of what it would (a list may run on past the set, "Läs mer …")."""
+        count = stated_count(part)
+        if count and unit.unit.items == count:
+            return 1.0
         focus = self.focus[id(part)]
-        if not focus:
-            return 0.5
-        intro = f"{unit.unit.text.splitlines()[0]} {unit.unit.context}"
-        terms = self.matcher.terms(intro)
-        return 1.0 if _matches(self._alt(focus[-1]), terms) else 0.5
+        fit = 0.5
+        if focus:
+            intro = f"{unit.unit.text.splitlines()[0]} {unit.unit.context}"
+            if _matches(self._alt(focus[-1]), self.matcher.terms(intro)):
+                fit = 1.0
+        return fit / 2 if count else fit
 
     def focus_missing(self, part: Part, unit: Candidate) -> bool:
         terms = [t for t in self.focus[id(part)] if t in self.known]

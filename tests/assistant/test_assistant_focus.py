@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.extractive import select_units
-from assistant.focus import analyze_question, answer_cue, indirect_question
+from assistant.focus import analyze_question, answer_cue, indirect_question, stated_count
 from assistant.generation import Source
 from assistant.refusal import check_focus
 from assistant.types import Chunk, Hit
@@ -45,6 +45,19 @@ def test_pick_one_question_records_set_size_and_present_marker() -> None:
     analysis = analyze_question("Vilket av de fem målen prioriteras i dag?")
     assert analysis.parts[0].answer_type == "pick" and analysis.parts[0].set_size == 5
     assert analysis.present
+
+
+@pytest.mark.parametrize(("question", "count"), [
+    ("Vilka fyra fokusområden har Ekby?", 4),
+    ("Vilka är de två största projekten i planen?", 2),
+    ("Which three goals does Dalby have?", 3),
+    ("Vilka 5 mål gäller för nämnden?", 5),
+    ("Vilka mål har Ekby?", None),
+    ("Vilka mål har Ekby för de tre kommande åren?", None),
+])
+def test_a_set_question_says_how_many_members_when_a_number_stands_before_its_noun(
+        question: str, count: int | None) -> None:
+    assert stated_count(analyze_question(question).parts[0]) == count
 
 
 def test_elliptic_follow_up_part_inherits_the_topic() -> None:

@@ -217,6 +217,23 @@ def test_the_list_whose_intro_names_the_asked_thing_is_the_asked_set() -> None:
     assert _score_of(scorer, "Nämnden har beslutat") > _score_of(scorer, "Uppföljning per år")
 
 
+def test_a_question_that_says_how_many_wants_the_list_of_that_length() -> None:
+    text = ("Så hänger planerna ihop:\n"
+            "- Visionen beslutas av fullmäktige.\n"
+            "- Målen i budgeten beslutas av fullmäktige.\n"
+            "- Nämndplanerna beslutas av nämnderna.\n"
+            "- Aktiviteterna beslutas av förvaltningen.\n\n"
+            "Våra mål:\n"
+            "1. Fler ska flytta till Ekby.\n"
+            "2. Fler elever ska klara skolan.\n"
+            "3. Utsläppen ska minska.")
+    scorer = UnitScorer("Vilka tre mål har fullmäktige i Ekby beslutat?", [_source(1, text)])
+    part = scorer.analysis.parts[0]
+    chain, goals = (u for u in scorer.units if u.unit.kind == "list")
+    assert scorer.list_fit(part, goals) == 1.0 and scorer.list_fit(part, chain) < 0.5
+    assert _score_of(scorer, "Våra mål") > _score_of(scorer, "Så hänger planerna")
+
+
 def test_a_decision_without_a_date_is_dated_by_the_meeting_it_is_reported_from() -> None:
     chunk = Chunk(chunk_id="c1", doc_id="kf", position=1,
                   title="Beslut från kommunfullmäktige 3 mars 2027",
