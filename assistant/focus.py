@@ -129,6 +129,14 @@ _EXTRA_STOP = AUXILIARIES_SV | RELATION_WORDS | english_function_words() | _word
 _NOUN_PLURAL = ("ingar", "heter", "ioner", "arna", "orna", "erna")
 _POSSESSOR = re.compile(r"[^\W\d_]+['’]s\b")
 _COORDINATED = re.compile(r"\b[^\W\d_]+-\s+(?:och|eller|and|or)\s+([^\W\d_]+)")
+# "Vilken X har störst Y", "which X has the highest Y": a ranking word right after the verb
+# ranks the Y of the candidates (see analyze_question).
+_RANKED = re.compile(
+    r"\b(?:har|hade|är|var|får|fick|has|had|have|is|was|gets)\s+(?:den\s+|det\s+|de\s+|the\s+)?"
+    r"([^\W\d_]+)", re.IGNORECASE)
+_WHICH = frozenset({"vilken", "vilket", "vilka", "which"})
+_RANKING_EN = frozenset({"highest", "lowest", "largest", "biggest", "greatest", "smallest",
+                         "most", "least", "fewest", "best", "worst", "oldest", "newest"})
 # Wh-words that stand alone for what is asked (no noun follows them).
 _PRONOUN_WH = frozenset({"vem", "vad"})
 # A superlative ranks what the question asks about ("de största investeringarna"); documents
@@ -354,6 +362,14 @@ def analyze_question(question: str) -> QuestionAnalysis:
             or (answer_type == "definition" and rest.lower().split()[0] not in
                 INDEFINITE_ARTICLES)
         ):
+            answer_type = "amount"
+        ranked = _RANKED.search(rest) if answer_type == "entity" else None
+        if ranked and ranked.start() > 0 and wh.lower() in _WHICH and (
+                is_superlative(ranked.group(1)) or ranked.group(1).lower() in _RANKING_EN):
+            # "Vilken kommun har störst befolkningsmål …": the answer is the one with the
+            # largest value, so the values are what is asked for ("Vilket är det största
+            # projektet?" asks for the project).
+            focus = focus_phrase(rest[ranked.end(1):], english) or focus
             answer_type = "amount"
         kind_of = _KIND_OF.match(piece[piece.lower().find(wh) :]) if wh == "vad" else None
         if kind_of:  # "vad har X för Y": Y is asked for; "vad är X för något": X is defined

@@ -60,6 +60,22 @@ def test_a_set_question_says_how_many_members_when_a_number_stands_before_its_no
     assert stated_count(analyze_question(question).parts[0]) == count
 
 
+@pytest.mark.parametrize(("question", "focus"), [
+    ("Vilken kommun har högst skattesats, Ekby eller Dalby?", ("skattesats",)),
+    ("Vilken av Ekby och Dalby har störst befolkningsmål?", ("befolkningsmål",)),
+    ("Which municipality has the lowest tax rate, Ekby or Dalby?", ("tax", "rate")),
+])
+def test_which_one_has_the_most_asks_for_the_values_it_ranks(
+        question: str, focus: tuple[str, ...]) -> None:
+    part = analyze_question(question).parts[0]
+    assert (part.answer_type, part.focus) == ("amount", focus)
+
+
+def test_which_is_the_largest_asks_for_the_thing_itself() -> None:
+    part = analyze_question("Vilket är det största projektet i planen?").parts[0]
+    assert part.answer_type == "entity"
+
+
 def test_elliptic_follow_up_part_inherits_the_topic() -> None:
     parts = analyze_question("Vilken skola byggs i Ryd, och hur mäts den?").parts
     assert "ryd" in parts[1].terms and parts[1].answer_type == "measure"
