@@ -49,6 +49,7 @@ from assistant.language import (
     NUMBER_WORDS,
     PREPOSITIONS_EN,
     PREPOSITIONS_SV,
+    PRESENT_ADVERBS,
     SINGULAR_WH,
     WH_WORDS,
     english_function_words,
@@ -116,7 +117,7 @@ _QUANTITY_NOUN = re.compile(
     r"percentage|amount|level|share|cost|fee|price)(?:en|et|n)?$", re.I
 )
 _PRESENT = re.compile(
-    r"\b(idag|i dag|nu|just nu|i år|numera|today|currently|now|at present)\b", re.IGNORECASE
+    r"\b(i dag|i år|at present|" + "|".join(sorted(PRESENT_ADVERBS)) + r")\b", re.IGNORECASE
 )
 _KIND_OF = re.compile(r"vad\s+\w+\s+(.+?)\s+för\s+(\w.*)", re.IGNORECASE)
 _SOMETHING = _wordset("nåt något nånting någonting slags sorts")
@@ -258,7 +259,7 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
         phrase = _POSSESSOR.sub(" ", phrase)
     tokens = re.findall(r"[^\W_]+", _COORDINATED.sub(r"\1", phrase))
     # A preposition ends the noun phrase ("riktlinje enligt kommunen").
-    stop = _EXTRA_STOP | stopwords() | PREPOSITIONS_SV | MORE_PREPOSITIONS_SV
+    stop = _EXTRA_STOP | stopwords() | PREPOSITIONS_SV | MORE_PREPOSITIONS_SV | PRESENT_ADVERBS
     collected: list[str] = []
     verb = ""
     for i, token in enumerate(tokens):
@@ -356,6 +357,11 @@ def analyze_question(question: str) -> QuestionAnalysis:
         ):
             answer_type = "measure" if answer_type != "definition" else answer_type
         focus, verb = _phrase_and_verb(rest, english, pronoun=wh.lower() in _PRONOUN_WH)
+        opening = rest.split()[0].lower() if rest.split() else ""
+        before = piece[: piece.lower().find(wh.lower())]
+        if not focus and opening in ANAPHORIC_PRONOUNS and before.strip(" ,"):
+            # The topic first, then the question about it: "Kulturskolan, vad kostar den?"
+            focus = focus_phrase(before, english)
         if focus and _QUANTITY_NOUN.search(focus[-1]) and (
             (answer_type == "entity" and wh.lower() in SINGULAR_WH)
             # "vad är skattesatsen" asks for its value; "vad är en skattesats" what it is

@@ -125,6 +125,11 @@ ENGLISH_FRAME = _words("a an the there of and in to for")
 #: English personal, possessive and demonstrative pronouns.
 PRONOUNS_EN = _words("it its they them their these those this that he she him his her")
 
+#: Adverbs (and the nouns of adverbial phrases: "i dagsläget", "för närvarande") that place a
+#: question in the present: when it is asked, not what it is about.
+PRESENT_ADVERBS = _words(
+    "nu idag numera nuförtiden dagsläget närvarande tillfället today currently now nowadays")
+
 #: Reflexive possessives, "other" and "before": they point at something named elsewhere.
 REFERRING_SV = _words("sin sitt sina annan annat andra övriga innan")
 
@@ -187,7 +192,7 @@ def function_words() -> frozenset[str]:
     return (
         PREPOSITIONS_SV | AUXILIARIES_SV | COPULAS_SV | DETERMINERS | INDEFINITE_ARTICLES
         | RELATIVES | ANAPHORIC_PRONOUNS | PERSON_PRONOUNS | PERSON_POSSESSIVES
-        | TRAILING_PARTICLES | REFERRING_SV | english_function_words()
+        | TRAILING_PARTICLES | REFERRING_SV | PRESENT_ADVERBS | english_function_words()
     )
 
 

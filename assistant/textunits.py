@@ -18,6 +18,7 @@ from assistant.language import (
     AUXILIARIES_SV,
     COPULAS_SV,
     ENGLISH_FRAME,
+    PRESENT_ADVERBS,
     QUANTIFIERS,
     WH_WORDS,
     language,
@@ -29,12 +30,13 @@ from assistant.types import Chunk
 # Words that only say what kind of answer is wanted; they carry no topic: the question words and
 # the English function words (closed classes, see :mod:`assistant.language`), verbs that ask for
 # a name, a meaning or a fact ("Vad heter …", "Vad menas med …", "Stämmer det att …"), and words
-# that frame a question as people type it ("Min fråga är: …", "Jag undrar …", "Hej!").
+# that frame a question as people type it ("Min fråga är: …", "Jag undrar …", "Hej!"); the
+# adverbs that place it in the present ("numera", "i dagsläget": assistant.focus reads them).
 _ASKING = (
     "heter kallas menas betyder finns stämmer egentligen ska nåt något nånting hände händer hänt "
     "fråga frågan undrar undra veta hej hallå tack snälla please question wonder"
 )
-_CLOSED = WH_WORDS | QUANTIFIERS | AUXILIARIES_EN | ENGLISH_FRAME
+_CLOSED = WH_WORDS | QUANTIFIERS | AUXILIARIES_EN | ENGLISH_FRAME | PRESENT_ADVERBS
 QUESTION_WORDS = frozenset([*_CLOSED, *(stem(w) for w in _CLOSED), *analyze(_ASKING)])
 
 # Words that only say that two things are related ("hur hänger planen ihop med visionen?",

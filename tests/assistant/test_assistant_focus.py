@@ -76,6 +76,22 @@ def test_which_is_the_largest_asks_for_the_thing_itself() -> None:
     assert part.answer_type == "entity"
 
 
+@pytest.mark.parametrize("question", [
+    "Vad kostar simhallen numera?",
+    "Vad kostar simhallen i dagsläget?",
+    "Vad kostar simhallen nuförtiden?",
+])
+def test_a_present_time_adverb_marks_the_present_and_is_no_topic(question: str) -> None:
+    analysis = analyze_question(question)
+    assert analysis.present
+    assert analysis.parts[0].focus == ("simhallen",) and analysis.parts[0].terms == ("simhall",)
+
+
+def test_a_topic_put_first_is_what_the_pronoun_after_the_wh_word_asks_about() -> None:
+    part = analyze_question("simhallen i ekby vad kostar den").parts[0]
+    assert part.answer_type == "amount" and part.focus == ("simhallen",)
+
+
 def test_elliptic_follow_up_part_inherits_the_topic() -> None:
     parts = analyze_question("Vilken skola byggs i Ryd, och hur mäts den?").parts
     assert "ryd" in parts[1].terms and parts[1].answer_type == "measure"
