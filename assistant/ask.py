@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.citations import cite, is_superseded, related_citations, validity_label
 from assistant.errors import StyrdokError
-from assistant.focus import analyze_question, asks_for_name
+from assistant.focus import analyze_question, asks_for_name, stated_count
 from assistant.generation import Generator, Source
 from assistant.refusal import (
     CorpusStats,
@@ -47,6 +47,7 @@ from assistant.scope import (
 from assistant.settings import Settings
 from assistant.textunits import (
     continue_list,
+    counted_headings,
     detect_language,
     list_subsections,
     named_headings,
@@ -413,10 +414,12 @@ class Assistant:
     def _outlines(self, hits: list[Hit], question: str,
                   after: Callable[[Chunk], Chunk | None]) -> list[Hit]:
         """``hits`` with, on the first hit of each document, the headings of that document
-        that name what a "vilka X …" part asks for (:func:`named_headings`), as a list under
-        the document's title: a page whose areas are a series of headings
-        ("Strategiområde 1 – …", "Strategiområde 2 – …") answers the question with them."""
-        heads = [part.focus_terms[-1] for part in analyze_question(question).parts
+        that name what a "vilka X …" part asks for (:func:`named_headings`), or else the
+        subsections a count of X announces (:func:`counted_headings`), as a list under the
+        document's title: a page whose areas are a series of headings ("Strategiområde 1 –
+        …", "Strategiområde 2 – …") answers the question with them."""
+        heads = [(part.focus_terms[-1], stated_count(part))
+                 for part in analyze_question(question).parts
                  if part.answer_type in ("entity", "pick") and part.focus_terms]
         if not heads:
             return hits
@@ -427,8 +430,10 @@ class Assistant:
             if chunk.doc_id not in seen:
                 seen.add(chunk.doc_id)
                 document = list(_document(chunk, after))
-                for head in heads:
+                for head, count in heads:
                     named = named_headings(document, head)
+                    if len(named) < 2:
+                        named = counted_headings(document, head, count)
                     if len(named) >= 2:
                         items = "\n".join(f"- {h}" for h in named)
                         chunk = dataclasses.replace(

@@ -16,6 +16,7 @@ from functools import lru_cache
 from assistant.language import (
     AUXILIARIES_EN,
     AUXILIARIES_SV,
+    CARDINALS_SV,
     COPULAS_SV,
     ENGLISH_FRAME,
     PRESENT_ADVERBS,
@@ -443,6 +444,47 @@ def named_headings(chunks: Iterable[Chunk], head: str) -> list[str]:
                 if len(found) == MAX_SUBSECTIONS:
                     return found
     return found
+
+
+_COUNT_WORD = re.compile(r"\b(\d{1,2}|" + "|".join(CARDINALS_SV) + r")\s+(?:[^\W\d_]+\s+)?"
+                         r"([^\W\d_]+)", re.IGNORECASE)
+
+
+def _count_of(word: str) -> int:
+    return int(word) if word.isdigit() else CARDINALS_SV.index(word.lower()) + 2
+
+
+def counted_headings(chunks: Iterable[Chunk], head: str, count: int | None = None) -> list[str]:
+    """The headings of a series of sibling subsections of a document (``chunks`` in order)
+    that a count announces: the text of a section, above its subsections, says there are N
+    of what is asked ("Målen bygger på fyra aspekter.", ``head`` the stem of "aspekter", an
+    adjective may stand between), and the section has exactly N subsections ("Resultat",
+    "Kapacitet", "Risk", "Kontroll"); or the question says N (``count``) and some section
+    has N. Web pages present the members of a set as a heading each with text under it;
+    the announced number is what makes the headings that set, without it a page's sections
+    are only its sections. [] otherwise."""
+    chunks = list(chunks)
+    announced: dict[tuple[str, ...], set[int]] = {}
+    for chunk in chunks:
+        own = set(chunk.heading_path)
+        text = "\n".join(ln for ln in chunk.text.splitlines() if ln.strip() not in own)
+        for number, noun in _COUNT_WORD.findall(text):
+            if stem(noun.lower()) == head or noun.lower().startswith(head):
+                announced.setdefault(tuple(chunk.heading_path), set()).add(_count_of(number))
+    if not announced and not count:
+        return []
+    children: dict[tuple[str, ...], list[str]] = {}
+    for chunk in chunks:
+        path = chunk.heading_path
+        for depth in range(1, len(path)):
+            found = children.setdefault(tuple(path[:depth]), [])
+            if path[depth] not in found:
+                found.append(path[depth])
+    for parent, titles in children.items():
+        wanted = announced.get(parent, set()) | ({count} if count else set())
+        if len(titles) >= 2 and len(titles) in wanted:
+            return titles
+    return []
 
 
 def continue_list(text: str, following: str, heading: str = "") -> str:

@@ -241,6 +241,34 @@ def test_the_headings_that_name_the_asked_noun_are_found_in_order() -> None:
     assert named_headings(chunks, "mål") == []  # the title is not one of its own headings
 
 
+def _sections(title: str, intro: str, sections: list[str]) -> list[Chunk]:
+    chunks = [Chunk(chunk_id="c0", doc_id="d", position=0, title=title, heading_path=(title,),
+                    text=f"{title}\n{intro}")]
+    for n, heading in enumerate(sections, start=1):
+        chunks.append(Chunk(chunk_id=f"c{n}", doc_id="d", position=n, title=title,
+                            heading_path=(title, heading), text=f"{heading}\nText om det."))
+    return chunks
+
+
+def test_the_subsections_a_count_announces_are_the_set() -> None:
+    from assistant.textunits import counted_headings
+
+    chunks = _sections("Ekonomi i Ryd", "Målen bygger på tre viktiga aspekter.",
+                       ["Resultat", "Risk", "Kontroll"])
+    assert counted_headings(chunks, "aspekt") == ["Resultat", "Risk", "Kontroll"]
+    assert counted_headings(chunks, "mål") == []  # no count of goals is announced
+    # A count the question states picks the section with that many subsections.
+    assert counted_headings(chunks, "del", 3) == ["Resultat", "Risk", "Kontroll"]
+
+
+def test_a_count_in_a_heading_of_its_own_does_not_announce_its_siblings() -> None:
+    from assistant.textunits import counted_headings
+
+    chunks = _sections("Fokusområden i Ryd", "Så arbetar kommunen.",
+                       ["Så togs de fram", "Våra tre fokusområden", "Uppföljning"])
+    assert counted_headings(chunks, "fokusområd") == []
+
+
 def test_lines_without_markers_under_an_intro_are_a_list() -> None:
     text = ("Presidiet består av följande ledamöter:\nEva Ek (S), ordförande\n"
             "Per Ås (M), vice ordförande\nUppdrag\nPresidiet planerar sammanträdena.")

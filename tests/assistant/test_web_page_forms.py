@@ -74,6 +74,23 @@ Olof Berg (S), förste vice ordförande
 Anteckningar från presidiets möten publiceras en gång i månaden.
 """
 
+DALBY_VALUES = """Värdegrund – Dalby kommun
+
+Värdegrunden gäller alla som arbetar i kommunen. Den vilar på tre värderingar.
+
+Öppenhet
+
+Vi berättar vad vi gör och varför, och vi svarar när invånare hör av sig.
+
+Respekt
+
+Vi möter alla lika, oavsett vem de är.
+
+Ansvar
+
+Vi gör det vi har lovat och vi lär oss av våra misstag.
+"""
+
 # Two pages of the same kind, whose sentences differ only in their dates: nothing in the text
 # says whose page it is, the title does.
 HOUSING = """Bostadsprogram – {name} kommun
@@ -89,6 +106,7 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return assistant_over(tmp_path_factory.mktemp("web-forms"), {
         "ekby-mal.txt": EKBY_GOALS, "ekby-ekonomi.txt": EKBY_FIGURES,
         "dalby-finansiella-mal.txt": DALBY_FINANCE, "dalby-presidium.txt": DALBY_PRESIDIUM,
+        "dalby-vardegrund.txt": DALBY_VALUES,
         "ekby-bostader.txt": HOUSING.format(name="Ekby", date="4 april 2022"),
         "dalby-bostader.txt": HOUSING.format(name="Dalby", date="9 maj 2019"),
     })
@@ -100,6 +118,15 @@ def test_a_series_of_headings_answers_a_list_question(web_assistant: Assistant) 
     for area in ("växande näringsliv", "trygga uppväxtvillkor", "klimat och natur"):
         assert area in answer.text
     assert {c.doc_id for c in answer.citations} == {"ekby-mal"}
+
+
+def test_the_subsections_a_count_announces_answer_a_list_question(
+        web_assistant: Assistant) -> None:
+    answer = web_assistant.ask("Vilka värderingar har Dalby kommun?")
+    assert not answer.refused, answer.text
+    for value in ("Öppenhet", "Respekt", "Ansvar"):
+        assert value in answer.text
+    assert {c.doc_id for c in answer.citations} == {"dalby-vardegrund"}
 
 
 def test_a_goal_written_as_a_heading_is_quoted(web_assistant: Assistant) -> None:
