@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.citations import cite, is_superseded, related_citations, validity_label
 from assistant.errors import StyrdokError
-from assistant.focus import analyze_question, asks_for_name, stated_count
+from assistant.focus import analyze_question, asks_for_name
 from assistant.generation import Generator, Source
 from assistant.refusal import (
     CorpusStats,
@@ -418,8 +418,7 @@ class Assistant:
         subsections a count of X announces (:func:`counted_headings`), as a list under the
         document's title: a page whose areas are a series of headings ("Strategiområde 1 –
         …", "Strategiområde 2 – …") answers the question with them."""
-        heads = [(part.focus_terms[-1], stated_count(part))
-                 for part in analyze_question(question).parts
+        heads = [part.focus_terms[-1] for part in analyze_question(question).parts
                  if part.answer_type in ("entity", "pick") and part.focus_terms]
         if not heads:
             return hits
@@ -430,14 +429,15 @@ class Assistant:
             if chunk.doc_id not in seen:
                 seen.add(chunk.doc_id)
                 document = list(_document(chunk, after))
-                for head, count in heads:
-                    named = named_headings(document, head)
-                    if len(named) < 2:
-                        named = counted_headings(document, head, count)
+                for head in heads:
+                    named, intro = named_headings(document, head), f"{chunk.title}:"
+                    if len(named) < 2:  # introduced by the sentence that announces them
+                        announcement, named = counted_headings(document, head)
+                        intro = announcement or intro
                     if len(named) >= 2:
                         items = "\n".join(f"- {h}" for h in named)
                         chunk = dataclasses.replace(
-                            chunk, text=f"{chunk.text.rstrip()}\n{chunk.title}:\n{items}")
+                            chunk, text=f"{chunk.text.rstrip()}\n{intro}\n{items}")
                 hit = dataclasses.replace(hit, chunk=chunk)
             out.append(hit)
         return out

@@ -50,7 +50,9 @@ from assistant.language import (
     PREPOSITIONS_EN,
     PREPOSITIONS_SV,
     PRESENT_ADVERBS,
+    RANKING_EN,
     SINGULAR_WH,
+    WH_DETERMINERS_SV,
     WH_WORDS,
     english_function_words,
     language,
@@ -135,9 +137,6 @@ _COORDINATED = re.compile(r"\b[^\W\d_]+-\s+(?:och|eller|and|or)\s+([^\W\d_]+)")
 _RANKED = re.compile(
     r"\b(?:har|hade|är|var|får|fick|has|had|have|is|was|gets)\s+(?:den\s+|det\s+|de\s+|the\s+)?"
     r"([^\W\d_]+)", re.IGNORECASE)
-_WHICH = frozenset({"vilken", "vilket", "vilka", "which"})
-_RANKING_EN = frozenset({"highest", "lowest", "largest", "biggest", "greatest", "smallest",
-                         "most", "least", "fewest", "best", "worst", "oldest", "newest"})
 # Wh-words that stand alone for what is asked (no noun follows them).
 _PRONOUN_WH = frozenset({"vem", "vad"})
 # A superlative ranks what the question asks about ("de största investeringarna"); documents
@@ -370,8 +369,8 @@ def analyze_question(question: str) -> QuestionAnalysis:
         ):
             answer_type = "amount"
         ranked = _RANKED.search(rest) if answer_type == "entity" else None
-        if ranked and ranked.start() > 0 and wh.lower() in _WHICH and (
-                is_superlative(ranked.group(1)) or ranked.group(1).lower() in _RANKING_EN):
+        if ranked and ranked.start() > 0 and wh.lower() in WH_DETERMINERS_SV | {"which"} and (
+                is_superlative(ranked.group(1)) or ranked.group(1).lower() in RANKING_EN):
             # "Vilken kommun har störst befolkningsmål …": the answer is the one with the
             # largest value, so the values are what is asked for ("Vilket är det största
             # projektet?" asks for the project).

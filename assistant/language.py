@@ -43,6 +43,10 @@ WH_WORDS = WH_WORDS_SV | WH_WORDS_EN
 WH_DETERMINERS_SV = _words("vilka vilken vilket vems")
 #: Wh-determiners that ask for one thing ("vilken skattesats", "what tax rate").
 SINGULAR_WH = _words("vilken vilket which what")
+#: English superlatives that rank ("which municipality has the highest tax rate"); Swedish ones
+#: are recognised by their ending (assistant.focus.is_superlative).
+RANKING_EN = _words("highest lowest largest biggest greatest smallest most least fewest best "
+                    "worst oldest newest")
 #: Words that ask for the current or latest one ("den nya policyn", "gällande taxa"): the
 #: documents name the thing, seldom that it is new.
 RECENCY = _words("ny nya nytt nye senaste nuvarande gällande aktuell aktuella aktuellt "

@@ -224,7 +224,9 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     Works on plain text lines, so it does not depend on how the chunker joined blocks: list
     items are lines starting with ``-``, ``•``, ``*`` or ``1.``; a table row is one line of
     ``Header: value; Header: value``; a short line without closing punctuation, or a short
-    question on a line of its own, is a heading (the context of the units under it); one that
+    question on a line of its own, is a heading (the context of the units under it), and so is
+    a line that is one of ``headings`` even when it is built like an item ("2. JÄMLIKHET"
+    over its text); one that
     states something (:func:`_states`) is also a unit, and a value line right under a
     heading-like label ("Beslutad skattesats, kr" / "23,38") is one unit with it, the label
     not a heading then. A list
@@ -283,6 +285,13 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
             unmarked = True
             continue
         unmarked = False
+        if line in headings and (_TABLE_ROW.match(line) or _LIST_ITEM.match(line)):
+            # A heading built like an item ("2. JÄMLIKHET", numbered sections) titles the
+            # text under it.
+            flush_table()
+            flush_list()
+            label, label_unit, after_sentence, context = "", None, False, line
+            continue
         if _TABLE_ROW.match(line) or _LIST_ITEM.match(line):
             label, label_unit = "", None
         if _TABLE_ROW.match(line):
@@ -446,45 +455,56 @@ def named_headings(chunks: Iterable[Chunk], head: str) -> list[str]:
     return found
 
 
-_COUNT_WORD = re.compile(r"\b(\d{1,2}|" + "|".join(CARDINALS_SV) + r")\s+(?:[^\W\d_]+\s+)?"
-                         r"([^\W\d_]+)", re.IGNORECASE)
+_COUNT_WORD = re.compile(r"\b(\d{1,2}|" + "|".join(CARDINALS_SV) + r")\s+([^\W\d_]+)"
+                         r"(?:\s+([^\W\d_]+))?", re.IGNORECASE)
+
+
+_PARTITIVE = re.compile(r"\b(?:av|of)\s+(?:[^\W\d_]+\s+){0,2}$", re.IGNORECASE)
 
 
 def _count_of(word: str) -> int:
     return int(word) if word.isdigit() else CARDINALS_SV.index(word.lower()) + 2
 
 
-def counted_headings(chunks: Iterable[Chunk], head: str, count: int | None = None) -> list[str]:
+def counted_headings(chunks: Iterable[Chunk], head: str) -> tuple[str, list[str]]:
     """The headings of a series of sibling subsections of a document (``chunks`` in order)
-    that a count announces: the text of a section, above its subsections, says there are N
-    of what is asked ("Målen bygger på fyra aspekter.", ``head`` the stem of "aspekter", an
-    adjective may stand between), and the section has exactly N subsections ("Resultat",
-    "Kapacitet", "Risk", "Kontroll"); or the question says N (``count``) and some section
-    has N. Web pages present the members of a set as a heading each with text under it;
-    the announced number is what makes the headings that set, without it a page's sections
-    are only its sections. [] otherwise."""
+    that a count announces, with the sentence that announces them: the text of a section,
+    above its subsections, says there are N of what is asked ("Målen bygger på fyra
+    aspekter.", ``head`` the stem of "aspekter", an adjective may stand between), and the
+    section has exactly N subsections ("Resultat", "Kapacitet", "Risk", "Kontroll"). Web
+    pages present the members of a set as a heading each with text under it; the announced
+    number is what makes the headings that set, without it a page's sections are only its
+    sections. A partitive count ("ett av kommunens tre mål") places the page in a set, it
+    announces nothing under it. ("", []) otherwise."""
     chunks = list(chunks)
-    announced: dict[tuple[str, ...], set[int]] = {}
+    announced: dict[tuple[str, ...], dict[int, str]] = {}
     for chunk in chunks:
         own = set(chunk.heading_path)
-        text = "\n".join(ln for ln in chunk.text.splitlines() if ln.strip() not in own)
-        for number, noun in _COUNT_WORD.findall(text):
-            if stem(noun.lower()) == head or noun.lower().startswith(head):
-                announced.setdefault(tuple(chunk.heading_path), set()).add(_count_of(number))
-    if not announced and not count:
-        return []
+        for line in chunk.text.splitlines():
+            if line.strip() in own:
+                continue
+            for sentence in split_sentences(line.strip()):
+                for found in _COUNT_WORD.finditer(sentence):
+                    if _PARTITIVE.search(sentence[: found.start()]) or not any(
+                            stem(w.lower()) == head or w.lower().startswith(head)
+                            for w in found.groups()[1:] if w):
+                        continue
+                    counts = announced.setdefault(tuple(chunk.heading_path), {})
+                    counts.setdefault(_count_of(found.group(1)), sentence)
+    if not announced:
+        return "", []
     children: dict[tuple[str, ...], list[str]] = {}
     for chunk in chunks:
         path = chunk.heading_path
         for depth in range(1, len(path)):
-            found = children.setdefault(tuple(path[:depth]), [])
-            if path[depth] not in found:
-                found.append(path[depth])
+            titles = children.setdefault(tuple(path[:depth]), [])
+            if path[depth] not in titles:
+                titles.append(path[depth])
     for parent, titles in children.items():
-        wanted = announced.get(parent, set()) | ({count} if count else set())
-        if len(titles) >= 2 and len(titles) in wanted:
-            return titles
-    return []
+        sentence = announced.get(parent, {}).get(len(titles))
+        if len(titles) >= 2 and sentence is not None:
+            return sentence, titles
+    return "", []
 
 
 def continue_list(text: str, following: str, heading: str = "") -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from assistant.textunits import is_value_line, same_shape
 from assistant.types import Document
 from ingest.loaders.common import (
+    NUMBERED,
     SENTENCE_END,
     BlockBuilder,
     build_document,
@@ -57,6 +58,11 @@ def load_text(path: Path, data: bytes) -> Document:
             items = []
             builder.heading(group[0], 2)
             continue
+        if _numbered_title(group):
+            builder.list_block(items)
+            items = []
+            builder.heading(group[0].strip(), 2)
+            group = group[1:]
         paragraph: list[str] = []
         for line in group:
             item = list_item(line)
@@ -73,6 +79,20 @@ def load_text(path: Path, data: bytes) -> Document:
         builder.paragraph(" ".join(paragraph))
     builder.list_block(items)
     return build_document(path, "txt", builder, pop_visible_metadata(builder))
+
+
+def _numbered_title(group: list[str]) -> bool:
+    """A numbered short line with its text right under it, no further items ("1. DELAKTIGHET"
+    / "Kommunen ska …"): the numbered sections of a web page, each a heading with its text,
+    not a one-item list cut off by a paragraph."""
+    line = group[0].strip()
+    return (
+        len(group) > 1
+        and NUMBERED.match(line) is not None
+        and len(line) < 60
+        and not line.endswith(SENTENCE_END)
+        and all(list_item(rest) is None for rest in group[1:])
+    )
 
 
 def _is_short_line(group: list[str]) -> bool:

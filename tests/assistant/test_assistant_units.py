@@ -255,10 +255,12 @@ def test_the_subsections_a_count_announces_are_the_set() -> None:
 
     chunks = _sections("Ekonomi i Ryd", "Målen bygger på tre viktiga aspekter.",
                        ["Resultat", "Risk", "Kontroll"])
-    assert counted_headings(chunks, "aspekt") == ["Resultat", "Risk", "Kontroll"]
-    assert counted_headings(chunks, "mål") == []  # no count of goals is announced
-    # A count the question states picks the section with that many subsections.
-    assert counted_headings(chunks, "del", 3) == ["Resultat", "Risk", "Kontroll"]
+    sections = ["Resultat", "Risk", "Kontroll"]
+    assert counted_headings(chunks, "aspekt") == ("Målen bygger på tre viktiga aspekter.",
+                                                  sections)
+    assert counted_headings(chunks, "mål") == ("", [])  # no count of goals is announced
+    member = _sections("Miljö i Ryd", "Miljö är ett av kommunens tre mål.", sections)
+    assert counted_headings(member, "mål") == ("", [])  # one of three: the page is one
 
 
 def test_a_count_in_a_heading_of_its_own_does_not_announce_its_siblings() -> None:
@@ -266,7 +268,13 @@ def test_a_count_in_a_heading_of_its_own_does_not_announce_its_siblings() -> Non
 
     chunks = _sections("Fokusområden i Ryd", "Så arbetar kommunen.",
                        ["Så togs de fram", "Våra tre fokusområden", "Uppföljning"])
-    assert counted_headings(chunks, "fokusområd") == []
+    assert counted_headings(chunks, "fokusområd") == ("", [])
+
+
+def test_a_numbered_heading_in_the_text_titles_what_follows_it() -> None:
+    units = split_units("2. MILJÖ\nNaturen ska värnas för kommande generationer.",
+                        ("Vision för Ryd", "2. MILJÖ"))
+    assert [(u.kind, u.context) for u in units] == [("sentence", "2. MILJÖ")]
 
 
 def test_lines_without_markers_under_an_intro_are_a_list() -> None:

@@ -313,6 +313,24 @@ def test_text_value_line_is_not_a_heading(tmp_path: Path) -> None:
     assert blocks[2].text == "23,38"
 
 
+def test_text_numbered_title_with_its_text_under_it_is_a_heading(tmp_path: Path) -> None:
+    """Numbered sections of a copied web page: each number titles the text right under it."""
+    path = tmp_path / "vision.txt"
+    path.write_text("Vision för Ryd\n\nBerättelsen har två punkter.\n\n"
+                    "1. DELAKTIGHET\nAlla ska kunna påverka.\n\n"
+                    "2. MILJÖ\nNaturen ska värnas.\n")
+    blocks = load_document(path).blocks
+    assert [(b.kind, b.text) for b in blocks if b.kind == "heading"][1:] == [
+        ("heading", "1. DELAKTIGHET"), ("heading", "2. MILJÖ")]
+
+
+def test_text_numbered_items_without_text_between_stay_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "mal.txt"
+    path.write_text("Mål för Ryd\n\nVåra mål:\n1. Fler bostäder\n2. Renare sjöar\n")
+    blocks = load_document(path).blocks
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "list"]
+
+
 # --------------------------------------------------------------------------- HTML
 
 
