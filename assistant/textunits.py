@@ -459,7 +459,9 @@ _COUNT_WORD = re.compile(r"\b(\d{1,2}|" + "|".join(CARDINALS_SV) + r")\s+([^\W\d
                          r"(?:\s+([^\W\d_]+))?", re.IGNORECASE)
 
 
-_PARTITIVE = re.compile(r"\b(?:av|of)\s+(?:[^\W\d_]+\s+){0,2}$", re.IGNORECASE)
+# "ett av kommunens tre mål", "one of the four": one member of a set ("består av fyra" is not).
+_PARTITIVE = re.compile(r"\b(?:en|ett|någon|något|ingen|inget|one|none)\s+(?:av|of)\s+"
+                        r"(?:[^\W\d_]+\s+){0,2}$", re.IGNORECASE)
 
 
 def _count_of(word: str) -> int:

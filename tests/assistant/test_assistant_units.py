@@ -253,10 +253,10 @@ def _sections(title: str, intro: str, sections: list[str]) -> list[Chunk]:
 def test_the_subsections_a_count_announces_are_the_set() -> None:
     from assistant.textunits import counted_headings
 
-    chunks = _sections("Ekonomi i Ryd", "Målen bygger på tre viktiga aspekter.",
+    chunks = _sections("Ekonomi i Ryd", "Målen består av tre viktiga aspekter.",
                        ["Resultat", "Risk", "Kontroll"])
     sections = ["Resultat", "Risk", "Kontroll"]
-    assert counted_headings(chunks, "aspekt") == ("Målen bygger på tre viktiga aspekter.",
+    assert counted_headings(chunks, "aspekt") == ("Målen består av tre viktiga aspekter.",
                                                   sections)
     assert counted_headings(chunks, "mål") == ("", [])  # no count of goals is announced
     member = _sections("Miljö i Ryd", "Miljö är ett av kommunens tre mål.", sections)
