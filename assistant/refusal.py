@@ -38,7 +38,11 @@ that
 * ``count``/``amount``/``measure`` ("hur många X", "hur stor X", "vilket målvärde"): contains
   X in its own text *and* a number that is neither a year nor a list enumerator ("hur många
   bor": the verb "bor" is what is counted);
-* ``time`` ("när"): contains a year or date and a topic term of the part;
+* ``time`` ("när"): contains a year or date and a topic term of the part; ``frequency``
+  ("hur ofta") the same with a frequency ("en gång i månaden", "årligen");
+* a person, figure, date or frequency of a governing body: when the part names a nämnd, the
+  styrelse or fullmäktige, a unit that names only another body is about that one
+  ("Socialnämnden sammanträder …" does not say when fullmäktige meets);
 * ``pick`` ("vilket av de N X"): contains X, singles out one member ("mål 4", "X: Namn", a
   number other than N right after X's head noun) and at least half of the part's other topic
   terms; otherwise the documents do not say *which* one;
@@ -462,7 +466,9 @@ def refusal_text(language: str, related: Sequence[Citation], missing: str = "") 
 
 # --- focus verification ---------------------------------------------------------------------
 
-CHECKED_TYPES = frozenset({"person", "entity", "pick", "time", *QUANTITY_TYPES})
+CHECKED_TYPES = frozenset({"person", "entity", "pick", "time", "frequency", *QUANTITY_TYPES})
+# "När antogs …", "hur ofta sammanträder …": a verb follows, not a noun phrase.
+_VERB_ASKED = frozenset({"time", "frequency"})
 _PRESENT_IN_UNIT = re.compile(r"\b(idag|i dag|nu|numera|i år)\b", re.IGNORECASE)
 
 
@@ -499,22 +505,23 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
     every = unit.terms | unit.context
     kind = part.answer_type
     # After "när" comes the verb, not a noun phrase: a time question is checked on its topic.
-    if kind != "time" and not all(term_in(alts.get(t, (t,)), every) for t in focus):
+    if kind not in _VERB_ASKED and not all(term_in(alts.get(t, (t,)), every) for t in focus):
         return False
     # A number answers "hur många X" only in the same sentence/row as X, not under a heading.
     if kind in QUANTITY_TYPES and not all(term_in(alts.get(t, (t,)), unit.terms) for t in focus):
         return False
-    if kind in QUANTITY_TYPES or kind == "time":
+    if kind in QUANTITY_TYPES or kind in _VERB_ASKED:
         if answer_cue(part, unit.text) <= 0:
             return False
         tied_elsewhere = any(int(y) != year for y in YEAR.findall(unit.text))
         if present and tied_elsewhere and not _PRESENT_IN_UNIT.search(unit.text):
             return False
-    if asks_for_name(part) and (
-            not names_person(unit.text)  # "Socialdirektören fördelar …" names only the role
-            or other_body(governing_bodies(part.text), f"{unit.text} {unit.heading}")):
-        return False
-    if kind == "time":
+    if asks_for_name(part) and not names_person(unit.text):
+        return False  # "Socialdirektören fördelar …" names only the role
+    if (asks_for_name(part) or kind in QUANTITY_TYPES or kind in _VERB_ASKED) and other_body(
+            governing_bodies(part.text), f"{unit.text} {unit.heading}"):
+        return False  # a role, figure or date of another body ("socialnämnden sammanträder …")
+    if kind in _VERB_ASKED:
         topic = [t for t in part.terms if not t.isdigit()]
         return not topic or any(term_in(alts.get(t, (t,)), unit.terms) for t in topic)
     if kind == "pick":

@@ -91,6 +91,14 @@ Ansvar
 Vi gör det vi har lovat och vi lär oss av våra misstag.
 """
 
+EKBY_SOCIAL = """Socialnämnden – Ekby kommun
+
+Socialnämnden ansvarar för äldreomsorg, stöd till personer med funktionsnedsättning och
+individ- och familjeomsorg. Ledamöterna väljs av kommunfullmäktige för fyra år.
+
+Socialnämnden sammanträder en gång i månaden, utom i juli.
+"""
+
 # Two pages of the same kind, whose sentences differ only in their dates: nothing in the text
 # says whose page it is, the title does.
 HOUSING = """Bostadsprogram – {name} kommun
@@ -106,7 +114,7 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return assistant_over(tmp_path_factory.mktemp("web-forms"), {
         "ekby-mal.txt": EKBY_GOALS, "ekby-ekonomi.txt": EKBY_FIGURES,
         "dalby-finansiella-mal.txt": DALBY_FINANCE, "dalby-presidium.txt": DALBY_PRESIDIUM,
-        "dalby-vardegrund.txt": DALBY_VALUES,
+        "dalby-vardegrund.txt": DALBY_VALUES, "ekby-socialnamnden.txt": EKBY_SOCIAL,
         "ekby-bostader.txt": HOUSING.format(name="Ekby", date="4 april 2022"),
         "dalby-bostader.txt": HOUSING.format(name="Dalby", date="9 maj 2019"),
     })
@@ -156,6 +164,15 @@ def test_how_often_is_answered_by_a_frequency(web_assistant: Assistant) -> None:
     answer = web_assistant.ask("Hur ofta revideras planen i Ekby?")
     assert not answer.refused, answer.text
     assert "årligen" in answer.text
+
+
+def test_how_often_another_body_meets_does_not_answer_for_the_asked_one(
+        web_assistant: Assistant) -> None:
+    """Ekby's committee page says when the committee meets and that the assembly elects it;
+    when the assembly meets is not in the documents."""
+    assert web_assistant.ask("Hur ofta sammanträder kommunfullmäktige i Ekby?").refused
+    answer = web_assistant.ask("Hur ofta sammanträder socialnämnden i Ekby?")
+    assert not answer.refused and "en gång i månaden" in answer.text
 
 
 def test_members_listed_without_markers_are_quoted_whole(web_assistant: Assistant) -> None:
