@@ -29,6 +29,12 @@ def test_the_names_of_local_government_bodies_and_the_budget_are_translated() ->
         "socialnämnden", "kostar", "kostnad", "avgift"]
 
 
+def test_the_members_and_meetings_of_a_body_are_translated() -> None:
+    assert swedish_terms("How many members does the council have?") == [
+        "ledamöter", "ledamot", "kommun"]
+    assert swedish_terms("How often does the committee meet?") == ["nämnd", "sammanträder"]
+
+
 def test_translated_english_words_are_known() -> None:
     """"tax" is translated, so its stem (also that of the Swedish "taxa") is not looked for
     in the documents; a word the glossary lacks is."""

@@ -173,6 +173,8 @@ def test_how_often_another_body_meets_does_not_answer_for_the_asked_one(
     assert web_assistant.ask("Hur ofta sammanträder kommunfullmäktige i Ekby?").refused
     answer = web_assistant.ask("Hur ofta sammanträder socialnämnden i Ekby?")
     assert not answer.refused and "en gång i månaden" in answer.text
+    answer = web_assistant.ask("How often does the social welfare committee in Ekby meet?")
+    assert not answer.refused and "en gång i månaden" in answer.text
 
 
 def test_members_listed_without_markers_are_quoted_whole(web_assistant: Assistant) -> None:
