@@ -26,7 +26,8 @@ rank, dense similarity, list fit). Selection is greedy by that score:
    regions (:func:`assistant.scope.is_comparison`: "Vilken av A och B har högst
    skattesats?", "Jämför A och B"; not "Hur samarbetar A med B?") gets, for every
    named entity no chosen unit comes from, that entity's best unit (one with a number when
-   the other side's has one: the same kind of fact for each side), before the fill. The
+   the other side's has one, a sentence or row when the other side's is one: the same kind of
+   fact for each side), before the fill. The
    answer then groups the units by entity, each group under the entity's name, so neither
    side's facts read as the other's.
 5. **Anaphora**: a chosen sentence followed in its chunk by a sentence that opens with an
@@ -44,7 +45,6 @@ from collections.abc import Iterator, Sequence
 
 from assistant.focus import QUANTITY_TYPES, Part, indirect_question, quantities
 from assistant.generation import Source
-from assistant.scope import EntityIndex, is_comparison
 from assistant.textunits import ANAPHOR_OPENING
 from assistant.unitscore import Candidate, UnitScorer, asks_for_list, dated_context
 
@@ -167,6 +167,8 @@ def choose_units(
         own = [i for i in by_score(best) if units[i].source.entity == entity]
         if any(quantities(c.unit.text) for c in chosen):
             own = [i for i in own if quantities(units[i].unit.text)] or own
+        if not any(c.unit.kind in ("list", "table") for c in chosen):  # like with like
+            own = [i for i in own if units[i].unit.kind not in ("list", "table")] or own
         for i in own:
             if add(i, LONG_WORDS):
                 break
@@ -188,13 +190,7 @@ def choose_units(
 def compared_entities(scorer: UnitScorer) -> list[str]:
     """The entities of the sources that the question names, when it names two or more (a
     comparison), in the order of their best source; else none."""
-    sources = {c.source.n: c.source for c in scorer.units}
-    index = EntityIndex({str(n): s.entity for n, s in sources.items()})
-    named = index.named(scorer.analysis.question)
-    if len(named) < 2 or not is_comparison(scorer.analysis.question):
-        return []
-    ordered = sorted(sources.values(), key=lambda s: -s.hit.score)
-    return list(dict.fromkeys(s.entity for s in ordered if s.entity in named))
+    return scorer.compared
 
 
 def entity_label(entity: str) -> str:

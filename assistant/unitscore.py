@@ -59,6 +59,7 @@ from assistant.focus import (
 from assistant.generation import Source
 from assistant.glossary import english_focus
 from assistant.language import INDEFINITE_ARTICLES, edit_similarity
+from assistant.scope import EntityIndex, is_comparison
 from assistant.synonyms import with_synonyms
 from assistant.textunits import (
     TermMatcher,
@@ -222,12 +223,23 @@ class UnitScorer:
                     if u.unit.context in lines:
                         self._opens.add(id(u))
         topic = self.analysis.topic_terms
+        self.compared = _compared_entities(self.analysis.question, sources)
         # A question compound's parts count only when the compound itself occurs nowhere
-        # ("arbetssätt" -> "arbete"), so "visionsmål" does not match every "mål".
-        every = [u.terms | u.context_terms for u in self.units]
+        # ("arbetssätt" -> "arbete"), so "visionsmål" does not match every "mål". In a
+        # comparison each side's documents use their own words: in the units of an entity
+        # none of whose units has the compound, it is found when all its parts are
+        # ("resultatmålet" for one municipality, "Finansiellt mål: Resultat …" for the other).
+        self._parts: dict[int, dict[str, tuple[str, ...]]] = {}
         for term, alternatives in list(self.alts.items()):
-            if len(alternatives) > 1 and any(term_in((term,), ts) for ts in every):
+            if len(alternatives) < 2:
+                continue
+            having = {u.source.entity for u in self.units
+                      if term_in((term,), u.terms | u.context_terms)}
+            if having:
                 self.alts[term] = (term,)
+                for u in self.units:
+                    if self.compared and u.source.entity not in having:
+                        self._parts.setdefault(id(u), {})[term] = alternatives[1:]
         self.alts = with_synonyms(self.alts)
         # What each part asks for, in words a Swedish passage can contain (an English part's
         # focus through the glossary, assistant.glossary.english_focus).
@@ -238,8 +250,8 @@ class UnitScorer:
         }
         # Each topic term in each unit: 1 in its text, 0.5 only in its heading or title.
         self._presence = {
-            id(u): {t: 1.0 if _matches(self._alt(t), u.terms) else
-                    0.5 if _matches(self._alt(t), u.context_terms) else 0.0 for t in topic}
+            id(u): {t: 1.0 if self._has(t, u, u.terms) else
+                    0.5 if self._has(t, u, u.terms | u.context_terms) else 0.0 for t in topic}
             for u in self.units
         }
         df = {t: sum(self._presence[id(u)][t] > 0 for u in self.units) for t in topic}
@@ -253,6 +265,14 @@ class UnitScorer:
 
     def _alt(self, term: str) -> tuple[str, ...]:
         return self.alts.get(term, (term,))
+
+    def _has(self, term: str, unit: Candidate, terms: frozenset[str]) -> bool:
+        """``terms`` (of ``unit``) hold the question term, or all its compound parts where
+        they stand in for it (see __init__)."""
+        if _matches(self._alt(term), terms):
+            return True
+        parts = self._parts.get(id(unit), {}).get(term)
+        return bool(parts) and all(_matches((p,), terms) for p in parts)
 
     def coverage(self, terms: Sequence[str], unit: Candidate) -> float:
         """IDF-weighted share of ``terms`` (known to the sources) in ``unit``."""
@@ -390,6 +410,18 @@ class UnitScorer:
         if not typed(part) or self.type_fit(part, unit) >= 0.5:
             return True
         return dated and part.answer_type == "time" and bool(dated_context(unit))
+
+
+def _compared_entities(question: str, sources: Sequence[Source]) -> list[str]:
+    """The entities of ``sources`` that ``question`` compares, when it names two or more of
+    them (:func:`assistant.scope.is_comparison`), in the order of their best source; else
+    none."""
+    index = EntityIndex({str(s.n): s.entity for s in sources})
+    named = index.named(question)
+    if len(named) < 2 or not is_comparison(question):
+        return []
+    ordered = sorted(sources, key=lambda s: -s.hit.score)
+    return list(dict.fromkeys(s.entity for s in ordered if s.entity in named))
 
 
 def typed(part: Part) -> bool:

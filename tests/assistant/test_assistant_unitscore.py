@@ -234,6 +234,49 @@ def test_a_question_that_says_how_many_wants_the_list_of_that_length() -> None:
     assert _score_of(scorer, "Våra mål") > _score_of(scorer, "Så hänger planerna")
 
 
+def _of(source: Source, entity: str) -> Source:
+    return Source(source.n, source.hit, entity=entity)
+
+
+def test_each_side_of_a_comparison_is_quoted_in_its_own_words() -> None:
+    """Ekby's plan says "resultatmålet", Dalby's table "Resultat … Målvärde": Dalby's row
+    holds the compound's parts and is quoted beside Ekby's sentence."""
+    ekby = _of(_source(1, "Resultatmålet innebär att resultatet ska vara minst 2,0 procent.",
+                       doc="ekby-budget", title="Budget"), "ekby")
+    dalby = _of(_source(2, "Fullmäktige har fyra mål för planperioden:\n"
+                           "1. Minst 100 nya bostäder per år.\n"
+                           "2. Minst 50 nya företag per år.\n\n"
+                           "Finansiellt mål: Resultat i procent av skatteintäkterna; "
+                           "Målvärde: minst 1,5 %",
+                        doc="dalby-plan", title="Plan", score=0.8), "dalby")
+    question = "Jämför resultatmålen i Ekby och Dalby."
+    scorer = UnitScorer(question, [ekby, dalby])
+    assert scorer.compared == ["ekby", "dalby"]
+    row = next(u for u in scorer.units if u.unit.text.startswith("Finansiellt mål"))
+    goals = next(u for u in scorer.units if u.unit.kind == "list")
+    term = next(t for t in scorer.analysis.topic_terms if t.startswith("resultat"))
+    assert scorer._presence[id(row)][term] == 1.0 and scorer._presence[id(goals)][term] == 0.0
+    answer = ExtractiveGenerator().generate(question, [ekby, dalby])
+    assert "2,0 procent" in answer and "1,5 %" in answer
+
+
+def test_the_other_side_of_a_comparison_is_quoted_with_the_same_kind_of_unit() -> None:
+    """A sentence with a figure for one side is set against a sentence with a figure for the
+    other, not against a list that happens to hold numbers."""
+    from assistant.extractive import choose_units
+
+    ekby = _of(_source(1, "Skattesatsen i Ekby är 22,10 kronor.", doc="ekby"), "ekby")
+    dalby = _of(_source(2, "Skattesatsen och budgeten i Dalby i korthet:\n"
+                           "- skattesatsen höjs med 20 öre\n- 12 nya lärare anställs\n"
+                           "- 5 miljoner kronor går till vägar\n\n"
+                           "Dalby sänker inte skatten. Skattesatsen blir 21,95 kronor.",
+                        doc="dalby", score=0.9), "dalby")
+    scorer = UnitScorer("Jämför skattesatsen i Ekby och Dalby.", [ekby, dalby])
+    chosen, _ = choose_units(scorer, fill=1.0)  # the part's unit and the other side's only
+    assert [c.unit.text for c in chosen] == ["Skattesatsen i Ekby är 22,10 kronor.",
+                                             "Skattesatsen blir 21,95 kronor."]
+
+
 def test_a_decision_without_a_date_is_dated_by_the_meeting_it_is_reported_from() -> None:
     chunk = Chunk(chunk_id="c1", doc_id="kf", position=1,
                   title="Beslut från kommunfullmäktige 3 mars 2027",
