@@ -30,9 +30,11 @@ rank, dense similarity, list fit). Selection is greedy by that score:
    fact for each side), before the fill. The
    answer then groups the units by entity, each group under the entity's name, so neither
    side's facts read as the other's.
-5. **Anaphora**: a chosen sentence followed in its chunk by a sentence that opens with an
-   anaphor ("De publiceras i …", "Det …", "Där …") brings that sentence along: without it the
-   pronoun's fact is lost.
+5. **Anaphora and explanation**: a chosen sentence followed in its chunk by a sentence that
+   opens with an anaphor ("De publiceras i …", "Det …", "Där …") brings that sentence along:
+   without it the pronoun's fact is lost. The unit that answers a "varför" or "vad är" part
+   also brings the next sentence under its heading when that one names the part's topic
+   again: a claim is followed by its reason, a definition by what it goes on to say.
 
 The thresholds were chosen on the ``tune`` split by ``python -m evals.fit_units``. Units are
 printed grouped by source, each followed by ``[n]``; a superseded source gets
@@ -179,7 +181,7 @@ def choose_units(
             break
         if units[i].unit.kind != "table" or wants_list:
             add(i, budget)
-    _continue_anaphora(units, chosen)
+    _continue_anaphora(scorer, chosen, _explained(scorer, parts, chosen, table))
     first_seen: dict[int, int] = {}
     for rank, item in enumerate(chosen):
         first_seen.setdefault(item.source.n, rank)
@@ -212,19 +214,49 @@ def _complete(scorer: UnitScorer, chosen: Sequence[Candidate]) -> bool:
         scorer.type_fit(part, c) >= 1.0 for c in chosen)
 
 
-def _continue_anaphora(units: Sequence[Candidate], chosen: list[Candidate]) -> None:
-    """Add the sentence after a chosen one when it opens with an anaphor (see docstring)."""
-    index = {(u.source.n, u.unit.position): u for u in units}
-    for item in list(chosen):
-        following = index.get((item.source.n, item.unit.position + 1))
-        if (
-            item.unit.kind == "sentence"
-            and following is not None
-            and following.unit.kind == "sentence"
-            and following not in chosen
-            and ANAPHOR_OPENING.match(following.unit.text)
-        ):
+EXPLAINED_TYPES = frozenset({"reason", "definition"})
+MAX_CONTINUED = 3  # sentences a chosen one brings along
+
+
+def _explained(scorer: UnitScorer, parts: Sequence[Part], chosen: Sequence[Candidate],
+               table: Sequence[Sequence[float]]) -> dict[int, tuple[str, ...]]:
+    """For the chosen unit that best answers each "varför"/"vad är" part: the part's topic
+    terms (not the entity its documents are about), one of which the sentence after it must
+    name to go with it (see :func:`_continue_anaphora`)."""
+    out: dict[int, tuple[str, ...]] = {}
+    index = {id(u): i for i, u in enumerate(scorer.units)}
+    for p, part in enumerate(parts):
+        if part.answer_type not in EXPLAINED_TYPES or not chosen:
+            continue
+        best = max(chosen, key=lambda c: table[p][index[id(c)]])
+        about = scorer.matcher.terms(best.source.entity or "")
+        out[id(best)] = tuple(t for t in part.terms if t not in about)
+    return out
+
+
+def _continue_anaphora(scorer: UnitScorer, chosen: list[Candidate],
+                       explained: dict[int, tuple[str, ...]]) -> None:
+    """Add the sentence after a chosen one when it opens with an anaphor (see docstring), or,
+    after a unit in ``explained``, when it names one of its topic terms again under the same
+    heading ("… stängs när den nya hallen öppnar." / "Badhuset har stora brister …"): a claim
+    and the explanation that follows it, a definition and what it goes on to say."""
+    index = {(u.source.n, u.unit.position): u for u in scorer.units}
+    for start in list(chosen):
+        item, topic = start, explained.get(id(start), ())
+        for _ in range(MAX_CONTINUED):
+            following = index.get((item.source.n, item.unit.position + 1))
+            if not (
+                item.unit.kind == "sentence"
+                and following is not None
+                and following.unit.kind == "sentence"
+                and following not in chosen
+                and (ANAPHOR_OPENING.match(following.unit.text)
+                     or (following.unit.context == item.unit.context
+                         and scorer.names_any(following, topic)))
+            ):
+                break
             chosen.append(following)
+            item = following
 
 
 def _unanswered_note(parts: Sequence[Part], language: str) -> str:

@@ -274,6 +274,10 @@ class UnitScorer:
         parts = self._parts.get(id(unit), {}).get(term)
         return bool(parts) and all(_matches((p,), terms) for p in parts)
 
+    def names_any(self, unit: Candidate, terms: Sequence[str]) -> bool:
+        """``unit``'s own text names one of the question ``terms``."""
+        return any(_matches(self._alt(t), unit.terms) for t in terms)
+
     def coverage(self, terms: Sequence[str], unit: Candidate) -> float:
         """IDF-weighted share of ``terms`` (known to the sources) in ``unit``."""
         known = [t for t in terms if t in self.known]

@@ -277,6 +277,24 @@ def test_the_other_side_of_a_comparison_is_quoted_with_the_same_kind_of_unit() -
                                              "Skattesatsen blir 21,95 kronor."]
 
 
+def test_a_why_answer_brings_the_sentence_that_explains_it() -> None:
+    text = ("Fullmäktige beslutade att bygga en ny simhall i Ekby. Den gamla simhallen från 1968 "
+            "stängs när den nya öppnar. Simhallen har fuktskador i taket och en renovering "
+            "skulle kosta mer än en ny hall. Bygget börjar i maj.")
+    answer = ExtractiveGenerator().generate("Varför stängs den gamla simhallen i Ekby?",
+                                            [_source(1, text)])
+    assert "stängs när den nya öppnar" in answer and "fuktskador" in answer
+
+
+def test_a_definition_is_quoted_with_what_it_goes_on_to_say() -> None:
+    text = ("Budgetplanen är fullmäktiges styrning av Ekby för tre år. Den innehåller mål och "
+            "ramar. Budgetplanen utgår från visionen. Den revideras varje höst.\n"
+            "Nämnderna lämnar sina underlag i april.")
+    answer = ExtractiveGenerator().generate("Vad är Ekbys budgetplan?", [_source(1, text)])
+    assert "tre år" in answer and "revideras varje höst" in answer
+    assert "i april" not in answer
+
+
 def test_a_decision_without_a_date_is_dated_by_the_meeting_it_is_reported_from() -> None:
     chunk = Chunk(chunk_id="c1", doc_id="kf", position=1,
                   title="Beslut från kommunfullmäktige 3 mars 2027",
