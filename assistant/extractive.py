@@ -13,6 +13,9 @@ rank, dense similarity, list fit). Selection is greedy by that score:
    A "när" part that no unit answers with a date of its own takes a unit whose heading or
    title names the day (a decision in a report from a meeting); in a "när" answer a unit
    without a date of its own is quoted with that heading.
+   A "vad är X" part also quotes the first sentence under a heading that names only X
+   ("Visionen", "Ekbys vision"), with the rest of its paragraph: documents state their
+   vision, purpose or rule under its name, besides describing what such a thing is.
 2. **Fill**: further units whose best score reaches :data:`FILL` times the best unit's (relative:
    how high scores run depends on the corpus and the question), best first, while the answer
    stays within :data:`BUDGET_WORDS`. Only a unit chosen for a part may take the answer past
@@ -160,6 +163,15 @@ def choose_units(
             whole_list = asks_for_list(part) and units[i].unit.kind in ("list", "table")
             if add(i, None if whole_list else LONG_WORDS):
                 break
+    # "Vad är X": the section the document heads with X opens with what X is (a vision
+    # statement under "Visionen"), quoted with the rest of its paragraph.
+    labels: set[int] = set()
+    for p, part in enumerate(parts):
+        if part.answer_type == "definition":
+            found = [i for i in by_score(table[p]) if table[p][i] >= min_part
+                     and units[i].unit.kind == "sentence" and scorer.labels(part, units[i])]
+            if found and add(found[0], LONG_WORDS):
+                labels.add(id(units[found[0]]))
     best = [max(table[p][i] for p in range(len(parts))) for i in range(len(units))]
     if not chosen:
         add(by_score(best)[0], LONG_WORDS)
@@ -181,7 +193,7 @@ def choose_units(
             break
         if units[i].unit.kind != "table" or wants_list:
             add(i, budget)
-    _continue_anaphora(scorer, chosen, _explained(scorer, parts, chosen, table))
+    _continue_anaphora(scorer, chosen, _explained(scorer, parts, chosen, table), labels)
     first_seen: dict[int, int] = {}
     for rank, item in enumerate(chosen):
         first_seen.setdefault(item.source.n, rank)
@@ -235,14 +247,17 @@ def _explained(scorer: UnitScorer, parts: Sequence[Part], chosen: Sequence[Candi
 
 
 def _continue_anaphora(scorer: UnitScorer, chosen: list[Candidate],
-                       explained: dict[int, tuple[str, ...]]) -> None:
+                       explained: dict[int, tuple[str, ...]],
+                       whole: set[int] = frozenset()) -> None:  # type: ignore[assignment]
     """Add the sentence after a chosen one when it opens with an anaphor (see docstring), or,
     after a unit in ``explained``, when it names one of its topic terms again under the same
     heading ("… stängs när den nya hallen öppnar." / "Badhuset har stora brister …"): a claim
-    and the explanation that follows it, a definition and what it goes on to say."""
+    and the explanation that follows it, a definition and what it goes on to say. A unit in
+    ``whole`` brings the rest of its paragraph."""
     index = {(u.source.n, u.unit.position): u for u in scorer.units}
     for start in list(chosen):
         item, topic = start, explained.get(id(start), ())
+        paragraph = start.unit.paragraph if id(start) in whole else None
         for _ in range(MAX_CONTINUED):
             following = index.get((item.source.n, item.unit.position + 1))
             if not (
@@ -251,6 +266,7 @@ def _continue_anaphora(scorer: UnitScorer, chosen: list[Candidate],
                 and following.unit.kind == "sentence"
                 and following not in chosen
                 and (ANAPHOR_OPENING.match(following.unit.text)
+                     or following.unit.paragraph == paragraph
                      or (following.unit.context == item.unit.context
                          and scorer.names_any(following, topic)))
             ):

@@ -127,6 +127,8 @@ class Unit:
     kind: str
     position: int
     context: str = ""
+    # The line (paragraph) of the chunk a sentence stands in; -1 for other units.
+    paragraph: int = -1
 
     @property
     def items(self) -> int:
@@ -343,7 +345,7 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
                 # belongs to the intro.
                 pending_intro = f"{sentences.pop()} {pending_intro}"
         for sentence in sentences:
-            units.append(Unit(sentence, "sentence", len(units), context))
+            units.append(Unit(sentence, "sentence", len(units), context, index))
         after_sentence = bool(sentences) and not pending_intro
     flush_table()
     flush_list()

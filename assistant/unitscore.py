@@ -340,6 +340,13 @@ class UnitScorer:
         return bool(found) and any(
             _names(self._alt(head), term_set(word)) for word in found.group(1).split())
 
+    def labels(self, part: Part, unit: Candidate) -> bool:
+        """``unit`` is the first under a heading that names the part's focus and otherwise
+        only words of the part ("Visionen", "Norrviks vision"; :meth:`_names_only`)."""
+        focus = self.focus[id(part)]
+        return (bool(focus) and id(unit) in self._opens
+                and self._names_only(part, focus[-1], unit.unit.context))
+
     def _names_only(self, part: Part, head: str, heading: str) -> bool:
         """``heading`` names ``head`` and otherwise only words of ``part`` ("Norrviks vision")."""
         terms = self.matcher.terms(heading)

@@ -295,6 +295,20 @@ def test_a_definition_is_quoted_with_what_it_goes_on_to_say() -> None:
     assert "i april" not in answer
 
 
+def test_what_is_x_quotes_the_paragraph_a_heading_x_opens_with() -> None:
+    """A vision page describes what a vision is, and states its vision under "Visionen"."""
+    about = _source(1, "Vision 2040\nVisionen är den långsiktiga bilden av vart Ekby vill nå. "
+                       "Den gäller för hela kommunen.", doc="ekby-vision", title="Vision 2040")
+    chunk = Chunk(chunk_id="c2", doc_id="ekby-vision", position=1, title="Vision 2040",
+                  heading_path=("Vision 2040", "Visionen"),
+                  text="Visionen\nEkby – där skogen möter sjön. Vi är 9 000 invånare år 2040.\n"
+                       "I dag bor drygt 8 000 personer i kommunen.")
+    statement = Source(2, Hit(chunk=chunk, score=0.9, dense_score=0.8))
+    answer = ExtractiveGenerator().generate("Vad är Ekbys vision?", [about, statement])
+    assert "där skogen möter sjön" in answer and "9 000 invånare år 2040" in answer
+    assert "8 000 personer" not in answer
+
+
 def test_a_decision_without_a_date_is_dated_by_the_meeting_it_is_reported_from() -> None:
     chunk = Chunk(chunk_id="c1", doc_id="kf", position=1,
                   title="Beslut från kommunfullmäktige 3 mars 2027",
