@@ -9,7 +9,8 @@ Evidence for a question is measured on the retrieved hits (after entity scoping,
   nothing can answer about it. English questions are cross-lingual, so for them only terms the
   corpus knows are counted. A term is found when a passage term is close to it
   (:func:`close_terms`: the same stem, a compound or prefix match, or a typo or inflection
-  apart), not through any word list.
+  apart), not through any word list. A compound the corpus does not know as a whole but knows
+  both parts of ("delårsprognos") is found where both parts are (:meth:`CorpusStats.parts`).
 * ``unit_coverage``: the same share in the best single unit (:func:`unit_coverage`): an answer
   is one sentence, list or row, not words scattered over a chunk.
 * ``dense``: the best dense cosine similarity among the top hits.
@@ -118,6 +119,7 @@ SHORT_WORD_MIN = 2
 # "verksamhetsstyrningen"; "följs upp" / "uppföljning".
 NOMINALISATIONS = ("ning", "ing")
 NOMINAL_MIN = 3
+COMPOUND_PART = 4  # letters of each part of a compound the corpus knows only as parts
 
 
 def close_terms(query_term: str, text_term: str) -> bool:
@@ -151,6 +153,18 @@ def has_term(term: str, text_terms: frozenset[str]) -> bool:
 def has_synonym(term: str, text_terms: frozenset[str]) -> bool:
     """:func:`has_term` for ``term`` or one of its synonyms (:mod:`assistant.synonyms`)."""
     return any(has_term(t, text_terms) for t in (term, *synonyms(term)))
+
+
+def has_parts(parts: Sequence[str], text_terms: frozenset[str]) -> bool:
+    """``text_terms`` hold both parts of a compound (:meth:`CorpusStats.parts`): the last
+    as a term (:func:`has_synonym`), the first also as the start of a compound of its own
+    ("delår" in "delårsrapporten")."""
+    if not parts:
+        return False
+    first, last = parts
+    return has_synonym(last, text_terms) and (
+        has_synonym(first, text_terms)
+        or any(t.startswith(first) and len(t) > len(first) + 2 for t in text_terms))
 
 
 @dataclass(frozen=True)
@@ -291,6 +305,28 @@ class CorpusStats:
             best = max([best, *(self.df[t] for t in near if close_terms(term, t))])
         return best
 
+    def parts(self, term: str) -> tuple[str, ...]:
+        """The two parts of a compound ``term`` the corpus does not know as a whole but knows
+        both parts of ("delårsprognos": "delårs" + "prognos"; a linking -s may end the first
+        part), else (). People name things with compounds of their own; the documents use the
+        parts ("prognosen i delårsrapporten")."""
+        if len(term) < 2 * COMPOUND_PART or self.doc_freq(term):
+            return ()
+        for cut in range(len(term) - COMPOUND_PART, COMPOUND_PART - 1, -1):
+            head, tail = term[:cut], term[cut:]
+            if not self._opens_a_term(tail):
+                continue
+            for first in (head, head[:-1] if head.endswith("s") else ""):
+                if len(first) >= COMPOUND_PART and self._opens_a_term(first):
+                    return (first, tail)
+        return ()
+
+    def _opens_a_term(self, part: str) -> bool:
+        """``part`` is a known stem or the start of one ("delår" in "delårsrapport")."""
+        terms = self._sorted_terms
+        i = bisect.bisect_left(terms, part)
+        return i < len(terms) and terms[i].startswith(part)
+
     def idf(self, term: str) -> float:
         return math.log(1 + self.n / (1 + self.doc_freq(term)))
 
@@ -353,7 +389,9 @@ def measure_evidence(
     about = about or {}
     found_terms: frozenset[str] = frozenset().union(
         *(term_set(f"{about.get(h.chunk.doc_id, '')} {h.chunk.embed_text}") for h in top))
-    found = {t for t in terms if has_synonym(t, found_terms)}
+    parts = {t: stats.parts(t) for t in terms}
+    found = {t for t in terms
+             if has_synonym(t, found_terms) or has_parts(parts[t], found_terms)}
     # A word that asks for the latest one ("nya", "gällande") counts when the passages have
     # it; documents seldom call what they name new, so its absence is not a gap.
     recency = {stem(w) for w in RECENCY}
@@ -363,7 +401,7 @@ def measure_evidence(
     total = sum(weights.values())
     coverage = sum(weights[t] for t in found) / total if total else 0.0
     missing = tuple(t for t in terms if t not in found)
-    in_unit = unit_coverage(terms, weights, [h.chunk for h in top], about)
+    in_unit = unit_coverage(terms, weights, [h.chunk for h in top], about, parts)
     evidence = Evidence(dense, coverage, 0.0, missing, looks_like_injection(question), in_unit,
                         focus, len(hits), language == "en",
                         year_missing(question, [h.chunk for h in top]))
@@ -372,10 +410,12 @@ def measure_evidence(
 
 
 def unit_coverage(terms: Sequence[str], weights: dict[str, float],
-                  chunks: Sequence[Chunk], about: Mapping[str, str] | None = None) -> float:
+                  chunks: Sequence[Chunk], about: Mapping[str, str] | None = None,
+                  parts: Mapping[str, tuple[str, ...]] | None = None) -> float:
     """The best IDF-weighted share of ``terms`` that one unit (sentence, list, table row)
     holds; a term found only in the unit's headings, document title or the entity the
-    document is about (``about``: doc_id -> name) counts half.
+    document is about (``about``: doc_id -> name) counts half. A compound the corpus knows
+    only as parts (``parts``: :meth:`CorpusStats.parts`) is found where all its parts are.
 
     Chunk-level coverage is fooled by a chunk that has every word in different sentences
     ("simhallen" in one, "öppettider" about the library in another); an answer is one unit.
@@ -392,9 +432,10 @@ def unit_coverage(terms: Sequence[str], weights: dict[str, float],
             context = term_set(f"{heading} {unit.context}")
             got = 0.0
             for term in terms:
-                if has_synonym(term, own):
+                split = (parts or {}).get(term, ())
+                if has_synonym(term, own) or has_parts(split, own):
                     got += weights[term]
-                elif has_synonym(term, context):
+                elif has_synonym(term, context) or has_parts(split, own | context):
                     got += 0.5 * weights[term]
             best = max(best, got / total)
     return best

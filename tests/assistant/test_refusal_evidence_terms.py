@@ -115,3 +115,17 @@ def test_a_verb_matches_the_noun_made_of_it_also_as_a_compounds_head() -> None:
     assert close_terms("följ", "uppföljning")
     assert not close_terms("styr", "styrelse")
     assert _missing("Hur följs målen upp i Ryd?", "Uppföljningen av målen görs i maj.") == ()
+
+
+def test_a_compound_the_corpus_knows_only_as_parts_is_found_where_both_parts_are() -> None:
+    stats = CorpusStats.from_chunks([
+        _chunk("Prognosen i delårsrapporten visar ett överskott."),
+        _chunk("Budgeten för klimatet och budgeten för skolan beslutas i juni."),
+    ])
+    assert stats.parts("delårsprogno") == ("delårs", "progno")
+    assert stats.parts("prognos") == ()  # known as a whole
+    text = "Prognosen i delårsrapporten visar ett överskott."
+    assert _missing("Vad visar delårsprognosen?", text) == ()
+    # "klimatbudget" splits too, but no passage has both parts.
+    assert stats.parts("klimatbudget") == ("klimat", "budget")
+    assert _missing("Vad är klimatbudgeten?", "Budgeten beslutas i juni.") == ("klimatbudget",)
