@@ -72,11 +72,12 @@ def with_swedish_terms(question: str) -> str:
 def translated_terms(question: str) -> frozenset[str]:
     """Stems of the English words of ``question`` that the glossary translates: their Swedish
     words stand for them, and the English stem may be a different Swedish word ("tax" is
-    also the stem of "taxa")."""
+    also the stem of "taxa"). A word Swedish writes the same ("vision", "budget") is its own
+    Swedish word and stays."""
     found: set[str] = set()
     for english, swedish in lookup(_WORD.findall(question.lower())):
         if swedish:
-            found.update(analyze(" ".join(english)))
+            found.update(set(analyze(" ".join(english))) - set(analyze(" ".join(swedish))))
     return frozenset(found)
 
 

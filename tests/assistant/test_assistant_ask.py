@@ -157,6 +157,14 @@ def test_english_question_searches_with_swedish_words_and_still_refuses_the_unkn
     assert mayor.refused and mayor.text.startswith("The documents do not answer")
 
 
+def test_an_english_word_swedish_writes_the_same_is_looked_for(shipped: Assistant) -> None:
+    """"What is the vision?" had no term left to look for ("vision" was set aside as
+    translated, though its Swedish word is "vision") and was refused."""
+    answer = shipped.ask("What is the vision?")
+    assert not answer.refused, answer.text
+    assert "35 000 invånare år 2035" in answer.text
+
+
 def test_a_body_no_document_is_about_is_refused_by_name(assistant: Assistant) -> None:
     answer = assistant.ask("Vilka fokusområden har Ekträsk kommun?")
     assert answer.refused
