@@ -26,6 +26,7 @@ from assistant.citations import cite, is_superseded, related_citations, validity
 from assistant.errors import StyrdokError
 from assistant.focus import analyze_question, asks_for_name
 from assistant.generation import Generator, Source
+from assistant.language import written_forms
 from assistant.refusal import (
     CorpusStats,
     Evidence,
@@ -262,7 +263,7 @@ class Assistant:
         if state.language == "sv":
             # Residents misspell; search, evidence and quoting all work on the corrected
             # question, and the answer shows it ("Tolkad som: …") so the reader can check.
-            standalone = self.retriever.correct(standalone)
+            standalone = self.retriever.correct(written_forms(standalone))
         else:
             # English words hardly occur in Swedish documents: search with Swedish ones too
             # (shown as "Interpreted as: … (fokusområden)").

@@ -200,6 +200,20 @@ def function_words() -> frozenset[str]:
     )
 
 
+# --- chat spellings ----------------------------------------------------------------------------
+
+_CHAT_COPULA = re.compile(r"(?i)\b(vad|va|vem|vilka|vilken|vilket|när|var|hur|vart)\s+e\b")
+_CHAT_VAD = re.compile(r"(?i)^(\s*)va(?=\s+\w)")
+
+
+def written_forms(text: str) -> str:
+    """``text`` with the chat spellings of Swedish question words written out: "e" for "är"
+    after a question word ("vad e visionen", "vem e ordförande") and "va" for "vad" at the
+    start ("va e målen?"). Residents type them; the question words decide what is asked."""
+    text = _CHAT_COPULA.sub(lambda m: f"{m.group(1)} är", text)
+    return _CHAT_VAD.sub(lambda m: f"{m.group(1)}vad", text)
+
+
 # --- sentences --------------------------------------------------------------------------------
 
 #: Swedish abbreviations that always need a continuation ("ca 500", "nr 4", "jfr bilaga"),

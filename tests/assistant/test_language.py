@@ -251,3 +251,16 @@ def test_sentences_do_not_load_torch_but_torch_still_imports_afterwards() -> Non
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, cwd=ASSISTANT.parent)
     assert done.stdout.split() == ["False", "1"]
+
+
+@pytest.mark.parametrize(("typed", "written"), [
+    ("vad e visionen", "vad är visionen"),
+    ("va e målen?", "vad är målen?"),
+    ("Vem e ordförande i nämnden?", "Vem är ordförande i nämnden?"),
+    ("Vad kostar e-legitimation?", "Vad kostar e-legitimation?"),
+    ("Va?", "Va?"),
+])
+def test_chat_spellings_of_question_words_are_written_out(typed: str, written: str) -> None:
+    from assistant.language import written_forms
+
+    assert written_forms(typed) == written

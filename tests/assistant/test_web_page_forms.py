@@ -188,6 +188,8 @@ def test_a_role_of_another_body_is_not_the_answer(web_assistant: Assistant) -> N
     assert web_assistant.ask("Vem är kommunstyrelsens ordförande i Dalby?").refused
     answer = web_assistant.ask("Vem är ordförande i kommunfullmäktige i Dalby?")
     assert not answer.refused and "Sara Holm" in answer.text
+    typed = web_assistant.ask("vem e ordförande i kommunfullmäktige i dalby")
+    assert not typed.refused and "Sara Holm" in typed.text
 
 
 def test_a_page_without_publisher_is_scoped_by_the_body_its_title_names(
