@@ -1,6 +1,8 @@
 """One scoring of candidate answer units (assistant/unitscore.py) and the greedy selection on it
 (assistant/extractive.py), on small self-written Swedish texts."""
 
+import pytest
+
 from assistant.extractive import LONG_WORDS, ExtractiveGenerator, select_units
 from assistant.generation import Source
 from assistant.types import Chunk, Hit
@@ -203,35 +205,42 @@ def test_a_glossary_item_says_what_the_asked_term_is() -> None:
         question, [_source(1, text, title="Styrdokument")])
 
 
-def test_the_list_whose_intro_names_the_asked_thing_is_the_asked_set() -> None:
-    text = ("Nämnden har beslutat om två verksamhetsmål för 2027:\n"
-            "1. Fler elever ska läsa varje dag.\n"
-            "2. Alla förskolor ska ha utegårdar med skugga.\n\n"
-            "Uppföljning per år:\n"
-            "- Läsdagar: 120 per år, kopplat till verksamhetsmål 1.\n"
-            "- Utegårdar: 14 av 20 klara, kopplat till verksamhetsmål 2.")
-    scorer = UnitScorer("Vilka verksamhetsmål har nämnden för 2027?", [_source(1, text)])
-    part = scorer.analysis.parts[0]
-    goals, follow_up = (u for u in scorer.units if u.unit.kind == "list")
-    assert scorer.list_fit(part, goals) == 1.0 and scorer.list_fit(part, follow_up) == 0.5
-    assert _score_of(scorer, "Nämnden har beslutat") > _score_of(scorer, "Uppföljning per år")
+GOALS_AND_FOLLOW_UP = (
+    "Nämnden har beslutat om två verksamhetsmål för 2027:\n"
+    "1. Fler elever ska läsa varje dag.\n"
+    "2. Alla förskolor ska ha utegårdar med skugga.\n\n"
+    "Uppföljning per år:\n"
+    "- Läsdagar: 120 per år, kopplat till verksamhetsmål 1.\n"
+    "- Utegårdar: 14 av 20 klara, kopplat till verksamhetsmål 2.")
+CHAIN_AND_GOALS = (
+    "Så hänger planerna ihop:\n"
+    "- Visionen beslutas av fullmäktige.\n"
+    "- Målen i budgeten beslutas av fullmäktige.\n"
+    "- Nämndplanerna beslutas av nämnderna.\n"
+    "- Aktiviteterna beslutas av förvaltningen.\n\n"
+    "Våra mål:\n"
+    "1. Fler ska flytta till Ekby.\n"
+    "2. Fler elever ska klara skolan.\n"
+    "3. Utsläppen ska minska.")
 
 
-def test_a_question_that_says_how_many_wants_the_list_of_that_length() -> None:
-    text = ("Så hänger planerna ihop:\n"
-            "- Visionen beslutas av fullmäktige.\n"
-            "- Målen i budgeten beslutas av fullmäktige.\n"
-            "- Nämndplanerna beslutas av nämnderna.\n"
-            "- Aktiviteterna beslutas av förvaltningen.\n\n"
-            "Våra mål:\n"
-            "1. Fler ska flytta till Ekby.\n"
-            "2. Fler elever ska klara skolan.\n"
-            "3. Utsläppen ska minska.")
-    scorer = UnitScorer("Vilka tre mål har fullmäktige i Ekby beslutat?", [_source(1, text)])
+@pytest.mark.parametrize(("question", "text", "asked", "other", "other_fit"), [
+    # The list whose intro names the asked thing is the asked set.
+    ("Vilka verksamhetsmål har nämnden för 2027?", GOALS_AND_FOLLOW_UP,
+     "Nämnden har beslutat", "Uppföljning per år", 0.5),
+    # A question that says how many wants the list of that length.
+    ("Vilka tre mål har fullmäktige i Ekby beslutat?", CHAIN_AND_GOALS,
+     "Våra mål", "Så hänger planerna", 0.25),
+])
+def test_the_asked_set_is_the_list_that_fits_the_question(
+        question: str, text: str, asked: str, other: str, other_fit: float) -> None:
+    scorer = UnitScorer(question, [_source(1, text)])
     part = scorer.analysis.parts[0]
-    chain, goals = (u for u in scorer.units if u.unit.kind == "list")
-    assert scorer.list_fit(part, goals) == 1.0 and scorer.list_fit(part, chain) < 0.5
-    assert _score_of(scorer, "Våra mål") > _score_of(scorer, "Så hänger planerna")
+    fit = {start: next(scorer.list_fit(part, u) for u in scorer.units
+                       if u.unit.kind == "list" and u.unit.text.startswith(start))
+           for start in (asked, other)}
+    assert fit[asked] == 1.0 and fit[other] == other_fit
+    assert _score_of(scorer, asked) > _score_of(scorer, other)
 
 
 def _of(source: Source, entity: str) -> Source:
