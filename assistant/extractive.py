@@ -251,7 +251,7 @@ def _continue_anaphora(scorer: UnitScorer, chosen: list[Candidate],
                        whole: set[int] = frozenset()) -> None:  # type: ignore[assignment]
     """Add the sentence after a chosen one when it opens with an anaphor (see docstring), or,
     after a unit in ``explained``, when it names one of its topic terms again under the same
-    heading ("… stängs när den nya hallen öppnar." / "Badhuset har stora brister …"): a claim
+    heading ("Ekby stänger simhallen i maj." / "Simhallen har fuktskador i taket."): a claim
     and the explanation that follows it, a definition and what it goes on to say. A unit in
     ``whole`` brings the rest of its paragraph."""
     index = {(u.source.n, u.unit.position): u for u in scorer.units}

@@ -371,9 +371,9 @@ def analyze_question(question: str) -> QuestionAnalysis:
         ranked = _RANKED.search(rest) if answer_type == "entity" else None
         if ranked and ranked.start() > 0 and wh.lower() in WH_DETERMINERS_SV | {"which"} and (
                 is_superlative(ranked.group(1)) or ranked.group(1).lower() in RANKING_EN):
-            # "Vilken kommun har störst befolkningsmål …": the answer is the one with the
-            # largest value, so the values are what is asked for ("Vilket är det största
-            # projektet?" asks for the project).
+            # "Vilken kommun har lägst skattesats, Ekby eller Dalby?": the answer is the one
+            # with the lowest value, so the values are what is asked for ("Vilket är det
+            # största projektet?" asks for the project).
             focus = focus_phrase(rest[ranked.end(1):], english) or focus
             answer_type = "amount"
         kind_of = _KIND_OF.match(piece[piece.lower().find(wh) :]) if wh == "vad" else None

@@ -10,7 +10,7 @@ Evidence for a question is measured on the retrieved hits (after entity scoping,
   corpus knows are counted. A term is found when a passage term is close to it
   (:func:`close_terms`: the same stem, a compound or prefix match, or a typo or inflection
   apart), not through any word list. A compound the corpus does not know as a whole but knows
-  both parts of ("delårsprognos") is found where both parts are (:meth:`CorpusStats.parts`).
+  both parts of ("hemtjänstavgift") is found where both parts are (:meth:`CorpusStats.parts`).
 * ``unit_coverage``: the same share in the best single unit (:func:`unit_coverage`): an answer
   is one sentence, list or row, not words scattered over a chunk.
 * ``dense``: the best dense cosine similarity among the top hits.
@@ -158,7 +158,7 @@ def has_synonym(term: str, text_terms: frozenset[str]) -> bool:
 def has_parts(parts: Sequence[str], text_terms: frozenset[str]) -> bool:
     """``text_terms`` hold both parts of a compound (:meth:`CorpusStats.parts`): the last
     as a term (:func:`has_synonym`), the first also as the start of a compound of its own
-    ("delår" in "delårsrapporten")."""
+    ("hemtjänst" in "hemtjänsttaxan")."""
     if not parts:
         return False
     first, last = parts
@@ -307,9 +307,9 @@ class CorpusStats:
 
     def parts(self, term: str) -> tuple[str, ...]:
         """The two parts of a compound ``term`` the corpus does not know as a whole but knows
-        both parts of ("delårsprognos": "delårs" + "prognos"; a linking -s may end the first
+        both parts of ("hemtjänstavgift": "hemtjänst" + "avgift"; a linking -s may end the first
         part), else (). People name things with compounds of their own; the documents use the
-        parts ("prognosen i delårsrapporten")."""
+        parts ("avgiften för hemtjänst")."""
         if len(term) < 2 * COMPOUND_PART or self.doc_freq(term):
             return ()
         for cut in range(len(term) - COMPOUND_PART, COMPOUND_PART - 1, -1):
@@ -322,7 +322,7 @@ class CorpusStats:
         return ()
 
     def _opens_a_term(self, part: str) -> bool:
-        """``part`` is a known stem or the start of one ("delår" in "delårsrapport")."""
+        """``part`` is a known stem or the start of one ("hemtjänst" in "hemtjänsttimmar")."""
         terms = self._sorted_terms
         i = bisect.bisect_left(terms, part)
         return i < len(terms) and terms[i].startswith(part)

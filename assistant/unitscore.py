@@ -228,7 +228,7 @@ class UnitScorer:
         # ("arbetssätt" -> "arbete"), so "visionsmål" does not match every "mål". In a
         # comparison each side's documents use their own words: in the units of an entity
         # none of whose units has the compound, it is found when all its parts are
-        # ("resultatmålet" for one municipality, "Finansiellt mål: Resultat …" for the other).
+        # ("bostadsmålet" for one municipality, "Mål: nya bostäder per år …" for the other).
         self._parts: dict[int, dict[str, tuple[str, ...]]] = {}
         for term, alternatives in list(self.alts.items()):
             if len(alternatives) < 2:
@@ -310,7 +310,7 @@ class UnitScorer:
         """'Vår vision är: "…"' says what the vision is; "Till visionen finns tre mål" only
         mentions it: 1 when the first word naming the focus in the opening words is followed
         at once by what it is, else 0. The first statement under a heading that names only
-        the asked thing ("Visionen", "Norrviks vision") is what the document says it is, the
+        the asked thing ("Visionen", "Ekbys vision") is what the document says it is, the
         way governance documents present a vision, a purpose or a target group: 1 too."""
         focus = self.focus[id(part)]
         if not focus:
@@ -342,13 +342,13 @@ class UnitScorer:
 
     def labels(self, part: Part, unit: Candidate) -> bool:
         """``unit`` is the first under a heading that names the part's focus and otherwise
-        only words of the part ("Visionen", "Norrviks vision"; :meth:`_names_only`)."""
+        only words of the part ("Visionen", "Ekbys vision"; :meth:`_names_only`)."""
         focus = self.focus[id(part)]
         return (bool(focus) and id(unit) in self._opens
                 and self._names_only(part, focus[-1], unit.unit.context))
 
     def _names_only(self, part: Part, head: str, heading: str) -> bool:
-        """``heading`` names ``head`` and otherwise only words of ``part`` ("Norrviks vision")."""
+        """``heading`` names ``head`` and otherwise only words of ``part`` ("Ekbys vision")."""
         terms = self.matcher.terms(heading)
         if not terms or not any(_names(self._alt(head), frozenset((t,))) for t in terms):
             return False
