@@ -119,6 +119,7 @@ SHORT_WORD_MIN = 2
 # "verksamhetsstyrningen"; "följs upp" / "uppföljning".
 NOMINALISATIONS = ("ning", "ing")
 NOMINAL_MIN = 3
+DOC_FREQ_MEMO = 20_000  # terms whose document frequency a CorpusStats remembers
 COMPOUND_PART = 4  # letters of each part of a compound the corpus knows only as parts
 
 
@@ -263,8 +264,23 @@ class CorpusStats:
     def _reversed_terms(self) -> list[str]:
         return sorted(t[::-1] for t in self.df)
 
+    @cached_property
+    def _looked_up(self) -> dict[str, int]:
+        return {}
+
     def doc_freq(self, term: str) -> int:
-        """Chunks containing ``term`` or a close term (:func:`close_terms`; the most frequent).
+        """Chunks containing ``term`` or a close term (:func:`close_terms`; the most frequent),
+        remembered per term (these statistics never change; an update is a new object)."""
+        memo = self._looked_up
+        found = memo.get(term)
+        if found is None:
+            if len(memo) >= DOC_FREQ_MEMO:  # questions are open text: keep the memo bounded
+                memo.clear()
+            found = memo[term] = self._doc_freq(term)
+        return found
+
+    def _doc_freq(self, term: str) -> int:
+        """:meth:`doc_freq`, looked up.
 
         The matches (:func:`terms_match`: equal, or one a long enough prefix of the other) are
         looked up, not scanned for: the prefixes of ``term`` by key, the terms it is a prefix

@@ -42,3 +42,16 @@ def test_fuzzy_document_frequency_equals_a_scan_of_every_term(chunks: list[Chunk
         scan = max((c for t, c in stats.df.items() if close_terms(term, t)), default=0)
         expected = stats.df.get(term, scan)
         assert stats.doc_freq(term) == expected, term
+
+
+def test_document_frequencies_are_remembered_within_a_bound(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant import refusal
+
+    stats = refusal.CorpusStats.from_chunks([
+        Chunk(chunk_id="c0", doc_id="d", position=0, title="Mål",
+              text="Skolan i Ekby har fyra mål.")])
+    monkeypatch.setattr(refusal, "DOC_FREQ_MEMO", 3)
+    asked = [stats.doc_freq(t) for t in ("skol", "mål", "ekby", "budget", "skol")]
+    assert asked == [1, 1, 1, 0, 1]
+    assert len(stats._looked_up) <= 3
