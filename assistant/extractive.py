@@ -36,8 +36,9 @@ rank, dense similarity, list fit). Selection is greedy by that score:
 5. **Anaphora and explanation**: a chosen sentence followed in its chunk by a sentence that
    opens with an anaphor ("De publiceras i …", "Det …", "Där …") brings that sentence along:
    without it the pronoun's fact is lost. The unit that answers a "varför" or "vad är" part
-   also brings the next sentence under its heading when that one names the part's topic
-   again: a claim is followed by its reason, a definition by what it goes on to say.
+   also brings the next sentences under its heading (up to :data:`MAX_CONTINUED`) that name
+   the part's topic again: a claim is followed by its reason, a definition by what it goes on
+   to say.
 
 The thresholds were chosen on the ``tune`` split by ``python -m evals.fit_units``. Units are
 printed grouped by source, each followed by ``[n]``; a superseded source gets
@@ -47,6 +48,7 @@ printed grouped by source, each followed by ``[n]``; a superseded source gets
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 
 from assistant.focus import QUANTITY_TYPES, Part, indirect_question, quantities
 from assistant.generation import Source
@@ -248,7 +250,7 @@ def _explained(scorer: UnitScorer, parts: Sequence[Part], chosen: Sequence[Candi
 
 def _continue_anaphora(scorer: UnitScorer, chosen: list[Candidate],
                        explained: dict[int, tuple[str, ...]],
-                       whole: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+                       whole: AbstractSet[int] = frozenset()) -> None:
     """Add the sentence after a chosen one when it opens with an anaphor (see docstring), or,
     after a unit in ``explained``, when it names one of its topic terms again under the same
     heading ("Ekby stänger simhallen i maj." / "Simhallen har fuktskador i taket."): a claim
