@@ -13,6 +13,7 @@ from ingest.loaders.common import (
     build_document,
     decode_utf8,
     list_item,
+    list_line,
     pop_visible_metadata,
 )
 
@@ -30,7 +31,11 @@ def load_text(path: Path, data: bytes) -> Document:
     :func:`assistant.textunits.same_shape`); two short lines in a row are kept as paragraphs
     (link texts on copied web pages look like that). Lines starting with "•", "-", "*", "–"
     or "1." are list items; consecutive items (also across blank lines) form one list block,
-    and an indented line without a marker continues the previous item.
+    and an indented line without a marker continues the previous item. A group of two or more
+    lines that are all short lines in that sense, none only a value, is a list whose markers
+    were lost (a copied web page: "PROFESSIONALISM" / "ÖPPENHET" under "… bygger på tre
+    grundpelare:"), not a paragraph that runs them together; only after body text, since the
+    lines at the very top can be the metadata box.
     Other lines join into paragraphs. A block of ``key: value`` lines with metadata keys
     right after the title is metadata, not body text.
     """
@@ -57,6 +62,9 @@ def load_text(path: Path, data: bytes) -> Document:
             builder.list_block(items)
             items = []
             builder.heading(group[0], 2)
+            continue
+        if _unmarked_list(group) and any(b.kind != "heading" for b in builder.blocks):
+            items.extend(list_line(line.strip(), None) for line in group)
             continue
         if _numbered_title(group):
             builder.list_block(items)
@@ -93,6 +101,16 @@ def _numbered_title(group: list[str]) -> bool:
         and not line.endswith(SENTENCE_END)
         and all(list_item(rest) is None for rest in group[1:])
     )
+
+
+def _unmarked_list(group: list[str]) -> bool:
+    """Two or more short lines and nothing else: a list without markers (see `load_text`).
+
+    Lines with a ``label: value`` ("Senast uppdaterad: 3 maj 2024") are a page's facts box,
+    kept as one paragraph as before."""
+    return len(group) > 1 and all(
+        _is_short_line([line]) and not is_value_line(line) and ": " not in line
+        for line in group)
 
 
 def _is_short_line(group: list[str]) -> bool:

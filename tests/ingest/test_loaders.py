@@ -331,6 +331,26 @@ def test_text_numbered_items_without_text_between_stay_a_list(tmp_path: Path) ->
     assert [b.kind for b in blocks] == ["heading", "paragraph", "list"]
 
 
+def test_text_short_lines_without_markers_are_a_list(tmp_path: Path) -> None:
+    """A copied web page lost its bullets: the lines stay items, not one run-together line."""
+    path = tmp_path / "vardegrund.txt"
+    path.write_text("Värdegrund i Ryd\n\nVår värdegrund vilar på tre ord:\n\n"
+                    "TILLIT\nMOD\nOMTANKE\n\nVarje medarbetare ska känna till den.\n")
+    blocks = load_document(path).blocks
+    assert [(b.kind, b.text) for b in blocks][1:3] == [
+        ("paragraph", "Vår värdegrund vilar på tre ord:"),
+        ("list", "- TILLIT\n- MOD\n- OMTANKE")]
+
+
+def test_text_label_value_lines_stay_one_paragraph(tmp_path: Path) -> None:
+    """A page's facts box ("Senast uppdaterad: …") is not a list of items."""
+    path = tmp_path / "nyhet.txt"
+    path.write_text("Nyhet från Ryd\n\nSkatten är oförändrad.\n\n"
+                    "Senast uppdaterad: 3 maj 2024\nPublicerad: 2 maj 2024\n")
+    blocks = load_document(path).blocks
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "paragraph"]
+
+
 # --------------------------------------------------------------------------- HTML
 
 
