@@ -27,7 +27,9 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 @cache
 def _glossary(path: Path = GLOSSARY) -> dict[tuple[str, ...], tuple[str, ...]]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {tuple(str(k).lower().split()): tuple(str(v).split()) for k, v in raw.items()}
+    # Keys are split as questions are (:data:`_WORD`), so "fossil-free" matches "fossil free"
+    # and "fossil-free" alike.
+    return {tuple(_WORD.findall(str(k).lower())): tuple(str(v).split()) for k, v in raw.items()}
 
 
 def swedish_terms(question: str) -> list[str]:

@@ -276,13 +276,20 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     lines = [ln for ln in lines if ln]
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if (pending_intro or unmarked) and _unmarked_item(line) and (
-                not following or _unmarked_item(following)
-                or (unmarked and same_shape(line, items[-1][2:]))):
+        if _unmarked_item(line) and (
+                ((pending_intro or unmarked) and (
+                    not following or _unmarked_item(following)
+                    or (unmarked and same_shape(line, items[-1][2:]))))
+                or (_unmarked_item(following) and same_shape(line, following))):
             # Lines without markers under an intro ("Presidiet består av följande:" / "Eva
             # Ek (S), ordförande" / "Per Ås (M), vice ordförande"): web pages drop the bullets.
             # A line right above a paragraph is that paragraph's heading, not an item, unless
-            # it is built like the item before it.
+            # it is built like the item before it. Two lines built alike in a row are items
+            # even without an intro sentence (a heading "Presidium" over the names): headings
+            # with nothing under them they cannot be.
+            if not (unmarked or pending_intro):
+                flush_table()
+                flush_list()
             items.append(f"- {line}")
             unmarked = True
             continue

@@ -287,6 +287,22 @@ def test_lines_without_markers_under_an_intro_are_a_list() -> None:
     assert units[1].context == "Uppdrag"  # the line above a paragraph is its heading
 
 
+def test_lines_built_alike_under_a_heading_are_a_list() -> None:
+    """Without an intro sentence the names are still items, with the heading as their intro;
+    read as headings they would title nothing and be lost."""
+    text = ("Nämnden ansvarar för omsorgen.\nKulturnämnden\nEva Ek (S), ordförande\n"
+            "Per Ås (M), vice ordförande")
+    units = split_units(text, ("Kulturnämnden i Ryd",))
+    assert [(u.kind, u.text) for u in units] == [
+        ("sentence", "Nämnden ansvarar för omsorgen."),
+        ("list", "Kulturnämnden:\n- Eva Ek (S), ordförande\n- Per Ås (M), vice ordförande")]
+
+
+def test_headings_not_built_alike_stay_headings() -> None:
+    units = split_units("Mål\nSkolan ska vara bra.\nUppföljning\nVi följer upp årligen.")
+    assert [u.context for u in units] == ["Mål", "Uppföljning"]
+
+
 def test_table_rows_under_an_intro_stay_rows() -> None:
     units = split_units("Tidplanen är:\nSteg: Start; Tid: våren\nSteg: Slut; Tid: hösten")
     assert [u.kind for u in units] == ["row", "row", "table"]
