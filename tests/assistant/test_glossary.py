@@ -43,3 +43,23 @@ def test_translated_english_words_are_known() -> None:
     assert {"tax", "rat"} <= translated_terms("What is the tax rate in Dalby?")
     assert "dalby" not in translated_terms("What is the tax rate in Dalby?")
     assert "vision" not in translated_terms("What is the vision?")  # Swedish writes it so
+
+
+def test_hyphenated_glossary_words_are_found_as_written_or_split() -> None:
+    assert swedish_terms("Is the bus fleet fossil-free?") == ["buss", "fossilfri"]
+    assert swedish_terms("Is the bus fleet fossil free?") == ["buss", "fossilfri"]
+
+
+def test_english_focus_takes_a_glossary_phrase_that_runs_past_it() -> None:
+    """The focus ends inside "greenhouse gas emissions": its Swedish words still stand for it,
+    and a word the glossary lacks ("mayor") stays itself, so it is not taken as found."""
+    from assistant.focus import analyze_question
+    from assistant.glossary import english_focus
+
+    part = analyze_question("By how much will Ryd reduce greenhouse gas emissions by 2030?"
+                            ).parts[0]
+    alts: dict[str, tuple[str, ...]] = {}
+    focus = english_focus(part, alts)
+    assert "greenhous" not in focus and any("växthus" in t for t in focus)
+    mayor = analyze_question("Who is the mayor of Ryd?").parts[0]
+    assert "mayor" in english_focus(mayor, {})
