@@ -36,6 +36,7 @@ Classic QA answer-type analysis, done with a few documented rules instead of a m
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -532,13 +533,16 @@ def quantities(text: str) -> list[str]:
     return [n for n in _NUMBER.findall(text) if not YEAR.fullmatch(n)]
 
 
-def answer_cue(part: Part, text: str) -> float:
-    """How well ``text`` has the kind of answer ``part`` asks for: 1, 0.5 or 0."""
+def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> float:
+    """How well ``text`` has the kind of answer ``part`` asks for: 1, 0.5 or 0. ``focus``: the
+    part's focus in the documents' words (an English part's through the glossary; default
+    its own focus terms)."""
     kind = part.answer_type
     if kind in QUANTITY_TYPES:
         if quantities(text):
             return 1.0 if kind != "measure" or _MEASURE_CUE.search(text) else 0.5
-        return 0.5 if kind == "count" and _NUMBER_WORD.search(text) else 0.0
+        counted = part.focus_terms if focus is None else focus
+        return 0.5 if kind == "count" and _counts_focus(counted, text) else 0.0
     if kind == "time":
         return 1.0 if YEAR.search(text) or _DATE.search(text) else 0.0
     if kind == "place":
@@ -548,6 +552,20 @@ def answer_cue(part: Part, text: str) -> float:
     if kind == "person":
         return 1.0 if names_person(text) else 0.0
     return 0.0
+
+
+COUNTED_WITHIN = 3  # words between a number word and the noun it counts ("fyra utpekade mål")
+
+
+def _counts_focus(focus: Sequence[str], text: str) -> bool:
+    """A number word in ``text`` counts what is asked the number of: one of the next
+    :data:`COUNTED_WITHIN` words holds a ``focus`` term ("nio ledamöter" for "hur många
+    ledamöter"). "Fyra värdeområden" does not say how many residents there are."""
+    for match in _NUMBER_WORD.finditer(text):
+        after = analyze(" ".join(text[match.end():].split()[:COUNTED_WITHIN]))
+        if not focus or any(f in term for f in focus for term in after):
+            return True
+    return False
 
 
 def has_date(text: str) -> bool:

@@ -568,7 +568,7 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
     if kind in QUANTITY_TYPES and not all(term_in(alts.get(t, (t,)), unit.terms) for t in focus):
         return False
     if kind in QUANTITY_TYPES or kind in _VERB_ASKED:
-        if answer_cue(part, unit.text) <= 0:
+        if answer_cue(part, unit.text, focus) <= 0:
             return False
         tied_elsewhere = any(int(y) != year for y in YEAR.findall(unit.text))
         if present and tied_elsewhere and not _PRESENT_IN_UNIT.search(unit.text):

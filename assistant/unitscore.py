@@ -304,7 +304,8 @@ class UnitScorer:
         """1, 0.5 or 0: how well ``unit`` has the kind of answer ``part`` asks for."""
         if part.answer_type == "definition":
             return self._defines(part, unit)
-        return answer_cue(part, without_values(unit.unit.text, self.question_values))
+        return answer_cue(part, without_values(unit.unit.text, self.question_values),
+                          self.focus[id(part)])
 
     def _defines(self, part: Part, unit: Candidate) -> float:
         """'Vår vision är: "…"' says what the vision is; "Till visionen finns tre mål" only

@@ -103,6 +103,17 @@ def test_quantity_cue_ignores_years() -> None:
     assert answer_cue(part, "Planen gäller år 2030.") == 0.0
 
 
+def test_a_number_word_answers_how_many_only_of_the_noun_it_counts() -> None:
+    part = analyze_question("Hur många ledamöter har nämnden i Ryd?").parts[0]
+    assert answer_cue(part, "Nämnden består av nio ordinarie ledamöter.") == 0.5
+    assert answer_cue(part, "Nämnden arbetar inom fyra områden med sina ledamöter.") == 0.0
+    english = analyze_question("How many members does the committee in Ryd have?").parts[0]
+    from assistant.glossary import english_focus
+
+    swedish = english_focus(english, {})
+    assert answer_cue(english, "Nämnden består av nio ledamöter.", swedish) == 0.5
+
+
 def test_indirect_question_for_the_refusal_sentence() -> None:
     part = analyze_question("Hur stor budget har tekniska nämnden för 2027?").parts[0]
     assert indirect_question(part) == "hur stor budget tekniska nämnden har för 2027"
