@@ -81,6 +81,19 @@ class Vocabulary:
                 self._by_initial.setdefault(word[0], []).append(word)
         self._corrections: dict[str, str] = {}
 
+    def inflections(self, term: str) -> list[str]:
+        """The corpus's stems that are ``term`` or only inflect it: ``term`` is their prefix
+        and at least :data:`INFLECTION_SHARE` of their length ("skattesat" and
+        "skattesats", which the stemmer gets from "skattesats" and "skattesatsen")."""
+        stems = self._sorted_stems
+        found: list[str] = []
+        i = bisect.bisect_left(stems, term)
+        while i < len(stems) and stems[i].startswith(term):
+            if len(term) >= INFLECTION_SHARE * len(stems[i]):
+                found.append(stems[i])
+            i += 1
+        return found
+
     def _known(self, part: str) -> bool:
         return len(part) >= MIN_PART and (part in self.words or stem(part) in self.stems)
 

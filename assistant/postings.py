@@ -25,7 +25,7 @@ import math
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -181,23 +181,35 @@ class LexicalPostings:
         return LexicalPostings(vocabulary, postings, lengths, tuple(slot_terms), counts,
                                live, total)
 
-    def search(self, query: str, n: int) -> list[tuple[int, float]]:
+    def search(self, query: str, n: int, related: Callable[[str], Sequence[str]] | None = None,
+               weight: float = 0.0) -> list[tuple[int, float]]:
         """(slot, BM25 score) of the best ``n`` live slots with a positive score, best first;
-        equal scores in slot order."""
+        equal scores in slot order.
+
+        ``related`` gives, for a query term, terms that mean the same (its synonyms); they are
+        searched too, their score counting ``weight`` times, so "kommunalskatten" also finds a
+        page that only says "skattesatsen" while a page with the asked word stays ahead."""
         if self.live == 0 or n < 1:
             return []
-        tokens = [t for t in self.vocabulary.terms(query, repair=True) if t in self.postings]
-        if not tokens:
+        asked = self.vocabulary.terms(query, repair=True)
+        weights = [(t, 1.0) for t in asked if t in self.postings]  # a repeated word counts twice
+        if related is not None and weight > 0:
+            extra = dict.fromkeys(
+                known for term in asked for other in related(term)
+                for known in self.vocabulary.inflections(other)
+                if known in self.postings and known not in asked)
+            weights += [(other, weight) for other in extra]
+        if not weights:
             return []
         scores = np.zeros(self.size, dtype=np.float64)
         avg = self.total_length / self.live
-        for term in tokens:
+        for term, factor in weights:
             posting = self.postings[term]
             df = len(posting.slots)
             idf = math.log(1 + (self.live - df + 0.5) / (df + 0.5))
             tf = posting.tf.astype(np.float64)
             norm = K1 * (1 - B + B * self.lengths[posting.slots] / avg) if avg > 0 else K1
-            scores[posting.slots] += idf * tf / (tf + norm)
+            scores[posting.slots] += factor * idf * tf / (tf + norm)
         found = np.flatnonzero(scores > 0)
         if len(found) > n:  # keep the n best (and all tied with the n-th) before sorting:
             values = scores[found]  # a full sort of every match costs most of a search at 100k

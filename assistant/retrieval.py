@@ -29,9 +29,13 @@ from assistant.readcache import load as load_saved
 from assistant.readcache import save as save_snapshot
 from assistant.refusal import CorpusStats
 from assistant.settings import Settings
+from assistant.synonyms import synonyms
 from assistant.types import Chunk, Hit
 
 MODES = ("hybrid", "dense", "lexical")
+# How much a synonym of a query word counts in BM25 against the word itself (chosen on the
+# tune split, see docs/evals.md).
+SYNONYM_WEIGHT = 0.3
 ATTEMPTS = 5  # reads tried before giving up while re-ingests keep switching documents
 # The saved snapshot is rewritten when more than this share of the documents (at least
 # RESAVE_MIN) changed since it was saved: a fresh process then reads only that many.
@@ -426,7 +430,8 @@ class Retriever:
                     continue
             lexical: list[tuple[Chunk, float]] = []
             if mode in ("hybrid", "lexical"):
-                lexical = [(chunk, s) for i, s in snap.lexical.search(query, depth)
+                lexical = [(chunk, s) for i, s in snap.lexical.search(
+                               query, depth, synonyms, SYNONYM_WEIGHT)
                            if (chunk := snap.slots[i]) is not None]
             hits = self._fuse(dense, lexical, mode)
             return limit_per_document(hits, per_doc)[:k]

@@ -106,3 +106,19 @@ def test_the_best_n_are_the_head_of_a_full_ranking_ties_in_slot_order(n: int) ->
     assert everything == full
     assert postings.search(query, n) == full[:n]
     assert full[n - 1][1] == full[n][1] or n == 40  # the cut falls inside a tie
+
+
+def test_synonyms_are_searched_at_their_weight() -> None:
+    """A page that only says "skattesatsen" is found for "kommunalskatten", behind a page with
+    the asked word itself; without the synonyms it is not found at all."""
+    from assistant.retrieval import SYNONYM_WEIGHT
+    from assistant.synonyms import synonyms
+
+    texts = ["Kommunalskatten i Ryd är oförändrad.", "Skattesatsen i Dalby höjs.",
+             "Biblioteket i Ekby har nya öppettider."]
+    index = LexicalPostings.build(texts)
+    assert [i for i, _ in index.search("kommunalskatten", 5)] == [0]
+    found = index.search("kommunalskatten", 5, synonyms, SYNONYM_WEIGHT)
+    assert [i for i, _ in found] == [0, 1]
+    alone = index.search("skattesatsen", 5)
+    assert found[1][1] == pytest.approx(SYNONYM_WEIGHT * alone[0][1])
