@@ -42,6 +42,7 @@ from assistant.scope import (
     EntityIndex,
     current_versions,
     is_comparison,
+    name_words,
     within_committees,
     within_names,
 )
@@ -281,9 +282,10 @@ class Assistant:
         # re-ingest running meanwhile can never mix two versions of a document into it.
         k = self.settings.k
         depth = max(4 * k, 40)
-        pool = self.retriever.search(question, k=depth, per_doc=0)
         entities = self.entities()
         state.scope = entities.named(question)
+        names = name_words(state.scope)
+        pool = self.retriever.search(question, k=depth, per_doc=0, names=names)
         state.outside = "" if state.scope else (entities.unknown(state.question) or "")
         if state.outside:
             pool = []
@@ -292,7 +294,8 @@ class Assistant:
             scoped = entities.within(pool, state.scope)
             if len(scoped) < k or (len(state.scope) > 1
                                    and entities.short_of(scoped, state.scope, k)):
-                deeper = self.retriever.search(question, k=SCOPE_DEPTH * depth, per_doc=0)
+                deeper = self.retriever.search(question, k=SCOPE_DEPTH * depth, per_doc=0,
+                                               names=names)
                 scoped = entities.within(deeper, state.scope)
             pool = scoped
         else:

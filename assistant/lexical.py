@@ -17,7 +17,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -175,11 +175,16 @@ class Vocabulary:
                 return True
         return False
 
-    def terms(self, text: str, *, repair: bool = False) -> list[str]:
-        """Stems of ``text`` plus the stems of the parts of its compounds."""
+    def terms(self, text: str, *, repair: bool = False,
+              whole: Collection[str] = ()) -> list[str]:
+        """Stems of ``text`` plus the stems of the parts of its compounds; a word in ``whole``
+        (lower case: a name, "stensjö") is one term, neither split nor repaired."""
         out: list[str] = []
         for word in words(text):
             term = stem(word)
+            if word in whole:
+                out.append(term)
+                continue
             if repair and term not in self.stems:
                 parts = self.split(word)
                 term = term if parts else self.repair(term)

@@ -25,7 +25,7 @@ import math
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,16 +182,17 @@ class LexicalPostings:
                                live, total)
 
     def search(self, query: str, n: int, related: Callable[[str], Sequence[str]] | None = None,
-               weight: float = 0.0) -> list[tuple[int, float]]:
+               weight: float = 0.0, whole: Collection[str] = ()) -> list[tuple[int, float]]:
         """(slot, BM25 score) of the best ``n`` live slots with a positive score, best first;
         equal scores in slot order.
 
         ``related`` gives, for a query term, terms that mean the same (its synonyms); they are
         searched too, their score counting ``weight`` times, so "kommunalskatten" also finds a
-        page that only says "skattesatsen" while a page with the asked word stays ahead."""
+        page that only says "skattesatsen" while a page with the asked word stays ahead.
+        Words in ``whole`` (names) are not split into parts (see `Vocabulary.terms`)."""
         if self.live == 0 or n < 1:
             return []
-        asked = self.vocabulary.terms(query, repair=True)
+        asked = self.vocabulary.terms(query, repair=True, whole=whole)
         weights = [(t, 1.0) for t in asked if t in self.postings]  # a repeated word counts twice
         if related is not None and weight > 0:
             extra = dict.fromkeys(

@@ -7,7 +7,7 @@ import logging
 import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -396,8 +396,11 @@ class Retriever:
         mode: str | None = None,
         per_doc: int | None = None,
         query_vector: np.ndarray | None = None,
+        names: Collection[str] = (),
     ) -> list[Hit]:
-        """The best ``k`` chunks for ``query``."""
+        """The best ``k`` chunks for ``query``. ``names``: lower-case words of the names the
+        query mentions (a municipality's), each one word in the lexical search: split, "Stensjö"
+        would count three times ("sten", "sjö") and favour the passages that repeat it."""
         k = k or self.settings.k
         mode = mode or self.settings.retrieval
         per_doc = self.settings.per_doc if per_doc is None else per_doc
@@ -431,7 +434,7 @@ class Retriever:
             lexical: list[tuple[Chunk, float]] = []
             if mode in ("hybrid", "lexical"):
                 lexical = [(chunk, s) for i, s in snap.lexical.search(
-                               query, depth, synonyms, SYNONYM_WEIGHT)
+                               query, depth, synonyms, SYNONYM_WEIGHT, names)
                            if (chunk := snap.slots[i]) is not None]
             hits = self._fuse(dense, lexical, mode)
             return limit_per_document(hits, per_doc)[:k]

@@ -110,6 +110,12 @@ def title_entity(title: str) -> str | None:
     return None
 
 
+def name_words(names: Iterable[str]) -> frozenset[str]:
+    """The lower-case words of entity ``names``, each also in the genitive ("stensjös")."""
+    found = {w for name in names for w in re.findall(r"\w+", name.lower())}
+    return frozenset(found | {f"{w}s" for w in found})
+
+
 def _mentions(name: str, words: Sequence[str]) -> int:
     """How often ``name`` (one or more words) occurs in ``words``, genitive included."""
     parts = name.split()

@@ -52,3 +52,18 @@ def test_interpreted_as_only_when_the_question_changed() -> None:
     same = Answer(question="Vad är visionen? ", text="", standalone_question="vad är visionen?")
     assert asked.interpreted_as == "vad betyder visionen"
     assert same.interpreted_as is None and Answer(question="q", text="").interpreted_as is None
+
+
+def test_a_name_is_one_term_not_split_into_parts() -> None:
+    """"Stensjö" is a name, not a stone and a lake: split, it would count three times."""
+    vocabulary = Vocabulary(["Stensjö kommun", "En sten vid en sjö.", "Stensjö växer."])
+    assert {"sten", "sjö"} <= set(vocabulary.terms("Vad gör Stensjö?"))
+    named = vocabulary.terms("Vad gör Stensjö?", whole={"stensjö"})
+    assert "stensjö" in named and not {"sten", "sjö"} & set(named)
+
+
+def test_inflections_are_the_known_stems_a_term_only_inflects() -> None:
+    vocabulary = Vocabulary(["Skattesatsen höjs.", "Skattesatser jämförs.", "Skattesatsmodellen."])
+    found = vocabulary.inflections("skattesat")
+    assert found and all(t.startswith("skattesat") for t in found)
+    assert not any(t.startswith("skattesatsmodell") for t in found)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.scope import EntityIndex, entity_name
+from assistant.scope import EntityIndex, entity_name, name_words
 from assistant.types import Chunk, Hit
 
 
@@ -180,3 +180,8 @@ def test_title_entity_reads_only_a_named_body_that_ends_the_title_or_a_part_of_i
     assert title_entity("Ryds stad: budget 2026") == "ryd"
     assert title_entity("Vilken kommun är bäst?") is None
     assert title_entity("Vision och mål") is None
+
+
+def test_name_words_are_the_lower_case_words_with_their_genitive() -> None:
+    assert name_words({"sydmark", "upplands-bro"}) == {
+        "sydmark", "sydmarks", "upplands", "upplandss", "bro", "bros"}
