@@ -41,12 +41,15 @@ _CLOSED = WH_WORDS | QUANTIFIERS | AUXILIARIES_EN | ENGLISH_FRAME | PRESENT_ADVE
 QUESTION_WORDS = frozenset([*_CLOSED, *(stem(w) for w in _CLOSED), *analyze(_ASKING)])
 
 # Words that only say that two things are related ("hur hänger planen ihop med visionen?",
-# "hur kopplas aktiviteten till visionsmålen?"): the answer is whatever relates the two, so
-# these weigh little against the topic words (see :func:`term_weight`).
+# "hur kopplas aktiviteten till visionsmålen?") or compared ("vad skiljer planen från den
+# förra?", "en riktlinje, till skillnad från en policy"): the answer is whatever relates the
+# two, and documents seldom use these words for it, so they weigh little against the topic
+# words (see :func:`term_weight`).
 _RELATION = (
     "hänger hänga hängde hör höra hörde ihop samman kopplas kopplad kopplade kopplat kopplar "
     "koppla kopplingen knyts knyter knuten knutna relaterar relatera relaterad relaterade "
-    "bidrar bidra bidrog ingår ingå ingick tillhör tillhöra"
+    "bidrar bidra bidrog ingår ingå ingick tillhör tillhöra "
+    "skiljer skilja skiljs skillnad skillnaden skillnader skillnaderna"
 )
 RELATION_WORDS = frozenset(_RELATION.split())
 RELATION_TERMS = frozenset(analyze(" ".join(RELATION_WORDS)))

@@ -192,6 +192,14 @@ def test_relation_words_are_neither_focus_nor_weighty() -> None:
     assert term_weight("verksamhetsplan") == 1.0
 
 
+def test_words_that_compare_two_things_weigh_little_and_are_no_focus() -> None:
+    from assistant.textunits import RELATION_WEIGHT, term_weight
+
+    part = analyze_question("Vad är skillnaden mellan en policy och en riktlinje?").parts[0]
+    assert "skillnaden" not in part.focus
+    assert term_weight("skilln") == term_weight("skilj") == RELATION_WEIGHT
+
+
 @pytest.mark.parametrize(("question", "focus", "verb"), [
     ("Vem leder socialnämnden i Ryd?", ("socialnämnd",), ("led",)),
     ("Vad kostar simskolan?", ("simskolan",), ()),
