@@ -71,6 +71,18 @@ def with_swedish_terms(question: str) -> str:
     return f"{question} ({' '.join(terms)})" if terms else question
 
 
+def alternative_groups(question: str) -> list[tuple[str, ...]]:
+    """For each English word or phrase of ``question`` that the glossary gives several Swedish
+    words for ("cost": kostar, kostnad, avgift), the stems of those words: alternatives, any
+    one of which a passage may use, not terms it must all have."""
+    groups: list[tuple[str, ...]] = []
+    for _english, swedish in lookup(_WORD.findall(question.lower())):
+        stems = tuple(dict.fromkeys(analyze(" ".join(swedish))))
+        if len(stems) > 1:
+            groups.append(stems)
+    return groups
+
+
 def translated_terms(question: str) -> frozenset[str]:
     """Stems of the English words of ``question`` that the glossary translates: their Swedish
     words stand for them, and the English stem may be a different Swedish word ("tax" is

@@ -90,7 +90,7 @@ from assistant.focus import (
     is_superlative,
     names_person,
 )
-from assistant.glossary import english_focus, translated_terms
+from assistant.glossary import alternative_groups, english_focus, translated_terms
 from assistant.language import RECENCY, edit_similarity, function_words, similar_words
 from assistant.lexical import stem, words
 from assistant.synonyms import synonyms, with_synonyms
@@ -410,6 +410,13 @@ def measure_evidence(
     parts = {t: stats.parts(t) for t in terms}
     found = {t for t in terms
              if has_synonym(t, found_terms) or has_parts(parts[t], found_terms)}
+    if language == "en":
+        # The Swedish words of one English word are alternatives ("cost": kostar, kostnad,
+        # avgift): the ones found stand for it, or else the first is the one gap.
+        for group in alternative_groups(question):
+            present = [t for t in group if t in terms]
+            kept = [t for t in present if t in found] or present[:1]
+            terms = [t for t in terms if t in kept or t not in present]
     # A word that asks for the latest one ("nya", "gällande") counts when the passages have
     # it; documents seldom call what they name new, so its absence is not a gap.
     recency = {stem(w) for w in RECENCY}

@@ -63,3 +63,11 @@ def test_english_focus_takes_a_glossary_phrase_that_runs_past_it() -> None:
     assert "greenhous" not in focus and any("växthus" in t for t in focus)
     mayor = analyze_question("Who is the mayor of Ryd?").parts[0]
     assert "mayor" in english_focus(mayor, {})
+
+
+def test_several_swedish_words_for_one_english_word_are_one_group() -> None:
+    from assistant.glossary import alternative_groups
+
+    assert alternative_groups("What does the swimming school cost?") == [
+        ("kost", "kostn", "avgift")]
+    assert alternative_groups("Who is the chair?") == []  # one Swedish word: no choice

@@ -132,3 +132,18 @@ def test_a_compound_is_found_where_both_parts_are() -> None:
     # "klimatbudget" splits too, but no passage has both parts.
     assert stats.parts("klimatbudget") == ("klimat", "budget")
     assert _missing("Vad är klimatbudgeten?", "Budgeten beslutas i juni.") == ("klimatbudget",)
+
+
+def test_the_swedish_words_of_one_english_word_are_alternatives() -> None:
+    """"cost" is "kostar", "kostnad" or "avgift": a passage with one of them lacks nothing."""
+    from assistant.glossary import with_swedish_terms
+
+    text = "Avgiften för simskolan i Ryd är 400 kronor."
+    chunk = _chunk(text, title="Simskola – Ryd")
+    stats = CorpusStats.from_chunks([chunk, _chunk("Kostnaden för bygget steg.")])
+    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
+    question = with_swedish_terms("What does the swimming school cost in Ryd?")
+    evidence = measure_evidence(question, [Hit(chunk=chunk, score=1.0, dense_score=0.9)],
+                                stats, "en", model=neutral)
+    assert evidence.missing == ()
+    assert evidence.coverage == 1.0
