@@ -554,13 +554,13 @@ def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> flo
     return 0.0
 
 
-COUNTED_WITHIN = 3  # words between a number word and the noun it counts ("fyra utpekade mål")
+COUNTED_WITHIN = 3  # words between a number word and the noun it counts ("fyra prioriterade mål")
 
 
 def _counts_focus(focus: Sequence[str], text: str) -> bool:
     """A number word in ``text`` counts what is asked the number of: one of the next
     :data:`COUNTED_WITHIN` words holds a ``focus`` term ("nio ledamöter" for "hur många
-    ledamöter"). "Fyra värdeområden" does not say how many residents there are."""
+    ledamöter"). "Fyra målområden" does not say how many residents there are."""
     for match in _NUMBER_WORD.finditer(text):
         after = analyze(" ".join(text[match.end():].split()[:COUNTED_WITHIN]))
         if not focus or any(f in term for f in focus for term in after):

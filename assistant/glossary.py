@@ -102,7 +102,7 @@ def english_focus(part: Part, alts: dict[str, tuple[str, ...]]) -> list[str]:
     and a thing they never mention ("mayor") is not taken as found."""
     required = set(part.focus_terms)
     focus: list[str] = []
-    # Looked up in the whole part, so a glossary phrase that runs past the focus ("reduce
+    # Looked up in the whole part, so a glossary phrase that runs past the focus ("cut
     # greenhouse gas emissions", focus "greenhouse gas") still gives its Swedish words.
     for english, swedish in lookup(_WORD.findall(part.rest.lower()) or part.focus):
         stems = [t for t in analyze(" ".join(english)) if t in required]

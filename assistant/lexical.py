@@ -178,7 +178,7 @@ class Vocabulary:
     def terms(self, text: str, *, repair: bool = False,
               whole: Collection[str] = ()) -> list[str]:
         """Stems of ``text`` plus the stems of the parts of its compounds; a word in ``whole``
-        (lower case: a name, "stensjö") is one term, neither split nor repaired."""
+        (lower case: a name, "lindsjö") is one term, neither split nor repaired."""
         out: list[str] = []
         for word in words(text):
             term = stem(word)

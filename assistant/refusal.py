@@ -326,8 +326,8 @@ class CorpusStats:
         ("hemtjänstavgift": "hemtjänst" + "avgift"; a linking -s may end the first part), else
         (). People name things with compounds of their own; the documents use the parts
         ("avgiften för hemtjänst"). A compound that one document writes whole can be written
-        as parts in another ("investeringsprojekt" / "investeringsramen … de största
-        projekten"), so the parts are given even when the corpus knows the whole word."""
+        as parts in another ("skolbudget" / "budgeten för
+        skolan"), so the parts are given even when the corpus knows the whole word."""
         if len(term) < 2 * COMPOUND_PART:
             return ()
         for cut in range(len(term) - COMPOUND_PART, COMPOUND_PART - 1, -1):

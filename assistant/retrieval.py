@@ -399,8 +399,8 @@ class Retriever:
         names: Collection[str] = (),
     ) -> list[Hit]:
         """The best ``k`` chunks for ``query``. ``names``: lower-case words of the names the
-        query mentions (a municipality's), each one word in the lexical search: split, "Stensjö"
-        would count three times ("sten", "sjö") and favour the passages that repeat it."""
+        query mentions (a municipality's), each one word in the lexical search: split, "Lindsjö"
+        would count three times ("lind", "sjö") and favour the passages that repeat it."""
         k = k or self.settings.k
         mode = mode or self.settings.retrieval
         per_doc = self.settings.per_doc if per_doc is None else per_doc

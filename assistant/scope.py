@@ -111,7 +111,7 @@ def title_entity(title: str) -> str | None:
 
 
 def name_words(names: Iterable[str]) -> frozenset[str]:
-    """The lower-case words of entity ``names``, each also in the genitive ("stensjös")."""
+    """The lower-case words of entity ``names``, each also in the genitive ("lindsjös")."""
     found = {w for name in names for w in re.findall(r"\w+", name.lower())}
     return frozenset(found | {f"{w}s" for w in found})
 

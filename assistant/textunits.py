@@ -42,7 +42,7 @@ QUESTION_WORDS = frozenset([*_CLOSED, *(stem(w) for w in _CLOSED), *analyze(_ASK
 
 # Words that only say that two things are related ("hur hänger planen ihop med visionen?",
 # "hur kopplas aktiviteten till visionsmålen?") or compared ("vad skiljer planen från den
-# förra?", "en riktlinje, till skillnad från en policy"): the answer is whatever relates the
+# förra?", "ett program, till skillnad från en strategi"): the answer is whatever relates the
 # two, and documents seldom use these words for it, so they weigh little against the topic
 # words (see :func:`term_weight`).
 _RELATION = (

@@ -33,9 +33,9 @@ def load_text(path: Path, data: bytes) -> Document:
     or "1." are list items; consecutive items (also across blank lines) form one list block,
     and an indented line without a marker continues the previous item. A group of two or more
     lines that are all short lines in that sense, none only a value, is a list whose markers
-    were lost (a copied web page: "PROFESSIONALISM" / "ÖPPENHET" under "… bygger på tre
-    grundpelare:"), not a paragraph that runs them together; only after body text, since the
-    lines at the very top can be the metadata box.
+    were lost (a copied web page: "TILLIT" / "MOD" under "… vilar på tre ord:"), not a
+    paragraph that runs them together; only after body text, since the lines at the very top
+    can be the metadata box.
     Other lines join into paragraphs. A block of ``key: value`` lines with metadata keys
     right after the title is metadata, not body text.
     """
