@@ -70,6 +70,7 @@ from assistant.textunits import (
     term_set,
     terms_match,
 )
+from assistant.types import Chunk
 
 FEATURES = (
     "coverage",
@@ -195,19 +196,27 @@ class UnitScorer:
         dense = [floor if s.hit.dense_score is None else s.hit.dense_score for s in sources]
         best_dense = max(dense, default=0.0)
         self.units: list[Candidate] = []
+        named = _named_referents(chunks)
         for i, source in enumerate(sources):
             chunk = source.hit.chunk
             base_context = " ".join((chunk.title, *chunk.heading_path))
             # Every unit of a document about an entity is about it (assistant.scope), whether
             # its sentence repeats the name or not ("Ekby ska …" / "Kommunen ska …").
             about = self.matcher.terms(source.entity or "")
+            referents = named.get(chunk.doc_id, {})
             for unit in split_units(chunk.text, chunk.heading_path):
+                # "den nya förskolan" in a document that names one "förskolan Solbacken" is
+                # about Solbacken: the name counts as context (half, like a heading), since
+                # the same noun can also stand for the kind of thing in general.
+                referred = " ".join(referents[w] for w in _WORD.findall(unit.text.lower())
+                                    if w in referents)
                 self.units.append(Candidate(
                     unit=unit,
                     source=source,
                     order=fused_rank[i],
                     terms=self.matcher.terms(unit.text) | about,
-                    context_terms=self.matcher.terms(f"{base_context} {unit.context}"),
+                    context_terms=self.matcher.terms(
+                        f"{base_context} {unit.context} {referred}"),
                     top_doc=chunk.doc_id == top_doc,
                     dense=dense[i] - best_dense,
                     facts=_facts(unit.text),
@@ -304,8 +313,26 @@ class UnitScorer:
         """1, 0.5 or 0: how well ``unit`` has the kind of answer ``part`` asks for."""
         if part.answer_type == "definition":
             return self._defines(part, unit)
-        return answer_cue(part, without_values(unit.unit.text, self.question_values),
+        text = unit.unit.text
+        if unit.unit.kind in ("list", "table") and not asks_for_list(part):
+            text = self._asked_items(part, unit)
+        return answer_cue(part, without_values(text, self.question_values),
                           self.focus[id(part)])
+
+    def _asked_items(self, part: Part, unit: Candidate) -> str:
+        """The intro of a list or table ``unit`` and the items that name most of ``part``'s
+        terms: when one value is asked, it must stand in the item about what is asked, not in
+        any item ("när öppnar förskolan" is not answered by a list whose item about the
+        preschool has no date and whose item about the bath has one)."""
+        intro, *items = unit.unit.text.splitlines()
+        terms = [t for t in part.terms if t in self.known]
+        counts = [sum(_matches(self._alt(t), self.matcher.terms(item)) for t in terms)
+                  for item in items]
+        best = max(counts, default=0)
+        if not best:
+            return unit.unit.text
+        return "\n".join([intro, *(item for item, n in zip(items, counts, strict=True)
+                                    if n == best)])
 
     def _defines(self, part: Part, unit: Candidate) -> float:
         """'Vår vision är: "…"' says what the vision is; "Till visionen finns tre mål" only
@@ -422,6 +449,25 @@ class UnitScorer:
         if not typed(part) or self.type_fit(part, unit) >= 0.5:
             return True
         return dated and part.answer_type == "time" and bool(dated_context(unit))
+
+
+# A definite noun followed by a name, in apposition: "förskolan Solbacken", "projektet Grön
+# stad", "parken Ekhagen". Swedish writes common nouns in lower case, so a capitalised word
+# after one, in the same line, is the name the document gives the thing.
+_APPOSITION = re.compile(r"\b([a-zåäö]{3,}(?:en|an|et|n))[ \t]+([A-ZÅÄÖ][a-zåäö]+)\b")
+_WORD = re.compile(r"\w+")
+
+
+def _named_referents(chunks: Sequence[Chunk]) -> dict[str, dict[str, str]]:
+    """For each document among ``chunks``: each definite noun it follows by a name, and that
+    name, when the document gives the noun only one name ("förskolan" -> "Solbacken"; a
+    document naming two preschools resolves neither)."""
+    names: dict[str, dict[str, set[str]]] = {}
+    for chunk in chunks:
+        for noun, name in _APPOSITION.findall(chunk.text):
+            names.setdefault(chunk.doc_id, {}).setdefault(noun, set()).add(name)
+    return {doc: {noun: next(iter(found)) for noun, found in nouns.items() if len(found) == 1}
+            for doc, nouns in names.items()}
 
 
 def _compared_entities(question: str, sources: Sequence[Source]) -> list[str]:

@@ -334,3 +334,34 @@ def test_a_decision_without_a_date_is_dated_by_the_meeting_it_is_reported_from()
     plain = ExtractiveGenerator().generate(
         "När antogs skolplanen?", [Source(1, Hit(chunk=dated, score=1.0, dense_score=0.8))])
     assert "Skolplanen antogs den 3 mars 2027. [1]" in plain
+
+
+def test_a_sentence_about_the_named_thing_by_its_noun_counts_as_naming_it() -> None:
+    named = _source(1, "Bland årets aktiviteter finns bygget av förskolan Lärkbacken i Ryd.",
+                    doc="plan")
+    dated = _source(3, "Driften av den nya förskolan startar i januari 2027.", doc="plan",
+                    score=0.5)
+    # Another document's preschool, ranked above: only the name tells the two apart.
+    other = _source(2, "Driften av den nya förskolan startar i mars 2028.", doc="annan")
+    scorer = UnitScorer("När startar förskolan Lärkbacken?", [named, other, dated])
+    assert _score_of(scorer, "Driften av den nya förskolan startar i januari") > _score_of(
+        scorer, "Driften av den nya förskolan startar i mars")
+
+
+def test_a_noun_a_document_gives_two_names_refers_to_neither() -> None:
+    text = ("Kommunen bygger förskolan Lärkbacken och förskolan Tallåsen. "
+            "Den nya förskolan öppnar i januari 2027.")
+    scorer = UnitScorer("När öppnar förskolan Lärkbacken?", [_source(1, text, doc="plan")])
+    unit = next(u for u in scorer.units if u.unit.text.startswith("Den nya"))
+    assert not scorer.matcher.terms("Lärkbacken") & unit.context_terms
+
+
+def test_a_list_has_the_asked_value_only_in_the_item_about_what_is_asked() -> None:
+    listed = _source(1, "Budgeten innehåller bland annat:\n"
+                        "- 12 miljoner kronor till förskolan Lärkbacken,\n"
+                        "- 30 miljoner kronor till badhuset, som öppnar igen i maj 2027.")
+    scorer = UnitScorer("När öppnar förskolan Lärkbacken?", [listed])
+    part = scorer.analysis.parts[0]
+    assert scorer.type_fit(part, scorer.units[0]) == 0.0
+    scorer = UnitScorer("När öppnar badhuset?", [listed])
+    assert scorer.type_fit(scorer.analysis.parts[0], scorer.units[0]) == 1.0
