@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.citations import cite, is_superseded, related_citations, validity_label
 from assistant.errors import StyrdokError
-from assistant.focus import analyze_question, asks_for_name
+from assistant.focus import Part, analyze_question, asks_for_name
 from assistant.generation import Generator, Source
 from assistant.language import written_forms
 from assistant.refusal import (
@@ -48,11 +48,14 @@ from assistant.scope import (
 )
 from assistant.settings import Settings
 from assistant.textunits import (
+    TermMatcher,
     continue_list,
     counted_headings,
     detect_language,
     list_subsections,
     named_headings,
+    page_sections,
+    term_in,
 )
 from assistant.types import Answer, Chunk, Citation, Hit
 
@@ -422,17 +425,26 @@ class Assistant:
         subsections a count of X announces (:func:`counted_headings`), as a list under the
         document's title: a page whose areas are a series of headings ("Strategiområde 1 –
         …", "Strategiområde 2 – …") answers the question with them."""
-        heads = [part.focus_terms[-1] for part in analyze_question(question).parts
+        parts = analyze_question(question).parts
+        heads = [part.focus_terms[-1] for part in parts
                  if part.answer_type in ("entity", "pick") and part.focus_terms]
-        if not heads:
+        whole = [part for part in parts if _asks_about_a_page(part)]
+        if not heads and not whole:
             return hits
         seen: set[str] = set()
         out = []
+        entities = self.entities()
         for hit in hits:
             chunk = hit.chunk
             if chunk.doc_id not in seen:
                 seen.add(chunk.doc_id)
                 document = list(_document(chunk, after))
+                if any(_names_the_page(part, chunk, entities.of(hit)) for part in whole):
+                    sections = page_sections(document)
+                    if len(sections) >= 2:
+                        items = "\n".join(f"- {h}" for h in sections)
+                        chunk = dataclasses.replace(
+                            chunk, text=f"{chunk.text.rstrip()}\n{chunk.title}:\n{items}")
                 for head in heads:
                     named, intro = named_headings(document, head), f"{chunk.title}:"
                     if len(named) < 2:  # introduced by the sentence that announces them
@@ -489,6 +501,24 @@ class Assistant:
             removed, added = changed_chunks(self._stats[0], snapshot)
             self._stats = (seen, self._stats[1].updated(removed, added))
         return self._stats[1]
+
+
+def _asks_about_a_page(part: Part) -> bool:
+    """A "vad" part with a verb of its own that asks for no kind of value ("Vad beslutade
+    fullmäktige den 3 mars?", "Vad innehåller klimatstrategin?"): what it asks for may be all
+    that a page says, when the rest of the part is the page's title (:func:`_names_the_page`)."""
+    return part.wh.lower() == "vad" and part.answer_type == "other" and bool(part.verb)
+
+
+def _names_the_page(part: Part, chunk: Chunk, entity: str | None) -> bool:
+    """Every term of ``part`` but its verb is in the title of ``chunk``'s document or the
+    name of the entity it is about: the part asks about the page as a whole."""
+    rest = [t for t in part.terms if t not in part.verb]
+    if not rest:
+        return False
+    matcher = TermMatcher([part.text, chunk.title])
+    titled = matcher.terms(f"{chunk.title} {entity or ''}")
+    return all(term_in((t,), titled) for t in rest)
 
 
 def _document(chunk: Chunk, after: Callable[[Chunk], Chunk | None]) -> Iterator[Chunk]:

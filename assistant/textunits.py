@@ -467,6 +467,20 @@ def named_headings(chunks: Iterable[Chunk], head: str) -> list[str]:
     return found
 
 
+def page_sections(chunks: Iterable[Chunk]) -> list[str]:
+    """The headings right under a document's title (``chunks`` in order), each once: the
+    sections a page is made of ("Ny översiktsplan antagen", "Delårsrapport per 31 juli",
+    "Fritidsbank"), which is what a question about the whole page ("Vad beslutade
+    fullmäktige den 3 mars?" over "Beslut i korthet från fullmäktige 3 mars") asks for."""
+    found: list[str] = []
+    for chunk in chunks:
+        if len(chunk.heading_path) > 1 and chunk.heading_path[1] not in found:
+            found.append(chunk.heading_path[1])
+            if len(found) == MAX_SUBSECTIONS:
+                break
+    return found
+
+
 _COUNT_WORD = re.compile(r"\b(\d{1,2}|" + "|".join(CARDINALS_SV) + r")\s+([^\W\d_]+)"
                          r"(?:\s+([^\W\d_]+))?", re.IGNORECASE)
 

@@ -306,3 +306,28 @@ def test_headings_not_built_alike_stay_headings() -> None:
 def test_table_rows_under_an_intro_stay_rows() -> None:
     units = split_units("Tidplanen är:\nSteg: Start; Tid: våren\nSteg: Slut; Tid: hösten")
     assert [u.kind for u in units] == ["row", "row", "table"]
+
+
+def test_the_sections_of_a_page_are_the_headings_under_its_title() -> None:
+    from assistant.textunits import page_sections
+
+    chunks = _sections("Beslut i korthet från fullmäktige 3 mars 2027", "Här är besluten.",
+                       ["Ny skolplan antagen", "Bastu vid badet", "Ny skolplan antagen"])
+    assert page_sections(chunks) == ["Ny skolplan antagen", "Bastu vid badet"]
+
+
+def test_a_question_about_a_whole_page_is_told_from_one_about_part_of_it() -> None:
+    from assistant.ask import _asks_about_a_page, _names_the_page
+    from assistant.focus import analyze_question
+
+    page = _sections("Beslut i korthet från fullmäktige 3 mars 2027", "Här är besluten.",
+                     ["Ny skolplan antagen", "Bastu vid badet"])[0]
+
+    def about_page(question: str) -> bool:
+        return any(_asks_about_a_page(p) and _names_the_page(p, page, "Ryds kommun")
+                   for p in analyze_question(question).parts)
+
+    assert about_page("Vad beslutade fullmäktige i Ryd den 3 mars 2027?")
+    assert not about_page("Vad kostar bastun vid badet?")  # a part of the page
+    assert not about_page("Vad beslutade fullmäktige om bastun?")  # bastun: not the title
+    assert not about_page("När beslutade fullmäktige i Ryd?")  # a value is asked

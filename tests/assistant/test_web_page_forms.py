@@ -99,6 +99,23 @@ individ- och familjeomsorg. Ledamöterna väljs av kommunfullmäktige för fyra 
 Socialnämnden sammanträder en gång i månaden, utom i juli.
 """
 
+EKBY_DECISIONS = """Beslut i korthet från kommunfullmäktige 2 mars 2027 – Ekby kommun
+
+Kommunfullmäktige i Ekby sammanträdde i stadshuset. Här är några av besluten.
+
+Ny skolplan antagen
+
+Fullmäktige antog en skolplan för åren 2027–2030 med fyra mål.
+
+Bastu vid badplatsen
+
+En motion om en bastu vid badplatsen bifölls. Tekniska nämnden utreder kostnaden.
+
+Nya taxor för bygglov
+
+Taxorna för bygglov höjs med fyra procent från den 1 maj.
+"""
+
 # Two pages of the same kind, whose sentences differ only in their dates: nothing in the text
 # says whose page it is, the title does.
 HOUSING = """Bostadsprogram – {name} kommun
@@ -126,6 +143,23 @@ def test_a_series_of_headings_answers_a_list_question(web_assistant: Assistant) 
     for area in ("växande näringsliv", "trygga uppväxtvillkor", "klimat och natur"):
         assert area in answer.text
     assert {c.doc_id for c in answer.citations} == {"ekby-mal"}
+
+
+@pytest.fixture(scope="module")
+def decisions_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return assistant_over(tmp_path_factory.mktemp("decisions"), {
+        "ekby-beslut.txt": EKBY_DECISIONS, "ekby-mal.txt": EKBY_GOALS,
+        "dalby-presidium.txt": DALBY_PRESIDIUM,
+    })
+
+
+def test_a_question_about_a_whole_page_is_answered_with_its_sections(
+        decisions_assistant: Assistant) -> None:
+    answer = decisions_assistant.ask("Vad beslutade kommunfullmäktige i Ekby den 2 mars 2027?")
+    assert not answer.refused, answer.text
+    for decision in ("Ny skolplan antagen", "Bastu vid badplatsen", "Nya taxor för bygglov"):
+        assert decision in answer.text
+    assert {c.doc_id for c in answer.citations} == {"ekby-beslut"}
 
 
 def test_the_subsections_a_count_announces_answer_a_list_question(
