@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from assistant.language import (
     ANAPHORIC_PRONOUNS,
@@ -179,6 +179,13 @@ class QuestionAnalysis:
             seen.update(dict.fromkeys(part.terms))
         return tuple(seen)
 
+    @cached_property
+    def _preamble_terms(self) -> frozenset[str]:
+        """The terms of what the asker writes before the first part (not of what follows
+        it, such as the Swedish words an English question is searched with)."""
+        start = self.question.find(self.parts[0].text) if self.parts else -1
+        return frozenset(topic_terms(self.question[:start])) if start > 0 else frozenset()
+
     def term_weight(self, term: str) -> float:
         """How much ``term`` counts among the question's terms of the same rarity: a word that
         only relates two topics weighs :data:`~assistant.textunits.RELATION_WEIGHT`, and so
@@ -187,6 +194,12 @@ class QuestionAnalysis:
         to its topic, and documents say it in their own words (a chair "leder", a fee is what
         something "kostar"), while the nouns name the topic itself."""
         if any(term in part.verb for part in self.parts):
+            return RELATION_WEIGHT
+        if term in self._preamble_terms and not any(
+                term in topic_terms(part.text) for part in self.parts):
+            # Only in the sentences before the question ("Min granne sa att det var bråk om
+            # klimatet på fullmäktige. Hur röstade de?"): the part refers back to them for
+            # its topic, but the asker's own story is not what a passage must repeat.
             return RELATION_WEIGHT
         return term_weight(term)
 

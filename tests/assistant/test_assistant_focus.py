@@ -344,3 +344,16 @@ def test_a_percent_sign_says_procent() -> None:
     chunk = Chunk(chunk_id="c", doc_id="d", position=0, title="Miljöprogram för Ryd",
                   text="Utsläppen ska minska med 25% jämfört med 2019.")
     assert check_focus("Hur många procent ska utsläppen i Ryd minska?", [chunk]).supported
+
+
+def test_the_askers_story_before_a_question_that_refers_back_weighs_little() -> None:
+    from assistant.textunits import RELATION_WEIGHT
+
+    analysis = analyze_question("Min granne sa att det blev bråk om bastun på fullmäktige i Ryd. "
+                                "Hur röstade de?")
+    assert {"grann", "bråk", "bastun"} <= set(analysis.parts[0].terms)  # what "de" refers to
+    assert analysis.term_weight("grann") == analysis.term_weight("bråk") == RELATION_WEIGHT
+    # What follows the question, such as the Swedish words an English one is searched with,
+    # is no story of the asker's.
+    english = analyze_question("What is the fee for the sauna? (avgift bastu)")
+    assert english.term_weight("avgift") == 1.0
