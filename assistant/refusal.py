@@ -554,6 +554,7 @@ class _U:
     terms: frozenset[str]
     context: frozenset[str]
     heading: str = ""  # the unit's heading, for the body a role belongs to
+    dated: str = ""  # the unit's document title and headings, which may date what it says
 
 
 def _member_singled_out(part: Part, unit: _U) -> bool:
@@ -564,6 +565,18 @@ def _member_singled_out(part: Part, unit: _U) -> bool:
     if any(int(m.group(1)) != part.set_size for m in numbered):
         return True
     return bool(re.search(rf"\b{re.escape(stem)}\w*:[ \t]*[A-ZÅÄÖ]", unit.text, re.IGNORECASE))
+
+
+def _for_other_years(part: Part, unit: _U) -> bool:
+    """``part`` asks for a figure of a year ("Hur många invånare ska Ekby ha år 2030?") and
+    ``unit`` gives its figures for other years only ("År 2040 är vi 30 000 invånare"): a
+    target or outcome belongs to its year. A unit that names no year is dated by its
+    headings and title, or by nothing (then it may hold)."""
+    asked = years_named(part.text)
+    if not asked:
+        return False
+    named = years_named(unit.text)
+    return bool(named) and not (named | years_named(unit.dated)) & asked
 
 
 def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Sequence[str],
@@ -581,6 +594,8 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
             return False
         tied_elsewhere = any(int(y) != year for y in YEAR.findall(unit.text))
         if present and tied_elsewhere and not _PRESENT_IN_UNIT.search(unit.text):
+            return False
+        if kind in QUANTITY_TYPES and _for_other_years(part, unit):
             return False
     if asks_for_name(part) and not names_person(unit.text):
         return False  # "Socialdirektören fördelar …" names only the role
@@ -614,7 +629,8 @@ def check_focus(
     matcher = TermMatcher([question, *(c.text for c in chunks)])
     units = [
         _U(u.text, matcher.terms(u.text),
-           matcher.terms(" ".join((c.title, *c.heading_path, u.context))), u.context)
+           matcher.terms(" ".join((c.title, *c.heading_path, u.context))), u.context,
+           " ".join((c.title, *c.heading_path, u.context)))
         for c in chunks
         for u in split_units(c.text, c.heading_path)
     ]

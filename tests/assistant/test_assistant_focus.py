@@ -140,6 +140,17 @@ def test_count_needs_number_with_the_counted_thing_and_present_time() -> None:
     assert check_focus(question, [now], year=2026).supported
 
 
+def test_a_figure_for_another_year_does_not_answer_for_the_asked_year() -> None:
+    question = "Hur många invånare ska kommunen ha år 2030?"
+    assert not check_focus(question, [PLAN], year=2026).supported  # 40 000 is for 2040
+    assert check_focus("Hur många invånare ska kommunen ha år 2040?", [PLAN],
+                       year=2026).supported
+    dated = _chunk(2, "Målet är 35 000 invånare.", title="Vision 2030")
+    assert check_focus(question, [dated], year=2026).supported  # dated by its title
+    compared = _chunk(3, "Målet är 35 000 invånare, 5 000 fler än 2025.", title="Plan 2030")
+    assert check_focus(question, [compared], year=2026).supported
+
+
 def test_pick_one_needs_a_singled_out_member() -> None:
     goals = _chunk(3, "Skolplanen hör till de globala målen.")
     question = "Vilket av de 17 globala målen hör skolplanen till?"
