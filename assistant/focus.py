@@ -112,12 +112,15 @@ _SET_SIZE = re.compile(rf"\bav\s+(?:de|dessa|alla)\s+({_NUM})\b|\bof\s+the\s+({_
 # "var" is also the past tense of "vara": only a part that starts with it asks "where".
 _START_ONLY = {"place"}
 _MEASURE_WORDS = re.compile(r"\b(målvärde\w*|nyckeltal\w*|indikator\w*|mäts|mäter)\b", re.I)
-# A noun for a quantity ("skattesats", "självfinansieringsgrad", "andel", "taxa"): "vilken
-# skattesats …" asks for a value as "hur stor …" does, and a passage without one does not
-# answer it. Singular "vilken/vilket" only: "vilka avgifter finns" asks for the kinds.
+# A noun for a quantity ("skattesats", "självfinansieringsgrad", "andel", "taxa", and the
+# figures of a municipality's accounts: "resultat", "prognos", "utfall", "soliditet"):
+# "vilken skattesats …" and "vad är prognosen …" ask for a value as "hur stor …" does, and a
+# passage without one does not answer it. Singular "vilken/vilket" only: "vilka avgifter
+# finns" asks for the kinds.
 _QUANTITY_NOUN = re.compile(
-    r"(?:sats|skatt|andel|nivå|grad|procent|belopp|summa|antal|kostnad|pris|avgift|taxa|rate|"
-    r"percentage|amount|level|share|cost|fee|price)(?:en|et|n)?$", re.I
+    r"(?:sats|skatt|andel|nivå|grad|procent|belopp|summa|antal|kostnad|pris|avgift|taxa|"
+    r"resultat|prognos|utfall|soliditet|överskott|underskott|rate|percentage|amount|level|"
+    r"share|cost|fee|price|forecast|surplus|deficit)(?:en|et|n)?$", re.I
 )
 _PRESENT = re.compile(
     r"\b(i dag|i år|at present|" + "|".join(sorted(PRESENT_ADVERBS)) + r")\b", re.IGNORECASE

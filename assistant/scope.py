@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.bodies import committees, same_committee
-from assistant.language import BODY_TYPES
+from assistant.language import BODY_TYPES, closest
 from assistant.retrieval import limit_per_document
 from assistant.types import Chunk, Hit
 
@@ -128,6 +128,25 @@ def _mentions(name: str, words: Sequence[str]) -> int:
     return count
 
 
+def misspelt_names(words: Sequence[str], names: Iterable[str]) -> set[str]:
+    """The one-word ``names`` that ``words`` misspell: a word of at least
+    :data:`~assistant.lexical.MIN_TYPO_WORD` letters, not a function word, with the name's
+    first letter and at least :data:`~assistant.language.TYPO_CUTOFF` similar to it, or to
+    its genitive."""
+    from assistant.lexical import MIN_TYPO_WORD, stopwords
+
+    single = sorted(n for n in names if " " not in n)
+    found: set[str] = set()
+    for word in words:
+        if len(word) < MIN_TYPO_WORD or word in stopwords():
+            continue
+        near = [n for n in single if n[0] == word[0]]
+        name = closest(word, near) or closest(word, [f"{n}s" for n in near])
+        if name:
+            found.add(name.removesuffix("s") if name not in near else name)
+    return found
+
+
 @dataclass(frozen=True)
 class EntityIndex:
     """Entity name of every indexed document (None when it belongs to none)."""
@@ -165,9 +184,12 @@ class EntityIndex:
         return cls(entity)
 
     def named(self, question: str) -> frozenset[str]:
-        """The indexed entities ``question`` names."""
+        """The indexed entities ``question`` names, also misspelt ("i Björkvala" for
+        Björkvalla: a name is a word the corpus knows, so the typo repair leaves it to be
+        matched here, among the names, :func:`misspelt_names`)."""
         words = _words(question)
-        return frozenset(name for name in self.names if _mentions(name, words))
+        exact = {name for name in self.names if _mentions(name, words)}
+        return frozenset(exact | misspelt_names(words, self.names - exact))
 
     def unknown(self, question: str) -> str | None:
         """A municipality or region the question names that no indexed document is about."""

@@ -284,6 +284,8 @@ def test_how_often_asks_for_a_frequency() -> None:
 @pytest.mark.parametrize("question", [
     "Vilken skattesats har Dalby?", "Vad är skattesatsen i Dalby?",
     "Vilket belopp får föreningen?", "What is the tax rate in Dalby?",
+    "Vad är prognosen för Dalbys resultat?", "Vad var utfallet för 2025?",
+    "Vilken soliditet har Dalby?", "What is the forecast for the surplus?",
 ])
 def test_a_quantity_noun_asks_for_an_amount(question: str) -> None:
     assert _types(question) == ["amount"]
@@ -291,6 +293,7 @@ def test_a_quantity_noun_asks_for_an_amount(question: str) -> None:
 
 @pytest.mark.parametrize(("question", "kind"), [
     ("Vad är en skattesats?", "definition"),  # what such a thing is, not its value
+    ("Vad är ett program?", "definition"),
     ("Vilka avgifter finns i Dalby?", "entity"),  # the kinds, a list
     ("Vilken nämnd ansvarar för skolan?", "entity"),
 ])

@@ -40,6 +40,15 @@ def test_question_names_an_entity_by_name_or_genitive_in_any_case() -> None:
     assert INDEX.named("Vad är visionen?") == frozenset()
 
 
+def test_a_misspelt_name_names_the_entity_closest_to_it() -> None:
+    index = EntityIndex.build({"a": "Lindsjö kommun", "b": "Lindås kommun"}, [])
+    assert index.named("Vem leder socialnämnden i Linsjö?") == {"lindsjö"}
+    assert index.named("Vad säger linsjös plan?") == {"lindsjö"}
+    assert index.named("Vad är skatten i Lindås?") == {"lindås"}
+    assert index.named("Jämför Lindås och Lindsjo") == {"lindås", "lindsjö"}
+    assert index.named("Vad planteras vid lindar?") == frozenset()
+
+
 def test_a_place_whose_name_starts_with_the_entity_is_not_the_entity() -> None:
     assert INDEX.named("När öppnar Norrviksbadet?") == frozenset()
 
