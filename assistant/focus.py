@@ -91,7 +91,8 @@ _WH: tuple[tuple[str, str], ...] = (
     (rf"which\s+of\s+(?:the|these|all)\s+(?:{_NUM}\s+)?", "pick"),
     (r"(?:vilket|vilken|vilka)\s+(?:år|årtal|datum)\b|what\s+years?\b", "time"),
     (r"hur\s+många|how\s+many", "count"),
-    (r"hur\s+(?:mycket|stor|stort|stora|lång|långt|höga?|hög)|how\s+(?:much|large|big|long)"
+    (r"hur\s+(?:lång\s+tid|länge|mycket|stor|stort|stora|lång|långt|höga?|hög)"
+     r"|how\s+(?:much|large|big|long)"
      r"|vad\s+kostar", "amount"),
     (r"hur\s+(?:mäts|mättes|följs|följdes)|how\s+is\s+\w+\s+measured", "measure"),
     (r"hur\s+ofta|how\s+often", "frequency"),
@@ -142,7 +143,10 @@ _RANKED = re.compile(
     r"\b(?:har|hade|är|var|får|fick|has|had|have|is|was|gets)\s+(?:den\s+|det\s+|de\s+|the\s+)?"
     r"([^\W\d_]+)", re.IGNORECASE)
 # Wh-words that stand alone for what is asked (no noun follows them).
-_PRONOUN_WH = frozenset({"vem", "vad"})
+# Wh-words after which the finite verb comes at once (verb second): the pronouns, and the
+# wh-phrases that hold their own noun or adverb ("Hur lång tid tar det …", "Hur länge gäller
+# planen?"): the verb there is never what is asked.
+_PRONOUN_WH = frozenset({"vem", "vad", "hur länge", "hur lång tid"})
 # A superlative ranks what the question asks about ("de största investeringarna"); documents
 # name the things, seldom the ranking word, so it is not required of a passage.
 _SUPERLATIVE = re.compile(
@@ -372,7 +376,8 @@ def analyze_question(question: str) -> QuestionAnalysis:
             piece
         ):
             answer_type = "measure" if answer_type != "definition" else answer_type
-        focus, verb = _phrase_and_verb(rest, english, pronoun=wh.lower() in _PRONOUN_WH)
+        verb_next = " ".join(wh.lower().split()) in _PRONOUN_WH
+        focus, verb = _phrase_and_verb(rest, english, pronoun=verb_next)
         opening = rest.split()[0].lower() if rest.split() else ""
         before = piece[: piece.lower().find(wh.lower())]
         if not focus and opening in ANAPHORIC_PRONOUNS and before.strip(" ,"):

@@ -71,10 +71,19 @@ ANAPHORIC_PRONOUNS = (
 #: Indefinite articles, and the Swedish definite/demonstrative determiners.
 INDEFINITE_ARTICLES = _words("en ett a an")
 DETERMINERS = _words("den det de denna detta dessa")
+#: Words that stand where a name could before "kommun" or "region" ("Vilken kommun", "hela
+#: kommunen", "Which municipality"): no municipality's name.
+NAME_SLOT_WORDS = _words(
+    "annan hela nästa grann which what the a this that each every your our another other any"
+)
 
 #: Modal and temporal auxiliaries: they take an infinitive and carry no topic.
-AUXILIARIES_SV = _words("vill ville måste bör borde skulle kunde kan lär ska skall får fick")
-AUXILIARIES_EN = _words("is are was were does do did has have had can will should would")
+AUXILIARIES_SV = _words(
+    "vill ville vilja måste bör borde skulle kunde kan kunna lär ska skall får fick få"
+)
+AUXILIARIES_EN = _words(
+    "is are was were does do did has have had can could will would shall should may might must"
+)
 #: Forms of "to be".
 COPULAS_SV = _words("är var blir vara")
 COPULAS_EN = _words("is are was were be been")
@@ -122,6 +131,8 @@ BARE_DEFINITE_SUFFIXES = ("fullmäktige",)
 
 #: Quantifiers that ask for an amount ("hur många", "how much").
 QUANTIFIERS_EN = _words("many much")
+#: English determiners that pick members of a set ("each committee", "every school").
+DETERMINERS_EN = _words("each every all any some this that these those")
 QUANTIFIERS = _words("många mycket") | QUANTIFIERS_EN
 #: The English articles, expletive "there" and the commonest prepositions and conjunction: they
 #: frame an English question ("Is there a plan for …") and are no Swedish words.
@@ -184,7 +195,7 @@ def english_function_words() -> frozenset[str]:
 
     return (
         frozenset(STOPWORDS_EN) | WH_WORDS_EN | AUXILIARIES_EN | COPULAS_EN | PREPOSITIONS_EN
-        | QUANTIFIERS_EN | PRONOUNS_EN | ENGLISH_FRAME
+        | QUANTIFIERS_EN | DETERMINERS_EN | PRONOUNS_EN | ENGLISH_FRAME
     )
 
 

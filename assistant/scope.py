@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.bodies import committees, same_committee
-from assistant.language import BODY_TYPES, closest
+from assistant.language import BODY_TYPES, NAME_SLOT_WORDS, closest
 from assistant.retrieval import limit_per_document
 from assistant.types import Chunk, Hit
 
@@ -53,11 +53,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 _NAMED_BODY = re.compile(
     r"\b(?:([A-ZÅÄÖ][\wåäö-]+?)s?\s+(?:kommun|stad|län|municipality)\b"
     r"|[Rr]egion\s+([A-ZÅÄÖ][\wåäö-]+))"
-)
-# Determiners that stand where a name could ("Vilken kommun", "Which municipality").
-_DETERMINERS = frozenset(
-    {"annan", "hela", "nästa", "grann", "which", "what", "the", "a", "this", "that", "each",
-     "every", "your", "our", "another", "other", "any"}
 )
 
 # A question that sets named entities against each other: "Jämför A och B", "skillnaden
@@ -105,7 +100,7 @@ def title_entity(title: str) -> str | None:
         if not _TITLE_PART_END.match(title, match.end()):
             continue
         name = (match.group(1) or match.group(2) or "").lower()
-        if name and name not in _DETERMINERS | BODY_WORDS and name not in stopwords():
+        if name and name not in NAME_SLOT_WORDS | BODY_WORDS and name not in stopwords():
             return entity_name(name)
     return None
 
@@ -198,7 +193,7 @@ class EntityIndex:
         known = self.names
         for match in _NAMED_BODY.finditer(question):
             name = (match.group(1) or match.group(2) or "").lower()
-            if not name or name in stopwords() or name in _DETERMINERS:
+            if not name or name in stopwords() or name in NAME_SLOT_WORDS:
                 continue
             if name not in known and name.rstrip("s") not in known:
                 return match.group(0)

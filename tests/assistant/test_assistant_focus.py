@@ -371,3 +371,18 @@ def test_the_askers_story_before_a_question_that_refers_back_weighs_little() -> 
     # is no story of the asker's.
     english = analyze_question("What is the fee for the sauna? (avgift bastu)")
     assert english.term_weight("avgift") == 1.0
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    ("Hur lång tid tar det att få en plats i kön?", ("plats",)),
+    ("Hur länge gäller riktlinjen?", ("riktlinjen",)),  # not "gäller"
+])
+def test_how_long_asks_for_an_amount_and_its_verb_is_no_focus(
+        question: str, focus: tuple[str, ...]) -> None:
+    part = analyze_question(question).parts[0]
+    assert part.answer_type == "amount" and part.focus == focus
+
+
+def test_english_modals_and_determiners_are_no_focus() -> None:
+    part = analyze_question("How many meetings must each committee hold per year?").parts[0]
+    assert part.focus == ("meetings",)
