@@ -386,3 +386,12 @@ def test_how_long_asks_for_an_amount_and_its_verb_is_no_focus(
 def test_english_modals_and_determiners_are_no_focus() -> None:
     part = analyze_question("How many meetings must each committee hold per year?").parts[0]
     assert part.focus == ("meetings",)
+
+
+def test_a_role_is_not_found_in_a_word_that_only_opens_like_it() -> None:
+    question = "Vem är kommundirektör i Ryd?"
+    # "Kommunstyrelsens" is split into "kommun" and "styrelse", words the text has on their own.
+    board = _chunk(6, "Kommunstyrelsens ordförande är Eva Ek. Styrelsen leder kommunen.")
+    assert not check_focus(question, [board], year=2026).supported
+    director = _chunk(7, "Kommundirektören Per Ås leder förvaltningen.")
+    assert check_focus(question, [director], year=2026).supported
