@@ -59,7 +59,7 @@ from assistant.focus import (
 from assistant.generation import Source
 from assistant.glossary import english_focus
 from assistant.language import INDEFINITE_ARTICLES, edit_similarity
-from assistant.scope import EntityIndex, is_comparison
+from assistant.scope import BODY_WORDS, EntityIndex, is_comparison
 from assistant.synonyms import with_synonyms
 from assistant.textunits import (
     TermMatcher,
@@ -196,6 +196,7 @@ class UnitScorer:
         dense = [floor if s.hit.dense_score is None else s.hit.dense_score for s in sources]
         best_dense = max(dense, default=0.0)
         self.units: list[Candidate] = []
+        self._body_terms = self.matcher.terms(" ".join(sorted(BODY_WORDS)))
         named = _named_referents(chunks)
         for i, source in enumerate(sources):
             chunk = source.hit.chunk
@@ -205,6 +206,9 @@ class UnitScorer:
             about = self.matcher.terms(source.entity or "")
             referents = named.get(chunk.doc_id, {})
             for unit in split_units(chunk.text, chunk.heading_path):
+                own = self.matcher.terms(unit.text)
+                if unit.kind == "sentence" and own <= about | self._body_terms:
+                    continue  # a byline ("Ekby kommun."): names the publisher, says nothing
                 # "den nya förskolan" in a document that names one "förskolan Solbacken" is
                 # about Solbacken: the name counts as context (half, like a heading), since
                 # the same noun can also stand for the kind of thing in general.
@@ -214,7 +218,7 @@ class UnitScorer:
                     unit=unit,
                     source=source,
                     order=fused_rank[i],
-                    terms=self.matcher.terms(unit.text) | about,
+                    terms=own | about,
                     context_terms=self.matcher.terms(
                         f"{base_context} {unit.context} {referred}"),
                     top_doc=chunk.doc_id == top_doc,

@@ -365,3 +365,12 @@ def test_a_list_has_the_asked_value_only_in_the_item_about_what_is_asked() -> No
     assert scorer.type_fit(part, scorer.units[0]) == 0.0
     scorer = UnitScorer("När öppnar badhuset?", [listed])
     assert scorer.type_fit(scorer.analysis.parts[0], scorer.units[0]) == 1.0
+
+
+def test_a_byline_naming_only_the_publisher_is_no_unit() -> None:
+    page = Source(1, Hit(chunk=Chunk(chunk_id="c1", doc_id="budget", position=0,
+                                     title="Budget 2027",
+                                     text="Ryds kommun. Antagen av fullmäktige den 3 juni 2026."),
+                         score=1.0, dense_score=0.8), entity="ryd")
+    scorer = UnitScorer("När antogs budgeten i Ryd?", [page])
+    assert [u.unit.text for u in scorer.units] == ["Antagen av fullmäktige den 3 juni 2026."]
