@@ -213,16 +213,39 @@ def function_words() -> frozenset[str]:
 
 # --- chat spellings ----------------------------------------------------------------------------
 
-_CHAT_COPULA = re.compile(r"(?i)\b(vad|va|vem|vilka|vilken|vilket|när|var|hur|vart)\s+e\b")
+_CHAT_COPULA = re.compile(
+    r"(?i)\b(vad|va|vem|vilka|vilken|vilket|när|nar|var|hur|vart)\s+(?:e|ar)\b")
 _CHAT_VAD = re.compile(r"(?i)^(\s*)va(?=\s+\w)")
+_FOLD = str.maketrans("åäöÅÄÖ", "aaoAAO")
+
+
+def fold(text: str) -> str:
+    """``text`` with å, ä and ö as a, a and o: how a keyboard without them writes Swedish."""
+    return text.translate(_FOLD)
+
+
+# Question words and quantifiers typed without å, ä, ö ("nar", "hur manga"), where the plain
+# spelling is no other Swedish or English function word ("var" stays "var").
+_PLAIN_SPELLINGS = {
+    fold(w): w for w in WH_WORDS_SV | QUANTIFIERS
+    if fold(w) != w and fold(w) not in WH_WORDS | QUANTIFIERS | ENGLISH_FRAME
+}
+_PLAIN = re.compile(r"(?i)\b(" + "|".join(sorted(_PLAIN_SPELLINGS)) + r")\b")
 
 
 def written_forms(text: str) -> str:
-    """``text`` with the chat spellings of Swedish question words written out: "e" for "är"
-    after a question word ("vad e visionen", "vem e ordförande") and "va" for "vad" at the
-    start ("va e målen?"). Residents type them; the question words decide what is asked."""
+    """``text`` with the chat spellings of Swedish question words written out: "e" (or "ar")
+    for "är" after a question word ("vad e visionen", "vem e ordförande"), "va" for "vad" at
+    the start ("va e målen?"), and question words typed without å, ä, ö ("nar", "hur
+    manga"). Residents type them; the question words decide what is asked."""
+    text = _PLAIN.sub(lambda m: _with_case(_PLAIN_SPELLINGS[m.group(1).lower()], m.group(1)),
+                      text)
     text = _CHAT_COPULA.sub(lambda m: f"{m.group(1)} är", text)
     return _CHAT_VAD.sub(lambda m: f"{m.group(1)}vad", text)
+
+
+def _with_case(word: str, typed: str) -> str:
+    return word[0].upper() + word[1:] if typed[:1].isupper() else word
 
 
 # --- sentences --------------------------------------------------------------------------------

@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.language import closest, stopwords
+from assistant.language import closest, fold, stopwords
 
 if TYPE_CHECKING:
     from Stemmer import Stemmer
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# Two adjacent words of letters (a compound written apart); overlapping pairs are tried in turn.
+_SPLIT_COMPOUND = re.compile(r"\b([^\W\d_]{2,})[ ]([^\W\d_]{3,})\b")
 MIN_PART = 3
 MIN_COMPOUND = 7
 INFLECTION_SHARE = 0.75
@@ -80,6 +82,7 @@ class Vocabulary:
             if len(word) >= MIN_TYPO_WORD - 1 and not word.isdigit():
                 self._by_initial.setdefault(word[0], []).append(word)
         self._corrections: dict[str, str] = {}
+        self._by_fold: dict[str, tuple[str, ...]] | None = None
 
     def inflections(self, term: str) -> list[str]:
         """The corpus's stems that are ``term`` or only inflect it: ``term`` is their prefix
@@ -141,7 +144,26 @@ class Vocabulary:
                 return word
             return better[0].upper() + better[1:] if word[0].isupper() else better
 
-        return _TOKEN.sub(fix, text)
+        return _TOKEN.sub(fix, self._joined(text))
+
+    def _joined(self, text: str) -> str:
+        """``text`` with two words written apart that the corpus writes as one joined
+        ("skatte satsen", "kultur skolan": Swedish compounds are one word, and writing them
+        apart is a common slip); function words are never joined."""
+        out: list[str] = []
+        start = 0
+        while (pair := _SPLIT_COMPOUND.search(text, start)) is not None:
+            first, second = pair.group(1), pair.group(2)
+            joined = f"{first}{second}".lower()
+            if (first.lower() in stopwords() or second.lower() in stopwords()
+                    or (joined not in self.words and stem(joined) not in self.stems)):
+                out.append(text[start : pair.start(2)])
+                start = pair.start(2)  # the second word may open the next pair
+                continue
+            out.append(f"{text[start : pair.start()]}{first}{second.lower()}")
+            start = pair.end()
+        out.append(text[start:])
+        return "".join(out)
 
     def _closest_word(self, word: str) -> str:
         found = self._corrections.get(word)
@@ -150,11 +172,23 @@ class Vocabulary:
             if (len(word) >= MIN_TYPO_WORD and not any(c.isdigit() for c in word)
                     and word not in self.words and word not in stopwords()
                     and not self._inflected(stem(word)) and not self.split(word)):
+                plain = self._folded().get(word, ())
                 near = [w for w in self._by_initial.get(word[0], ())
                         if abs(len(w) - len(word)) <= 2]
-                found = closest(word, near) or ""
+                # Typed without å, ä, ö ("oppnar"): the one word it spells, else the closest.
+                found = plain[0] if len(plain) == 1 else closest(word, near) or ""
             self._corrections[word] = found
         return found
+
+    def _folded(self) -> dict[str, tuple[str, ...]]:
+        """The corpus's words with å, ä or ö by their spelling without them."""
+        if self._by_fold is None:
+            index: dict[str, list[str]] = {}
+            for word in sorted(self.words):
+                if fold(word) != word:
+                    index.setdefault(fold(word), []).append(word)
+            self._by_fold = {plain: tuple(found) for plain, found in index.items()}
+        return self._by_fold
 
     def _inflected(self, term: str) -> bool:
         """``term`` is a known stem or a form of one: one of them a prefix of the other, the

@@ -259,6 +259,9 @@ def test_sentences_do_not_load_torch_but_torch_still_imports_afterwards() -> Non
     ("Vem e ordförande i nämnden?", "Vem är ordförande i nämnden?"),
     ("Vad kostar e-legitimation?", "Vad kostar e-legitimation?"),
     ("Va?", "Va?"),
+    ("hur manga bor i Ryd", "hur många bor i Ryd"),
+    ("Nar ar mötet?", "När är mötet?"),
+    ("Var ligger skolan?", "Var ligger skolan?"),  # "var" is a question word itself
 ])
 def test_chat_spellings_of_question_words_are_written_out(typed: str, written: str) -> None:
     from assistant.language import written_forms

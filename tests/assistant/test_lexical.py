@@ -67,3 +67,17 @@ def test_inflections_are_the_known_stems_a_term_only_inflects() -> None:
     found = vocabulary.inflections("skattesat")
     assert found and all(t.startswith("skattesat") for t in found)
     assert not any(t.startswith("skattesatsmodell") for t in found)
+
+
+def test_a_compound_written_apart_is_joined_when_the_corpus_writes_it_as_one() -> None:
+    vocabulary = Vocabulary(["Kulturskolan i Ryd har 300 elever.", "Skattesatsen är 22 kronor."])
+    assert vocabulary.correct("Vad kostar kultur skolan?") == "Vad kostar kulturskolan?"
+    assert vocabulary.correct("vad är skatte satsen i Ryd") == "vad är skattesatsen i Ryd"
+    # Words the corpus does not write as one, and function words, stay apart.
+    assert vocabulary.correct("Vad kostar en ny skola?") == "Vad kostar en ny skola?"
+
+
+def test_a_word_typed_without_a_ring_or_dots_is_the_one_word_it_spells() -> None:
+    vocabulary = Vocabulary(["Badhuset öppnar i maj.", "Förskolan Blåklinten växer."])
+    assert vocabulary.correct("När oppnar forskolan Blaklinten?") == (
+        "När öppnar förskolan Blåklinten?")
