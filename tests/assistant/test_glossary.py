@@ -71,3 +71,9 @@ def test_several_swedish_words_for_one_english_word_are_one_group() -> None:
     assert alternative_groups("What does the swimming school cost?") == [
         ("kost", "kostn", "avgift")]
     assert alternative_groups("Who is the chair?") == []  # one Swedish word: no choice
+
+
+def test_a_phrase_is_read_before_its_words() -> None:
+    searched = with_swedish_terms("Who is in charge of the library?")
+    assert "ansvarar" in searched and "avgift" not in searched  # not the charge one pays
+    assert "avgift" in with_swedish_terms("Is there a charge for the library?")
