@@ -57,8 +57,8 @@ from assistant.language import (
     WH_WORDS,
     english_function_words,
     language,
-    sentences,
     stopwords,
+    typed_sentences,
     verb_like,
 )
 from assistant.lexical import analyze
@@ -222,7 +222,7 @@ def split_parts(question: str) -> list[tuple[str, bool]]:
     sentence and does not open with a wh-word ("…, vilket tog tid. När …?": its
     "vilket" is a relative pronoun; "Vad är visionen. Och …?" still asks)."""
     pieces: list[tuple[str, bool]] = []
-    found = sentences(question)
+    found = typed_sentences(question)
     for n, sentence in enumerate(found):
         ends_q = sentence.rstrip().endswith("?")
         stated = (n < len(found) - 1 and sentence.rstrip().endswith((".", "!"))

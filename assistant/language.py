@@ -385,6 +385,31 @@ def _sentences(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# A break that typed chat text makes without a capital: "… här. sommarlovet e långt".
+_TYPED_BREAK = re.compile(r"(?:^|(?<=\s))([^\W\d_]+)([.!?])\s+(?=[a-zåäö])")
+#: Short forms a period ends inside a sentence ("inkl. moms", "resp. nämnd"), beside the
+#: abbreviations the sentencizer knows.
+INNER_ABBREVIATIONS = _words("ca cirka kl nr jfr enl bil avd ordf tf inkl exkl resp dvs tel kap")
+
+
+def typed_sentences(text: str) -> list[str]:
+    """The sentences of a question as people type it (:func:`sentences`, and a break after
+    ".", "!" or "?" before a lower-case letter when the word before the period is no
+    abbreviation: chat text often leaves out the capital, which in a document instead marks
+    an abbreviation)."""
+    found: list[str] = []
+    for sentence in sentences(text):
+        start = 0
+        for match in _TYPED_BREAK.finditer(sentence):
+            if match.group(2) == "." and (match.group(1).lower() in INNER_ABBREVIATIONS
+                                          or len(match.group(1)) < 2):
+                continue
+            found.append(sentence[start : match.end(2)])
+            start = match.end()
+        found.append(sentence[start:])
+    return [s.strip() for s in found if s.strip()]
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of ``text``, stripped, in order; nothing of the text is dropped but space.
 

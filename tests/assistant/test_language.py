@@ -267,3 +267,13 @@ def test_chat_spellings_of_question_words_are_written_out(typed: str, written: s
     from assistant.language import written_forms
 
     assert written_forms(typed) == written
+
+
+def test_typed_questions_break_after_a_period_before_a_lower_case_word() -> None:
+    from assistant.language import typed_sentences
+
+    assert typed_sentences("bor i Ryd sen i vintras. har kommunen nån simhall?") == [
+        "bor i Ryd sen i vintras.", "har kommunen nån simhall?"]
+    # Abbreviations keep their sentence together.
+    assert typed_sentences("Vad kostar t.ex. bastun inkl. moms?") == [
+        "Vad kostar t.ex. bastun inkl. moms?"]
