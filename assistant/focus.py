@@ -139,9 +139,21 @@ _POSSESSOR = re.compile(r"[^\W\d_]+['’]s\b")
 _COORDINATED = re.compile(r"\b[^\W\d_]+-\s+(?:och|eller|and|or)\s+([^\W\d_]+)")
 # "Vilken X har störst Y", "which X has the highest Y": a ranking word right after the verb
 # ranks the Y of the candidates (see analyze_question).
-_RANKED = re.compile(
-    r"\b(?:har|hade|är|var|får|fick|has|had|have|is|was|gets)\s+(?:den\s+|det\s+|de\s+|the\s+)?"
-    r"([^\W\d_]+)", re.IGNORECASE)
+_RANKED = re.compile(r"[^\W\d_]+")
+# Verbs that open a part whose noun comes after the ranking ("Vilket är det största
+# projektet?" asks for the project, not for a value).
+_RANK_VERB = re.compile(r"(?:har|hade|är|var|blir|får|fick|has|had|have|is|was|gets)$", re.I)
+
+
+def _ranking_word(rest: str) -> re.Match[str] | None:
+    """The superlative that ranks the asked-for things by a value, after the noun and its
+    verb ("kommun har *lägst* skattesats", "kommun lägger *mest* pengar på …", "municipality
+    has the *highest* …"): the first one past the opening noun, else None."""
+    opening = _RANKED.match(rest)
+    if opening is None or _RANK_VERB.match(opening.group(0)):
+        return None
+    return next((m for m in _RANKED.finditer(rest) if m.start() > 0 and (
+        is_superlative(m.group(0)) or m.group(0).lower() in RANKING_EN)), None)
 # Wh-words that stand alone for what is asked (no noun follows them).
 # Wh-words after which the finite verb comes at once (verb second): the pronouns, and the
 # wh-phrases that hold their own noun or adverb ("Hur lång tid tar det …", "Hur länge gäller
@@ -390,13 +402,13 @@ def analyze_question(question: str) -> QuestionAnalysis:
                 INDEFINITE_ARTICLES)
         ):
             answer_type = "amount"
-        ranked = _RANKED.search(rest) if answer_type == "entity" else None
-        if ranked and ranked.start() > 0 and wh.lower() in WH_DETERMINERS_SV | {"which"} and (
-                is_superlative(ranked.group(1)) or ranked.group(1).lower() in RANKING_EN):
-            # "Vilken kommun har lägst skattesats, Ekby eller Dalby?": the answer is the one
-            # with the lowest value, so the values are what is asked for ("Vilket är det
-            # största projektet?" asks for the project).
-            focus = focus_phrase(rest[ranked.end(1):], english) or focus
+        ranked = _ranking_word(rest) if answer_type == "entity" else None
+        if ranked and wh.lower() in WH_DETERMINERS_SV | {"which"}:
+            # "Vilken kommun har lägst skattesats, Ekby eller Dalby?", "Vilken kommun lägger
+            # mest pengar på skolan?": the answer is the one with the lowest or highest value,
+            # so the values are what is asked for ("Vilket är det största projektet?" asks for
+            # the project).
+            focus = focus_phrase(rest[ranked.end():], english) or focus
             answer_type = "amount"
         kind_of = _KIND_OF.match(piece[piece.lower().find(wh) :]) if wh == "vad" else None
         if kind_of:  # "vad har X för Y": Y is asked for; "vad är X för något": X is defined

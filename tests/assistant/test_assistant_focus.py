@@ -64,6 +64,8 @@ def test_a_set_question_says_how_many_members_when_a_number_stands_before_its_no
     ("Vilken kommun har högst skattesats, Ekby eller Dalby?", ("skattesats",)),
     ("Vilken av Ekby och Dalby har störst befolkningsmål?", ("befolkningsmål",)),
     ("Which municipality has the lowest tax rate, Ekby or Dalby?", ("tax", "rate")),
+    ("Vilken kommun lägger mest pengar på skolan, Ekby eller Dalby?", ("pengar",)),
+    ("Vilken kommun ska bygga flest bostäder, Ekby eller Dalby?", ("bostäder",)),
 ])
 def test_which_one_has_the_most_asks_for_the_values_it_ranks(
         question: str, focus: tuple[str, ...]) -> None:
@@ -395,3 +397,8 @@ def test_a_role_is_not_found_in_a_word_that_only_opens_like_it() -> None:
     assert not check_focus(question, [board], year=2026).supported
     director = _chunk(7, "Kommundirektören Per Ås leder förvaltningen.")
     assert check_focus(question, [director], year=2026).supported
+
+
+def test_money_asked_for_is_found_as_kronor() -> None:
+    budget = _chunk(8, "Skolan i Ryd får 12 miljoner kronor 2027.")
+    assert check_focus("Hur mycket pengar får skolan i Ryd 2027?", [budget], year=2026).supported
