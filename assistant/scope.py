@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.bodies import committees, same_committee
+from assistant.focus import is_superlative
 from assistant.language import BODY_TYPES, NAME_SLOT_WORDS, closest
 from assistant.retrieval import limit_per_document
 from assistant.types import Chunk, Hit
@@ -69,8 +70,9 @@ _COMPARISON = re.compile(
 
 
 def is_comparison(question: str) -> bool:
-    """``question`` compares what it names (see :data:`_COMPARISON`)."""
-    return bool(_COMPARISON.search(question))
+    """``question`` compares what it names (see :data:`_COMPARISON`), or ranks it by a
+    superlative of any adjective ("Vilken kommun har tuffast mål, A eller B?")."""
+    return bool(_COMPARISON.search(question)) or any(map(is_superlative, _words(question)))
 
 
 def _words(text: str) -> list[str]:

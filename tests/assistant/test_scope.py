@@ -114,6 +114,9 @@ def test_a_comparison_is_told_from_a_question_that_names_several_entities() -> N
     assert is_comparison("Which of Norrvik and Ekby has the higher tax?")
     assert not is_comparison("Hur samarbetar Norrvik med Ekby och Sjöby?")
     assert not is_comparison("Hur hänger Norrvik ihop med grannkommunen Ekby?")
+    # Any superlative ranks what it names.
+    assert is_comparison("Vilken kommun har tuffast klimatmål, Ryd eller Ekby?")
+    assert not is_comparison("Vad beslutade Ryd och Ekby den sista mars?")
 
 
 def _titled(doc_id: str, title: str) -> Hit:
