@@ -32,12 +32,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from assistant.language import (
+    ANAPHORIC_PRONOUNS,
     ATTACHING_PREPOSITIONS,
     AUXILIARIES_EN,
     BODY_TYPES,
     COPULAS_EN,
     COPULAS_SV,
     DETERMINERS,
+    PERSON_PRONOUNS,
     PLACE_PREPOSITIONS,
     WH_WORDS,
     english_function_words,
@@ -118,7 +120,11 @@ def is_proper(tokens: Sequence[Token], i: int, fragment: bool = False) -> bool:
         return False
     first = i == 0 or tokens[i - 1].text in ".?!:"
     if first:
-        return fragment and not token.low.endswith(("en", "et", "na"))
+        # A pronoun after it makes the first word a verb: "Nås det då?", "Gäller den nu?"
+        # ask yes or no about what came before, "Lunda då?" asks about Lunda.
+        after = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        return (fragment and not token.low.endswith(("en", "et", "na"))
+                and after not in ANAPHORIC_PRONOUNS | PERSON_PRONOUNS)
     return True
 
 

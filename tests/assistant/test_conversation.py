@@ -121,6 +121,11 @@ def test_a_fragment_with_a_name_swaps_the_name() -> None:
     )
 
 
+def test_a_verb_before_a_pronoun_is_no_name_to_swap() -> None:
+    rewritten = ask("Nås det då?", "Vad är resultatmålet i Ekby?")
+    assert rewritten.startswith("Nås ") and "(Nås)" not in rewritten
+
+
 def test_a_fragment_keeps_the_genitive_of_the_swapped_name() -> None:
     assert ask("Och Lunda?", "Vad är Ekbys vision?") == "Vad är Lundas vision?"
 
