@@ -435,12 +435,46 @@ def is_followup(question: str) -> bool:
 MAX_TURNS = 6  # a chain is resolved from this many earlier user turns back
 
 
+_ORDINALS = ("första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde",
+             "nionde", "tionde")
+_ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                "ninth", "tenth")
+_ORDINAL = re.compile(
+    r"(?i)\b(?:det|den|de|the)\s+(" + "|".join((*_ORDINALS, *_ORDINALS_EN, "sista", "last"))
+    + r")(?:\s+(?:one|[^\W\d_]+(?:et|en|n|t)))?\b")
+_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.+)$")
+_ITEM_NAME_END = re.compile(r"\s+[–—-]\s+|[:;,.(]|\s\[\d+\]")
+
+
+def with_ordinal_item(question: str, answer: str) -> str:
+    """``question`` with "det sista", "den andra punkten", "the first one" replaced by that
+    item of the list the previous ``answer`` quoted (its name: the item up to a dash, colon or
+    comma), so "Vad säger det sista om klimatet?" asks about the last of the goals just
+    listed. Unchanged when the answer has no list or not that many items."""
+    found = _ORDINAL.search(question)
+    if not found:
+        return question
+    items = [m.group(1) for line in answer.splitlines() if (m := _ITEM.match(line))]
+    word = found.group(1).lower()
+    index = -1 if word in ("sista", "last") else (
+        _ORDINALS.index(word) if word in _ORDINALS else _ORDINALS_EN.index(word))
+    if not items or index >= len(items):
+        return question
+    name = _ITEM_NAME_END.split(items[index], maxsplit=1)[0].strip()
+    if not name:
+        return question
+    return f"{question[: found.start()]}{name}{question[found.end() :]}"
+
+
 def resolve_history(question: str, history: Sequence[tuple[str, str]]) -> str:
     """``question`` made standalone by resolving the earlier user turns in order, each against
-    the one before it (already resolved), and then ``question`` against the last of them."""
+    the one before it (already resolved), and then ``question`` against the last of them; an
+    ordinal that points into the previous answer's list is that item
+    (:func:`with_ordinal_item`)."""
     turns = [(u.strip(), a or "") for u, a in history if u and u.strip()][-MAX_TURNS:]
     if not turns:
         return question
+    item = with_ordinal_item(question, turns[-1][1])
     ctx = context_of(*turns[0])
     for user, answer in turns[1:]:
         standalone, contrast = resolve(user, ctx)
@@ -448,6 +482,8 @@ def resolve_history(question: str, history: Sequence[tuple[str, str]]) -> str:
         if not following.entities and ctx.entities and not following.names:
             following = replace(following, entities=ctx.entities, place=ctx.place)
         ctx = replace(following, contrast=contrast)
+    if item != question:  # the item belongs to what the previous question was about
+        return _bracket(item, [e.text for e in ctx.entities])
     return resolve(question, ctx)[0]
 
 

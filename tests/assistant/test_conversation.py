@@ -289,3 +289,18 @@ def test_the_follow_up_retrieves_the_previous_questions_document(assistant: Assi
     standalone = second.standalone_question or ""
     assert "fokusområdena" in standalone and "Ljungby kommun" in standalone
     assert "fokusomraden" in {hit.chunk.doc_id for hit in second.retrieved[:3]}
+
+
+def test_an_ordinal_points_into_the_list_the_previous_answer_quoted() -> None:
+    from assistant.conversation import resolve_history, with_ordinal_item
+
+    answer = ("Så här står det i dokumenten:\n\nRyd har tre mål:\n1. Trygg uppväxt – alla barn …\n"
+              "2. Fler jobb – näringslivet ska växa.\n3. Grön kommun: utsläppen ska halveras. [1]")
+    assert with_ordinal_item("Vad säger det sista om klimatet?", answer) == (
+        "Vad säger Grön kommun om klimatet?")
+    assert with_ordinal_item("Hur mäts den andra?", answer) == "Hur mäts Fler jobb?"
+    assert with_ordinal_item("Hur mäts den femte?", answer) == "Hur mäts den femte?"
+    assert with_ordinal_item("Vad är det första?", "Ingen lista här.") == "Vad är det första?"
+    history = [("Vilka mål har Ryds kommun?", answer)]
+    assert resolve_history("Vad säger det sista om klimatet?", history).startswith(
+        "Vad säger Grön kommun om klimatet (")
