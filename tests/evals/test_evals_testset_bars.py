@@ -19,17 +19,19 @@ from evals.runner import run_collection
 
 # Floors for the `test` split (measured 2026-11-27, after round 4 of the answerer: all facts
 # 0.705, plain RAG 0.518, refused 0.895 (17 of 19), reference cited 0.955, 0 forbidden strings,
-# 0 answers mixing entities, median 68 words; after round 6: all facts 0.688, refused 0.947,
-# reference cited 0.946, one answerable case more refused, median 63 words; after round 7:
-# all facts 0.688, refused 0.947, reference cited 0.929 (104 of 112), median 62 words;
-# docs/evals.md). Each floor sits three answerable cases (1/112 each) under the figure: the
-# bundled embedder's floats differ a little between CPUs, and one answer's citation was seen to
-# flip between two machines of the same kind running the same code (the gate passed in a clean
-# clone on one and measured 0.929 on CI).
+# 0 answers mixing entities, median 68 words; after round 7: all facts 0.688, refused 0.947,
+# reference cited 0.929 (104 of 112), median 62 words. Round 8 added 118 harder cases to the
+# collection (test: 150 answerable, 30 unanswerable), so the figures are not comparable with
+# the earlier ones: after round 8 all facts 0.687 (103 of 150; 99 before the round's changes),
+# refused 0.833 (25 of 30), reference cited 0.947 (142 of 150), median 61 words, plain RAG
+# 0.500; docs/evals.md). Each floor sits three or four cases under the figure: the bundled
+# embedder's floats differ a little between CPUs, and one answer's citation was seen to flip
+# between two machines of the same kind running the same code (the gate passed in a clean
+# clone on one and measured one case less on CI).
 FLOORS = {
     "all_facts_rate": 0.66,
-    "refusal_accuracy": 0.80,
-    "citation_hit_rate": 0.90,
+    "refusal_accuracy": 0.73,
+    "citation_hit_rate": 0.92,
 }
 CEILINGS = {
     "must_not_include_violations": 0,
