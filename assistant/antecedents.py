@@ -120,7 +120,7 @@ def is_proper(tokens: Sequence[Token], i: int, fragment: bool = False) -> bool:
         return False
     first = i == 0 or tokens[i - 1].text in ".?!:"
     if first:
-        # A pronoun after it makes the first word a verb: "Nås det då?", "Gäller den nu?"
+        # A pronoun after it makes the first word a verb: "Stämmer det då?", "Gäller den nu?"
         # ask yes or no about what came before, "Lunda då?" asks about Lunda.
         after = tokens[i + 1].low if i + 1 < len(tokens) else ""
         return (fragment and not token.low.endswith(("en", "et", "na"))

@@ -505,7 +505,7 @@ class Assistant:
 
 def _asks_about_a_page(part: Part) -> bool:
     """A "vad" part with a verb of its own that asks for no kind of value ("Vad beslutade
-    fullmäktige den 3 mars?", "Vad innehåller klimatstrategin?"): what it asks for may be all
+    fullmäktige den 3 mars?", "Vad innehåller friluftsplanen?"): what it asks for may be all
     that a page says, when the rest of the part is the page's title (:func:`_names_the_page`)."""
     return part.wh.lower() == "vad" and part.answer_type == "other" and bool(part.verb)
 

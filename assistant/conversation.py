@@ -449,7 +449,7 @@ _ITEM_NAME_END = re.compile(r"\s+[–—-]\s+|[:;,.(]|\s\[\d+\]")
 def with_ordinal_item(question: str, answer: str) -> str:
     """``question`` with "det sista", "den andra punkten", "the first one" replaced by that
     item of the list the previous ``answer`` quoted (its name: the item up to a dash, colon or
-    comma), so "Vad säger det sista om klimatet?" asks about the last of the goals just
+    comma), so "Hur mäts det sista?" asks about the last of the goals just
     listed. Unchanged when the answer has no list or not that many items."""
     found = _ORDINAL.search(question)
     if not found:

@@ -115,7 +115,7 @@ _START_ONLY = {"place"}
 _MEASURE_WORDS = re.compile(r"\b(målvärde\w*|nyckeltal\w*|indikator\w*|mäts|mäter)\b", re.I)
 # A noun for a quantity ("skattesats", "självfinansieringsgrad", "andel", "taxa", and the
 # figures of a municipality's accounts: "resultat", "prognos", "utfall", "soliditet"):
-# "vilken skattesats …" and "vad är prognosen …" ask for a value as "hur stor …" does, and a
+# "vilken skattesats …" and "vad var utfallet …" ask for a value as "hur stor …" does, and a
 # passage without one does not answer it. Singular "vilken/vilket" only: "vilka avgifter
 # finns" asks for the kinds.
 _QUANTITY_NOUN = re.compile(
@@ -147,7 +147,7 @@ _RANK_VERB = re.compile(r"(?:har|hade|är|var|blir|får|fick|has|had|have|is|was
 
 def _ranking_word(rest: str) -> re.Match[str] | None:
     """The superlative that ranks the asked-for things by a value, after the noun and its
-    verb ("kommun har *lägst* skattesats", "kommun lägger *mest* pengar på …", "municipality
+    verb ("kommun har *lägst* skattesats", "nämnd satsar *mest* på …", "municipality
     has the *highest* …"): the first one past the opening noun, else None."""
     opening = _RANKED.match(rest)
     if opening is None or _RANK_VERB.match(opening.group(0)):
@@ -156,7 +156,7 @@ def _ranking_word(rest: str) -> re.Match[str] | None:
         is_superlative(m.group(0)) or m.group(0).lower() in RANKING_EN)), None)
 # Wh-words that stand alone for what is asked (no noun follows them).
 # Wh-words after which the finite verb comes at once (verb second): the pronouns, and the
-# wh-phrases that hold their own noun or adverb ("Hur lång tid tar det …", "Hur länge gäller
+# wh-phrases that hold their own noun or adverb ("Hur lång tid tar bygget?", "Hur länge gäller
 # planen?"): the verb there is never what is asked.
 _PRONOUN_WH = frozenset({"vem", "vad", "hur länge", "hur lång tid"})
 # A superlative ranks what the question asks about ("de största investeringarna"); documents
@@ -216,8 +216,8 @@ class QuestionAnalysis:
             return RELATION_WEIGHT
         if term in self._preamble_terms and not any(
                 term in topic_terms(part.text) for part in self.parts):
-            # Only in the sentences before the question ("Min granne sa att det var bråk om
-            # klimatet på fullmäktige. Hur röstade de?"): the part refers back to them for
+            # Only in the sentences before the question ("Jag hörde att det blev gräl om
+            # bastun i nämnden. Hur röstade de?"): the part refers back to them for
             # its topic, but the asker's own story is not what a passage must repeat.
             return RELATION_WEIGHT
         return term_weight(term)
@@ -404,8 +404,8 @@ def analyze_question(question: str) -> QuestionAnalysis:
             answer_type = "amount"
         ranked = _ranking_word(rest) if answer_type == "entity" else None
         if ranked and wh.lower() in WH_DETERMINERS_SV | {"which"}:
-            # "Vilken kommun har lägst skattesats, Ekby eller Dalby?", "Vilken kommun lägger
-            # mest pengar på skolan?": the answer is the one with the lowest or highest value,
+            # "Vilken kommun har lägst skattesats, Ekby eller Dalby?", "Vilken nämnd satsar
+            # mest på fritiden?": the answer is the one with the lowest or highest value,
             # so the values are what is asked for ("Vilket är det största projektet?" asks for
             # the project).
             focus = focus_phrase(rest[ranked.end():], english) or focus

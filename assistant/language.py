@@ -224,7 +224,7 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-# Question words and quantifiers typed without å, ä, ö ("nar", "hur manga"), where the plain
+# Question words and quantifiers typed without å, ä, ö ("nar", "varfor"), where the plain
 # spelling is no other Swedish or English function word ("var" stays "var").
 _PLAIN_SPELLINGS = {
     fold(w): w for w in WH_WORDS_SV | QUANTIFIERS
@@ -385,7 +385,7 @@ def _sentences(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-# A break that typed chat text makes without a capital: "… här. sommarlovet e långt".
+# A break that typed chat text makes without a capital: "… i Ryd. har ni nån bastu".
 _TYPED_BREAK = re.compile(r"(?:^|(?<=\s))([^\W\d_]+)([.!?])\s+(?=[a-zåäö])")
 #: Short forms a period ends inside a sentence ("inkl. moms", "resp. nämnd"), beside the
 #: abbreviations the sentencizer knows.

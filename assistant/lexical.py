@@ -148,7 +148,7 @@ class Vocabulary:
 
     def _joined(self, text: str) -> str:
         """``text`` with two words written apart that the corpus writes as one joined
-        ("skatte satsen", "kultur skolan": Swedish compounds are one word, and writing them
+        ("fritids gården", "sim hallen": Swedish compounds are one word, and writing them
         apart is a common slip); function words are never joined."""
         out: list[str] = []
         start = 0
@@ -175,7 +175,7 @@ class Vocabulary:
                 plain = self._folded().get(word, ())
                 near = [w for w in self._by_initial.get(word[0], ())
                         if abs(len(w) - len(word)) <= 2]
-                # Typed without å, ä, ö ("oppnar"): the one word it spells, else the closest.
+                # Typed without å, ä, ö ("stangs"): the one word it spells, else the closest.
                 found = plain[0] if len(plain) == 1 else closest(word, near) or ""
             self._corrections[word] = found
         return found

@@ -568,8 +568,8 @@ def _member_singled_out(part: Part, unit: _U) -> bool:
 
 
 def _for_other_years(part: Part, unit: _U) -> bool:
-    """``part`` asks for a figure of a year ("Hur många invånare ska Ekby ha år 2030?") and
-    ``unit`` gives its figures for other years only ("År 2040 är vi 30 000 invånare"): a
+    """``part`` asks for a figure of a year ("Hur många bostäder byggs i Ekby år 2030?") and
+    ``unit`` gives its figures for other years only ("År 2040 finns 3 000 nya bostäder"): a
     target or outcome belongs to its year. A unit that names no year is dated by its
     headings and title, or by nothing (then it may hold)."""
     asked = years_named(part.text)
@@ -585,7 +585,7 @@ ROLE_INFLECTION = 2  # letters an inflected role noun may differ by ("ordförand
 def _names_role(alternatives: Sequence[str], terms: frozenset[str]) -> bool:
     """A role (or a synonym of it) named as itself or inflected: not by a longer or shorter
     word that only opens alike, as the prefix match of :func:`terms_match` allows elsewhere
-    ("kommunchef" / "kommun" of "kommunstyrelsens")."""
+    ("förvaltningschef" / "förvaltning" of "förvaltningsrättens")."""
     return any(a == t or (terms_match(a, t) and abs(len(a) - len(t)) <= ROLE_INFLECTION)
                for a in alternatives for t in terms)
 

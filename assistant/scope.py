@@ -71,7 +71,7 @@ _COMPARISON = re.compile(
 
 def is_comparison(question: str) -> bool:
     """``question`` compares what it names (see :data:`_COMPARISON`), or ranks it by a
-    superlative of any adjective ("Vilken kommun har tuffast mål, A eller B?")."""
+    superlative of any adjective ("Vilken av Ekby och Dalby har snabbast handläggning?")."""
     return bool(_COMPARISON.search(question)) or any(map(is_superlative, _words(question)))
 
 
@@ -181,8 +181,8 @@ class EntityIndex:
         return cls(entity)
 
     def named(self, question: str) -> frozenset[str]:
-        """The indexed entities ``question`` names, also misspelt ("i Björkvala" for
-        Björkvalla: a name is a word the corpus knows, so the typo repair leaves it to be
+        """The indexed entities ``question`` names, also misspelt ("i Linsjö" for
+        Lindsjö: a name is a word the corpus knows, so the typo repair leaves it to be
         matched here, among the names, :func:`misspelt_names`)."""
         words = _words(question)
         exact = {name for name in self.names if _mentions(name, words)}

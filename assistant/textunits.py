@@ -469,8 +469,8 @@ def named_headings(chunks: Iterable[Chunk], head: str) -> list[str]:
 
 def page_sections(chunks: Iterable[Chunk]) -> list[str]:
     """The headings right under a document's title (``chunks`` in order), each once: the
-    sections a page is made of ("Ny översiktsplan antagen", "Delårsrapport per 31 juli",
-    "Fritidsbank"), which is what a question about the whole page ("Vad beslutade
+    sections a page is made of ("Ny skolplan antagen", "Bastu vid badet", "Nya
+    bygglovstaxor"), which is what a question about the whole page ("Vad beslutade
     fullmäktige den 3 mars?" over "Beslut i korthet från fullmäktige 3 mars") asks for."""
     found: list[str] = []
     for chunk in chunks:

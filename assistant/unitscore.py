@@ -209,8 +209,8 @@ class UnitScorer:
                 own = self.matcher.terms(unit.text)
                 if unit.kind == "sentence" and own <= about | self._body_terms:
                     continue  # a byline ("Ekby kommun."): names the publisher, says nothing
-                # "den nya förskolan" in a document that names one "förskolan Solbacken" is
-                # about Solbacken: the name counts as context (half, like a heading), since
+                # "den nya sporthallen" in a document that names one "sporthallen Ekvallen" is
+                # about Ekvallen: the name counts as context (half, like a heading), since
                 # the same noun can also stand for the kind of thing in general.
                 referred = " ".join(referents[w] for w in _WORD.findall(unit.text.lower())
                                     if w in referents)
@@ -326,8 +326,8 @@ class UnitScorer:
     def _asked_items(self, part: Part, unit: Candidate) -> str:
         """The intro of a list or table ``unit`` and the items that name most of ``part``'s
         terms: when one value is asked, it must stand in the item about what is asked, not in
-        any item ("när öppnar förskolan" is not answered by a list whose item about the
-        preschool has no date and whose item about the bath has one)."""
+        any item ("när öppnar sporthallen" is not answered by a list whose item about the
+        hall has no date and whose item about the library has one)."""
         intro, *items = unit.unit.text.splitlines()
         terms = [t for t in part.terms if t in self.known]
         counts = [sum(_matches(self._alt(t), self.matcher.terms(item)) for t in terms)
@@ -455,7 +455,7 @@ class UnitScorer:
         return dated and part.answer_type == "time" and bool(dated_context(unit))
 
 
-# A definite noun followed by a name, in apposition: "förskolan Solbacken", "projektet Grön
+# A definite noun followed by a name, in apposition: "sporthallen Ekvallen", "projektet Grön
 # stad", "parken Ekhagen". Swedish writes common nouns in lower case, so a capitalised word
 # after one, in the same line, is the name the document gives the thing.
 _APPOSITION = re.compile(r"\b([a-zåäö]{3,}(?:en|an|et|n))[ \t]+([A-ZÅÄÖ][a-zåäö]+)\b")
@@ -464,8 +464,8 @@ _WORD = re.compile(r"\w+")
 
 def _named_referents(chunks: Sequence[Chunk]) -> dict[str, dict[str, str]]:
     """For each document among ``chunks``: each definite noun it follows by a name, and that
-    name, when the document gives the noun only one name ("förskolan" -> "Solbacken"; a
-    document naming two preschools resolves neither)."""
+    name, when the document gives the noun only one name ("sporthallen" -> "Ekvallen"; a
+    document naming two halls resolves neither)."""
     names: dict[str, dict[str, set[str]]] = {}
     for chunk in chunks:
         for noun, name in _APPOSITION.findall(chunk.text):
