@@ -49,7 +49,8 @@ _RELATION = (
     "hänger hänga hängde hör höra hörde ihop samman kopplas kopplad kopplade kopplat kopplar "
     "koppla kopplingen knyts knyter knuten knutna relaterar relatera relaterad relaterade "
     "bidrar bidra bidrog ingår ingå ingick tillhör tillhöra "
-    "skiljer skilja skiljs skillnad skillnaden skillnader skillnaderna"
+    "skiljer skilja skiljs skillnad skillnaden skillnader skillnaderna "
+    "jämför jämföra jämförs jämförelse jämförelsen"
 )
 RELATION_WORDS = frozenset(_RELATION.split())
 RELATION_TERMS = frozenset(analyze(" ".join(RELATION_WORDS)))

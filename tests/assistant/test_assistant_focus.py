@@ -211,6 +211,7 @@ def test_words_that_compare_two_things_weigh_little_and_are_no_focus() -> None:
     part = analyze_question("Vad är skillnaden mellan en policy och en riktlinje?").parts[0]
     assert "skillnaden" not in part.focus
     assert term_weight("skilln") == term_weight("skilj") == RELATION_WEIGHT
+    assert term_weight("jämför") == RELATION_WEIGHT  # "Jämför målen i Ekby och Dalby."
 
 
 @pytest.mark.parametrize(("question", "focus", "verb"), [
