@@ -97,6 +97,7 @@ from assistant.synonyms import synonyms, with_synonyms
 from assistant.textunits import (
     TermMatcher,
     content_terms,
+    names_itself,
     split_units,
     term_in,
     term_set,
@@ -579,17 +580,6 @@ def _for_other_years(part: Part, unit: _U) -> bool:
     return bool(named) and not (named | years_named(unit.dated)) & asked
 
 
-ROLE_INFLECTION = 2  # letters an inflected role noun may differ by ("ordförande"/"ordföranden")
-
-
-def _names_role(alternatives: Sequence[str], terms: frozenset[str]) -> bool:
-    """A role (or a synonym of it) named as itself or inflected: not by a longer or shorter
-    word that only opens alike, as the prefix match of :func:`terms_match` allows elsewhere
-    ("förvaltningschef" / "förvaltning" of "förvaltningsrättens")."""
-    return any(a == t or (terms_match(a, t) and abs(len(a) - len(t)) <= ROLE_INFLECTION)
-               for a in alternatives for t in terms)
-
-
 def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Sequence[str],
               present: bool, year: int) -> bool:
     every = unit.terms | unit.context
@@ -610,7 +600,7 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
             return False
     if asks_for_name(part) and not names_person(unit.text):
         return False  # "Socialdirektören fördelar …" names only the role
-    if asks_for_name(part) and not all(_names_role(alts.get(t, (t,)), every) for t in focus):
+    if asks_for_name(part) and not all(names_itself(alts.get(t, (t,)), every) for t in focus):
         return False  # "kommundirektör" is not "kommunstyrelsen" though both open alike
     if (asks_for_name(part) or kind in QUANTITY_TYPES or kind in _VERB_ASKED) and other_body(
             governing_bodies(part.text), f"{unit.text} {unit.heading}"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -399,6 +399,18 @@ class TermMatcher:
             parts = tuple(p for p in self.vocabulary.split(word) if len(p) >= 3)
             out[term] = tuple(dict.fromkeys((term, *out.get(term, ())[1:], *parts)))
         return out
+
+
+NAMED_INFLECTION = 2  # letters an inflected form may differ by ("ordförande"/"ordföranden")
+
+
+def names_itself(alternatives: Sequence[str], terms: frozenset[str]) -> bool:
+    """A term (or an alternative of it) named as itself or inflected: not as the head of a
+    longer compound, nor by a shorter word that only opens alike, as the prefix match of
+    :func:`terms_match` allows ("vision" names "visionen", not "visionsmålen";
+    "förvaltningschef" is not "förvaltning")."""
+    return any(t == a or (terms_match(a, t) and abs(len(t) - len(a)) <= NAMED_INFLECTION)
+               for a in alternatives for t in terms)
 
 
 def term_in(alternatives: tuple[str, ...], text_terms: frozenset[str]) -> bool:

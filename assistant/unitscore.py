@@ -65,6 +65,7 @@ from assistant.textunits import (
     TermMatcher,
     Unit,
     detect_language,
+    names_itself,
     split_units,
     term_in,
     term_set,
@@ -357,7 +358,7 @@ class UnitScorer:
             return 1.0
         words = unit.unit.text.split()[:DEFINITION_OPENING]
         for i, word in enumerate(words):
-            if _names(self._alt(head), term_set(word)):
+            if names_itself(self._alt(head), term_set(word)):
                 # "En vision är …" defines visions in general, not "visionen" asked about.
                 if i > 0 and words[i - 1].lower() in INDEFINITE_ARTICLES and not generic_question:
                     return 0.0
@@ -370,7 +371,7 @@ class UnitScorer:
         …"), the way governance documents list their kinds of documents, terms or roles."""
         found = _GLOSS.match(line)
         return bool(found) and any(
-            _names(self._alt(head), term_set(word)) for word in found.group(1).split())
+            names_itself(self._alt(head), term_set(word)) for word in found.group(1).split())
 
     def labels(self, part: Part, unit: Candidate) -> bool:
         """``unit`` is the first under a heading that names the part's focus and otherwise
@@ -382,7 +383,7 @@ class UnitScorer:
     def _names_only(self, part: Part, head: str, heading: str) -> bool:
         """``heading`` names ``head`` and otherwise only words of ``part`` ("Ekbys vision")."""
         terms = self.matcher.terms(heading)
-        if not terms or not any(_names(self._alt(head), frozenset((t,))) for t in terms):
+        if not terms or not any(names_itself(self._alt(head), frozenset((t,))) for t in terms):
             return False
         return all(any(terms_match(q, t) for q in (head, *part.terms)) for t in terms)
 
@@ -458,7 +459,7 @@ class UnitScorer:
 # A definite noun followed by a name, in apposition: "sporthallen Ekvallen", "projektet Grön
 # stad", "parken Ekhagen". Swedish writes common nouns in lower case, so a capitalised word
 # after one, in the same line, is the name the document gives the thing.
-_APPOSITION = re.compile(r"\b([a-zåäö]{3,}(?:en|an|et|n))[ \t]+([A-ZÅÄÖ][a-zåäö]+)\b")
+_APPOSITION = re.compile(r"\b([a-zåäö]{3,}(?:n|et))[ \t]+([A-ZÅÄÖ][a-zåäö]+)\b")
 _WORD = re.compile(r"\w+")
 
 
@@ -503,15 +504,6 @@ def dated_context(unit: Candidate) -> str:
         if heading and has_date(heading):
             return heading
     return ""
-
-
-def _names(alternatives: Sequence[str], terms: frozenset[str]) -> bool:
-    """A term named as itself or inflected, not as the head of a longer compound: "vision"
-    names "visionen", not "visionsmålen"."""
-    return any(
-        t == a or (terms_match(a, t) and abs(len(t) - len(a)) <= 2)
-        for a in alternatives for t in terms
-    )
 
 
 def best_unit_scores(question: str, sources: Sequence[Source]) -> tuple[float, ...]:
