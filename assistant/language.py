@@ -118,6 +118,14 @@ SENTENCE_ADVERBS_SV = _words(
     "inte ej också även redan alltid aldrig egentligen verkligen fortfarande bara ännu dock "
     "främst särskilt"
 )
+#: How chat and speech write Swedish function words ("nån", "nåt", "dom", "mej", "o" for
+#: "och"), the discourse particles of spoken Swedish ("ju", "väl", "typ", "liksom", "lite") and
+#: greetings ("hej", "hallå", "tack"): a resident's message has them, and they name no topic.
+CHAT_WORDS_SV = _words(
+    "nån nåt nåra nånting nånstans ngn ngt ngr dom dem mej dej sej va e o å ba asså iaf "
+    "typ liksom ju väl nog lite kanske faktiskt precis gärna hej hallå hejsan tjena tack "
+    "snälla mvh"
+)
 #: Verb particles and the adverbs that end a clause ("tas upp", "hänger ihop", "gäller nu").
 CLAUSE_END_ADVERBS_SV = _words(
     "upp ut in ned ner fram bort igen tillbaka ihop emot nu idag då sedan senare längre mest"
@@ -202,12 +210,14 @@ def english_function_words() -> frozenset[str]:
 @cache
 def function_words() -> frozenset[str]:
     """Words of the closed classes, Swedish and English: prepositions, auxiliaries, copulas,
-    determiners, articles, pronouns, relatives and particles. They never name a topic, so a
+    determiners, articles, pronouns, relatives, sentence adverbs and particles, also as chat
+    writes them. They never name a topic, so a
     passage need not contain them to be about a question ("enligt planen", "sitt mål")."""
     return (
         PREPOSITIONS_SV | AUXILIARIES_SV | COPULAS_SV | DETERMINERS | INDEFINITE_ARTICLES
         | RELATIVES | ANAPHORIC_PRONOUNS | PERSON_PRONOUNS | PERSON_POSSESSIVES
-        | TRAILING_PARTICLES | REFERRING_SV | PRESENT_ADVERBS | english_function_words()
+        | TRAILING_PARTICLES | REFERRING_SV | PRESENT_ADVERBS | SENTENCE_ADVERBS_SV
+        | CHAT_WORDS_SV | english_function_words()
     )
 
 

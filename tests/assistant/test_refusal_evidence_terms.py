@@ -30,6 +30,15 @@ def test_closed_class_words_are_not_asked_terms() -> None:
     assert not {"andr", "enl", "sitt"} & set(kept)
 
 
+def test_chat_spellings_and_discourse_particles_are_not_asked_terms() -> None:
+    # A resident writes as they speak: "nån", "lite", "faktiskt" and "ju" name no topic, and a
+    # passage that answers about the bastu never says them.
+    question = "Hej! Finns det nån bastu i Ryd, jag undrar lite faktiskt, den e ju stängd?"
+    kept = without_function_words(content_terms(question), question)
+    assert {"bastu", "ryd", "stäng"} <= set(kept)
+    assert not {"hej", "nån", "lit", "faktisk", "ju", "e"} & set(kept)
+
+
 def test_a_superlative_is_not_an_asked_term() -> None:
     question = "Vilken av kommunerna har lägst avgift och den största simhallen?"
     kept = without_function_words(content_terms(question), question)
