@@ -48,8 +48,9 @@ that
   number other than N right after X's head noun) and at least half of the part's other topic
   terms; otherwise the documents do not say *which* one;
 * for a question about the present ("idag", "nu", "i år", "today"), a number or date counts
-  only when its unit ties it to no year other than the current one (a target "20 000 invånare
-  år 2040" does not say how many live there today).
+  only when its unit ties it to no year after the current one (a target "20 000 invånare
+  år 2040" does not say how many live there today; a figure of a past year is the latest
+  one known).
 
 English focus words are required only when the corpus knows them (cross-lingual). Parts of other
 types (vad/varför/hur/var, yes/no) are left to the other features. When the question is
@@ -593,8 +594,10 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
     if kind in QUANTITY_TYPES or kind in _VERB_ASKED:
         if answer_cue(part, unit.text, focus) <= 0:
             return False
-        tied_elsewhere = any(int(y) != year for y in YEAR.findall(unit.text))
-        if present and tied_elsewhere and not _PRESENT_IN_UNIT.search(unit.text):
+        # A figure of a past year is the latest one known ("Den 31 december 2024 hade Ekby
+        # 9 400 invånare"); one for a future year is a target, not what holds now.
+        future = any(int(y) > year for y in YEAR.findall(unit.text))
+        if present and future and not _PRESENT_IN_UNIT.search(unit.text):
             return False
         if kind in QUANTITY_TYPES and _for_other_years(part, unit):
             return False

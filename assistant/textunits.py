@@ -78,6 +78,13 @@ def content_terms(question: str) -> list[str]:
     return list(seen)
 
 
+# A Swedish compound is what its last part is ("entréavgift", "socialnämnd"): a question
+# term of at least MIN_HEAD letters matches a text term that ends with it after at least
+# MIN_MODIFIER letters. Shorter heads are too often only an ending ("skol" in "förskol").
+MIN_HEAD = 5
+MIN_MODIFIER = 3
+
+
 @lru_cache(maxsize=65536)
 def terms_match(query_term: str, text_term: str) -> bool:
     """Equal stems, or one a prefix of the other when the shorter has at least 4 letters
@@ -88,6 +95,9 @@ def terms_match(query_term: str, text_term: str) -> bool:
     """
     if query_term == text_term:
         return True
+    if (len(query_term) >= MIN_HEAD and len(text_term) >= len(query_term) + MIN_MODIFIER
+            and text_term.endswith(query_term)):
+        return True  # the head of a compound: an "entréavgift" is an "avgift"
     short, long_ = sorted((query_term, text_term), key=len)
     return len(short) >= 4 and len(short) >= 0.55 * len(long_) and long_.startswith(short)
 

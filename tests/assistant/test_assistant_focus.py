@@ -6,6 +6,7 @@ from assistant.extractive import select_units
 from assistant.focus import analyze_question, answer_cue, indirect_question, stated_count
 from assistant.generation import Source
 from assistant.refusal import check_focus
+from assistant.textunits import terms_match
 from assistant.types import Chunk, Hit
 
 
@@ -140,6 +141,23 @@ def test_count_needs_number_with_the_counted_thing_and_present_time() -> None:
     assert not check_focus(question, [PLAN], year=2026).supported
     now = _chunk(2, "I dag har kommunen 28 000 invånare.")
     assert check_focus(question, [now], year=2026).supported
+
+
+def test_a_figure_of_a_past_year_is_the_latest_known_for_the_present() -> None:
+    question = "Hur många invånare har kommunen idag?"
+    latest = _chunk(2, "Den 31 december 2024 hade kommunen 28 000 invånare.")
+    assert check_focus(question, [latest], year=2026).supported
+    target = _chunk(3, "Kommunen ska ha 32 000 invånare år 2035.")
+    assert not check_focus(question, [target], year=2026).supported
+
+
+def test_the_head_of_a_compound_names_what_the_compound_is() -> None:
+    # An "entréavgift" is an "avgift": Swedish compounds are what their last part is.
+    fee = _chunk(2, "Entréavgiften till Ekvallsbadet är 60 kronor för vuxna.")
+    assert check_focus("Hur stor är avgiften för badet?", [fee], year=2026).supported
+    assert terms_match("avgift", "entréavgift") and terms_match("nämnd", "socialnämnd")
+    # A short ending is no head: a "förskola" is no "skola".
+    assert not terms_match("skol", "förskol")
 
 
 def test_a_figure_for_another_year_does_not_answer_for_the_asked_year() -> None:
