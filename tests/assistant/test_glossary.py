@@ -46,8 +46,8 @@ def test_translated_english_words_are_known() -> None:
 
 
 def test_hyphenated_glossary_words_are_found_as_written_or_split() -> None:
-    assert swedish_terms("Is the bus fleet fossil-free?") == ["buss", "fossilfri"]
-    assert swedish_terms("Is the bus fleet fossil free?") == ["buss", "fossilfri"]
+    assert swedish_terms("Are the buses fossil-free?") == ["buss", "bussar", "fossilfri"]
+    assert swedish_terms("Are the buses fossil free?") == ["buss", "bussar", "fossilfri"]
 
 
 def test_english_focus_takes_a_glossary_phrase_that_runs_past_it() -> None:
@@ -77,3 +77,12 @@ def test_a_phrase_is_read_before_its_words() -> None:
     searched = with_swedish_terms("Who is in charge of the library?")
     assert "ansvarar" in searched and "avgift" not in searched  # not the charge one pays
     assert "avgift" in with_swedish_terms("Is there a charge for the library?")
+
+
+def test_everyday_words_for_services_and_money_are_translated() -> None:
+    # Residents ask about services in their own words, not the documents' terms.
+    assert swedish_terms("Is the rubbish collection fee going up?")[:2] == [
+        "sophämtning", "avfallshämtning"]
+    assert "hemtjänst" in swedish_terms("Who decides about home help for my mother?")
+    assert "simhall" in swedish_terms("Is there an indoor pool for swimming lessons?")
+    assert "överskott" in swedish_terms("Will the council make a profit this year?")
