@@ -135,7 +135,7 @@ _EXTRA_STOP = AUXILIARIES_SV | RELATION_WORDS | english_function_words() | _word
     "kommer gäller gör heter kallas finns fanns ingår"
 )
 _NOUN_PLURAL = ("ingar", "heter", "ioner", "arna", "orna", "erna")
-_POSSESSOR = re.compile(r"[^\W\d_]+['’]s\b")
+_POSSESSOR = re.compile(r"[^\W\d_]+(?:['’]s\b|s['’](?!\w))")
 _COORDINATED = re.compile(r"\b[^\W\d_]+-\s+(?:och|eller|and|or)\s+([^\W\d_]+)")
 # "Vilken X har störst Y", "which X has the highest Y": a ranking word right after the verb
 # ranks the Y of the candidates (see analyze_question).

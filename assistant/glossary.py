@@ -98,9 +98,13 @@ def translated_terms(question: str) -> frozenset[str]:
 def english_focus(part: Part, alts: dict[str, tuple[str, ...]]) -> list[str]:
     """The focus of an English part as terms a Swedish passage can contain: the Swedish
     glossary words of each English word or phrase (any one of them will do, via ``alts``), and
-    a word the glossary lacks as itself, so a name the documents use ("Sagobygden") is found
-    and a thing they never mention ("mayor") is not taken as found."""
+    a head noun the glossary lacks as itself, so a name the documents use ("Sagobygden") is
+    found and a thing they never mention ("mayor") is not taken as found."""
     required = set(part.focus_terms)
+    # The head noun ends an English noun phrase: "new homes", "public charging points". A
+    # modifier the glossary lacks ("new", "public") narrows what is asked but need not be in
+    # a passage; the head must.
+    head = part.focus_terms[-1] if part.focus_terms else ""
     focus: list[str] = []
     # Looked up in the whole part, so a glossary phrase that runs past the focus ("cut
     # greenhouse gas emissions", focus "greenhouse gas") still gives its Swedish words.
@@ -113,5 +117,5 @@ def english_focus(part: Part, alts: dict[str, tuple[str, ...]]) -> list[str]:
             focus.append(options[0])
             alts[options[0]] = options
         else:
-            focus.extend(stems)
+            focus.extend(t for t in stems if t == head)
     return focus

@@ -126,6 +126,9 @@ CHAT_WORDS_SV = _words(
     "typ liksom ju väl nog lite kanske faktiskt precis gärna hej hallå hejsan tjena tack "
     "snälla mvh"
 )
+#: Words that place something in time relative to now ("förra året", "nästa år", "i fjol"):
+#: documents write the year itself, so a passage need not have them.
+RELATIVE_TIME_SV = _words("förra nästa kommande innevarande fjol fjolåret året")
 #: Verb particles and the adverbs that end a clause ("tas upp", "hänger ihop", "gäller nu").
 CLAUSE_END_ADVERBS_SV = _words(
     "upp ut in ned ner fram bort igen tillbaka ihop emot nu idag då sedan senare längre mest"
@@ -217,7 +220,7 @@ def function_words() -> frozenset[str]:
         PREPOSITIONS_SV | AUXILIARIES_SV | COPULAS_SV | DETERMINERS | INDEFINITE_ARTICLES
         | RELATIVES | ANAPHORIC_PRONOUNS | PERSON_PRONOUNS | PERSON_POSSESSIVES
         | TRAILING_PARTICLES | REFERRING_SV | PRESENT_ADVERBS | SENTENCE_ADVERBS_SV
-        | CHAT_WORDS_SV | english_function_words()
+        | CHAT_WORDS_SV | RELATIVE_TIME_SV | english_function_words()
     )
 
 
@@ -240,14 +243,17 @@ _PLAIN_SPELLINGS = {
     fold(w): w for w in WH_WORDS_SV | QUANTIFIERS
     if fold(w) != w and fold(w) not in WH_WORDS | QUANTIFIERS | ENGLISH_FRAME
 }
+# The chat abbreviations of the quantifiers ("hur mkt kostar …").
+_PLAIN_SPELLINGS.update({"mkt": "mycket", "mycke": "mycket"})
 _PLAIN = re.compile(r"(?i)\b(" + "|".join(sorted(_PLAIN_SPELLINGS)) + r")\b")
 
 
 def written_forms(text: str) -> str:
     """``text`` with the chat spellings of Swedish question words written out: "e" (or "ar")
     for "är" after a question word ("vad e visionen", "vem e ordförande"), "va" for "vad" at
-    the start ("va e målen?"), and question words typed without å, ä, ö ("nar", "hur
-    manga"). Residents type them; the question words decide what is asked."""
+    the start ("va e målen?"), question words typed without å, ä, ö ("nar", "hur
+    manga") and abbreviated quantifiers ("hur mkt"). Residents type them; the question words
+    decide what is asked."""
     text = _PLAIN.sub(lambda m: _with_case(_PLAIN_SPELLINGS[m.group(1).lower()], m.group(1)),
                       text)
     text = _CHAT_COPULA.sub(lambda m: f"{m.group(1)} är", text)

@@ -65,6 +65,18 @@ def test_english_focus_takes_a_glossary_phrase_that_runs_past_it() -> None:
     assert "mayor" in english_focus(mayor, {})
 
 
+def test_english_focus_requires_the_head_noun_not_an_unknown_modifier() -> None:
+    """"new" and "shiny" narrow what is asked; the head noun ("sauna") is what a passage must
+    name. A possessor ending in s' ("Lindsjös'") is no part of the focus."""
+    from assistant.focus import analyze_question
+    from assistant.glossary import english_focus
+
+    part = analyze_question("How many new shiny saunas is Ryd planning?").parts[0]
+    assert english_focus(part, {}) == ["saun"]  # the stem of "saunas"
+    owned = analyze_question("How much will Lindsjös' new sauna cost?").parts[0]
+    assert "lindsjö" not in " ".join(owned.focus)
+
+
 def test_several_swedish_words_for_one_english_word_are_one_group() -> None:
     from assistant.glossary import alternative_groups
 

@@ -262,6 +262,7 @@ def test_sentences_do_not_load_torch_but_torch_still_imports_afterwards() -> Non
     ("hur manga bor i Ryd", "hur många bor i Ryd"),
     ("Nar ar mötet?", "När är mötet?"),
     ("Var ligger skolan?", "Var ligger skolan?"),  # "var" is a question word itself
+    ("hur mkt kostar bastun", "hur mycket kostar bastun"),
 ])
 def test_chat_spellings_of_question_words_are_written_out(typed: str, written: str) -> None:
     from assistant.language import written_forms

@@ -39,6 +39,14 @@ def test_chat_spellings_and_discourse_particles_are_not_asked_terms() -> None:
     assert not {"hej", "nån", "lit", "faktisk", "ju", "e"} & set(kept)
 
 
+def test_words_that_place_a_year_relative_to_now_are_not_asked_terms() -> None:
+    # Documents write "2025", not "förra året".
+    question = "Hur många vattenläckor hade Ryd förra året och vad är målet nästa år?"
+    kept = without_function_words(content_terms(question), question)
+    assert {"vattenläck", "ryd", "mål"} <= set(kept)
+    assert not {"förr", "året", "näst"} & set(kept)
+
+
 def test_a_superlative_is_not_an_asked_term() -> None:
     question = "Vilken av kommunerna har lägst avgift och den största simhallen?"
     kept = without_function_words(content_terms(question), question)
