@@ -205,6 +205,11 @@ class QuestionAnalysis:
         start = self.question.find(self.parts[0].text) if self.parts else -1
         return frozenset(topic_terms(self.question[:start])) if start > 0 else frozenset()
 
+    def only_in_preamble(self, term: str) -> bool:
+        """``term`` is only in what the asker writes before the first part, not in a part."""
+        return term in self._preamble_terms and not any(
+            term in topic_terms(part.text) for part in self.parts)
+
     def term_weight(self, term: str) -> float:
         """How much ``term`` counts among the question's terms of the same rarity: a word that
         only relates two topics weighs :data:`~assistant.textunits.RELATION_WEIGHT`, and so
@@ -214,8 +219,7 @@ class QuestionAnalysis:
         something "kostar"), while the nouns name the topic itself."""
         if any(term in part.verb for part in self.parts):
             return RELATION_WEIGHT
-        if term in self._preamble_terms and not any(
-                term in topic_terms(part.text) for part in self.parts):
+        if self.only_in_preamble(term):
             # Only in the sentences before the question ("Jag hörde att det blev gräl om
             # bastun i nämnden. Hur röstade de?"): the part refers back to them for
             # its topic, but the asker's own story is not what a passage must repeat.

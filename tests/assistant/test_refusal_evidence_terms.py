@@ -77,6 +77,19 @@ def test_a_missing_preposition_does_not_lower_coverage() -> None:
     assert any(t.startswith("protokoll") for t in evidence.missing)
 
 
+def test_a_story_word_no_document_uses_is_no_gap_but_an_asked_one_is() -> None:
+    chunk = _chunk("Bastun i Ryd öppnar igen i mars.")
+    stats = CorpusStats.from_chunks([chunk, _chunk("Kommunen har en vision.")])
+    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
+    hits = [Hit(chunk=chunk, score=1.0, dense_score=0.9)]
+    story = measure_evidence("Mina skidpjäxor är trasiga och bastun i Ryd är stängd. När öppnar "
+                             "den?", hits, stats, model=neutral)
+    assert story.coverage == pytest.approx(1.0)
+    asked = measure_evidence("När öppnar bastun i Ryd för skidpjäxor?", hits, stats,
+                             model=neutral)
+    assert asked.coverage < 0.8 and any(t.startswith("skidpjäx") for t in asked.missing)
+
+
 def test_a_period_names_each_of_its_years() -> None:
     assert years_named("Strategisk plan 2025–2027") == {2025, 2026, 2027}
     assert years_named("Budget 2026-2028 och 2030") == {2026, 2027, 2028, 2030}
