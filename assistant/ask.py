@@ -45,6 +45,7 @@ from assistant.scope import (
     name_words,
     within_committees,
     within_names,
+    without_entities,
 )
 from assistant.settings import Settings
 from assistant.textunits import (
@@ -343,10 +344,33 @@ class Assistant:
                    and asks_for_name(focus.part))
         state.refused = not hits or unnamed or should_refuse(
             evidence, self.settings.refusal_threshold, self.refusal_model)
+        if not state.refused and entities is not None and len(state.scope) > 1 and (
+                is_comparison(state.standalone)):
+            # A comparison is answered only when every side is: "Är skatten högre i Ekby än
+            # i Dalby?" with only Ekby's rate is no answer, whatever Ekby's sources hold.
+            side = self._unanswered_side(state, entities, today.year)
+            if side is not None:
+                state.refused = True
+                state.focus = FocusCheck(False, f"vad som gäller för {side.title()}")
         state.flags = ("injection",) if evidence.injection else ()
         if state.refused:
             state.raw_text = self._refusal(state)
         return state
+
+    def _unanswered_side(self, state: ChainState, entities: EntityIndex,
+                         year: int) -> str | None:
+        """The first entity of a comparison whose own sources lack the asked-for kind of
+        answer (:func:`~assistant.refusal.check_focus` on the question asked of it alone, the
+        other sides' names left out); None when every side has it."""
+        for entity in sorted(state.scope):
+            own = [h for h in state.hits if entities.of(h) == entity]
+            if not own:
+                return entity
+            question = without_entities(state.standalone, state.scope - {entity})
+            focus = check_focus(question, [h.chunk for h in own], state.language, year)
+            if not focus.supported:
+                return entity
+        return None
 
     def _generate(self, state: ChainState) -> ChainState:
         start = time.perf_counter()

@@ -75,6 +75,14 @@ def is_comparison(question: str) -> bool:
     return bool(_COMPARISON.search(question)) or any(map(is_superlative, _words(question)))
 
 
+def without_entities(question: str, names: Iterable[str]) -> str:
+    """``question`` without the words that name ``names`` (entity names, also in the genitive):
+    what it asks of the one entity left ("Har Ekby eller Dalby högst skatt?" of Ekby)."""
+    for name in names:
+        question = re.sub(rf"(?i)\b{re.escape(name)}s?\b", " ", question)
+    return re.sub(r"\s{2,}", " ", question).strip()
+
+
 def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
