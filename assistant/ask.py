@@ -26,7 +26,7 @@ from assistant.citations import cite, is_superseded, related_citations, validity
 from assistant.errors import StyrdokError
 from assistant.focus import Part, analyze_question, asks_for_name
 from assistant.generation import Generator, Source
-from assistant.language import written_forms
+from assistant.language import english_written_out, written_forms
 from assistant.refusal import (
     CorpusStats,
     Evidence,
@@ -274,7 +274,7 @@ class Assistant:
             # (shown as "Interpreted as: … (fokusområden)").
             from assistant.glossary import with_swedish_terms
 
-            standalone = with_swedish_terms(standalone)
+            standalone = with_swedish_terms(english_written_out(standalone))
         state.standalone = standalone
         state.timings["rewrite_ms"] = _ms(start)
         return state

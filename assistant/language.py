@@ -260,6 +260,31 @@ def written_forms(text: str) -> str:
     return _CHAT_VAD.sub(lambda m: f"{m.group(1)}vad", text)
 
 
+# English contractions: "'s" only after a wh-word or pronoun ("what's", "it's"), where it is
+# "is"; after a name it is a possessive ("Ekby's plan") and stays.
+_CONTRACTED_IS = re.compile(
+    r"(?i)\b(what|who|where|when|how|why|which|that|there|here|it|he|she)['’]s\b")
+_CONTRACTIONS = (
+    (re.compile(r"(?i)\bcan['’]t\b"), "cannot"),
+    (re.compile(r"(?i)\bwon['’]t\b"), "will not"),
+    (re.compile(r"(?i)n['’]t\b"), " not"),
+    (re.compile(r"(?i)['’]re\b"), " are"),
+    (re.compile(r"(?i)['’]ll\b"), " will"),
+    (re.compile(r"(?i)['’]ve\b"), " have"),
+    (re.compile(r"(?i)\b(i|you|we|they|he|she|it)['’]d\b"), r"\1 would"),
+)
+
+
+def english_written_out(text: str) -> str:
+    """``text`` with English contractions written out ("What's the tax rate?" -> "What is the
+    tax rate?", "isn't" -> "is not"): the question words and the verb decide what is asked, and
+    "'s" left on "what" would be read as part of the focus."""
+    text = _CONTRACTED_IS.sub(r"\1 is", text)
+    for pattern, full in _CONTRACTIONS:
+        text = pattern.sub(full, text)
+    return text
+
+
 def _with_case(word: str, typed: str) -> str:
     return word[0].upper() + word[1:] if typed[:1].isupper() else word
 

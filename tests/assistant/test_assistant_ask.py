@@ -165,6 +165,13 @@ def test_an_english_word_swedish_writes_the_same_is_looked_for(shipped: Assistan
     assert "35 000 invånare år 2035" in answer.text
 
 
+def test_an_english_contraction_is_read_written_out(shipped: Assistant) -> None:
+    answer = shipped.ask("What's the vision?")
+    assert not answer.refused, answer.text
+    assert answer.standalone_question.startswith("What is the vision?")
+    assert "35 000 invånare år 2035" in answer.text
+
+
 def test_a_body_no_document_is_about_is_refused_by_name(assistant: Assistant) -> None:
     answer = assistant.ask("Vilka fokusområden har Ekträsk kommun?")
     assert answer.refused

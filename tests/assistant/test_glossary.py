@@ -98,3 +98,11 @@ def test_everyday_words_for_services_and_money_are_translated() -> None:
     assert "hemtjänst" in swedish_terms("Who decides about home help for my mother?")
     assert "simhall" in swedish_terms("Is there an indoor pool for swimming lessons?")
     assert "överskott" in swedish_terms("Will the council make a profit this year?")
+
+
+def test_a_contracted_wh_word_is_no_part_of_the_english_focus() -> None:
+    from assistant.focus import analyze_question
+    from assistant.language import english_written_out
+
+    part = analyze_question(english_written_out("What's Ryd's sauna fee?")).parts[0]
+    assert "s" not in part.focus and part.focus[-1] == "fee"
