@@ -283,7 +283,8 @@ def test_typed_questions_break_after_a_period_before_a_lower_case_word() -> None
 @pytest.mark.parametrize(("typed", "written"), [
     ("What's the tax rate in Ryd?", "What is the tax rate in Ryd?"),
     ("Who's in charge of Ryd's schools?", "Who is in charge of Ryd's schools?"),
-    ("Why isn't the pool open? They're closing it.", "Why is not the pool open? They are closing it."),
+    ("Why isn't the pool open? They're closing it.",
+     "Why is not the pool open? They are closing it."),
     ("Ekby's plan", "Ekby's plan"),  # a possessive stays
 ])
 def test_english_contractions_are_written_out(typed: str, written: str) -> None:
