@@ -52,6 +52,8 @@ from assistant.language import (
     PREPOSITIONS_SV,
     PRESENT_ADVERBS,
     RANKING_EN,
+    RECENCY,
+    REFERRING_SV,
     SINGULAR_WH,
     WH_DETERMINERS_SV,
     WH_WORDS,
@@ -413,6 +415,8 @@ def analyze_question(question: str) -> QuestionAnalysis:
             # so the values are what is asked for ("Vilket är det största projektet?" asks for
             # the project).
             focus = focus_phrase(rest[ranked.end():], english) or focus
+            if ranked.group(0).lower() in _PERIPHRASTIC and len(focus) > 1:
+                focus = focus[1:]  # "mest ambitiösa mål": the adjective is the ranking
             answer_type = "amount"
         kind_of = _KIND_OF.match(piece[piece.lower().find(wh) :]) if wh == "vad" else None
         if kind_of:  # "vad har X för Y": Y is asked for; "vad är X för något": X is defined
@@ -461,13 +465,21 @@ def _counted_nouns(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w.lower() for w in found if w.lower() not in stop))[:2]
 
 
+# "mest ambitiösa", "most ambitious": the adjective after these is a superlative.
+_PERIPHRASTIC = frozenset({"mest", "minst", "most", "least"})
+
+
 def _required(focus: tuple[str, ...]) -> tuple[str, ...]:
-    """Stems of the focus words a passage must contain: not numbers, and not genitive
-    modifiers before the head ("kommunstyrelsens ordförande" -> "ordförande")."""
+    """Stems of the focus words a passage must contain: not numbers, and of the modifiers
+    before the head not genitives ("kommunstyrelsens ordförande" -> "ordförande"),
+    superlatives ("största", "mest ambitiösa"), words that refer elsewhere ("andra beslut")
+    or ask for the latest one ("nya sporthallen"): documents name the thing, seldom so."""
     kept = [
         w for i, w in enumerate(focus)
         if not (i < len(focus) - 1 and (
-            (w.endswith("s") and not _verb_like(w)) or is_superlative(w)))
+            (w.endswith("s") and not _verb_like(w)) or is_superlative(w)
+            or w in REFERRING_SV or w in RECENCY
+            or (i > 0 and focus[i - 1] in _PERIPHRASTIC)))
     ]
     return tuple(t for t in analyze(" ".join(kept)) if not t.isdigit())
 

@@ -421,3 +421,14 @@ def test_a_role_is_not_found_in_a_word_that_only_opens_like_it() -> None:
 def test_money_asked_for_is_found_as_kronor() -> None:
     budget = _chunk(8, "Skolan i Ryd får 12 miljoner kronor 2027.")
     assert check_focus("Hur mycket pengar får skolan i Ryd 2027?", [budget], year=2026).supported
+
+
+@pytest.mark.parametrize(("question", "required"), [
+    ("Vilka andra beslut fattade nämnden i Ryd?", ("beslut",)),
+    ("Hur mycket kostar nya bastun i Ryd?", ("kost", "bastun")),
+    ("Vilken kommun har mest ambitiösa mål för bostäder?", ("mål",)),
+])
+def test_a_modifier_that_refers_ranks_or_asks_for_the_latest_is_not_required(
+    question: str, required: tuple[str, ...]
+) -> None:
+    assert analyze_question(question).parts[0].focus_terms == required
