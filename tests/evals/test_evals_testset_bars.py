@@ -20,21 +20,23 @@ from evals.runner import run_collection
 # Floors for the `test` split (measured 2026-11-27, after round 4 of the answerer: all facts
 # 0.705, plain RAG 0.518, refused 0.895 (17 of 19), reference cited 0.955, 0 forbidden strings,
 # 0 answers mixing entities, median 68 words; after round 7: all facts 0.688, refused 0.947,
-# reference cited 0.929 (104 of 112), median 62 words. Round 8 added 118 harder cases to the
-# collection (test: 150 answerable, 30 unanswerable), so the figures are not comparable with
-# the earlier ones: after round 8 all facts 0.693 (104 of 150; 99 before the round's changes),
-# refused 0.833 (25 of 30), reference cited 0.947 (142 of 150), median 61 words, plain RAG
-# 0.493; docs/evals.md). Each floor sits three to five cases under the figure: the bundled
-# embedder's floats differ a little between CPUs, and one answer's citation was seen to flip
-# between two machines of the same kind running the same code (the gate passed in a clean
-# clone on one and measured one case less on CI).
+# reference cited 0.929 (104 of 112), median 62 words; after round 8, on 444 cases: all facts
+# 0.693 (104 of 150), refused 0.833 (25 of 30), reference cited 0.947). Rounds 8 and 9 added
+# harder cases each time, so the figures are not comparable across rounds. Round 9 (603 cases;
+# test: 195 answerable, 47 unanswerable): all facts 0.631 (123 of 195; round 8's code on the
+# same cases 0.610), refused 0.787 (37 of 47; round 8's code 0.830), reference cited 0.938,
+# 2 forbidden strings (round 8's code 1: the new cases have distractors), 0 answers mixing
+# entities, median 61 words, plain RAG 0.487; docs/evals.md. Each floor sits about four cases
+# under the figure and the forbidden-string ceiling one above it: the bundled embedder's floats
+# differ a little between CPUs, and one answer's citation was seen to flip between two
+# machines of the same kind running the same code.
 FLOORS = {
-    "all_facts_rate": 0.66,
-    "refusal_accuracy": 0.73,
-    "citation_hit_rate": 0.92,
+    "all_facts_rate": 0.61,
+    "refusal_accuracy": 0.70,
+    "citation_hit_rate": 0.91,
 }
 CEILINGS = {
-    "must_not_include_violations": 0,
+    "must_not_include_violations": 3,
     "entity_mixing": 0,
     "answer_words_p50": 80,
 }
