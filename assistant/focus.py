@@ -130,8 +130,8 @@ _PRESENT = re.compile(
 )
 _KIND_OF = re.compile(r"vad\s+\w+\s+(.+?)\s+för\s+(\w.*)", re.IGNORECASE)
 _SOMETHING = _wordset("nåt något nånting någonting slags sorts")
-# Modal and auxiliary verbs end a focus phrase like any finite verb ("hur många invånare
-# vill kommunen ha"), though they do not end in -r/-s/-de/-te; so do the verbs that only ask
+# Modal and auxiliary verbs end a focus phrase like any finite verb ("hur många platser
+# vill nämnden ha"), though they do not end in -r/-s/-de/-te; so do the verbs that only ask
 # ("gäller", "heter") and every English function word.
 _EXTRA_STOP = AUXILIARIES_SV | RELATION_WORDS | english_function_words() | _wordset(
     "kommer gäller gör heter kallas finns fanns ingår"

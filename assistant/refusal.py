@@ -424,7 +424,7 @@ def measure_evidence(
     recency = {stem(w) for w in RECENCY}
     terms = [t for t in terms if t in found or t not in recency] or terms
     analysis = analyze_question(question)
-    # The asker's own story ("Mina barn växer ur skridskorna varje vinter. …") is context: a
+    # The asker's own story ("Min moped fick punka i Ryd i somras. …") is context: a
     # word of it that no document uses cannot be what the documents answer about, so it is
     # no gap (in a part, such a word is the strongest sign of a question they cannot answer).
     weights = {t: 0.0 if analysis.only_in_preamble(t) and not stats.doc_freq(t)
