@@ -122,7 +122,7 @@ SENTENCE_ADVERBS_SV = _words(
 #: "och"), the discourse particles of spoken Swedish ("ju", "väl", "typ", "liksom", "lite") and
 #: greetings ("hej", "hallå", "tack"): a resident's message has them, and they name no topic.
 CHAT_WORDS_SV = _words(
-    "nån nåt nåra nånting nånstans ngn ngt ngr dom dem mej dej sej va e o å ba asså iaf "
+    "nån nåt nåra nånting nånstans ngn ngt ngr dom mej dej sej va e o å ba asså iaf "
     "typ liksom ju väl nog lite kanske faktiskt precis gärna hej hallå hejsan tjena tack "
     "snälla mvh"
 )
@@ -213,9 +213,9 @@ def english_function_words() -> frozenset[str]:
 @cache
 def function_words() -> frozenset[str]:
     """Words of the closed classes, Swedish and English: prepositions, auxiliaries, copulas,
-    determiners, articles, pronouns, relatives, sentence adverbs and particles, also as chat
-    writes them. They never name a topic, so a
-    passage need not contain them to be about a question ("enligt planen", "sitt mål")."""
+    determiners, articles, pronouns, relatives, sentence adverbs and particles (also as chat
+    writes them), and words for a year relative to now. They never name a topic, so a passage
+    need not contain them to be about a question ("enligt planen", "sitt mål")."""
     return (
         PREPOSITIONS_SV | AUXILIARIES_SV | COPULAS_SV | DETERMINERS | INDEFINITE_ARTICLES
         | RELATIVES | ANAPHORIC_PRONOUNS | PERSON_PRONOUNS | PERSON_POSSESSIVES

@@ -87,8 +87,10 @@ MIN_MODIFIER = 3
 
 @lru_cache(maxsize=65536)
 def terms_match(query_term: str, text_term: str) -> bool:
-    """Equal stems, or one a prefix of the other when the shorter has at least 4 letters
-    and at least 55 % of the longer's length (``kommun`` must not match ``kommunstyrelse``).
+    """Equal stems, the question term as the head of a compound in the text (``avgift`` /
+    ``entréavgift``, see :data:`MIN_HEAD`), or one a prefix of the other when the shorter has
+    at least 4 letters and at least 55 % of the longer's length (``kommun`` must not match
+    ``kommunstyrelse``).
 
     Swedish builds compounds (``prao`` / ``praoelever``) and users mistype endings
     (``sagobygen`` / ``Sagobygden``); a shared prefix of four or more letters catches both.
