@@ -432,3 +432,10 @@ def test_a_modifier_that_refers_ranks_or_asks_for_the_latest_is_not_required(
     question: str, required: tuple[str, ...]
 ) -> None:
     assert analyze_question(question).parts[0].focus_terms == required
+
+
+def test_how_many_live_somewhere_is_answered_by_its_inhabitants() -> None:
+    # "Hur många bor/bodde …" counts the verb; documents give the number of "invånare".
+    counted = _chunk(2, "Ryd hade 4 200 invånare den 31 december 2024.")
+    assert check_focus("Hur många bodde i Ryd vid årsskiftet?", [counted], year=2026).supported
+    assert check_focus("Hur många bor i Ryd?", [counted], year=2026).supported

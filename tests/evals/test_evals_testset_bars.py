@@ -23,10 +23,10 @@ from evals.runner import run_collection
 # reference cited 0.929 (104 of 112), median 62 words; after round 8, on 444 cases: all facts
 # 0.693 (104 of 150), refused 0.833 (25 of 30), reference cited 0.947). Rounds 8 and 9 added
 # harder cases each time, so the figures are not comparable across rounds. Round 9 (603 cases;
-# test: 195 answerable, 47 unanswerable): all facts 0.631 (123 of 195; round 8's code on the
+# test: 195 answerable, 47 unanswerable): all facts 0.636 (124 of 195; round 8's code on the
 # same cases 0.610), refused 0.787 (37 of 47; round 8's code 0.830), reference cited 0.938,
 # 2 forbidden strings (round 8's code 1: the new cases have distractors), 0 answers mixing
-# entities, median 61 words, plain RAG 0.487; docs/evals.md. Each floor sits about four cases
+# entities, median 63 words, plain RAG 0.487; docs/evals.md. Each floor sits about four cases
 # under the figure and the forbidden-string ceiling one above it: the bundled embedder's floats
 # differ a little between CPUs, and one answer's citation was seen to flip between two
 # machines of the same kind running the same code.
