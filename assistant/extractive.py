@@ -53,7 +53,13 @@ from collections.abc import Set as AbstractSet
 from assistant.focus import QUANTITY_TYPES, Part, indirect_question, quantities
 from assistant.generation import Source
 from assistant.textunits import ANAPHOR_OPENING
-from assistant.unitscore import Candidate, UnitScorer, asks_for_list, dated_context
+from assistant.unitscore import (
+    Candidate,
+    UnitScorer,
+    asks_for_list,
+    dated_context,
+    side_of,
+)
 
 MIN_PART = 0.05
 FILL = 0.4
@@ -177,10 +183,10 @@ def choose_units(
     best = [max(table[p][i] for p in range(len(parts))) for i in range(len(units))]
     if not chosen:
         add(by_score(best)[0], LONG_WORDS)
-    for entity in compared_entities(scorer):
-        if any(c.source.entity == entity for c in chosen):
+    for side in scorer.sides:
+        if any(side_of(scorer, c.source) == side for c in chosen):
             continue
-        own = [i for i in by_score(best) if units[i].source.entity == entity]
+        own = [i for i in by_score(best) if side_of(scorer, units[i].source) == side]
         if any(quantities(c.unit.text) for c in chosen):
             own = [i for i in own if quantities(units[i].unit.text)] or own
         if not any(c.unit.kind in ("list", "table") for c in chosen):  # like with like
@@ -203,10 +209,13 @@ def choose_units(
     return ordered, unanswered
 
 
-def compared_entities(scorer: UnitScorer) -> list[str]:
-    """The entities of the sources that the question names, when it names two or more (a
-    comparison), in the order of their best source; else none."""
-    return scorer.compared
+def _side_label(scorer: UnitScorer, side: str, chosen: Sequence[Candidate]) -> str:
+    """A side's heading: an entity's name, or the title of a version's first quoted
+    document."""
+    if scorer.compared:
+        return entity_label(side)
+    first = next(c for c in chosen if side_of(scorer, c.source) == side)
+    return first.source.hit.chunk.title
 
 
 def entity_label(entity: str) -> str:
@@ -297,19 +306,21 @@ def compose(scorer: UnitScorer, chosen: Sequence[Candidate], unanswered: Sequenc
     lead = LEADS.get(language, LEADS["sv"])
     if not chosen:
         return lead
-    compared = compared_entities(scorer)
-    if compared:  # one group per entity, under its name
-        rank = {e: i for i, e in enumerate(compared)}
-        chosen = sorted(chosen, key=lambda c: rank.get(c.source.entity or "", len(rank)))
+    sides = scorer.sides
+    if sides:  # one group per side (entity or version), under its name
+        rank = {e: i for i, e in enumerate(sides)}
+        chosen = sorted(chosen, key=lambda c: rank.get(side_of(scorer, c.source) or "",
+                                                      len(rank)))
     lines = []
     group: str | None = None
     asks_time = any(p.answer_type == "time" for p in scorer.analysis.parts)
 
     for item in chosen:
-        entity = item.source.entity if compared and item.source.entity in compared else None
-        if compared and entity != group:
-            lines.append(f"{entity_label(entity)}:" if entity else "")
-            group = entity
+        side = side_of(scorer, item.source)
+        side = side if side in sides else None
+        if sides and side != group:
+            lines.append(f"{_side_label(scorer, side, chosen)}:" if side else "")
+            group = side
         # For "när", a unit that names no date or year is quoted with the dated heading or
         # title it stands under: the date of a decision in a report from a meeting.
         dated = dated_context(item) if asks_time else ""

@@ -238,6 +238,7 @@ class UnitScorer:
                         self._opens.add(id(u))
         topic = self.analysis.topic_terms
         self.compared = _compared_entities(self.analysis.question, sources)
+        self.sides = self.compared or _compared_versions(self.analysis.question, sources)
         # A question compound's parts count only when the compound itself occurs nowhere
         # ("arbetssätt" -> "arbete"), so "visionsmål" does not match every "mål". In a
         # comparison each side's documents use their own words: in the units of an entity
@@ -485,6 +486,30 @@ def _compared_entities(question: str, sources: Sequence[Source]) -> list[str]:
         return []
     ordered = sorted(sources, key=lambda s: -s.hit.score)
     return list(dict.fromkeys(s.entity for s in ordered if s.entity in named))
+
+
+CURRENT, SUPERSEDED = "gällande", "tidigare"
+
+
+def _compared_versions(question: str, sources: Sequence[Source]) -> list[str]:
+    """For a comparison that names no two entities but whose sources hold a document's
+    current and its superseded version (the search keeps a replaced version only when the
+    question asks for it: "Vad skiljer den nya planen från den förra?"): the two versions as
+    its sides, the better-ranked first; else none."""
+    if not is_comparison(question) or {s.superseded for s in sources} != {False, True}:
+        return []
+    ordered = sorted(sources, key=lambda s: -s.hit.score)
+    return list(dict.fromkeys(SUPERSEDED if s.superseded else CURRENT for s in ordered))
+
+
+def side_of(scorer: UnitScorer, source: Source) -> str | None:
+    """The side of a comparison ``source`` stands on (:attr:`UnitScorer.sides`): its entity,
+    or its version; None when the question compares nothing."""
+    if scorer.compared:
+        return source.entity
+    if scorer.sides:
+        return SUPERSEDED if source.superseded else CURRENT
+    return None
 
 
 def typed(part: Part) -> bool:

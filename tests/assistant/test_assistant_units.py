@@ -331,3 +331,21 @@ def test_a_question_about_a_whole_page_is_told_from_one_about_part_of_it() -> No
     assert not about_page("Vad kostar bastun vid badet?")  # a part of the page
     assert not about_page("Vad beslutade fullmäktige om bastun?")  # bastun: not the title
     assert not about_page("När beslutade fullmäktige i Ryd?")  # a value is asked
+
+
+def _version(n: int, title: str, text: str, valid_to: date | None = None) -> Source:
+    chunk = Chunk(chunk_id=f"c{n}", doc_id=f"doc{n}", text=text, position=0, title=title,
+                  valid_to=valid_to)
+    return Source(n, Hit(chunk=chunk, score=1.0 / n, dense_score=0.9), valid_to is not None)
+
+
+def test_a_comparison_of_a_plan_with_its_former_version_quotes_each_under_its_title() -> None:
+    new = _version(1, "Badplan 2026–2029", "Planen gäller 2026–2029. Antalet badgäster i Ryd "
+                   "ska öka till 550 per dag. Bastun får nya bänkar.")
+    old = _version(2, "Badplan 2022–2025", "Bastun i Ryd ska vara öppen hela året. Antalet "
+                   "badgäster i Ryd ska öka till 400 per dag.", valid_to=date(2025, 12, 31))
+    text = ExtractiveGenerator().generate(
+        "Skiljer sig målet för antalet badgäster mellan den nya och den gamla badplanen?",
+        [new, old])
+    assert "550" in text and "400" in text
+    assert text.index("Badplan 2026–2029:") < text.index("550") < text.index("Badplan 2022–2025:")
