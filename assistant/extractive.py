@@ -53,13 +53,7 @@ from collections.abc import Set as AbstractSet
 from assistant.focus import QUANTITY_TYPES, Part, indirect_question, quantities
 from assistant.generation import Source
 from assistant.textunits import ANAPHOR_OPENING
-from assistant.unitscore import (
-    Candidate,
-    UnitScorer,
-    asks_for_list,
-    dated_context,
-    side_of,
-)
+from assistant.unitscore import Candidate, UnitScorer, asks_for_list, dated_context
 
 MIN_PART = 0.05
 FILL = 0.4
@@ -184,9 +178,9 @@ def choose_units(
     if not chosen:
         add(by_score(best)[0], LONG_WORDS)
     for side in scorer.sides:
-        if any(side_of(scorer, c.source) == side for c in chosen):
+        if any(scorer.side(c.source) == side for c in chosen):
             continue
-        own = [i for i in by_score(best) if side_of(scorer, units[i].source) == side]
+        own = [i for i in by_score(best) if scorer.side(units[i].source) == side]
         if any(quantities(c.unit.text) for c in chosen):
             own = [i for i in own if quantities(units[i].unit.text)] or own
         if not any(c.unit.kind in ("list", "table") for c in chosen):  # like with like
@@ -214,7 +208,7 @@ def _side_label(scorer: UnitScorer, side: str, chosen: Sequence[Candidate]) -> s
     document."""
     if scorer.compared:
         return entity_label(side)
-    first = next(c for c in chosen if side_of(scorer, c.source) == side)
+    first = next(c for c in chosen if scorer.side(c.source) == side)
     return first.source.hit.chunk.title
 
 
@@ -309,14 +303,14 @@ def compose(scorer: UnitScorer, chosen: Sequence[Candidate], unanswered: Sequenc
     sides = scorer.sides
     if sides:  # one group per side (entity or version), under its name
         rank = {e: i for i, e in enumerate(sides)}
-        chosen = sorted(chosen, key=lambda c: rank.get(side_of(scorer, c.source) or "",
+        chosen = sorted(chosen, key=lambda c: rank.get(scorer.side(c.source) or "",
                                                       len(rank)))
     lines = []
     group: str | None = None
     asks_time = any(p.answer_type == "time" for p in scorer.analysis.parts)
 
     for item in chosen:
-        side = side_of(scorer, item.source)
+        side = scorer.side(item.source)
         side = side if side in sides else None
         if sides and side != group:
             lines.append(f"{_side_label(scorer, side, chosen)}:" if side else "")

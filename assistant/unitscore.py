@@ -430,6 +430,15 @@ class UnitScorer:
             float(is_list and not wants_list),
         )
 
+    def side(self, source: Source) -> str | None:
+        """The side of a comparison ``source`` stands on (:attr:`sides`): its entity, or its
+        version; None when the question compares nothing."""
+        if self.compared:
+            return source.entity
+        if self.sides:
+            return SUPERSEDED if source.superseded else CURRENT
+        return None
+
     def table(self) -> list[list[float]]:
         """``table()[p][u]``: the score of unit ``u`` for part ``p``."""
         if self._table is None:
@@ -500,16 +509,6 @@ def _compared_versions(question: str, sources: Sequence[Source]) -> list[str]:
         return []
     ordered = sorted(sources, key=lambda s: -s.hit.score)
     return list(dict.fromkeys(SUPERSEDED if s.superseded else CURRENT for s in ordered))
-
-
-def side_of(scorer: UnitScorer, source: Source) -> str | None:
-    """The side of a comparison ``source`` stands on (:attr:`UnitScorer.sides`): its entity,
-    or its version; None when the question compares nothing."""
-    if scorer.compared:
-        return source.entity
-    if scorer.sides:
-        return SUPERSEDED if source.superseded else CURRENT
-    return None
 
 
 def typed(part: Part) -> bool:
