@@ -83,6 +83,16 @@ def content_terms(question: str) -> list[str]:
 # MIN_MODIFIER letters. Shorter heads are too often only an ending ("skol" in "förskol").
 MIN_HEAD = 5
 MIN_MODIFIER = 3
+# Swedish drops the unstressed e of a final -el, -en, -er before an ending that begins with a
+# vowel: "regel"/"reglerna", "cykel"/"cyklar", "egen"/"egna", "medel"/"medlen". The stemmer
+# keeps the two forms apart ("regel", "regl"); without that e they are one.
+_SYNCOPE = re.compile(r"(?<=[^aeiouyåäö])e([lnr])[nt]?$")
+
+
+def syncope_form(term: str) -> str:
+    """``term`` without the unstressed e of a final -el/-en/-er (and a definite -n/-t after
+    it): "cykel", "cykeln" and "cykl" (of "cyklar") are all "cykl"."""
+    return _SYNCOPE.sub(r"\1", term) if len(term) >= 4 else term
 
 
 @lru_cache(maxsize=65536)
@@ -95,7 +105,7 @@ def terms_match(query_term: str, text_term: str) -> bool:
     Swedish builds compounds (``prao`` / ``praoelever``) and users mistype endings
     (``sagobygen`` / ``Sagobygden``); a shared prefix of four or more letters catches both.
     """
-    if query_term == text_term:
+    if query_term == text_term or syncope_form(query_term) == syncope_form(text_term):
         return True
     if (len(query_term) >= MIN_HEAD and len(text_term) >= len(query_term) + MIN_MODIFIER
             and text_term.endswith(query_term)):
