@@ -212,6 +212,11 @@ class QuestionAnalysis:
         return term in self._preamble_terms and not any(
             term in topic_terms(part.text) for part in self.parts)
 
+    @cached_property
+    def _comparing_terms(self) -> frozenset[str]:
+        """Stems of the words that rank or compare (:func:`comparing_words`)."""
+        return frozenset(analyze(" ".join(comparing_words(self.question))))
+
     def term_weight(self, term: str) -> float:
         """How much ``term`` counts among the question's terms of the same rarity: a word that
         only relates two topics weighs :data:`~assistant.textunits.RELATION_WEIGHT`, and so
@@ -219,7 +224,7 @@ class QuestionAnalysis:
         i år?") unless it is what is asked ("Hur många *bor* …"): it relates what is asked
         to its topic, and documents say it in their own words (a chair "leder", a fee is what
         something "kostar"), while the nouns name the topic itself."""
-        if any(term in part.verb for part in self.parts):
+        if any(term in part.verb for part in self.parts) or term in self._comparing_terms:
             return RELATION_WEIGHT
         if self.only_in_preamble(term):
             # Only in the sentences before the question ("Jag hörde att det blev gräl om
@@ -335,6 +340,35 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
         if len(collected) == 4:
             break
     return tuple(collected), verb
+
+
+# Comparatives that do not end in -are ("längre", "fler"), and the words that make the next
+# adjective rank ("mest ambitiösa", "most ambitious"; not "mer": "mer pengar").
+_COMPARATIVES = frozenset({"högre", "lägre", "större", "mindre", "fler", "färre", "mer", "mera",
+                           "bättre", "sämre", "äldre", "yngre", "längre"})
+_DEGREE = frozenset({"mest", "most"})
+_COPULAS = frozenset({"är", "var", "blir", "bli", "blev", "is", "was", "are", "be"})
+
+
+def comparing_words(question: str) -> list[str]:
+    """The words of ``question`` that rank or compare what it names: superlatives ("högst",
+    "snabbaste", "highest"), comparatives ("längre"; "-are"/"-er" right before "än"/"than"
+    or right after "är"/"blir"/"is": "dyrare än", "är billigare") and the adjective after
+    "mest"/"most". Documents state each value ("handläggningstiden är sex veckor"), seldom
+    the comparison, so these words relate what is asked rather than name it. (A noun in
+    -are, "invånare", is no comparative: "fler invånare än" compares by "fler".)"""
+    tokens = re.findall(r"[^\W\d_]+", question.lower())
+    found: list[str] = []
+    for i, word in enumerate(tokens):
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        comparative = word in _COMPARATIVES or (
+            len(word) > 5 and word.endswith(("are", "er"))
+            and before not in _DEGREE | _COMPARATIVES
+            and (after in ("än", "than") or before in _COPULAS))
+        if is_superlative(word) or word in RANKING_EN or comparative or before in _DEGREE:
+            found.append(word)
+    return found
 
 
 def is_superlative(word: str) -> bool:

@@ -3,11 +3,17 @@
 import pytest
 
 from assistant.extractive import select_units
-from assistant.focus import analyze_question, answer_cue, indirect_question, stated_count
+from assistant.focus import (
+    analyze_question,
+    answer_cue,
+    comparing_words,
+    indirect_question,
+    stated_count,
+)
 from assistant.generation import Source
 from assistant.lexical import analyze
 from assistant.refusal import check_focus
-from assistant.textunits import terms_match
+from assistant.textunits import RELATION_WEIGHT, terms_match
 from assistant.types import Chunk, Hit
 
 
@@ -450,3 +456,19 @@ def test_how_many_live_somewhere_is_answered_by_its_inhabitants() -> None:
     counted = _chunk(2, "Ryd hade 4 200 invånare den 31 december 2024.")
     assert check_focus("Hur många bodde i Ryd vid årsskiftet?", [counted], year=2026).supported
     assert check_focus("Hur många bor i Ryd?", [counted], year=2026).supported
+
+
+def test_words_that_compare_weigh_like_relation_words() -> None:
+    # Documents give each side's value, not "längre": the comparing word relates, the
+    # nouns name what is compared.
+    analysis = analyze_question("Är väntetiden längre i Ekby än i Dalby?")
+    (longer,), (wait,) = analyze("längre"), analyze("väntetiden")
+    assert analysis.term_weight(longer) == RELATION_WEIGHT
+    assert analysis.term_weight(wait) == 1.0
+    assert comparing_words("Vem har mest ambitiösa mål, Ekby eller Dalby?") == [
+        "mest", "ambitiösa"]
+    assert comparing_words("Är avgiften billigare än i Dalby?") == ["billigare"]
+    # A noun in -are is no comparative; "mer" makes no noun after it one.
+    assert comparing_words("Har Ekby fler invånare än Dalby?") == ["fler"]
+    assert comparing_words("Hur många invånare har Ekby än så länge?") == []
+    assert comparing_words("Får skolan mer pengar?") == ["mer"]
