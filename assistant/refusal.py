@@ -99,6 +99,7 @@ from assistant.textunits import (
     TermMatcher,
     content_terms,
     names_itself,
+    proper_words,
     split_units,
     term_in,
     term_set,
@@ -586,7 +587,7 @@ def _for_other_years(part: Part, unit: _U) -> bool:
 
 
 def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Sequence[str],
-              present: bool, year: int) -> bool:
+              present: bool, year: int, names: frozenset[str] = frozenset()) -> bool:
     every = unit.terms | unit.context
     kind = part.answer_type
     # After "när" comes the verb, not a noun phrase: a time question is checked on its topic.
@@ -613,7 +614,11 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
             governing_bodies(part.text), f"{unit.text} {unit.heading}"):
         return False  # a role, figure or date of another body ("socialnämnden sammanträder …")
     if kind in _VERB_ASKED:
+        # The date of what is asked about, not of anything that names the same place: "När
+        # antogs budgeten i Ekby?" is not answered by "Ekby ska vara … år 2040" (``names``:
+        # the proper names of the sources, see check_focus).
         topic = [t for t in part.terms if not t.isdigit()]
+        topic = [t for t in topic if t not in names] or topic
         return not topic or any(term_in(alts.get(t, (t,)), unit.terms) for t in topic)
     if kind == "pick":
         if not _member_singled_out(part, unit):
@@ -650,12 +655,17 @@ def check_focus(
         if len(options) > 1 and any(term_in((term,), ts) for ts in every):
             alts[term] = (term,)
     alts = with_synonyms(alts)
+    # Words the sources write capitalised inside a sentence: places, schools, plans' names.
+    # (An English part's own terms are English: its names are all that can match.)
+    names = frozenset(t for c in chunks for t in matcher.terms(" ".join(proper_words(c.text)))
+                      ) if language != "en" else frozenset()
     first_missing: Part | None = None
     for part in checked:
         focus = list(part.focus_terms)
         if language == "en":
             focus = english_focus(part, alts)
-        if any(_supports(part, u, alts, focus, analysis.present, year or 0) for u in units):
+        if any(_supports(part, u, alts, focus, analysis.present, year or 0, names)
+               for u in units):
             return FocusCheck(True)
         first_missing = first_missing or part
     assert first_missing is not None

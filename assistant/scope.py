@@ -41,6 +41,7 @@ from assistant.bodies import committees, same_committee
 from assistant.focus import is_superlative
 from assistant.language import BODY_TYPES, NAME_SLOT_WORDS, closest
 from assistant.retrieval import limit_per_document
+from assistant.textunits import proper_words
 from assistant.types import Chunk, Hit
 
 # With their genitive and definite forms and "of" ("City of X"), the body types are the words
@@ -246,18 +247,13 @@ class EntityIndex:
 
 # --- places and other proper names ---------------------------------------------------------
 
-# A capitalised word inside a sentence: a place, a school, a plan's name ("i Dalby",
-# "förskolan Solrosen"). The first word of a sentence is capitalised anyway.
-_PROPER = re.compile(r"(?<=[\w,;:)–-] )([A-ZÅÄÖ][a-zåäö]{3,})\b")
-
-
 def proper_names(question: str) -> list[str]:
     """The capitalised words inside the answer-seeking parts of ``question`` (not a preamble:
     "Jag heter Anna. …"), lower-cased."""
     from assistant.focus import analyze_question
 
     parts = " ".join(p.text for p in analyze_question(question).parts)
-    return list(dict.fromkeys(m.group(1).lower() for m in _PROPER.finditer(parts)))
+    return list(dict.fromkeys(w.lower() for w in proper_words(parts)))
 
 
 def within_names(hits: Sequence[Hit], question: str, known: frozenset[str]) -> list[Hit]:

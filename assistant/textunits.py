@@ -63,6 +63,16 @@ def term_weight(term: str) -> float:
     return RELATION_WEIGHT if term in RELATION_TERMS else 1.0
 
 
+# A capitalised word inside a sentence: a place, a school, a plan's name ("i Dalby",
+# "förskolan Solrosen"). The first word of a sentence is capitalised anyway.
+_PROPER = re.compile(r"(?<=[\w,;:)–-] )([A-ZÅÄÖ][a-zåäö]{3,})\b")
+
+
+def proper_words(text: str) -> list[str]:
+    """The capitalised words inside the sentences of ``text`` (:data:`_PROPER`)."""
+    return _PROPER.findall(text)
+
+
 def detect_language(text: str) -> str:
     """``"en"`` or ``"sv"`` (see :func:`assistant.language.language`): short or mixed
     questions answer in Swedish, the corpus language."""

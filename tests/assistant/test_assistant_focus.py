@@ -472,3 +472,12 @@ def test_words_that_compare_weigh_like_relation_words() -> None:
     assert comparing_words("Har Ekby fler invånare än Dalby?") == ["fler"]
     assert comparing_words("Hur många invånare har Ekby än så länge?") == []
     assert comparing_words("Får skolan mer pengar?") == ["mer"]
+
+
+def test_a_date_near_the_same_place_name_is_not_the_asked_date() -> None:
+    # "När antogs budgeten i Ekby?" asks for the budget's date; a sentence that only shares
+    # the place name has a date of something else.
+    vision = _chunk(4, "Visionen beskriver hur Ekby ska vara år 2040. I Ekby finns tre skolor.")
+    assert not check_focus("När antogs budgeten i Ekby?", [vision], year=2026).supported
+    budget = _chunk(5, "Budgeten för Ekby antogs av fullmäktige den 20 november 2025.")
+    assert check_focus("När antogs budgeten i Ekby?", [budget], year=2026).supported
