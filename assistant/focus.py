@@ -45,9 +45,12 @@ from assistant.language import (
     AUXILIARIES_SV,
     CARDINALS_EN,
     CARDINALS_SV,
+    COMPARATIVES_SV,
+    COPULAS,
     INDEFINITE_ARTICLES,
     MORE_PREPOSITIONS_SV,
     NUMBER_WORDS,
+    PERIPHRASTIC_RANKING,
     PREPOSITIONS_EN,
     PREPOSITIONS_SV,
     PRESENT_ADVERBS,
@@ -342,14 +345,6 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
     return tuple(collected), verb
 
 
-# Comparatives that do not end in -are ("längre", "fler"), and the words that make the next
-# adjective rank ("mest ambitiösa", "most ambitious"; not "mer": "mer pengar").
-_COMPARATIVES = frozenset({"högre", "lägre", "större", "mindre", "fler", "färre", "mer", "mera",
-                           "bättre", "sämre", "äldre", "yngre", "längre"})
-_DEGREE = frozenset({"mest", "most"})
-_COPULAS = frozenset({"är", "var", "blir", "bli", "blev", "is", "was", "are", "be"})
-
-
 def comparing_words(question: str) -> list[str]:
     """The words of ``question`` that rank or compare what it names: superlatives ("högst",
     "snabbaste", "highest"), comparatives ("längre"; "-are"/"-er" right before "än"/"than"
@@ -362,11 +357,12 @@ def comparing_words(question: str) -> list[str]:
     for i, word in enumerate(tokens):
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        comparative = word in _COMPARATIVES or (
+        comparative = word in COMPARATIVES_SV or (
             len(word) > 5 and word.endswith(("are", "er"))
-            and before not in _DEGREE | _COMPARATIVES
-            and (after in ("än", "than") or before in _COPULAS))
-        if is_superlative(word) or word in RANKING_EN or comparative or before in _DEGREE:
+            and before not in PERIPHRASTIC_RANKING | COMPARATIVES_SV
+            and (after in ("än", "than") or before in COPULAS))
+        ranked = is_superlative(word) or word in RANKING_EN or before in PERIPHRASTIC_RANKING
+        if ranked or comparative:
             found.append(word)
     return found
 
