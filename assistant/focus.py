@@ -436,6 +436,8 @@ def analyze_question(question: str) -> QuestionAnalysis:
             # "vad är skattesatsen" asks for its value; "vad är en skattesats" what it is
             or (answer_type == "definition" and rest.lower().split()[0] not in
                 INDEFINITE_ARTICLES)
+            # "vad blir skatten", "vad var avgiften": the value it comes to
+            or (answer_type == "other" and rest.lower().split()[0] in COPULAS)
         ):
             answer_type = "amount"
         ranked = _ranking_word(rest) if answer_type == "entity" else None

@@ -481,3 +481,13 @@ def test_a_date_near_the_same_place_name_is_not_the_asked_date() -> None:
     assert not check_focus("När antogs budgeten i Ekby?", [vision], year=2026).supported
     budget = _chunk(5, "Budgeten för Ekby antogs av fullmäktige den 20 november 2025.")
     assert check_focus("När antogs budgeten i Ekby?", [budget], year=2026).supported
+
+
+def test_what_a_rate_comes_to_asks_for_its_value() -> None:
+    # "Vad blir skatten" asks for a figure, as "vad är skattesatsen" does.
+    assert _types("Vad blir kommunalskatten i Ekby 2026?") == ["amount"]
+    assert _types("Vad blev resultatet?") == ["amount"]
+    news = _chunk(6, "Kommunalskatten i Dalby är 21,90 kronor. Ekby har en ny vision.")
+    ekby = _chunk(7, "Ekby sänker inte skatten, skriver kommunen i budgeten.")
+    assert not check_focus("Vad blir kommunalskatten i Ekby 2026?", [ekby], year=2026).supported
+    assert check_focus("Vad blir kommunalskatten i Dalby?", [news], year=2026).supported
