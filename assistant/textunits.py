@@ -93,6 +93,9 @@ def content_terms(question: str) -> list[str]:
 # MIN_MODIFIER letters. Shorter heads are too often only an ending ("skol" in "förskol").
 MIN_HEAD = 5
 MIN_MODIFIER = 3
+# A question word may be a text word with an ending the stemmer kept ("målvärdet"/"målvärd");
+# longer than this, the text word is only the first part of the question's compound.
+MAX_ENDING = 3
 # Swedish drops the unstressed e of a final -el, -en, -er before an ending that begins with a
 # vowel: "regel"/"reglerna", "cykel"/"cyklar", "egen"/"egna", "medel"/"medlen". The stemmer
 # keeps the two forms apart ("regel", "regl"); without that e they are one.
@@ -121,6 +124,8 @@ def terms_match(query_term: str, text_term: str) -> bool:
             and text_term.endswith(query_term)):
         return True  # the head of a compound: an "entréavgift" is an "avgift"
     short, long_ = sorted((query_term, text_term), key=len)
+    if short is text_term and len(long_) - len(short) > MAX_ENDING:
+        return False  # the text names only the first part: "kommunala" is no "kommunalskatt"
     return len(short) >= 4 and len(short) >= 0.55 * len(long_) and long_.startswith(short)
 
 

@@ -491,3 +491,14 @@ def test_what_a_rate_comes_to_asks_for_its_value() -> None:
     ekby = _chunk(7, "Ekby sänker inte skatten, skriver kommunen i budgeten.")
     assert not check_focus("Vad blir kommunalskatten i Ekby 2026?", [ekby], year=2026).supported
     assert check_focus("Vad blir kommunalskatten i Dalby?", [news], year=2026).supported
+
+
+def test_the_first_part_of_a_compound_is_not_the_compound() -> None:
+    # "kommunala bolag" says nothing about "kommunalskatten"; a question word with an ending
+    # the stemmer kept is still the text's word, and a question word finds its compounds.
+    (tax,), (municipal,) = analyze("kommunalskatt"), analyze("kommunala")
+    assert not terms_match(tax, municipal)
+    assert terms_match("målvärdet", "målvärd") and terms_match("förskol", "förskoleplat")
+    board = _chunk(8, "Riktlinjen gäller för alla nämnder och kommunala bolag från 2024.")
+    assert not check_focus("Hur hög kommunalskatt betalar man i Ekby?", [board],
+                           year=2026).supported
