@@ -440,6 +440,9 @@ def analyze_question(question: str) -> QuestionAnalysis:
             or (answer_type == "other" and rest.lower().split()[0] in COPULAS)
         ):
             answer_type = "amount"
+        if (answer_type == "other" and focus and rest.lower().split()[0] in ("heter", "hette")
+                and _ROLE_NOUN.search(focus[-1])):
+            answer_type = "person"  # "vad heter ordföranden": who holds the role, by name
         ranked = _ranking_word(rest) if answer_type == "entity" else None
         if ranked and wh.lower() in WH_DETERMINERS_SV | {"which"}:
             # "Vilken kommun har lägst skattesats, Ekby eller Dalby?", "Vilken nämnd satsar

@@ -502,3 +502,14 @@ def test_the_first_part_of_a_compound_is_not_the_compound() -> None:
     board = _chunk(8, "Riktlinjen gäller för alla nämnder och kommunala bolag från 2024.")
     assert not check_focus("Hur hög kommunalskatt betalar man i Ekby?", [board],
                            year=2026).supported
+
+
+def test_what_a_role_holder_is_called_asks_for_a_person_of_the_named_body() -> None:
+    assert _types("Vad heter ordföranden i socialnämnden?") == ["person"]
+    assert _types("Vad heter planen?") == ["other"]
+    board = _chunk(9, "Kommunstyrelsens ordförande är Eva Lund.")
+    # The body is named before the part that refers to it with "där".
+    question = "Jag vill kontakta socialnämnden i Ekby. Vad heter ordföranden där?"
+    assert not check_focus(question, [board], year=2026).supported
+    social = _chunk(10, "Socialnämndens ordförande är Nils Berg.")
+    assert check_focus(question, [social], year=2026).supported
