@@ -97,8 +97,8 @@ def translated_terms(question: str) -> frozenset[str]:
 
 def english_focus(part: Part, alts: dict[str, tuple[str, ...]]) -> list[str]:
     """The focus of an English part as terms a Swedish passage can contain: the Swedish
-    glossary words of each English word or phrase (any one of them will do, via ``alts``), and
-    a head noun the glossary lacks as itself, so a name the documents use ("Sagobygden") is
+    glossary words of its head noun or phrase (any one of them will do, via ``alts``), or a
+    head noun the glossary lacks as itself, so a name the documents use ("Sagobygden") is
     found and a thing they never mention ("mayor") is not taken as found."""
     required = set(part.focus_terms)
     # The head noun ends an English noun phrase: "new homes", "public charging points". A
@@ -118,4 +118,6 @@ def english_focus(part: Part, alts: dict[str, tuple[str, ...]]) -> list[str]:
             alts[options[0]] = options
         else:
             focus.extend(t for t in stems if t == head)
-    return focus
+    # Only the head's words: a modifier the glossary knows ("municipal", "new") narrows what
+    # is asked but need not be in a passage either ("kulturskolan" is the municipal one).
+    return focus[-1:]

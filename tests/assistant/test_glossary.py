@@ -75,6 +75,9 @@ def test_english_focus_requires_the_head_noun_not_an_unknown_modifier() -> None:
     assert english_focus(part, {}) == ["saun"]  # the stem of "saunas"
     owned = analyze_question("How much will Lindsjös' new sauna cost?").parts[0]
     assert "lindsjö" not in " ".join(owned.focus)
+    # A modifier the glossary knows is not required either: a passage names the school.
+    school = analyze_question("How much does the municipal music school in Ryd cost?").parts[0]
+    assert english_focus(school, {}) == ["kulturskol"]
 
 
 def test_several_swedish_words_for_one_english_word_are_one_group() -> None:
