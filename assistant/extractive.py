@@ -50,7 +50,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
 
-from assistant.focus import QUANTITY_TYPES, Part, indirect_question, quantities
+from assistant.focus import QUANTITY_TYPES, Part, indirect_question, measure_words, quantities
 from assistant.generation import Source
 from assistant.textunits import ANAPHOR_OPENING
 from assistant.unitscore import Candidate, UnitScorer, asks_for_list, dated_context
@@ -183,6 +183,13 @@ def choose_units(
         own = [i for i in by_score(best) if scorer.side(units[i].source) == side]
         if any(quantities(c.unit.text) for c in chosen):
             own = [i for i in own if quantities(units[i].unit.text)] or own
+            # Of (almost) equally good units, like with like: a figure in the same measure as
+            # the other side's ("22,45 kronor" beside "22,14 kronor"), not a date or a
+            # paragraph number.
+            kinds = frozenset().union(*(measure_words(c.unit.text) for c in chosen))
+            near = [i for i in own if best[i] >= SAME_ANSWER * best[own[0]]] if own else []
+            alike = [i for i in near if measure_words(units[i].unit.text) & kinds]
+            own = alike + [i for i in own if i not in alike]
         if not any(c.unit.kind in ("list", "table") for c in chosen):  # like with like
             own = [i for i in own if units[i].unit.kind not in ("list", "table")] or own
         for i in own:

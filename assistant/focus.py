@@ -617,6 +617,18 @@ def quantities(text: str) -> list[str]:
     return [n for n in _NUMBER.findall(text) if not YEAR.fullmatch(n)]
 
 
+_MEASURED = re.compile(r"(\d+(?:[ \u00a0]\d{3})*(?:[,.]\d+)?)\s*(%|[^\W\d_]+)")
+
+
+def measure_words(text: str) -> frozenset[str]:
+    """The words ``text`` measures its numbers in ("22,14 kronor", "35 procent", "2,1
+    kilometer" -> kronor, procent, kilometer), lower-case; "%" stands for "procent". A year
+    measures nothing."""
+    found = {m.group(2).lower() for m in _MEASURED.finditer(_ENUMERATOR.sub(" ", text))
+             if not YEAR.fullmatch(m.group(1))}
+    return frozenset("procent" if w == "%" else w for w in found)
+
+
 def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> float:
     """How well ``text`` has the kind of answer ``part`` asks for: 1, 0.5 or 0. ``focus``: the
     part's focus in the documents' words (an English part's through the glossary; default

@@ -374,3 +374,22 @@ def test_a_byline_naming_only_the_publisher_is_no_unit() -> None:
                          score=1.0, dense_score=0.8), entity="ryd")
     scorer = UnitScorer("När antogs budgeten i Ryd?", [page])
     assert [u.unit.text for u in scorer.units] == ["Antagen av fullmäktige den 3 juni 2026."]
+
+
+def test_the_other_side_is_quoted_with_a_figure_in_the_same_measure() -> None:
+    """Of two about equally good sentences with numbers, the one measured like the first
+    side's figure (kronor) is set against it, not a date with a paragraph number."""
+    from assistant.extractive import choose_units
+    from assistant.focus import measure_words
+
+    assert measure_words("Skatten blir 22,10 kronor 2026, § 12, 35 %.") == {"kronor", "procent"}
+    ekby = _of(_source(1, "Ekby höjer skattesatsen till 22,10 kronor inför 2026.", doc="ekby"),
+               "ekby")
+    kronor = ("Dalby höjer skattesatsen till 21,95 kronor per hundra kronor beskattningsbar "
+              "inkomst.")
+    dalby = _of(_source(2, f"Dalby höjer skattesatsen, beslut den 17 november, § 164. {kronor}",
+                        doc="dalby", score=0.9), "dalby")
+    scorer = UnitScorer("Har Ekby eller Dalby höjt skattesatsen mest inför 2026?", [ekby, dalby])
+    assert _score_of(scorer, "Dalby höjer skattesatsen, beslut") > _score_of(scorer, kronor)
+    chosen, _ = choose_units(scorer, fill=1.0)
+    assert kronor in [c.unit.text for c in chosen]
