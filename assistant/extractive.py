@@ -192,8 +192,10 @@ def choose_units(
             own = alike + [i for i in own if i not in alike]
         if not any(c.unit.kind in ("list", "table") for c in chosen):  # like with like
             own = [i for i in own if units[i].unit.kind not in ("list", "table")] or own
+        # Every side is quoted: a comparison with one side is no answer, however long the
+        # other side's unit (a list of all its goals) has made it.
         for i in own:
-            if add(i, LONG_WORDS):
+            if add(i, LONG_WORDS) or add(i, 2 * LONG_WORDS):
                 break
     wants_list = any(asks_for_list(part) for part in parts)
     ranked = by_score(best)

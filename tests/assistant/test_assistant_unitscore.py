@@ -393,3 +393,18 @@ def test_the_other_side_is_quoted_with_a_figure_in_the_same_measure() -> None:
     assert _score_of(scorer, "Dalby höjer skattesatsen, beslut") > _score_of(scorer, kronor)
     chosen, _ = choose_units(scorer, fill=1.0)
     assert kronor in [c.unit.text for c in chosen]
+
+
+def test_every_side_is_quoted_after_a_long_list_for_the_other() -> None:
+    """Ekby's goals come as one long list; Dalby's figure is still quoted beside it."""
+    goals = "\n".join(
+        f"{n}. Mål {n} om {topic} ska följas upp varje år med indikatorer som nämnden redovisar "
+        f"för fullmäktige i årsredovisningen och i delårsrapporten under hösten."
+        for n, topic in enumerate(["bostäder", "företag", "klimat", "trygghet", "kultur", "vatten",
+                                   "andelen behöriga elever, minst 88 procent"], start=1))
+    ekby = _of(_source(1, f"Fullmäktiges mål i Ekby:\n{goals}", doc="ekby"), "ekby")
+    dalby = _of(_source(2, "Andelen behöriga elever i Dalby ska vara minst 90 procent.",
+                        doc="dalby", score=0.8), "dalby")
+    answer = ExtractiveGenerator().generate(
+        "Vilken av Ekby och Dalby har högst mål för andelen behöriga elever?", [ekby, dalby])
+    assert "88 procent" in answer and "90 procent" in answer
