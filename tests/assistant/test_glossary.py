@@ -109,3 +109,11 @@ def test_a_contracted_wh_word_is_no_part_of_the_english_focus() -> None:
 
     part = analyze_question(english_written_out("What's Ryd's sauna fee?")).parts[0]
     assert "s" not in part.focus and part.focus[-1] == "fee"
+
+
+def test_everyday_words_for_services_and_what_documents_state_are_translated() -> None:
+    """Residents ask about charging points and care homes, and whether something opens or is
+    ready: words the documents write in Swedish."""
+    assert "laddpunkter" in swedish_terms("How many public charging points are planned?")
+    assert "öppnar" in swedish_terms("When does the new preschool open?")
+    assert "särskilt" in swedish_terms("How long is the wait for a care home?")
