@@ -426,6 +426,13 @@ def test_english_modals_and_determiners_are_no_focus() -> None:
     assert part.focus == ("meetings",)
 
 
+def test_an_english_progressive_verb_ends_the_focus_a_gerund_modifier_does_not() -> None:
+    promise = analyze_question("What are the police promising to do about mopeds?").parts[0]
+    assert promise.focus == ("police",) and promise.verb == ("promising",)
+    points = analyze_question("How many public charging points are planned?").parts[0]
+    assert points.focus == ("public", "charging", "points")
+
+
 def test_a_role_is_not_found_in_a_word_that_only_opens_like_it() -> None:
     question = "Vem är kommundirektör i Ryd?"
     # "Kommunstyrelsens" is split into "kommun" and "styrelse", words the text has on their own.
