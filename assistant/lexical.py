@@ -168,8 +168,8 @@ class Vocabulary:
     def _closest_word(self, word: str) -> str:
         found = self._corrections.get(word)
         if found is None:
-            found = ""
-            if (len(word) >= MIN_TYPO_WORD and not any(c.isdigit() for c in word)
+            found = self._undoubled(word)
+            if (not found and len(word) >= MIN_TYPO_WORD and not any(c.isdigit() for c in word)
                     and word not in self.words and word not in stopwords()
                     and not self._inflected(stem(word)) and not self.split(word)):
                 plain = self._folded().get(word, ())
@@ -179,6 +179,18 @@ class Vocabulary:
                 found = plain[0] if len(plain) == 1 else closest(word, near) or ""
             self._corrections[word] = found
         return found
+
+    def _undoubled(self, word: str) -> str:
+        """The corpus word ``word`` is with one letter of a doubled pair typed once, when
+        ``word`` itself is unknown ("kultursskolan" -> "kulturskolan"), else "": a doubled
+        letter is a slip even where the word also splits into known parts ("kulturs" +
+        "skolan"); a real compound keeps its letters ("bostadsstöd")."""
+        if len(word) < MIN_TYPO_WORD or word in self.words or word.isdigit():
+            return ""
+        for i in range(1, len(word)):
+            if word[i] == word[i - 1] and (single := word[:i] + word[i + 1:]) in self.words:
+                return single
+        return ""
 
     def _folded(self) -> dict[str, tuple[str, ...]]:
         """The corpus's words with å, ä or ö by their spelling without them."""

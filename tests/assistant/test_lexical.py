@@ -46,6 +46,15 @@ def test_known_forms_compounds_and_unknown_topics_are_left_alone(
     assert vocabulary.correct(asked) == asked
 
 
+def test_a_doubled_letter_is_a_slip_even_where_the_word_splits_into_known_parts() -> None:
+    """"kultursskolan" splits into "kulturs" + "skolan", both known, yet is "kulturskolan"
+    typed with one "s" too many; a real compound with a double letter stays."""
+    vocabulary = Vocabulary(["Kulturskolan i Ekby har 400 elever.", "Kultur och skolan.",
+                             "Bostadsstöd och bostäder."])
+    assert vocabulary.correct("Vad kostar kultursskolan?") == "Vad kostar kulturskolan?"
+    assert vocabulary.correct("Vem får bostadsstöd?") == "Vem får bostadsstöd?"
+
+
 def test_interpreted_as_only_when_the_question_changed() -> None:
     asked = Answer(question="vad betyder visonen", text="",
                    standalone_question="vad betyder visionen")
