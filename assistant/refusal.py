@@ -582,8 +582,8 @@ def _for_other_years(part: Part, unit: _U) -> bool:
     asked = years_named(part.text)
     if not asked:
         return False
-    named = years_named(unit.text)
-    return bool(named) and not (named | years_named(unit.dated)) & asked
+    named, dated = years_named(unit.text), years_named(unit.dated)
+    return bool(named or dated) and not (named | dated) & asked
 
 
 def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Sequence[str],

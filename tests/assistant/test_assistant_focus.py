@@ -186,6 +186,9 @@ def test_a_figure_for_another_year_does_not_answer_for_the_asked_year() -> None:
     assert check_focus(question, [dated], year=2026).supported  # dated by its title
     compared = _chunk(3, "Målet är 35 000 invånare, 5 000 fler än 2025.", title="Plan 2030")
     assert check_focus(question, [compared], year=2026).supported
+    # A figure without a year of its own is dated by its title: "Vision 2040" is not 2030.
+    later = _chunk(4, "Målet är 45 000 invånare.", title="Vision 2040")
+    assert not check_focus(question, [later], year=2026).supported
 
 
 def test_pick_one_needs_a_singled_out_member() -> None:
