@@ -509,6 +509,9 @@ def _unnamed_words(text: str) -> list[str]:
     return kept
 
 
+_TRAILING_BRACKETS = re.compile(r"\s*\([^()]*\)\s*$")
+
+
 @lru_cache(maxsize=4096)
 def language(text: str) -> Literal["sv", "en"]:
     """``"en"`` when most words of ``text`` are English, else ``"sv"`` (the corpus language).
@@ -517,8 +520,12 @@ def language(text: str) -> Literal["sv", "en"]:
     runs of one language, and the language with more words wins. A Swedish term in an
     English question ("Who chairs kommunstyrelsen?") is outweighed by the English words around
     it. Fewer than :data:`MIN_LANGUAGE_WORDS` words, or a tie, answer ``"sv"``.
+
+    Words in brackets at the end are not the asker's: the Swedish search words an English
+    question is given ("… tax rate? (skattesats)") and the topic a follow-up carries; they
+    count only when nothing else is left.
     """
-    words = _unnamed_words(text)
+    words = _unnamed_words(_TRAILING_BRACKETS.sub("", text)) or _unnamed_words(text)
     if len(words) < MIN_LANGUAGE_WORDS:
         return "sv"
     from lingua import Language

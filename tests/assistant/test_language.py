@@ -130,6 +130,8 @@ def test_sentences_from_many_threads_agree() -> None:
     "Who is the chair of kommunstyrelsen?",
     "wat is teh vison of the municipality",  # misspelt English
     "When was the budget adopted, and what is the tax rate?",
+    # the Swedish search words an English question is given are not the asker's words
+    "What will Ryd's tax rate be in 2027? (skattesats)",
 ])
 def test_english_questions_are_english(question: str) -> None:
     assert language(question) == "en"
