@@ -131,7 +131,7 @@ _QUANTITY_NOUN = re.compile(
 _PRESENT = re.compile(
     r"\b(i dag|i år|at present|" + "|".join(sorted(PRESENT_ADVERBS)) + r")\b", re.IGNORECASE
 )
-_KIND_OF = re.compile(r"vad\s+\w+\s+(.+?)\s+för\s+(\w.*)", re.IGNORECASE)
+_KIND_OF = re.compile(r"vad\s+\w+\s+(.+?)\s+för\s+(?!\d)(\w.*)", re.IGNORECASE)
 _SOMETHING = _wordset("nåt något nånting någonting slags sorts")
 # Modal and auxiliary verbs end a focus phrase like any finite verb ("hur många platser
 # vill nämnden ha"), though they do not end in -r/-s/-de/-te; so do the verbs that only ask

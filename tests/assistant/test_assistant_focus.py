@@ -497,6 +497,8 @@ def test_what_a_rate_comes_to_asks_for_its_value() -> None:
     # "Vad blir skatten" asks for a figure, as "vad är skattesatsen" does.
     assert _types("Vad blir kommunalskatten i Ekby 2026?") == ["amount"]
     assert _types("Vad blev resultatet?") == ["amount"]
+    # "för 2027" is the year, not "vad … för" (what kind of)
+    assert _types("Vad blir kommunalskatten i Ekby för 2027?") == ["amount"]
     news = _chunk(6, "Kommunalskatten i Dalby är 21,90 kronor. Ekby har en ny vision.")
     ekby = _chunk(7, "Ekby sänker inte skatten, skriver kommunen i budgeten.")
     assert not check_focus("Vad blir kommunalskatten i Ekby 2026?", [ekby], year=2026).supported
