@@ -412,10 +412,12 @@ def analyze_question(question: str) -> QuestionAnalysis:
         if found is None:
             if piece.rstrip().endswith("?"):
                 counted = _counted_nouns(" ".join((*statements, piece)))
+                compared = () if counted or english else _compared_noun(piece)
+                # "Är skatten högre i Ekby än i Dalby?" asks for each side's value.
                 parts.append(
                     Part(
-                        piece, "verify", focus=counted, focus_terms=_required(counted),
-                        terms=topic_terms(piece),
+                        piece, "amount" if compared else "verify", focus=counted or compared,
+                        focus_terms=_required(counted or compared), terms=topic_terms(piece),
                     )
                 )
             else:
@@ -493,6 +495,24 @@ def analyze_question(question: str) -> QuestionAnalysis:
     return QuestionAnalysis(
         question, tuple(parts), tuple(dict.fromkeys(context)), bool(_PRESENT.search(question))
     )
+
+
+def _compared_noun(text: str) -> tuple[str, ...]:
+    """What a yes/no question compares by a comparative ("Är *skatten* högre i Ekby än i
+    Dalby?", "Har nämnden större *budget* i Ekby?"): the word after the comparative when it
+    is a lower-case content word, else the one after the opening verb; () when the
+    question compares nothing."""
+    tokens = re.findall(r"[^\W\d_]+", text)
+    lowered = [t.lower() for t in tokens]
+    found = [w for w in comparing_words(text) if w in COMPARATIVES_SV or w.endswith("are")]
+    if not found or len(tokens) < 3:
+        return ()
+    stop = _EXTRA_STOP | stopwords() | PREPOSITIONS_SV
+    at = lowered.index(found[0])
+    for i in (at + 1, 1):
+        if i < len(tokens) and tokens[i].islower() and lowered[i] not in stop:
+            return (lowered[i],)
+    return ()
 
 
 def _counted_nouns(text: str) -> tuple[str, ...]:

@@ -525,3 +525,14 @@ def test_what_a_role_holder_is_called_asks_for_a_person_of_the_named_body() -> N
     assert not check_focus(question, [board], year=2026).supported
     social = _chunk(10, "Socialnämndens ordförande är Nils Berg.")
     assert check_focus(question, [social], year=2026).supported
+
+
+def test_a_yes_no_comparison_asks_for_the_compared_value() -> None:
+    # "Är skatten högre i Ekby än i Dalby?" is answered by each side's rate, not a yes.
+    for question, noun in [("Är skatten högre i Ekby än i Dalby?", "skatten"),
+                           ("Har nämnden större budget i Ekby än i Dalby?", "budget")]:
+        (part,) = analyze_question(question).parts
+        assert (part.answer_type, part.focus) == ("amount", (noun,))
+    assert _types("Har Ekby en vision?") == ["verify"]
+    plans = _chunk(11, "Skatten i Ekby beslutas av fullmäktige i november.")
+    assert not check_focus("Är skatten högre i Ekby än i Dalby?", [plans], year=2026).supported
