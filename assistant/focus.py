@@ -364,7 +364,9 @@ def comparing_words(question: str) -> list[str]:
             len(word) > 5 and word.endswith(("are", "er"))
             and before not in PERIPHRASTIC_RANKING | COMPARATIVES_SV
             and (after in ("än", "than") or before in COPULAS))
-        ranked = is_superlative(word) or word in RANKING_EN or before in PERIPHRASTIC_RANKING
+        ranked = is_superlative(word) or word in RANKING_EN or (
+            before in PERIPHRASTIC_RANKING
+            and word not in stopwords() | PREPOSITIONS_SV | MORE_PREPOSITIONS_SV)
         if ranked or comparative:
             found.append(word)
     return found
