@@ -26,17 +26,20 @@ from evals.runner import run_collection
 # test: 195 answerable, 47 unanswerable): all facts 0.636 (124 of 195; round 8's code on the
 # same cases 0.610), refused 0.787 (37 of 47; round 8's code 0.830), reference cited 0.938,
 # 2 forbidden strings (round 8's code 1: the new cases have distractors), 0 answers mixing
-# entities, median 63 words, plain RAG 0.487; docs/evals.md. Each floor sits about four cases
+# entities, median 63 words, plain RAG 0.487; docs/evals.md. Round 10 (same 603 cases): all
+# facts 0.667 (130 of 195; round 9's code 0.636), refused 0.830 (39 of 47; round 9's code
+# 0.787), reference cited 0.944, 1 forbidden string, 0 answers mixing entities, median 64
+# words, plain RAG 0.487. Each floor sits about four cases
 # under the figure and the forbidden-string ceiling one above it: the bundled embedder's floats
 # differ a little between CPUs, and one answer's citation was seen to flip between two
 # machines of the same kind running the same code.
 FLOORS = {
-    "all_facts_rate": 0.61,
-    "refusal_accuracy": 0.70,
-    "citation_hit_rate": 0.91,
+    "all_facts_rate": 0.64,
+    "refusal_accuracy": 0.74,
+    "citation_hit_rate": 0.92,
 }
 CEILINGS = {
-    "must_not_include_violations": 3,
+    "must_not_include_violations": 2,
     "entity_mixing": 0,
     "answer_words_p50": 80,
 }
