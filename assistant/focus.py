@@ -330,7 +330,7 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
         first_verb = pronoun and not english and not collected and (
             (i == 0 and _verb_like(token)) or after_modal)
         ends = collected and not english and _verb_like(token) and not noun
-        # An English progressive after its subject: "are the police *promising* to do".
+        # An English progressive after its subject: "what is the board *planning* to do".
         ends = ends or (english and bool(collected) and token.endswith("ing")
                         and following in ("", "to", "for", "about", "on", "with"))
         if token in ("av", "of") and collected and all(map(is_superlative, collected)):
