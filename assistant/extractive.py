@@ -184,7 +184,7 @@ def choose_units(
         if any(quantities(c.unit.text) for c in chosen):
             own = [i for i in own if quantities(units[i].unit.text)] or own
             # Of (almost) equally good units, like with like: a figure in the same measure as
-            # the other side's ("22,45 kronor" beside "22,14 kronor"), not a date or a
+            # the other side's ("21,90 kronor" beside "22,10 kronor"), not a date or a
             # paragraph number.
             kinds = frozenset().union(*(measure_words(c.unit.text) for c in chosen))
             near = [i for i in own if best[i] >= SAME_ANSWER * best[own[0]]] if own else []

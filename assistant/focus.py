@@ -646,7 +646,7 @@ _MEASURED = re.compile(r"(\d+(?:[ \u00a0]\d{3})*(?:[,.]\d+)?)\s*(%|[^\W\d_]+)")
 
 
 def measure_words(text: str) -> frozenset[str]:
-    """The words ``text`` measures its numbers in ("22,14 kronor", "35 procent", "2,1
+    """The words ``text`` measures its numbers in ("21,90 kronor", "40 procent", "3,5
     kilometer" -> kronor, procent, kilometer), lower-case; "%" stands for "procent". A year
     measures nothing."""
     found = {m.group(2).lower() for m in _MEASURED.finditer(_ENUMERATOR.sub(" ", text))

@@ -182,9 +182,9 @@ class Vocabulary:
 
     def _undoubled(self, word: str) -> str:
         """The corpus word ``word`` is with one letter of a doubled pair typed once, when
-        ``word`` itself is unknown ("kultursskolan" -> "kulturskolan"), else "": a doubled
-        letter is a slip even where the word also splits into known parts ("kulturs" +
-        "skolan"); a real compound keeps its letters ("bostadsstöd")."""
+        ``word`` itself is unknown ("fritidssgården" -> "fritidsgården"), else "": a doubled
+        letter is a slip even where the word also splits into known parts ("fritids"
+        + "gården"); a real compound keeps its letters ("bostadsstöd")."""
         if len(word) < MIN_TYPO_WORD or word in self.words or word.isdigit():
             return ""
         for i in range(1, len(word)):
