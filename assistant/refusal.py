@@ -588,7 +588,7 @@ def _for_other_years(part: Part, unit: _U) -> bool:
 
 def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Sequence[str],
               present: bool, year: int, names: frozenset[str] = frozenset(),
-              question: str = "") -> bool:
+              bodies: frozenset[str] = frozenset()) -> bool:
     every = unit.terms | unit.context
     kind = part.answer_type
     # After "när" comes the verb, not a noun phrase: a time question is checked on its topic.
@@ -611,9 +611,6 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
         return False  # "Socialdirektören fördelar …" names only the role
     if asks_for_name(part) and not all(names_itself(alts.get(t, (t,)), every) for t in focus):
         return False  # "kommundirektör" is not "kommunstyrelsen" though both open alike
-    # The body the part names, or else the one the question names before it ("Jag vill
-    # kontakta socialnämnden, vad heter ordföranden där?").
-    bodies = governing_bodies(part.text) or governing_bodies(question)
     if (asks_for_name(part) or kind in QUANTITY_TYPES or kind in _VERB_ASKED) and other_body(
             bodies, f"{unit.text} {unit.heading}"):
         return False  # a role, figure or date of another body ("socialnämnden sammanträder …")
@@ -668,7 +665,10 @@ def check_focus(
         focus = list(part.focus_terms)
         if language == "en":
             focus = english_focus(part, alts)
-        if any(_supports(part, u, alts, focus, analysis.present, year or 0, names, question)
+        # The body the part names, or else the one the question names before it ("Jag vill
+        # kontakta socialnämnden. Vad heter ordföranden där?").
+        bodies = governing_bodies(part.text) or governing_bodies(question)
+        if any(_supports(part, u, alts, focus, analysis.present, year or 0, names, bodies)
                for u in units):
             return FocusCheck(True)
         first_missing = first_missing or part
