@@ -642,7 +642,7 @@ def quantities(text: str) -> list[str]:
     return [n for n in _NUMBER.findall(text) if not YEAR.fullmatch(n)]
 
 
-_MEASURED = re.compile(r"(\d+(?:[ \u00a0]\d{3})*(?:[,.]\d+)?)\s*(%|[^\W\d_]+)")
+_MEASURED = re.compile(rf"({_NUMBER.pattern})\s*(%|[^\W\d_]+)")
 
 
 def measure_words(text: str) -> frozenset[str]:

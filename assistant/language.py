@@ -48,11 +48,11 @@ SINGULAR_WH = _words("vilken vilket which what")
 RANKING_EN = _words("highest lowest largest biggest greatest smallest most least fewest best "
                     "worst oldest newest")
 #: Swedish comparatives that do not end in -are ("längre", "fler"; see
-#: assistant.focus.comparing_words), the words that make the next adjective rank ("mest
-#: ambitiösa"; not "mer": "mer pengar"), and the copulas a predicative comparative follows
-#: ("är billigare").
-COMPARATIVES_SV = _words("högre lägre större mindre fler färre mer mera bättre sämre äldre "
-                         "yngre längre")
+#: assistant.focus.comparing_words and assistant.scope.is_comparison; not "äldre", which
+#: governance text mostly writes for the elderly: "insatser för äldre"), the words that make
+#: the next adjective rank ("mest ambitiösa"; not "mer": "mer pengar"), and the copulas a
+#: predicative comparative follows ("är billigare").
+COMPARATIVES_SV = _words("högre lägre större mindre fler färre mer mera bättre sämre längre")
 PERIPHRASTIC_RANKING = _words("mest most")
 COPULAS = _words("är var blir bli blev is was are be")
 #: Words that ask for the current or latest one ("den nya policyn", "gällande taxa"): the

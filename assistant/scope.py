@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from assistant.bodies import committees, same_committee
 from assistant.focus import is_superlative
-from assistant.language import BODY_TYPES, NAME_SLOT_WORDS, closest
+from assistant.language import BODY_TYPES, COMPARATIVES_SV, NAME_SLOT_WORDS, closest
 from assistant.retrieval import limit_per_document
 from assistant.textunits import proper_words
 from assistant.types import Chunk, Hit
@@ -65,7 +65,7 @@ _COMPARISON = re.compile(
     r"(?i)\b(?:jämför\w*|skillnad\w*|skiljer|compar\w*|differ\w*|versus|vs"
     r"|(?:vilken|vilket|vilka|vem|which|who)\s+av|(?:which|who)\s+of"
     r"|högst|störst|lägst|minst|flest|mest|bäst|sämst|billigast|dyrast"
-    r"|högre|större|lägre|mindre|fler|mer|bättre|sämre|billigare|dyrare"
+    r"|" + "|".join(sorted(COMPARATIVES_SV)) + r"|billigare|dyrare"
     r"|gemensam\w*|båda|bägge|both|common"
     r"|more|less|most|least|higher|lower|highest|lowest|larger|largest|than)\b")
 

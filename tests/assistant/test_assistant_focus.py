@@ -483,6 +483,8 @@ def test_words_that_compare_weigh_like_relation_words() -> None:
     assert comparing_words("Hur många invånare har Ekby än så länge?") == []
     assert comparing_words("Får skolan mer pengar?") == ["mer"]
     assert comparing_words("Har Ekby höjt skatten mest inför 2026?") == ["mest"]
+    # "för äldre" is for the elderly, not older
+    assert comparing_words("Vilka insatser finns för äldre i Ekby?") == []
 
 
 def test_a_date_near_the_same_place_name_is_not_the_asked_date() -> None:
