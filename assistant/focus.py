@@ -65,6 +65,7 @@ from assistant.language import (
     stopwords,
     typed_sentences,
     verb_like,
+    without_fixed_adverbials,
 )
 from assistant.lexical import analyze
 from assistant.phrasing import indirect_question as phrased
@@ -405,6 +406,7 @@ def _number(text: str | None) -> int | None:
 @lru_cache(maxsize=1024)
 def analyze_question(question: str) -> QuestionAnalysis:
     """Parts, answer types, focus and topic terms of ``question`` (see the module docstring)."""
+    question = without_fixed_adverbials(question)
     english = language(question) == "en"
     context: list[str] = []
     statements: list[str] = []
@@ -413,7 +415,12 @@ def analyze_question(question: str) -> QuestionAnalysis:
         found = None if stated else _wh(piece)
         if found is None:
             if piece.rstrip().endswith("?"):
-                counted = _counted_nouns(" ".join((*statements, piece)))
+                # A count the asker doubts ("Kommunen har tre mål. Stämmer det att de är
+                # fem?") is about the thing counted before; without a number of its own the
+                # question is not about a count ("Jag simmar tre dagar i veckan. Stämmer det
+                # att badet stänger?").
+                counted = _counted_nouns(" ".join((*statements, piece))) if re.search(
+                    rf"\b{_NUM}\b", piece, re.IGNORECASE) else ()
                 compared = () if counted or english else _compared_noun(piece)
                 # "Är skatten högre i Ekby än i Dalby?" asks for each side's value.
                 parts.append(

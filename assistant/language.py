@@ -134,6 +134,33 @@ CHAT_WORDS_SV = _words(
     "typ liksom ju väl nog lite kanske faktiskt precis gärna hej hallå hejsan tjena tack "
     "snälla mvh"
 )
+#: Verbs of saying, hearing, reading and believing: how the asker learnt what a question is
+#: about ("min granne sa att …", "jag läste att …", "jag trodde att …"), never the topic.
+REPORTING_VERBS_SV = _words(
+    "sa sade sagt säger hörde hört läste läst såg sett trodde tror trott påstod påstått påstår "
+    "berättade berättat"
+)
+#: Fixed multiword sentence adverbials: together they only comment on the sentence ("Hur länge
+#: i så fall?", "Gör de något åt det över huvud taget?", "ärligt talat"), though their words are
+#: nouns and verbs elsewhere ("fall", "huvud", "talat").
+FIXED_ADVERBIALS_SV = (
+    "i så fall", "i alla fall", "i varje fall", "i vilket fall", "över huvud taget",
+    "överhuvudtaget", "i och för sig", "för övrigt", "ärligt talat", "ärligt sagt", "helt enkelt",
+    "i stort sett", "hur som helst", "i själva verket", "med andra ord", "på riktigt",
+    "så att säga", "för den delen", "på sätt och vis", "i grund och botten",
+)
+_FIXED_ADVERBIAL = re.compile(
+    r"(?i)\s*\b(?:" + "|".join(map(re.escape, sorted(FIXED_ADVERBIALS_SV, key=len, reverse=True)))
+    + r")\b"
+)
+
+
+def without_fixed_adverbials(text: str) -> str:
+    """``text`` without the fixed adverbials of :data:`FIXED_ADVERBIALS_SV` ("Hur länge i så
+    fall?" -> "Hur länge?")."""
+    return _FIXED_ADVERBIAL.sub("", text)
+
+
 #: Words that place something in time relative to now ("förra året", "nästa år", "i fjol"):
 #: documents write the year itself, so a passage need not have them.
 RELATIVE_TIME_SV = _words("förra nästa kommande innevarande fjol fjolåret året")
@@ -222,13 +249,14 @@ def english_function_words() -> frozenset[str]:
 def function_words() -> frozenset[str]:
     """Words of the closed classes, Swedish and English: prepositions, auxiliaries, copulas,
     determiners, articles, pronouns, relatives, sentence adverbs and particles (also as chat
-    writes them), and words for a year relative to now. They never name a topic, so a passage
+    writes them), words for a year relative to now, and the verbs that report what the asker
+    heard or read. They never name a topic, so a passage
     need not contain them to be about a question ("enligt planen", "sitt mål")."""
     return (
         PREPOSITIONS_SV | AUXILIARIES_SV | COPULAS_SV | DETERMINERS | INDEFINITE_ARTICLES
         | RELATIVES | ANAPHORIC_PRONOUNS | PERSON_PRONOUNS | PERSON_POSSESSIVES
         | TRAILING_PARTICLES | REFERRING_SV | PRESENT_ADVERBS | SENTENCE_ADVERBS_SV
-        | CHAT_WORDS_SV | RELATIVE_TIME_SV | english_function_words()
+        | CHAT_WORDS_SV | RELATIVE_TIME_SV | REPORTING_VERBS_SV | english_function_words()
     )
 
 

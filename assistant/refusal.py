@@ -5,12 +5,15 @@ Evidence for a question is measured on the retrieved hits (after entity scoping,
 
 * ``coverage``: the IDF-weighted share of the stemmed terms of the question's answer-seeking
   parts (:func:`asked_terms`; a preamble is context and does not count) that occur in the top
-  :data:`TOP_CHUNKS` chunks. A term that occurs nowhere in the corpus weighs most, since
-  nothing can answer about it. English questions are cross-lingual, so for them only terms the
-  corpus knows are counted. A term is found when a passage term is close to it
-  (:func:`close_terms`: the same stem, a compound or prefix match, or a typo or inflection
-  apart), not through any word list. A compound the corpus does not know as a whole but knows
-  both parts of ("hemtjänstavgift") is found where both parts are (:meth:`CorpusStats.parts`).
+  :data:`TOP_CHUNKS` chunks. The words of the asker's story that a part refers back to ("Mina
+  barn åker skidor varje vinter. När öppnar backen?") count where a passage has them and are no
+  gap where none has; the names in the story are what it is about and count fully. A term that
+  occurs nowhere in the corpus weighs most, since nothing can answer about it. English
+  questions are cross-lingual, so for them only terms the corpus knows are counted. A term is
+  found when a passage term is close to it (:func:`close_terms`: the same stem, a compound or
+  prefix match, or a typo or inflection apart), not through any word list. A compound the
+  corpus does not know as a whole but knows both parts of ("hemtjänstavgift") is found where
+  both parts are (:meth:`CorpusStats.parts`).
 * ``unit_coverage``: the same share in the best single unit (:func:`unit_coverage`): an answer
   is one sentence, list or row, not words scattered over a chunk.
 * ``dense``: the best dense cosine similarity among the top hits.
@@ -93,7 +96,7 @@ from assistant.focus import (
 )
 from assistant.glossary import alternative_groups, english_focus, translated_terms
 from assistant.language import RECENCY, edit_similarity, function_words, similar_words
-from assistant.lexical import stem, words
+from assistant.lexical import analyze, stem, words
 from assistant.synonyms import synonyms, with_synonyms
 from assistant.textunits import (
     TermMatcher,
@@ -103,6 +106,7 @@ from assistant.textunits import (
     split_units,
     term_in,
     term_set,
+    term_weight,
     terms_match,
 )
 from assistant.types import Chunk, Citation, Hit
@@ -425,15 +429,19 @@ def measure_evidence(
     recency = {stem(w) for w in RECENCY}
     terms = [t for t in terms if t in found or t not in recency] or terms
     analysis = analyze_question(question)
-    # The asker's own story ("Min moped fick punka i Ryd i somras. …") is context: a
-    # word of it that no document uses cannot be what the documents answer about, so it is
-    # no gap (in a part, such a word is the strongest sign of a question they cannot answer).
-    weights = {t: 0.0 if analysis.only_in_preamble(t) and not stats.doc_freq(t)
-               else stats.idf(t) * analysis.term_weight(t) for t in terms}
-    total = sum(weights.values())
+    # The asker's own story ("Min moped fick punka i somras. Jag cyklar till jobbet. …") is
+    # context: its words count where a passage has them, and their absence is no gap (in a
+    # part, a word no passage has is the strongest sign of a question they cannot answer).
+    # The names in it are not story: they say where or what the question is about ("Jag
+    # simmar på Rydsbadet. Stämmer det att det stänger?"), and weigh as a part's words do.
+    named = frozenset(analyze(" ".join(proper_words(question))))
+    story = frozenset(t for t in terms if analysis.only_in_preamble(t) and t not in named)
+    weights = {t: stats.idf(t) * (term_weight(t) if t in named else analysis.term_weight(t))
+               for t in terms}
+    total = sum(w for t, w in weights.items() if t not in story or t in found)
     coverage = sum(weights[t] for t in found) / total if total else 0.0
     missing = tuple(t for t in terms if t not in found)
-    in_unit = unit_coverage(terms, weights, [h.chunk for h in top], about, parts)
+    in_unit = unit_coverage(terms, weights, [h.chunk for h in top], about, parts, story)
     evidence = Evidence(dense, coverage, 0.0, missing, looks_like_injection(question), in_unit,
                         focus, len(hits), language == "en",
                         year_missing(question, [h.chunk for h in top]))
@@ -443,7 +451,8 @@ def measure_evidence(
 
 def unit_coverage(terms: Sequence[str], weights: dict[str, float],
                   chunks: Sequence[Chunk], about: Mapping[str, str] | None = None,
-                  parts: Mapping[str, tuple[str, ...]] | None = None) -> float:
+                  parts: Mapping[str, tuple[str, ...]] | None = None,
+                  optional: frozenset[str] = frozenset()) -> float:
     """The best IDF-weighted share of ``terms`` that one unit (sentence, list, table row)
     holds; a term found only in the unit's headings, document title or the entity the
     document is about (``about``: doc_id -> name) counts half. A compound the corpus knows
@@ -452,8 +461,7 @@ def unit_coverage(terms: Sequence[str], weights: dict[str, float],
     Chunk-level coverage is fooled by a chunk that has every word in different sentences
     ("simhallen" in one, "öppettider" about the library in another); an answer is one unit.
     """
-    total = sum(weights.get(t, 0.0) for t in terms)
-    if not total:
+    if not sum(weights.get(t, 0.0) for t in terms):
         return 0.0
     best = 0.0
     for chunk in chunks:
@@ -462,14 +470,18 @@ def unit_coverage(terms: Sequence[str], weights: dict[str, float],
         for unit in split_units(chunk.text, chunk.heading_path):
             own = term_set(unit.text)
             context = term_set(f"{heading} {unit.context}")
-            got = 0.0
+            got = total = 0.0
             for term in terms:
                 split = (parts or {}).get(term, ())
                 if has_synonym(term, own) or has_parts(split, own):
                     got += weights[term]
+                    total += weights[term]
                 elif has_synonym(term, context) or has_parts(split, own | context):
                     got += 0.5 * weights[term]
-            best = max(best, got / total)
+                    total += weights[term]
+                elif term not in optional:
+                    total += weights[term]
+            best = max(best, got / total) if total else best
     return best
 
 

@@ -39,7 +39,13 @@ from dataclasses import dataclass
 
 from assistant.bodies import committees, same_committee
 from assistant.focus import is_superlative
-from assistant.language import BODY_TYPES, COMPARATIVES_SV, NAME_SLOT_WORDS, closest
+from assistant.language import (
+    BODY_TYPES,
+    COMPARATIVES_SV,
+    NAME_SLOT_WORDS,
+    PLACE_PREPOSITIONS,
+    closest,
+)
 from assistant.retrieval import limit_per_document
 from assistant.textunits import proper_words
 from assistant.types import Chunk, Hit
@@ -247,13 +253,19 @@ class EntityIndex:
 
 # --- places and other proper names ---------------------------------------------------------
 
+_PLACE_NAME = re.compile(
+    r"\b(?:" + "|".join(sorted(PLACE_PREPOSITIONS)) + r")\s+([A-ZÅÄÖ][a-zåäö]{3,})\b")
+
 def proper_names(question: str) -> list[str]:
-    """The capitalised words inside the answer-seeking parts of ``question`` (not a preamble:
-    "Jag heter Anna. …"), lower-cased."""
+    """The capitalised words inside the answer-seeking parts of ``question``, and the places a
+    preamble names after a preposition of place ("Jag simmar på Rydsbadet. Stämmer det att
+    det stänger?": the question is about that place), but not its other names ("Jag heter
+    Anna. …"), lower-cased."""
     from assistant.focus import analyze_question
 
     parts = " ".join(p.text for p in analyze_question(question).parts)
-    return list(dict.fromkeys(w.lower() for w in proper_words(parts)))
+    places = _PLACE_NAME.findall(question)
+    return list(dict.fromkeys(w.lower() for w in (*proper_words(parts), *places)))
 
 
 def within_names(hits: Sequence[Hit], question: str, known: frozenset[str]) -> list[Hit]:

@@ -24,6 +24,7 @@ from assistant.language import (
     WH_WORDS,
     language,
     sentences,
+    without_fixed_adverbials,
 )
 from assistant.lexical import analyze, stem
 from assistant.types import Chunk
@@ -82,7 +83,7 @@ def detect_language(text: str) -> str:
 def content_terms(question: str) -> list[str]:
     """Stemmed topic terms of a question (stop words and question words removed), in order."""
     seen: dict[str, None] = {}
-    for term in analyze(question):
+    for term in analyze(without_fixed_adverbials(question)):
         if term not in QUESTION_WORDS:
             seen.setdefault(term, None)
     return list(seen)

@@ -90,6 +90,47 @@ def test_a_story_word_no_document_uses_is_no_gap_but_an_asked_one_is() -> None:
     assert asked.coverage < 0.8 and any(t.startswith("skidpjäx") for t in asked.missing)
 
 
+def test_a_story_word_the_documents_use_elsewhere_is_no_gap_either() -> None:
+    # "barn", "skidor" and "vinter" occur in the corpus, not in the passage: the asker's
+    # circumstances are not what the passage must repeat, the question's own words are.
+    chunk = _chunk("Bastun i Ryd öppnar igen i mars.")
+    stats = CorpusStats.from_chunks([chunk, _chunk("Barn åker skidor på vintern.")])
+    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
+    hits = [Hit(chunk=chunk, score=1.0, dense_score=0.9)]
+    story = measure_evidence("Mina barn åker skidor varje vinter och bastun i Ryd är stängd. "
+                             "När öppnar den?", hits, stats, model=neutral)
+    assert story.coverage == pytest.approx(1.0)
+    assert story.unit_coverage == pytest.approx(1.0)
+    asked = measure_evidence("När öppnar bastun för barn i Ryd på vintern?", hits, stats,
+                             model=neutral)
+    assert asked.coverage < 0.9 and asked.unit_coverage < 0.9
+
+
+def test_a_name_in_the_story_is_what_the_question_is_about() -> None:
+    # "Rydsbadet" is where the asker swims: a passage about another bath does not answer.
+    chunk = _chunk("Badhuset i Dalby stänger när den nya hallen öppnar.")
+    stats = CorpusStats.from_chunks([chunk, _chunk("Rydsbadet har öppet på morgnarna.")])
+    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
+    hits = [Hit(chunk=chunk, score=1.0, dense_score=0.9)]
+    named = measure_evidence("Jag simmar på Rydsbadet varje morgon. Stämmer det att det ska "
+                             "stänga?", hits, stats, model=neutral)
+    assert any(t.startswith("rydsbad") for t in named.missing)
+    assert named.coverage < 0.6
+
+
+def test_fixed_adverbials_and_reporting_verbs_are_not_asked_terms() -> None:
+    # "i så fall", "över huvud taget": the nouns in them name nothing; "sa att", "läste att"
+    # say how the asker heard of it.
+    for question, absent in [
+        ("Stämmer det att bastun i Ryd stänger, och hur länge i så fall?", {"fall"}),
+        ("Gör nämnden nåt åt bastun över huvud taget?", {"huvud", "tag"}),
+        ("Ärligt talat, min granne sa att bastun stänger. Stämmer det?", {"ärl", "tal", "sa"}),
+        ("Jag läste att bastun stänger, och hörde att den rivs. Stämmer det?", {"läst", "hörd"}),
+    ]:
+        kept = without_function_words(content_terms(question), question)
+        assert "bastun" in kept and not absent & set(kept), question
+
+
 def test_a_period_names_each_of_its_years() -> None:
     assert years_named("Strategisk plan 2025–2027") == {2025, 2026, 2027}
     assert years_named("Budget 2026-2028 och 2030") == {2026, 2027, 2028, 2030}

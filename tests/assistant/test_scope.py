@@ -161,6 +161,20 @@ def test_a_named_place_keeps_the_documents_that_mention_it() -> None:
     assert proper_names("Hej! Jag heter Dalby. Vad är visionen?") == []
 
 
+def test_a_place_the_preamble_names_is_what_the_question_is_about() -> None:
+    from assistant.scope import proper_names, within_names
+
+    hits = [
+        Hit(chunk=_chunk("ekby", "Badhuset i Ekby stänger när hallen öppnar."), score=1.0),
+        Hit(chunk=_chunk("ryd", "Rydsbadet håller stängt under renoveringen."), score=0.9),
+    ]
+    question = "Jag simmar på Rydsbadet varje morgon. Stämmer det att det stänger?"
+    assert proper_names(question) == ["rydsbadet"]
+    assert [h.chunk.doc_id for h in within_names(hits, question, frozenset())] == ["ryd"]
+    # The asker's own name is no place ("heter", not "i"/"på"/"vid").
+    assert proper_names("Jag heter Dalby och bor i Rydby. Vad är visionen?") == ["rydby"]
+
+
 def test_governing_bodies_are_named_by_their_kind() -> None:
     from assistant.bodies import governing_bodies, other_body
 
