@@ -22,7 +22,8 @@ municipality is not the municipality, so only the name itself and its genitive d
 another municipality's documents.
 
 A place or other proper name the question's answer-seeking part names ("i Dalby",
-"förskolan Solrosen") keeps the documents among the hits that mention it, when any does
+"förskolan Solrosen"), or a place its preamble names after a preposition of place ("Jag simmar
+på Rydsbadet. …"), keeps the documents among the hits that mention it, when any does
 (:func:`within_names`): a page about a place without a publisher is still about that place.
 
 Committees (nämnder) scope the same way one level down: a question that names one
