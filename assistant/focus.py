@@ -296,6 +296,18 @@ def focus_phrase(rest: str, english: bool = False, pronoun: bool = False) -> tup
     return _phrase_and_verb(rest, english, pronoun)[0]
 
 
+def _amount_verb_first(wh: str, rest: str) -> bool:
+    """"Hur mycket" followed by a finite verb and then its subject ("Hur mycket *kostar*
+    sporthallen?", "Hur mycket *ökar* befolkningen?"): the verb says which amount, the subject
+    is what it is the amount of, and documents name that amount in their own words
+    ("investeringen på 40 miljoner kronor"). Without a subject after it ("Hur mycket
+    tjänar man?") the verb is what is asked."""
+    tokens = re.findall(r"[^\W\d_]+", rest.lower())[:2]
+    stop = _EXTRA_STOP | stopwords() | PREPOSITIONS_SV | MORE_PREPOSITIONS_SV
+    return (" ".join(wh.lower().split()) == "hur mycket" and len(tokens) == 2
+            and _verb_like(tokens[0]) and tokens[1] not in stop and not _verb_like(tokens[1]))
+
+
 def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str, ...], str]:
     """(:func:`focus_phrase`, the finite verb next to it: the verb-second word after a pronoun
     wh-word or the verb-like word that ends the noun phrase; "" when there is none)."""
@@ -438,7 +450,7 @@ def analyze_question(question: str) -> QuestionAnalysis:
             piece
         ):
             answer_type = "measure" if answer_type != "definition" else answer_type
-        verb_next = " ".join(wh.lower().split()) in _PRONOUN_WH
+        verb_next = " ".join(wh.lower().split()) in _PRONOUN_WH or _amount_verb_first(wh, rest)
         focus, verb = _phrase_and_verb(rest, english, pronoun=verb_next)
         opening = rest.split()[0].lower() if rest.split() else ""
         before = piece[: piece.lower().find(wh.lower())]
@@ -640,12 +652,16 @@ QUANTITY_TYPES = frozenset({"count", "amount", "measure"})
 
 
 _ENUMERATOR = re.compile(r"^\s*\d{1,2}[.)]\s", re.MULTILINE)
+# A number that points at a paragraph, chapter, item or appendix ("§ 101", "kap. 3", "nr 4",
+# "bilaga 2", "dnr 2026/14") is a reference, not an amount.
+_REFERENCE = re.compile(
+    r"(?:§§?|\b(?:kap|nr|dnr|punkt|bilaga|paragraf)\b\.?)\s*\d+(?:\s*[–/-]\s*\d+)*", re.I)
 
 
 def quantities(text: str) -> list[str]:
-    """Numbers in ``text`` that are not years (years are times, not quantities) nor list
-    enumerators ("1. visa vart …")."""
-    text = _ENUMERATOR.sub(" ", text)
+    """Numbers in ``text`` that are not years (years are times, not quantities), list
+    enumerators ("1. visa vart …") nor references ("§ 12")."""
+    text = _REFERENCE.sub(" ", _ENUMERATOR.sub(" ", text))
     return [n for n in _NUMBER.findall(text) if not YEAR.fullmatch(n)]
 
 

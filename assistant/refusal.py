@@ -40,8 +40,9 @@ that
 * ``person``/``entity`` ("vem är X", "vilket X"): contains X (stem, compound part or fuzzy match,
   in the unit or its heading/title; genitive modifiers like "kommunens" are not required);
 * ``count``/``amount``/``measure`` ("hur många X", "hur stor X", "vilket målvärde"): contains
-  X in its own text *and* a number that is neither a year nor a list enumerator ("hur många
-  bor": the verb "bor" is what is counted);
+  X in its own text (or its last part, "hallen", under a title naming X) *and* a number that is
+  neither a year, a list enumerator nor a reference ("§ 12") ("hur många bor": the verb "bor"
+  is what is counted; "hur mycket kostar X": X's amount);
 * ``time`` ("när"): contains a year or date and a topic term of the part; ``frequency``
   ("hur ofta") the same with a frequency ("en gång i månaden", "årligen");
 * a person, figure, date or frequency of a governing body: when the part names a nämnd, the
@@ -99,6 +100,7 @@ from assistant.language import RECENCY, edit_similarity, function_words, similar
 from assistant.lexical import analyze, stem, words
 from assistant.synonyms import synonyms, with_synonyms
 from assistant.textunits import (
+    MIN_MODIFIER,
     TermMatcher,
     content_terms,
     names_itself,
@@ -112,6 +114,8 @@ from assistant.textunits import (
 from assistant.types import Chunk, Citation, Hit
 
 TOP_CHUNKS = 5
+# The shortest last part of a compound that stands for it after its title named it ("hallen").
+_MIN_HEAD_WORD = 4
 # Stems this long or longer match a passage stem this similar (normalised Levenshtein: one edit
 # in five to nine letters, two in ten to fourteen); chosen on the tune split.
 FUZZY_MIN_LENGTH = 5
@@ -576,6 +580,16 @@ class _U:
     dated: str = ""  # the unit's document title and headings, which may date what it says
 
 
+def _named_by_head(options: Sequence[str], unit: _U) -> bool:
+    """A compound the unit's title or headings name is named in the unit by its last part:
+    under "Ny sporthall i Ekby", "Hallen ska stå klar 2028" is about the sporthall (a definite
+    noun refers back to the thing just named)."""
+    return term_in(options, unit.context) and any(
+        len(word) >= _MIN_HEAD_WORD and len(option) - len(word) >= MIN_MODIFIER
+        and option.endswith(word)
+        for option in options for word in unit.terms)
+
+
 def _member_singled_out(part: Part, unit: _U) -> bool:
     head = part.focus[-1] if part.focus else ""
     stem = head[: max(3, len(head) - 3)]
@@ -606,8 +620,11 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
     # After "när" comes the verb, not a noun phrase: a time question is checked on its topic.
     if kind not in _VERB_ASKED and not all(term_in(alts.get(t, (t,)), every) for t in focus):
         return False
-    # A number answers "hur många X" only in the same sentence/row as X, not under a heading.
-    if kind in QUANTITY_TYPES and not all(term_in(alts.get(t, (t,)), unit.terms) for t in focus):
+    # A number answers "hur många X" only in the same sentence/row as X, not under a heading
+    # (but "hallen" under a title about the sporthall is that hall: :func:`_named_by_head`).
+    if kind in QUANTITY_TYPES and not all(
+            term_in(alts.get(t, (t,)), unit.terms) or _named_by_head(alts.get(t, (t,)), unit)
+            for t in focus):
         return False
     if kind in QUANTITY_TYPES or kind in _VERB_ASKED:
         if answer_cue(part, unit.text, focus) <= 0:
