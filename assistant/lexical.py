@@ -120,6 +120,14 @@ class Vocabulary:
                 return (stem(head[:-1]), stem(tail))
         return ()
 
+    def last_part(self, word: str) -> str:
+        """The stem of the longest known word that ends ``word`` after at least
+        :data:`MIN_PART` letters ("sporthall" -> "hall" when "hallen" is known), else ""."""
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            if self._known(word[cut:]):
+                return stem(word[cut:])
+        return ""
+
     def repair(self, term: str) -> str:
         """``term`` (a stem) if known, else the closest known stem when it is very close."""
         if term in self.stems or term.isdigit() or len(term) < 5:

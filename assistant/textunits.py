@@ -404,6 +404,11 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
 # --- compound-aware terms -------------------------------------------------------------------
 
 
+# "sim- och sporthallen", "barn- eller ungdomsfrågor": a first word whose last part is left to
+# the word after the conjunction.
+_SUSPENDED = re.compile(r"\b([^\W\d_]{2,})-\s+(?:och|eller|samt)\s+([^\W\d_]{5,})", re.I)
+
+
 class TermMatcher:
     """Stems plus compound parts, split against the words of the texts at hand.
 
@@ -421,11 +426,26 @@ class TermMatcher:
         self._cache: dict[str, frozenset[str]] = {}
 
     def terms(self, text: str) -> frozenset[str]:
+        """The stems of ``text``, of its compounds' parts and of the compounds a suspended
+        compound stands for (:meth:`suspended`)."""
         found = self._cache.get(text)
         if found is None:
-            found = frozenset(self.vocabulary.terms(text)) | symbol_terms(text)
+            found = (frozenset(self.vocabulary.terms(text)) | symbol_terms(text)
+                     | self.suspended(text))
             self._cache[text] = found
         return found
+
+    def suspended(self, text: str) -> frozenset[str]:
+        """The stems of the compounds that suspended compounds in ``text`` stand for: "sim- och
+        sporthallen" is the "simhall" and the sporthall, "vatten- och avloppstaxan" the water
+        tariff and the sewage one. The first word borrows the last part of the second: the
+        longest known word the second ends with
+        (:meth:`assistant.lexical.Vocabulary.last_part`)."""
+        out = set()
+        for first, second in _SUSPENDED.findall(text):
+            if last := self.vocabulary.last_part(second.lower()):
+                out.add(f"{first.lower()}{last}")
+        return frozenset(out)
 
     def alternatives(self, text: str) -> dict[str, tuple[str, ...]]:
         """Each stem of ``text`` -> the stem and the stems of its compound parts."""

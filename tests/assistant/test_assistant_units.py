@@ -3,6 +3,7 @@ from datetime import date
 
 from assistant.extractive import ExtractiveGenerator, select_units
 from assistant.generation import Source
+from assistant.refusal import check_focus
 from assistant.textunits import detect_language, split_units
 from assistant.types import Chunk, Hit
 
@@ -349,3 +350,16 @@ def test_a_comparison_of_a_plan_with_its_former_version_quotes_each_under_its_ti
         [new, old])
     assert "550" in text and "400" in text
     assert text.index("Badplan 2026–2029:") < text.index("550") < text.index("Badplan 2022–2025:")
+
+
+def test_a_suspended_compound_stands_for_the_compound_it_shortens() -> None:
+    from assistant.textunits import TermMatcher
+
+    texts = ["Ny sim- och sporthall i Ekby.", "Sporten och hallen."]
+    terms = TermMatcher(texts).terms(texts[0])
+    assert {"simhall", "sporthall"} <= terms
+    # The question's word is found in the title that writes it suspended.
+    question = "Hur mycket kostar simhallen i Ekby?"
+    hall = Chunk(chunk_id="c1", doc_id="d1", position=0, title="Ny sim- och sporthall i Ekby",
+                 text="Hallen ska kosta 90 miljoner kronor.")
+    assert check_focus(question, [hall]).supported
