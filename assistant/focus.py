@@ -208,7 +208,9 @@ class QuestionAnalysis:
     def _preamble_terms(self) -> frozenset[str]:
         """The terms of what the asker writes before the first part (not of what follows
         it, such as the Swedish words an English question is searched with)."""
-        start = self.question.find(self.parts[0].text) if self.parts else -1
+        # A part that asks inside a sentence carries a "?" the question has not ("när öppnar
+        # den, och …"): it is found without it.
+        start = self.question.find(self.parts[0].text.rstrip("?")) if self.parts else -1
         return frozenset(topic_terms(self.question[:start])) if start > 0 else frozenset()
 
     def only_in_preamble(self, term: str) -> bool:

@@ -568,6 +568,15 @@ def test_a_count_in_the_story_is_no_focus_of_a_yes_no_question_without_one() -> 
     assert doubted.parts[0].focus_terms == tuple(analyze("visionsmål"))
 
 
+def test_the_preamble_ends_where_a_part_asks_inside_a_sentence() -> None:
+    # The first part "när blir den klar" is followed by a comma in the question, not by "?".
+    analysis = analyze_question("Jag cyklar till jobbet varje dag. Jag läste om en ny cykelväg "
+                                "– när blir den klar, och hur lång blir den?")
+    assert analysis.parts[0].text.startswith("när blir den klar")
+    assert analysis.only_in_preamble(analyze("jobbet")[0])
+    assert not analysis.only_in_preamble(analyze("klar")[0])
+
+
 def test_a_yes_no_comparison_asks_for_the_compared_value() -> None:
     # "Är skatten högre i Ekby än i Dalby?" is answered by each side's rate, not a yes.
     for question, noun in [("Är skatten högre i Ekby än i Dalby?", "skatten"),
