@@ -432,9 +432,10 @@ def analyze_question(question: str) -> QuestionAnalysis:
                 # A count the asker doubts ("Kommunen har tre mål. Stämmer det att de är
                 # fem?") is about the thing counted before; without a number of its own the
                 # question is not about a count ("Jag simmar tre dagar i veckan. Stämmer det
-                # att badet stänger?").
-                counted = _counted_nouns(" ".join((*statements, piece))) if re.search(
-                    rf"\b{_NUM}\b", piece, re.IGNORECASE) else ()
+                # att badet stänger under 2026?"; a year is no count).
+                counted = _counted_nouns(" ".join((*statements, piece))) if any(
+                    not YEAR.fullmatch(n) for n in re.findall(rf"\b{_NUM}\b", piece, re.I)
+                ) else ()
                 compared = () if counted or english else _compared_noun(piece)
                 # "Är skatten högre i Ekby än i Dalby?" asks for each side's value.
                 parts.append(
