@@ -33,6 +33,11 @@ _SPLIT_COMPOUND = re.compile(r"\b([^\W\d_]{2,})[ ]([^\W\d_]{3,})\b")
 MIN_PART = 3
 MIN_COMPOUND = 7
 INFLECTION_SHARE = 0.75
+# A question word may be a text word with an ending the stemmer kept ("målvärdet"/"målvärd",
+# "programmet"/"program"); longer than this, the text word is only the first part of the
+# question's compound.
+MAX_ENDING = 3
+MIN_HEAD_BASE = 5  # letters; a shorter stem is too often only the start of another word
 MIN_TYPO_WORD = 5  # shorter words are too often another real word one letter away
 
 
@@ -119,6 +124,14 @@ class Vocabulary:
             if head.endswith("s") and self._known(head[:-1]):
                 return (stem(head[:-1]), stem(tail))
         return ()
+
+    def base(self, term: str) -> str:
+        """The longest known stem that ``term`` is with an ending the stemmer kept (at most
+        :data:`MAX_ENDING` letters: "bostadsprogrammet" -> "bostadsprogram"), else ""."""
+        for cut in range(len(term) - 1, max(MIN_HEAD_BASE, len(term) - MAX_ENDING) - 1, -1):
+            if term[:cut] in self.stems:
+                return term[:cut]
+        return ""
 
     def last_part(self, word: str) -> str:
         """The stem of the longest known word that ends ``word`` after at least
@@ -240,8 +253,9 @@ class Vocabulary:
                 out.append(term)
                 continue
             if repair and term not in self.stems:
-                parts = self.split(word)
-                term = term if parts else self.repair(term)
+                base = self.base(term)
+                parts = () if base else self.split(word)
+                term = base or (term if parts else self.repair(term))
             out.append(term)
             out.extend(self.split(word))
         return out

@@ -188,16 +188,22 @@ class LexicalPostings:
 
         ``related`` gives, for a query term, terms that mean the same (its synonyms); they are
         searched too, their score counting ``weight`` times, so "kommunalskatten" also finds a
-        page that only says "skattesatsen" while a page with the asked word stays ahead.
+        page that only says "skattesatsen" while a page with the asked word stays ahead. A form
+        the stemmer keeps ("programmet") has its base ("program", :meth:`Vocabulary.base`)
+        searched the same way.
         Words in ``whole`` (names) are not split into parts (see `Vocabulary.terms`)."""
         if self.live == 0 or n < 1:
             return []
         asked = self.vocabulary.terms(query, repair=True, whole=whole)
         weights = [(t, 1.0) for t in asked if t in self.postings]  # a repeated word counts twice
-        if related is not None and weight > 0:
+        if weight > 0:
+            # A form the stemmer kept ("programmet") also finds its base ("program") when the
+            # corpus has both, counting as a synonym does.
             extra = dict.fromkeys(
-                known for term in asked for other in related(term)
-                for known in self.vocabulary.inflections(other)
+                known for term in asked
+                for other in (*(related(term) if related is not None else ()),
+                              self.vocabulary.base(term))
+                if other for known in self.vocabulary.inflections(other)
                 if known in self.postings and known not in asked)
             weights += [(other, weight) for other in extra]
         if not weights:

@@ -26,7 +26,7 @@ from assistant.language import (
     sentences,
     without_fixed_adverbials,
 )
-from assistant.lexical import analyze, stem
+from assistant.lexical import MAX_ENDING, analyze, stem
 from assistant.types import Chunk
 
 # Words that only say what kind of answer is wanted; they carry no topic: the question words and
@@ -94,9 +94,6 @@ def content_terms(question: str) -> list[str]:
 # MIN_MODIFIER letters. Shorter heads are too often only an ending ("skol" in "förskol").
 MIN_HEAD = 5
 MIN_MODIFIER = 3
-# A question word may be a text word with an ending the stemmer kept ("målvärdet"/"målvärd");
-# longer than this, the text word is only the first part of the question's compound.
-MAX_ENDING = 3
 # Swedish drops the unstressed e of a final -el, -en, -er before an ending that begins with a
 # vowel: "regel"/"reglerna", "cykel"/"cyklar", "egen"/"egna", "medel"/"medlen". The stemmer
 # keeps the two forms apart ("regel", "regl"); without that e they are one.

@@ -91,3 +91,13 @@ def test_a_word_typed_without_a_ring_or_dots_is_the_one_word_it_spells() -> None
     vocabulary = Vocabulary(["Badhuset öppnar i maj.", "Förskolan Blåklinten växer."])
     assert vocabulary.correct("När oppnar forskolan Blaklinten?") == (
         "När öppnar förskolan Blåklinten?")
+
+
+def test_an_unknown_form_is_searched_as_its_known_base() -> None:
+    # "bostadsprogrammet" also splits into known words ("bostad", "programmet"); its base is
+    # what the corpus calls the same thing.
+    vocabulary = Vocabulary(["Bostadsprogram 2024–2030 antogs. Programmet gäller varje bostad."])
+    assert vocabulary.base("bostadsprogrammet") == "bostadsprogram"
+    assert "bostadsprogram" in vocabulary.terms("När antogs bostadsprogrammet?", repair=True)
+    # More than a kept ending apart is another word, not a form of it.
+    assert vocabulary.base("bostadsprogramledare") == ""

@@ -122,3 +122,16 @@ def test_synonyms_are_searched_at_their_weight() -> None:
     assert [i for i, _ in found] == [0, 1]
     alone = index.search("skattesatsen", 5)
     assert found[1][1] == pytest.approx(SYNONYM_WEIGHT * alone[0][1])
+
+
+def test_a_form_the_stemmer_keeps_also_finds_its_base_at_the_synonym_weight() -> None:
+    """"programmet" is not stemmed to "program": a page with the base form is found too, behind
+    a page with the asked form."""
+    from assistant.retrieval import SYNONYM_WEIGHT
+
+    texts = ["Bostadsprogrammet bygger på planen.", "Bostadsprogram 2024–2030, antaget 2024.",
+             "Biblioteket i Ekby har nya öppettider."]
+    index = LexicalPostings.build(texts)
+    assert [i for i, _ in index.search("bostadsprogrammet", 5)] == [0]
+    found = index.search("bostadsprogrammet", 5, None, SYNONYM_WEIGHT)
+    assert [i for i, _ in found] == [0, 1]
