@@ -274,7 +274,8 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     takes as its intro the sentence just above it (ending in ``:`` or the last sentence of the
     paragraph right before it), or else the nearest heading-like line (e.g. "Kommunens fyra
     fokusområden"); an intro that opens with an anaphor ("De är …:") takes the sentence before
-    it along. Two or more table rows are also one unit with the sentence ending in ``:``
+    it along. One dash line after a paragraph is no list but a quotation or an aside, and is
+    quoted as sentences. Two or more table rows are also one unit with the sentence ending in ``:``
     above them (or the heading), besides being units of their own.
     """
     lines = [ln.strip() for ln in text.splitlines()]
@@ -301,8 +302,20 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
             pending_intro = ""
         rows = []
 
+    # The paragraph's last sentence taken as a list's intro, not a line ending in ":".
+    borrowed: Unit | None = None
+
     def flush_list() -> None:
-        nonlocal items, pending_intro
+        nonlocal items, pending_intro, borrowed
+        if len(items) == 1 and borrowed is not None:
+            # One dash line after a paragraph is no list: in news it is a quotation ("– Vi
+            # prioriterar vården, säger ordföranden."), elsewhere an aside. Both are sentences.
+            units.append(dataclasses.replace(borrowed, position=len(units)))
+            for sentence in split_sentences(items[0][2:]):
+                units.append(Unit(sentence, "sentence", len(units), context))
+            items, pending_intro, borrowed = [], "", None
+            return
+        borrowed = None
         if items:
             intro = pending_intro or (f"{context}:" if context else "")
             body = "\n".join(items)
@@ -355,7 +368,8 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
                 # A list right after a paragraph is introduced by its last sentence ("Kommunen
                 # arbetar med fyra fokusområden."): quote them together, never one without the
                 # other.
-                pending_intro = units.pop().text
+                borrowed = units.pop()
+                pending_intro = borrowed.text
             after_sentence = False
             marker = _LIST_ITEM.match(line).group(0).strip()
             item = _LIST_ITEM.sub("", line, count=1).strip()

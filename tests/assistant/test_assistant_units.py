@@ -363,3 +363,17 @@ def test_a_suspended_compound_stands_for_the_compound_it_shortens() -> None:
     hall = Chunk(chunk_id="c1", doc_id="d1", position=0, title="Ny sim- och sporthall i Ekby",
                  text="Hallen ska kosta 90 miljoner kronor.")
     assert check_focus(question, [hall]).supported
+
+
+def test_one_dash_line_after_a_paragraph_is_a_quotation_not_a_list() -> None:
+    news = "Regionen har ett mål om 70 procent.\n- Vi prioriterar vården, säger Eva Ek.\nSlut."
+    assert [(u.kind, u.text) for u in split_units(news)] == [
+        ("sentence", "Regionen har ett mål om 70 procent."),
+        ("sentence", "Vi prioriterar vården, säger Eva Ek."),
+        ("sentence", "Slut."),
+    ]
+    # Two items after a paragraph, or one after a line ending in ":", are a list.
+    two = split_units("Kommunen har två fokusområden.\n- Trygghet\n- Skola")
+    assert [u.kind for u in two] == ["list"]
+    one = split_units("Kommunen har ett fokusområde:\n- Trygghet")
+    assert [u.kind for u in one] == ["list"]
