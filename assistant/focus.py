@@ -634,6 +634,11 @@ def asks_for_name(part: Part) -> bool:
         _ROLE_NOUN.search(part.focus[-1]))
 
 
+def names_role(text: str) -> bool:
+    """``text`` names a role someone holds ("ordföranden", "förvaltningschefen", "rektor")."""
+    return any(_ROLE_NOUN.search(w) for w in re.findall(r"[^\W\d_]+", text))
+
+
 def names_person(text: str) -> bool:
     """``text`` names a person (see :data:`_NAME`)."""
     if _PARTY.search(text):

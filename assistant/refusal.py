@@ -38,7 +38,9 @@ The focus check is classic QA answer-type checking: every answer-seeking part of
 that
 
 * ``person``/``entity`` ("vem är X", "vilket X"): contains X (stem, compound part or fuzzy match,
-  in the unit or its heading/title; genitive modifiers like "kommunens" are not required);
+  in the unit or its heading/title; genitive modifiers like "kommunens" are not required); for
+  ``person`` also someone who does it: a person's name, a role or a body besides the asked
+  one, not as a table row ("Nämnden får i uppdrag …" does not say who leads it);
 * ``count``/``amount``/``measure`` ("hur många X", "hur stor X", "vilket målvärde"): contains
   X in its own text (or its last part, "hallen", under a title naming X) *and* a number that is
   neither a year, a list enumerator nor a reference ("§ 12") ("hur många bor": the verb "bor"
@@ -94,6 +96,7 @@ from assistant.focus import (
     indirect_question,
     is_superlative,
     names_person,
+    names_role,
 )
 from assistant.glossary import alternative_groups, english_focus, translated_terms
 from assistant.language import RECENCY, edit_similarity, function_words, similar_words
@@ -103,6 +106,7 @@ from assistant.textunits import (
     MIN_MODIFIER,
     TermMatcher,
     content_terms,
+    has_rows,
     names_itself,
     proper_words,
     split_units,
@@ -638,6 +642,13 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
             return False
     if asks_for_name(part) and not names_person(unit.text):
         return False  # "Socialdirektören fördelar …" names only the role
+    if kind == "person" and not (
+            names_person(unit.text) or names_role(unit.text)
+            or (governing_bodies(unit.text) - bodies and not has_rows(unit.text))):
+        # "Vem leder nämnden?", "Vem ansvarar för bygget?": who does it is a person, a role
+        # or a body besides the one asked about; "Nämnden får i uppdrag …" names none, and a
+        # table of the bodies' budgets names them as rows, not as who does anything.
+        return False
     if asks_for_name(part) and not all(names_itself(alts.get(t, (t,)), every) for t in focus):
         return False  # "kommundirektör" is not "kommunstyrelsen" though both open alike
     if (asks_for_name(part) or kind in QUANTITY_TYPES or kind in _VERB_ASKED) and other_body(

@@ -157,6 +157,11 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
 _TABLE_ROW = re.compile(r"^[^:;]{1,40}:\s*[^;]+(?:;\s*[^:;]{1,40}:\s*[^;]+)+$")
 
 
+def has_rows(text: str) -> bool:
+    """``text`` has a table row ("Nämnd: Kommunstyrelsen; Budget 2026: 71,4")."""
+    return any(_TABLE_ROW.match(line.strip()) for line in text.splitlines())
+
+
 @dataclass(frozen=True)
 class Unit:
     """A quotable piece of a chunk: ``kind`` is ``sentence``, ``list``, ``row`` or ``table``

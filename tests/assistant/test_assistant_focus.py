@@ -179,6 +179,19 @@ def test_a_reference_number_is_no_amount() -> None:
     assert not check_focus(question, [cited]).supported
 
 
+def test_who_does_something_is_answered_by_a_person_a_role_or_another_body() -> None:
+    question = "Vem leder kultur- och fritidsnämnden i Ekby?"
+    task = _chunk(2, "Kultur- och fritidsnämnden får i uppdrag att utreda en ny fritidsgård.")
+    assert not check_focus(question, [task]).supported
+    budget = _chunk(3, "Nämnd: Kultur- och fritidsnämnden; Budget 2026 (mnkr): 27,5\n"
+                       "Nämnd: Tekniska nämnden; Budget 2026 (mnkr): 40,1")
+    assert not check_focus(question, [budget]).supported  # bodies as rows do nothing
+    chair = _chunk(4, "Kultur- och fritidsnämndens ordförande är Eva Ek (S).")
+    assert check_focus(question, [chair]).supported
+    body = _chunk(5, "Tekniska nämnden ansvarar för bygget av den nya fritidsgården.")
+    assert check_focus("Vem ansvarar för bygget av fritidsgården?", [body]).supported
+
+
 def test_a_figure_of_a_past_year_is_the_latest_known_for_the_present() -> None:
     question = "Hur många invånare har kommunen idag?"
     latest = _chunk(2, "Den 31 december 2024 hade kommunen 28 000 invånare.")
