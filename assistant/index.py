@@ -484,6 +484,9 @@ class Index:
             if len(rows) >= n or len(got["ids"][0]) < fetch:
                 break
             fetch *= DEEPER
+        # Chroma orders equally distant rows (copies of one text) differently from one process
+        # to the next; by id among equals, the same query gives the same hits every time.
+        rows.sort(key=lambda row: (distances[row[0]], row[0]))
         return [(chunk_from_record(i, d, m), 1.0 - float(distances[i])) for i, d, m in rows[:n]]
 
     def _versions(self) -> list[str]:

@@ -355,3 +355,26 @@ def test_a_dense_query_never_counts_the_collection_and_stops_where_it_runs_out(
     assert len(hits) == live_chunks  # every live chunk, none of the 40 stale ones
     assert all(h.chunk.doc_hash != "stale" for h in hits)
     assert queries and queries[-1] > live_chunks + 40  # it stopped because the rows ran out
+
+
+class ReversedCollection(RacingCollection):
+    """A collection that returns equally distant rows in the opposite order (as Chroma may
+    from one process to the next)."""
+
+    def query(self, **kwargs: Any) -> dict[str, Any]:
+        got = self.real.query(**kwargs)
+        for key in ("ids", "documents", "metadatas", "distances"):
+            got[key][0] = list(reversed(got[key][0]))
+        got["distances"][0] = [0.5] * len(got["distances"][0])
+        return got
+
+
+def test_equally_distant_rows_come_back_in_one_order(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = Retriever.from_settings(settings)
+    vector = retriever.embedder.embed_queries(["sagobygden"])[0]
+    race(retriever, ReversedCollection(None), monkeypatch)
+    hits = retriever.index.dense_query(vector, 4, retriever.snapshot().live)
+    ids = [chunk.chunk_id for chunk, _ in hits]
+    assert len(ids) == 4 and ids == sorted(ids)
