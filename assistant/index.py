@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import warnings
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -49,6 +50,11 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 # A dense query asks the ANN index for this many times the rows wanted (at least n + 16), so
 # that rows of replaced versions rarely leave it short; when they do it asks DEEPER times more.
+# How many candidates the ANN graph search keeps (Chroma's default is 100). A query asks for up
+# to a few hundred rows; with a breadth not far above that, which rows come back near the end
+# varies from one process to the next (seen with 150 of 386 chunks), and with them the fused
+# scores of every hit.
+SEARCH_EF = 512
 OVERFETCH = 1.25
 OVERFETCH_MIN = 16
 DEEPER = 4
@@ -329,13 +335,15 @@ class Index:
         try:
             if create_for is not None:
                 embedder_id, dim = create_for
-                return self.client.get_or_create_collection(
+                collection = self.client.get_or_create_collection(
                     name,
                     metadata={"embedder": embedder_id, "dim": dim, "schema": SCHEMA_VERSION},
-                    configuration={"hnsw": {"space": "cosine"}},
+                    configuration={"hnsw": {"space": "cosine", "ef_search": SEARCH_EF}},
                     embedding_function=None,
                 )
-            return self.client.get_collection(name, embedding_function=None)
+            else:
+                collection = self.client.get_collection(name, embedding_function=None)
+            return _with_search_ef(collection)
         except Exception as exc:
             if _is_not_found(exc):
                 raise IndexMissingError(
@@ -824,6 +832,17 @@ class Index:
 
     def chunk_count(self) -> int:
         return self._chunks().count()
+
+
+def _with_search_ef(collection: Collection) -> Collection:
+    """``collection``, its search breadth raised to :data:`SEARCH_EF` if it was made with less
+    (an index built before it was set)."""
+    hnsw = (getattr(collection, "configuration_json", None) or {}).get("hnsw") or {}
+    if int(hnsw.get("ef_search") or SEARCH_EF) < SEARCH_EF:
+        with warnings.catch_warnings():  # Chroma notes that it stores no embedding function
+            warnings.filterwarnings("ignore", "legacy embedding function", DeprecationWarning)
+            collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+    return collection
 
 
 def _live_rows(

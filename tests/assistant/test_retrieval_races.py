@@ -378,3 +378,19 @@ def test_equally_distant_rows_come_back_in_one_order(
     hits = retriever.index.dense_query(vector, 4, retriever.snapshot().live)
     ids = [chunk.chunk_id for chunk, _ in hits]
     assert len(ids) == 4 and ids == sorted(ids)
+
+
+def test_the_ann_search_is_broad_enough_to_give_the_same_rows_every_time(tmp_path: Path) -> None:
+    """Chroma's default search breadth (100) is below what a query asks for; an index is made
+    with :data:`SEARCH_EF` and one made before with less is raised when opened."""
+    from assistant.index import SEARCH_EF, Index, make_client
+
+    index = Index.open(tmp_path / "new")
+    assert index._chunks(create_for=("e", 3)).configuration_json["hnsw"]["ef_search"] == SEARCH_EF
+    old = make_client(tmp_path / "old", None)
+    old.get_or_create_collection("styrdok_chunks", configuration={"hnsw": {"space": "cosine"}},
+                                 embedding_function=None)
+    made = old.get_collection("styrdok_chunks", embedding_function=None)
+    assert made.configuration_json["hnsw"]["ef_search"] < SEARCH_EF
+    opened = Index.open(tmp_path / "old")._chunks()
+    assert opened.configuration_json["hnsw"]["ef_search"] == SEARCH_EF
