@@ -431,8 +431,8 @@ def analyze_question(question: str) -> QuestionAnalysis:
             if piece.rstrip().endswith("?"):
                 # A count the asker doubts ("Kommunen har tre mål. Stämmer det att de är
                 # fem?") is about the thing counted before; without a number of its own the
-                # question is not about a count ("Jag simmar tre dagar i veckan. Stämmer det
-                # att badet stänger under 2026?"; a year is no count).
+                # question is not about a count ("Jag åker skidor två kvällar per vecka. Ska
+                # backen verkligen läggas ner 2027?"; a year is no count).
                 counted = _counted_nouns(" ".join((*statements, piece))) if any(
                     not YEAR.fullmatch(n) for n in re.findall(rf"\b{_NUM}\b", piece, re.I)
                 ) else ()

@@ -140,9 +140,9 @@ REPORTING_VERBS_SV = _words(
     "sa sade sagt säger hörde hört läste läst såg sett trodde tror trott påstod påstått påstår "
     "berättade berättat"
 )
-#: Fixed multiword sentence adverbials: together they only comment on the sentence ("Hur länge
-#: i så fall?", "Gör de något åt det över huvud taget?", "ärligt talat"), though their words are
-#: nouns and verbs elsewhere ("fall", "huvud", "talat").
+#: Fixed multiword sentence adverbials: together they only comment on the sentence ("När
+#: öppnar den i så fall?", "Har nämnden beslutat något över huvud taget?", "ärligt talat"),
+#: though their words are nouns and verbs elsewhere ("fall", "huvud", "talat").
 FIXED_ADVERBIALS_SV = (
     "i så fall", "i alla fall", "i varje fall", "i vilket fall", "över huvud taget",
     "överhuvudtaget", "i och för sig", "för övrigt", "ärligt talat", "ärligt sagt", "helt enkelt",
@@ -156,8 +156,8 @@ _FIXED_ADVERBIAL = re.compile(
 
 
 def without_fixed_adverbials(text: str) -> str:
-    """``text`` without the fixed adverbials of :data:`FIXED_ADVERBIALS_SV` ("Hur länge i så
-    fall?" -> "Hur länge?")."""
+    """``text`` without the fixed adverbials of :data:`FIXED_ADVERBIALS_SV` ("När öppnar den i
+    så fall?" -> "När öppnar den?")."""
     return _FIXED_ADVERBIAL.sub("", text)
 
 

@@ -441,7 +441,7 @@ def measure_evidence(
     # context: its words count where a passage has them, and their absence is no gap (in a
     # part, a word no passage has is the strongest sign of a question they cannot answer).
     # The names in it are not story: they say where or what the question is about ("Jag
-    # simmar på Rydsbadet. Stämmer det att det stänger?"), and weigh as a part's words do.
+    # badar på Rydsbadet. Blir det stängt?"), and weigh as a part's words do.
     named = frozenset(analyze(" ".join(proper_words(question))))
     story = frozenset(t for t in terms if analysis.only_in_preamble(t) and t not in named)
     weights = {t: stats.idf(t) * (term_weight(t) if t in named else analysis.term_weight(t))

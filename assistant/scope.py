@@ -22,7 +22,7 @@ municipality is not the municipality, so only the name itself and its genitive d
 another municipality's documents.
 
 A place or other proper name the question's answer-seeking part names ("i Dalby",
-"förskolan Solrosen"), or a place its preamble names after a preposition of place ("Jag simmar
+"förskolan Solrosen"), or a place its preamble names after a preposition of place ("Jag badar
 på Rydsbadet. …"), keeps the documents among the hits that mention it, when any does
 (:func:`within_names`): a page about a place without a publisher is still about that place.
 
@@ -259,8 +259,8 @@ _PLACE_NAME = re.compile(
 
 def proper_names(question: str) -> list[str]:
     """The capitalised words inside the answer-seeking parts of ``question``, and the places a
-    preamble names after a preposition of place ("Jag simmar på Rydsbadet. Stämmer det att
-    det stänger?": the question is about that place), but not its other names ("Jag heter
+    preamble names after a preposition of place ("Jag badar på Rydsbadet. Blir det
+    stängt?": the question is about that place), but not its other names ("Jag heter
     Anna. …"), lower-cased."""
     from assistant.focus import analyze_question
 

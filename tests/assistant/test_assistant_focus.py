@@ -573,8 +573,8 @@ def test_what_a_role_holder_is_called_asks_for_a_person_of_the_named_body() -> N
 
 
 def test_a_count_in_the_story_is_no_focus_of_a_yes_no_question_without_one() -> None:
-    # "tre morgnar" is the asker's habit; the question is whether the bath closes.
-    story = analyze_question("Jag simmar tre morgnar i veckan. Stämmer det att badet stänger 2026?")
+    # "två kvällar" is the asker's habit; the question is whether the slope closes.
+    story = analyze_question("Jag åker skidor två kvällar per vecka. Ska backen läggas ner 2027?")
     assert story.parts[0].answer_type == "verify" and story.parts[0].focus_terms == ()
     # A doubted count is about the thing counted before it.
     doubted = analyze_question("Kommunen har tre visionsmål. Stämmer det att de är fem?")

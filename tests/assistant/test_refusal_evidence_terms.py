@@ -112,8 +112,8 @@ def test_a_name_in_the_story_is_what_the_question_is_about() -> None:
     stats = CorpusStats.from_chunks([chunk, _chunk("Rydsbadet har öppet på morgnarna.")])
     neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
     hits = [Hit(chunk=chunk, score=1.0, dense_score=0.9)]
-    named = measure_evidence("Jag simmar på Rydsbadet varje morgon. Stämmer det att det ska "
-                             "stänga?", hits, stats, model=neutral)
+    named = measure_evidence("Jag badar på Rydsbadet varje lördag. Blir det stängt?", hits,
+                             stats, model=neutral)
     assert any(t.startswith("rydsbad") for t in named.missing)
     assert named.coverage < 0.6
 
@@ -122,7 +122,7 @@ def test_fixed_adverbials_and_reporting_verbs_are_not_asked_terms() -> None:
     # "i så fall", "över huvud taget": the nouns in them name nothing; "sa att", "läste att"
     # say how the asker heard of it.
     for question, absent in [
-        ("Stämmer det att bastun i Ryd stänger, och hur länge i så fall?", {"fall"}),
+        ("Ska bastun i Ryd stänga, och varför i så fall?", {"fall"}),
         ("Gör nämnden nåt åt bastun över huvud taget?", {"huvud", "tag"}),
         ("Ärligt talat, min granne sa att bastun stänger. Stämmer det?", {"ärl", "tal", "sa"}),
         ("Jag läste att bastun stänger, och hörde att den rivs. Stämmer det?", {"läst", "hörd"}),

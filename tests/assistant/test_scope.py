@@ -168,7 +168,7 @@ def test_a_place_the_preamble_names_is_what_the_question_is_about() -> None:
         Hit(chunk=_chunk("ekby", "Badhuset i Ekby stänger när hallen öppnar."), score=1.0),
         Hit(chunk=_chunk("ryd", "Rydsbadet håller stängt under renoveringen."), score=0.9),
     ]
-    question = "Jag simmar på Rydsbadet varje morgon. Stämmer det att det stänger?"
+    question = "Jag badar på Rydsbadet varje lördag. Blir det stängt under renoveringen?"
     assert proper_names(question) == ["rydsbadet"]
     assert [h.chunk.doc_id for h in within_names(hits, question, frozenset())] == ["ryd"]
     # The asker's own name is no place ("heter", not "i"/"på"/"vid").
