@@ -444,6 +444,8 @@ def measure_evidence(
     # badar på Rydsbadet. Blir det stängt?"), and weigh as a part's words do.
     named = frozenset(analyze(" ".join(proper_words(question))))
     story = frozenset(t for t in terms if analysis.only_in_preamble(t) and t not in named)
+    if story >= set(terms):  # a part with no words of its own: the story is all it asks about
+        story = frozenset()
     weights = {t: stats.idf(t) * (term_weight(t) if t in named else analysis.term_weight(t))
                for t in terms}
     total = sum(w for t, w in weights.items() if t not in story or t in found)
@@ -464,7 +466,8 @@ def unit_coverage(terms: Sequence[str], weights: dict[str, float],
     """The best IDF-weighted share of ``terms`` that one unit (sentence, list, table row)
     holds; a term found only in the unit's headings, document title or the entity the
     document is about (``about``: doc_id -> name) counts half. A compound the corpus knows
-    only as parts (``parts``: :meth:`CorpusStats.parts`) is found where all its parts are.
+    only as parts (``parts``: :meth:`CorpusStats.parts`) is found where all its parts are. An
+    ``optional`` term (of the asker's story) counts only in a unit that has it.
 
     Chunk-level coverage is fooled by a chunk that has every word in different sentences
     ("simhallen" in one, "öppettider" about the library in another); an answer is one unit.

@@ -106,6 +106,18 @@ def test_a_story_word_the_documents_use_elsewhere_is_no_gap_either() -> None:
     assert asked.coverage < 0.9 and asked.unit_coverage < 0.9
 
 
+def test_a_story_is_no_option_when_the_question_asks_nothing_of_its_own() -> None:
+    # "Vad händer?" names nothing: what the story says is all it asks about, so one shared word
+    # ("jobbet") does not make a passage about it.
+    chunk = _chunk("Jobbet med biblioteket i Ryd börjar 2027.")
+    stats = CorpusStats.from_chunks([chunk, _chunk("Cykelvägar och skolor byggs varje år.")])
+    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
+    evidence = measure_evidence("Jag cyklar till jobbet förbi skolan varje dag. Vad händer?",
+                                [Hit(chunk=chunk, score=1.0, dense_score=0.9)], stats,
+                                model=neutral)
+    assert evidence.coverage < 0.5
+
+
 def test_a_name_in_the_story_is_what_the_question_is_about() -> None:
     # "Rydsbadet" is where the asker swims: a passage about another bath does not answer.
     chunk = _chunk("Badhuset i Dalby stänger när den nya hallen öppnar.")
