@@ -8,6 +8,7 @@ import pytest
 from assistant.refusal import (
     FEATURES,
     CorpusStats,
+    Evidence,
     RefusalModel,
     measure_evidence,
     without_function_words,
@@ -77,55 +78,51 @@ def test_a_missing_preposition_does_not_lower_coverage() -> None:
     assert any(t.startswith("protokoll") for t in evidence.missing)
 
 
-def test_a_story_word_no_document_uses_is_no_gap_but_an_asked_one_is() -> None:
-    chunk = _chunk("Bastun i Ryd öppnar igen i mars.")
-    stats = CorpusStats.from_chunks([chunk, _chunk("Kommunen har en vision.")])
+def _measured(question: str, passage: str, elsewhere: str) -> Evidence:
+    """The evidence of ``passage`` for ``question`` in a corpus that also holds ``elsewhere``
+    (scored by a model that weighs nothing: only the features matter)."""
+    chunk = _chunk(passage)
+    stats = CorpusStats.from_chunks([chunk, _chunk(elsewhere)])
     neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
-    hits = [Hit(chunk=chunk, score=1.0, dense_score=0.9)]
-    story = measure_evidence("Mina skidpjäxor är trasiga och bastun i Ryd är stängd. När öppnar "
-                             "den?", hits, stats, model=neutral)
+    return measure_evidence(question, [Hit(chunk=chunk, score=1.0, dense_score=0.9)], stats,
+                            model=neutral)
+
+
+def test_a_story_word_no_document_uses_is_no_gap_but_an_asked_one_is() -> None:
+    passage, elsewhere = "Bastun i Ryd öppnar igen i mars.", "Kommunen har en vision."
+    story = _measured("Mina skidpjäxor är trasiga och bastun i Ryd är stängd. När öppnar den?",
+                      passage, elsewhere)
     assert story.coverage == pytest.approx(1.0)
-    asked = measure_evidence("När öppnar bastun i Ryd för skidpjäxor?", hits, stats,
-                             model=neutral)
+    asked = _measured("När öppnar bastun i Ryd för skidpjäxor?", passage, elsewhere)
     assert asked.coverage < 0.8 and any(t.startswith("skidpjäx") for t in asked.missing)
 
 
 def test_a_story_word_the_documents_use_elsewhere_is_no_gap_either() -> None:
     # "barn", "skidor" and "vinter" occur in the corpus, not in the passage: the asker's
     # circumstances are not what the passage must repeat, the question's own words are.
-    chunk = _chunk("Bastun i Ryd öppnar igen i mars.")
-    stats = CorpusStats.from_chunks([chunk, _chunk("Barn åker skidor på vintern.")])
-    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
-    hits = [Hit(chunk=chunk, score=1.0, dense_score=0.9)]
-    story = measure_evidence("Mina barn åker skidor varje vinter och bastun i Ryd är stängd. "
-                             "När öppnar den?", hits, stats, model=neutral)
+    passage, elsewhere = "Bastun i Ryd öppnar igen i mars.", "Barn åker skidor på vintern."
+    story = _measured("Mina barn åker skidor varje vinter och bastun i Ryd är stängd. När öppnar "
+                      "den?", passage, elsewhere)
     assert story.coverage == pytest.approx(1.0)
     assert story.unit_coverage == pytest.approx(1.0)
-    asked = measure_evidence("När öppnar bastun för barn i Ryd på vintern?", hits, stats,
-                             model=neutral)
+    asked = _measured("När öppnar bastun för barn i Ryd på vintern?", passage, elsewhere)
     assert asked.coverage < 0.9 and asked.unit_coverage < 0.9
 
 
 def test_a_story_is_no_option_when_the_question_asks_nothing_of_its_own() -> None:
     # "Vad händer?" names nothing: what the story says is all it asks about, so one shared word
     # ("jobbet") does not make a passage about it.
-    chunk = _chunk("Jobbet med biblioteket i Ryd börjar 2027.")
-    stats = CorpusStats.from_chunks([chunk, _chunk("Cykelvägar och skolor byggs varje år.")])
-    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
-    evidence = measure_evidence("Jag cyklar till jobbet förbi skolan varje dag. Vad händer?",
-                                [Hit(chunk=chunk, score=1.0, dense_score=0.9)], stats,
-                                model=neutral)
+    evidence = _measured("Jag cyklar till jobbet förbi skolan varje dag. Vad händer?",
+                         "Jobbet med biblioteket i Ryd börjar 2027.",
+                         "Cykelvägar och skolor byggs varje år.")
     assert evidence.coverage < 0.5
 
 
 def test_a_name_in_the_story_is_what_the_question_is_about() -> None:
     # "Rydsbadet" is where the asker swims: a passage about another bath does not answer.
-    chunk = _chunk("Badhuset i Dalby stänger när den nya hallen öppnar.")
-    stats = CorpusStats.from_chunks([chunk, _chunk("Rydsbadet har öppet på morgnarna.")])
-    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
-    hits = [Hit(chunk=chunk, score=1.0, dense_score=0.9)]
-    named = measure_evidence("Jag badar på Rydsbadet varje lördag. Blir det stängt?", hits,
-                             stats, model=neutral)
+    named = _measured("Jag badar på Rydsbadet varje lördag. Blir det stängt?",
+                      "Badhuset i Dalby stänger när den nya hallen öppnar.",
+                      "Rydsbadet har öppet på morgnarna.")
     assert any(t.startswith("rydsbad") for t in named.missing)
     assert named.coverage < 0.6
 
