@@ -108,30 +108,26 @@ def test_the_best_n_are_the_head_of_a_full_ranking_ties_in_slot_order(n: int) ->
     assert full[n - 1][1] == full[n][1] or n == 40  # the cut falls inside a tie
 
 
-def test_synonyms_are_searched_at_their_weight() -> None:
-    """A page that only says "skattesatsen" is found for "kommunalskatten", behind a page with
-    the asked word itself; without the synonyms it is not found at all."""
+@pytest.mark.parametrize(("texts", "asked", "related", "other"), [
+    # A page that only says "skattesatsen" is found for "kommunalskatten" through the synonyms.
+    (["Kommunalskatten i Ryd är oförändrad.", "Skattesatsen i Dalby höjs."],
+     "kommunalskatten", "synonyms", "skattesatsen"),
+    # "programmet" is not stemmed to "program": a page with the base form is found too.
+    (["Bostadsprogrammet bygger på planen.", "Bostadsprogram 2024–2030, antaget 2024."],
+     "bostadsprogrammet", None, "bostadsprogram"),
+])
+def test_related_words_are_searched_at_the_synonym_weight(
+    texts: list[str], asked: str, related: str | None, other: str
+) -> None:
+    """The page with the related word (a synonym, or the base of a form the stemmer keeps) is
+    found behind the page with the asked word itself, at :data:`SYNONYM_WEIGHT` of its own
+    score; without the synonym weight it is not found at all."""
     from assistant.retrieval import SYNONYM_WEIGHT
     from assistant.synonyms import synonyms
 
-    texts = ["Kommunalskatten i Ryd är oförändrad.", "Skattesatsen i Dalby höjs.",
-             "Biblioteket i Ekby har nya öppettider."]
-    index = LexicalPostings.build(texts)
-    assert [i for i, _ in index.search("kommunalskatten", 5)] == [0]
-    found = index.search("kommunalskatten", 5, synonyms, SYNONYM_WEIGHT)
+    index = LexicalPostings.build([*texts, "Biblioteket i Ekby har nya öppettider."])
+    assert [i for i, _ in index.search(asked, 5)] == [0]
+    found = index.search(asked, 5, synonyms if related else None, SYNONYM_WEIGHT)
     assert [i for i, _ in found] == [0, 1]
-    alone = index.search("skattesatsen", 5)
+    alone = index.search(other, 5)
     assert found[1][1] == pytest.approx(SYNONYM_WEIGHT * alone[0][1])
-
-
-def test_a_form_the_stemmer_keeps_also_finds_its_base_at_the_synonym_weight() -> None:
-    """"programmet" is not stemmed to "program": a page with the base form is found too, behind
-    a page with the asked form."""
-    from assistant.retrieval import SYNONYM_WEIGHT
-
-    texts = ["Bostadsprogrammet bygger på planen.", "Bostadsprogram 2024–2030, antaget 2024.",
-             "Biblioteket i Ekby har nya öppettider."]
-    index = LexicalPostings.build(texts)
-    assert [i for i, _ in index.search("bostadsprogrammet", 5)] == [0]
-    found = index.search("bostadsprogrammet", 5, None, SYNONYM_WEIGHT)
-    assert [i for i, _ in found] == [0, 1]
