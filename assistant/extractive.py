@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from datetime import date
 
 from assistant.focus import QUANTITY_TYPES, Part, indirect_question, measure_words, quantities
 from assistant.generation import Source
@@ -339,8 +340,12 @@ class ExtractiveGenerator:
 
     name = "extractive"
 
+    def __init__(self, today: str | None = None) -> None:
+        self.today = today  # ISO date (tests); by default the day of the question
+
     def generate(self, question: str, sources: Sequence[Source], language: str = "sv") -> str:
-        scorer = UnitScorer(question, sources)
+        year = date.fromisoformat(self.today).year if self.today else date.today().year
+        scorer = UnitScorer(question, sources, year=year)
         chosen, unanswered = choose_units(scorer)
         return compose(scorer, chosen, unanswered, language)
 

@@ -191,6 +191,11 @@ PRONOUNS_EN = _words("it its they them their these those this that he she him hi
 PRESENT_ADVERBS = _words(
     "nu idag numera nuförtiden dagsläget närvarande tillfället today currently now nowadays")
 
+#: Nouns for a target: the head of "befolkningsmål", "klimatmålet". Governance text states a
+#: target as a figure for a future year ("Vi är 9 000 invånare år 2035") as often as it names
+#: it a target.
+TARGET_NOUNS_SV = _words("mål målsättning målbild ambition målvärde")
+
 #: Reflexive possessives, "other" and "before": they point at something named elsewhere.
 REFERRING_SV = _words("sin sitt sina annan annat andra övriga innan")
 

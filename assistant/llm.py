@@ -212,7 +212,7 @@ def build_generator(settings: Settings) -> Generator:
     if settings.llm == "extractive":
         from assistant.extractive import ExtractiveGenerator
 
-        return ExtractiveGenerator()
+        return ExtractiveGenerator(settings.today)
     if settings.llm not in CHAT_MODELS:
         raise _unknown(settings.llm)
     return LLMGenerator(build_chat_model(settings), generator_label(settings))

@@ -99,7 +99,12 @@ from assistant.focus import (
     names_role,
 )
 from assistant.glossary import alternative_groups, english_focus, translated_terms
-from assistant.language import RECENCY, edit_similarity, function_words, similar_words
+from assistant.language import (
+    RECENCY,
+    edit_similarity,
+    function_words,
+    similar_words,
+)
 from assistant.lexical import analyze, stem, words
 from assistant.synonyms import synonyms, with_synonyms
 from assistant.textunits import (
@@ -110,6 +115,7 @@ from assistant.textunits import (
     names_itself,
     proper_words,
     split_units,
+    states_target,
     term_in,
     term_set,
     term_weight,
@@ -621,17 +627,27 @@ def _for_other_years(part: Part, unit: _U) -> bool:
 
 def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Sequence[str],
               present: bool, year: int, names: frozenset[str] = frozenset(),
-              bodies: frozenset[str] = frozenset()) -> bool:
+              bodies: frozenset[str] = frozenset(),
+              split: Mapping[str, tuple[str, ...]] | None = None) -> bool:
     every = unit.terms | unit.context
+
+    def has(term: str, terms: frozenset[str]) -> bool:
+        # A compound is also named by its parts ("befolkningsmål": "målet om 9 000 invånare"),
+        # a target by a figure for a future year ("Vi är 9 000 invånare år 2035").
+        parts = (split or {}).get(term, ())
+        if term_in(alts.get(term, (term,)), terms) or has_parts(parts, terms):
+            return True
+        return bool(parts) and has_synonym(parts[0], terms) and states_target(
+            parts[1], unit.text, year)
+
     kind = part.answer_type
     # After "när" comes the verb, not a noun phrase: a time question is checked on its topic.
-    if kind not in _VERB_ASKED and not all(term_in(alts.get(t, (t,)), every) for t in focus):
+    if kind not in _VERB_ASKED and not all(has(t, every) for t in focus):
         return False
     # A number answers "hur många X" only in the same sentence/row as X, not under a heading
     # (but "hallen" under a title about the sporthall is that hall: :func:`_named_by_head`).
     if kind in QUANTITY_TYPES and not all(
-            term_in(alts.get(t, (t,)), unit.terms) or _named_by_head(alts.get(t, (t,)), unit)
-            for t in focus):
+            has(t, unit.terms) or _named_by_head(alts.get(t, (t,)), unit) for t in focus):
         return False
     if kind in QUANTITY_TYPES or kind in _VERB_ASKED:
         if answer_cue(part, unit.text, focus) <= 0:
@@ -695,6 +711,9 @@ def check_focus(
     ]
     alts = matcher.alternatives(question)
     every = [u.terms | u.context for u in units]
+    # A compound the sources write whole is not matched by either part alone; both parts
+    # together still name it (``split``, as :func:`has_parts` finds them for the evidence).
+    split = {term: options[1:] for term, options in alts.items() if len(options) == 3}
     for term, options in list(alts.items()):
         if len(options) > 1 and any(term_in((term,), ts) for ts in every):
             alts[term] = (term,)
@@ -711,7 +730,7 @@ def check_focus(
         # The body the part names, or else the one the question names before it ("Jag vill
         # kontakta socialnämnden. Vad heter ordföranden där?").
         bodies = governing_bodies(part.text) or governing_bodies(question)
-        if any(_supports(part, u, alts, focus, analysis.present, year or 0, names, bodies)
+        if any(_supports(part, u, alts, focus, analysis.present, year or 0, names, bodies, split)
                for u in units):
             return FocusCheck(True)
         first_missing = first_missing or part

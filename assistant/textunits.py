@@ -21,6 +21,7 @@ from assistant.language import (
     ENGLISH_FRAME,
     PRESENT_ADVERBS,
     QUANTIFIERS,
+    TARGET_NOUNS_SV,
     WH_WORDS,
     language,
     sentences,
@@ -485,6 +486,18 @@ def names_itself(alternatives: Sequence[str], terms: frozenset[str]) -> bool:
     "förvaltningschef" is not "förvaltning")."""
     return any(t == a or (terms_match(a, t) and abs(len(t) - len(a)) <= NAMED_INFLECTION)
                for a in alternatives for t in terms)
+
+
+_TARGETS = frozenset(stem(w) for w in TARGET_NOUNS_SV)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def states_target(head: str, text: str, year: int | None) -> bool:
+    """``head`` (the last part of a compound) is a target noun and ``text`` gives a figure a
+    year later than ``year``: governance text states the population target ("befolkningsmål")
+    as "Vi är 9 000 invånare år 2035", as often as it calls it a target."""
+    return (year is not None and head in _TARGETS
+            and any(int(y) > year for y in _YEAR.findall(text)))
 
 
 def term_in(alternatives: tuple[str, ...], text_terms: frozenset[str]) -> bool:

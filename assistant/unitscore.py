@@ -60,13 +60,14 @@ from assistant.generation import Source
 from assistant.glossary import english_focus
 from assistant.language import INDEFINITE_ARTICLES, edit_similarity
 from assistant.scope import BODY_WORDS, EntityIndex, is_comparison
-from assistant.synonyms import with_synonyms
+from assistant.synonyms import synonyms, with_synonyms
 from assistant.textunits import (
     TermMatcher,
     Unit,
     detect_language,
     names_itself,
     split_units,
+    states_target,
     term_in,
     term_set,
     terms_match,
@@ -179,8 +180,9 @@ class UnitScorer:
     """The candidate units of ``sources`` and their scores for each part of ``question``."""
 
     def __init__(self, question: str, sources: Sequence[Source],
-                 model: UnitModel = MODEL) -> None:
+                 model: UnitModel = MODEL, year: int | None = None) -> None:
         self.model = model
+        self.year = year  # the current year: a figure for a later one is a target
         self.analysis: QuestionAnalysis = analyze_question(question)
         self.english = detect_language(question) == "en"
         chunks = [s.hit.chunk for s in sources]
@@ -239,22 +241,18 @@ class UnitScorer:
         topic = self.analysis.topic_terms
         self.compared = _compared_entities(self.analysis.question, sources)
         self.sides = self.compared or _compared_versions(self.analysis.question, sources)
-        # A question compound's parts count only when the compound itself occurs nowhere
-        # ("arbetssätt" -> "arbete"), so "visionsmål" does not match every "mål". In a
-        # comparison each side's documents use their own words: in the units of an entity
-        # none of whose units has the compound, it is found when all its parts are
-        # ("bostadsmålet" for one municipality, "Mål: nya bostäder per år …" for the other).
-        self._parts: dict[int, dict[str, tuple[str, ...]]] = {}
+        # A question compound's parts count alone only when the compound itself occurs
+        # nowhere ("arbetssätt" -> "arbete"), so "visionsmål" does not match every "mål".
+        # Documents also write a compound as its parts: a sentence or row that has them all
+        # (or their synonyms) names it ("bostadsmålet" in one plan, "Mål: nya bostäder per
+        # år …" in another; a target also as a figure for a later year, see _has).
+        self._parts: dict[str, tuple[str, ...]] = {}
         for term, alternatives in list(self.alts.items()):
-            if len(alternatives) < 2:
-                continue
-            having = {u.source.entity for u in self.units
-                      if term_in((term,), u.terms | u.context_terms)}
-            if having:
+            if len(alternatives) > 1 and any(term_in((term,), u.terms | u.context_terms)
+                                             for u in self.units):
                 self.alts[term] = (term,)
-                for u in self.units:
-                    if self.compared and u.source.entity not in having:
-                        self._parts.setdefault(id(u), {})[term] = alternatives[1:]
+                if len(alternatives) == 3:
+                    self._parts[term] = alternatives[1:]
         self.alts = with_synonyms(self.alts)
         # What each part asks for, in words a Swedish passage can contain (an English part's
         # focus through the glossary, assistant.glossary.english_focus).
@@ -282,12 +280,18 @@ class UnitScorer:
         return self.alts.get(term, (term,))
 
     def _has(self, term: str, unit: Candidate, terms: frozenset[str]) -> bool:
-        """``terms`` (of ``unit``) hold the question term, or all its compound parts where
-        they stand in for it (see __init__)."""
+        """``terms`` (of ``unit``) hold the question term, or all its compound parts (see
+        __init__); a target noun as the last part ("befolkningsmål") is also met by a figure
+        for a year after :attr:`year` (:func:`~assistant.textunits.states_target`)."""
         if _matches(self._alt(term), terms):
             return True
-        parts = self._parts.get(id(unit), {}).get(term)
-        return bool(parts) and all(_matches((p,), terms) for p in parts)
+        parts = self._parts.get(term)
+        if unit.unit.kind in ("list", "table"):
+            return False  # parts in two of its items name two things, not the compound
+        if not parts or not _matches((parts[0], *synonyms(parts[0])), terms):
+            return False
+        return (_matches((parts[1], *synonyms(parts[1])), terms)
+                or states_target(parts[1], unit.unit.text, self.year))
 
     def names_any(self, unit: Candidate, terms: Sequence[str]) -> bool:
         """``unit``'s own text names one of the question ``terms``."""
@@ -409,7 +413,7 @@ class UnitScorer:
     def focus_missing(self, part: Part, unit: Candidate) -> bool:
         terms = [t for t in self.focus[id(part)] if t in self.known]
         seen = unit.terms | unit.context_terms
-        return bool(terms) and not all(_matches(self._alt(t), seen) for t in terms)
+        return bool(terms) and not all(self._has(t, unit, seen) for t in terms)
 
     def features(self, part: Part, unit: Candidate) -> tuple[float, ...]:
         """The values of :data:`FEATURES` for ``unit`` as an answer to ``part``."""

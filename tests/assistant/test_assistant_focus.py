@@ -599,3 +599,16 @@ def test_a_yes_no_comparison_asks_for_the_compared_value() -> None:
     assert _types("Har Ekby en vision?") == ["verify"]
     plans = _chunk(11, "Skatten i Ekby beslutas av fullmäktige i november.")
     assert not check_focus("Är skatten högre i Ekby än i Dalby?", [plans], year=2026).supported
+
+
+def test_a_compound_the_sources_write_whole_is_also_named_by_its_parts() -> None:
+    question = "Hur stort är befolkningsmålet i Ekby?"
+    whole = _chunk(2, "Befolkningsmålet är ett av fyra mål; befolkningen åldras.")
+    assert not check_focus(question, [whole], year=2026).supported
+    # "invånare" is a synonym of "befolkning"; "målet om" the compound's last part.
+    parts = _chunk(3, "För att nå målet om 9 000 invånare behövs fler bostäder.")
+    assert check_focus(question, [whole, parts], year=2026).supported
+    # A figure for a later year is the target, though the sentence does not say "mål".
+    vision = _chunk(4, "Vi är 9 000 invånare år 2035.")
+    assert check_focus(question, [whole, vision], year=2026).supported
+    assert not check_focus(question, [whole, vision], year=2036).supported

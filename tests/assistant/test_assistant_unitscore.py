@@ -408,3 +408,33 @@ def test_every_side_is_quoted_after_a_long_list_for_the_other() -> None:
     answer = ExtractiveGenerator().generate(
         "Vilken av Ekby och Dalby har högst mål för andelen behöriga elever?", [ekby, dalby])
     assert "88 procent" in answer and "90 procent" in answer
+
+
+def test_a_target_stated_as_a_figure_for_a_later_year_answers_for_the_target() -> None:
+    """Ekby's vision names "befolkningsmålet" only in a sentence without a figure; its target
+    is "Vi är 9 000 invånare år 2035"."""
+    ekby = _of(_source(1, "Befolkningsmålet är ett sätt att säkra välfärden när befolkningen "
+                          "åldras. "
+                          "Vi är 9 000 invånare år 2035.", doc="ekby-vision", title="Vision"),
+               "ekby")
+    dalby = _of(_source(2, "För att nå målet om 12 000 invånare år 2040 behövs fler bostäder.",
+                        doc="dalby-vision", title="Vision", score=0.8), "dalby")
+    question = "Vilken kommun har störst befolkningsmål, Ekby eller Dalby?"
+    now, later = UnitScorer(question, [ekby, dalby], year=2026), UnitScorer(
+        question, [ekby, dalby], year=2036)
+    vision = next(u for u in now.units if u.unit.text.startswith("Vi är"))
+    assert not now.focus_missing(now.analysis.parts[0], vision)
+    assert _score_of(now, "Vi är") > _score_of(later, "Vi är")
+    answer = ExtractiveGenerator(today="2026-11-27").generate(question, [ekby, dalby])
+    assert "9 000" in answer and "12 000" in answer, answer
+
+
+def test_a_compound_is_not_named_by_its_parts_in_two_items_of_a_list() -> None:
+    goals = _source(1, "Befolkningsmålet är ett av fyra mål; befolkningen åldras.\n\n"
+                       "Kommunens mål:\n- Fler bostäder.\n- Alla invånare ska känna sig trygga.")
+    target = _source(2, "Målet är att antalet invånare ska öka till 9 000.", score=0.8)
+    scorer = UnitScorer("Hur stort är befolkningsmålet?", [goals, target])
+    part = scorer.analysis.parts[0]
+    listed = next(u for u in scorer.units if u.unit.kind == "list")
+    stated = next(u for u in scorer.units if u.unit.text.startswith("Målet är"))
+    assert scorer.focus_missing(part, listed) and not scorer.focus_missing(part, stated)
