@@ -140,6 +140,9 @@ REPORTING_VERBS_SV = _words(
     "sa sade sagt säger hörde hört läste läst såg sett trodde tror trott påstod påstått påstår "
     "berättade berättat"
 )
+#: The pro-verb "göra" ("Har kommunen gjort något åt det?", "Vad gör nämnden för de unga?"):
+#: like English "do" it stands for whatever was done, which documents name with its own verb.
+PRO_VERBS_SV = _words("göra gör gjorde gjort görs gjordes")
 #: Fixed multiword sentence adverbials: together they only comment on the sentence ("När
 #: öppnar den i så fall?", "Har nämnden beslutat något över huvud taget?", "ärligt talat"),
 #: though their words are nouns and verbs elsewhere ("fall", "huvud", "talat").
@@ -261,7 +264,8 @@ def function_words() -> frozenset[str]:
         PREPOSITIONS_SV | AUXILIARIES_SV | COPULAS_SV | DETERMINERS | INDEFINITE_ARTICLES
         | RELATIVES | ANAPHORIC_PRONOUNS | PERSON_PRONOUNS | PERSON_POSSESSIVES
         | TRAILING_PARTICLES | REFERRING_SV | PRESENT_ADVERBS | SENTENCE_ADVERBS_SV
-        | CHAT_WORDS_SV | RELATIVE_TIME_SV | REPORTING_VERBS_SV | english_function_words()
+        | CHAT_WORDS_SV | RELATIVE_TIME_SV | REPORTING_VERBS_SV | PRO_VERBS_SV
+        | english_function_words()
     )
 
 

@@ -48,6 +48,14 @@ def test_words_that_place_a_year_relative_to_now_are_not_asked_terms() -> None:
     assert not {"förr", "året", "näst"} & set(kept)
 
 
+def test_the_pro_verb_gora_is_not_an_asked_term() -> None:
+    # "gjort" stands for whatever was done; the protocol says "beslutade" or "utreder".
+    question = "Har nämnden i Ryd gjort något åt bristen på fritidsgårdar?"
+    kept = without_function_words(content_terms(question), question)
+    assert {"nämnd", "ryd", "brist", "fritidsgård"} <= set(kept)
+    assert "gjort" not in kept
+
+
 def test_a_superlative_is_not_an_asked_term() -> None:
     question = "Vilken av kommunerna har lägst avgift och den största simhallen?"
     kept = without_function_words(content_terms(question), question)
