@@ -303,7 +303,9 @@ class Assistant:
                 scoped = entities.within(deeper, state.scope)
             pool = scoped
         else:
-            pool = entities.single(pool)
+            # The one entity is the one whose documents name what the question names
+            # ("Stensjöbadet"), when any do; else the first that appears.
+            pool = entities.single(within_names(pool, question, entities.names))
         pool = within_committees(pool, question)
         pool = within_names(pool, question, entities.names)
         today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
