@@ -57,17 +57,20 @@ from assistant.language import (
     RANKING_EN,
     RECENCY,
     REFERRING_SV,
+    RELATIVE_TIME_SV,
     SINGULAR_WH,
+    TIME_UNITS_SV,
     WH_DETERMINERS_SV,
     WH_WORDS,
     english_function_words,
+    function_words,
     language,
     stopwords,
     typed_sentences,
     verb_like,
     without_fixed_adverbials,
 )
-from assistant.lexical import analyze
+from assistant.lexical import analyze, stem, words
 from assistant.phrasing import indirect_question as phrased
 from assistant.textunits import QUESTION_WORDS, RELATION_WEIGHT, RELATION_WORDS, term_weight
 
@@ -393,6 +396,20 @@ def is_superlative(word: str) -> bool:
     return bool(_SUPERLATIVE.match(word.lower()))
 
 
+def without_function_words(terms: Sequence[str], question: str) -> list[str]:
+    """``terms`` without the stems that only words of the closed classes of ``question``
+    give (:func:`assistant.language.function_words`) or superlatives ("lägst", "största":
+    the ranking is computed from the documents' values, not found in them,
+    :func:`is_superlative`); all ``terms`` if nothing else is left."""
+    closed = function_words()
+    tokens = words(question)
+    # The noun of a relative time ("nästa *år*", "förra *veckan*") is closed with it.
+    topical = {stem(w) for i, w in enumerate(tokens)
+               if w not in closed and not is_superlative(w)
+               and not (i and tokens[i - 1] in RELATIVE_TIME_SV and w in TIME_UNITS_SV)}
+    return [t for t in terms if t in topical] or list(terms)
+
+
 def stated_count(part: Part) -> int | None:
     """How many members a question for a set says there are: the number right before the
     noun it asks for ("Vilka sex mål …", "de tre visionsmålen", "which four goals"), else
@@ -648,6 +665,10 @@ def names_person(text: str) -> bool:
 
 
 # How often something is done: "årligen", "varje år", "två gånger per år", "every year".
+# What gives a reason or a purpose: "höjs för att finansiera …", "eftersom …", "därför".
+_REASON = re.compile(
+    r"(?i)\b(?:för att|eftersom|därför|på grund av|till följd av|med anledning av|"
+    r"i syfte att|syftet|skälet|orsaken|beror på|så att|because|in order to|due to)\b")
 _FREQUENCY = re.compile(
     r"\b(?:årligen|årsvis|halvårsvis|kvartalsvis|månadsvis|veckovis|dagligen|löpande|"
     r"kontinuerligt|regelbundet|varje|varannan|vartannat|var\s+(?:\w+\s+)?(?:år|månad|vecka)|"
@@ -701,6 +722,8 @@ def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> flo
         return 1.0 if _PLACE_CUE.search(text) else 0.0
     if kind == "frequency":
         return 1.0 if _FREQUENCY.search(text) else 0.0
+    if kind == "reason":
+        return 1.0 if _REASON.search(text) else 0.0
     if kind == "person":
         return 1.0 if names_person(text) else 0.0
     return 0.0

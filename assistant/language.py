@@ -167,6 +167,11 @@ def without_fixed_adverbials(text: str) -> str:
 #: Words that place something in time relative to now ("förra året", "nästa år", "i fjol"):
 #: documents write the year itself, so a passage need not have them.
 RELATIVE_TIME_SV = _words("förra nästa kommande innevarande fjol fjolåret året")
+#: The units of time those words place ("nästa *år*", "förra *veckan*"); "nästa möte" is a
+#: meeting, not a time relative to now.
+TIME_UNITS_SV = _words(
+    "år året månad månaden vecka veckan termin terminen höst hösten vår våren sommar sommaren "
+    "vinter vintern")
 #: Verb particles and the adverbs that end a clause ("tas upp", "hänger ihop", "gäller nu").
 CLAUSE_END_ADVERBS_SV = _words(
     "upp ut in ned ner fram bort igen tillbaka ihop emot nu idag då sedan senare längre mest"

@@ -94,18 +94,17 @@ from assistant.focus import (
     answer_cue,
     asks_for_name,
     indirect_question,
-    is_superlative,
     names_person,
     names_role,
+    without_function_words,
 )
 from assistant.glossary import alternative_groups, english_focus, translated_terms
 from assistant.language import (
     RECENCY,
     edit_similarity,
-    function_words,
     similar_words,
 )
-from assistant.lexical import analyze, stem, words
+from assistant.lexical import analyze, stem
 from assistant.synonyms import synonyms, with_synonyms
 from assistant.textunits import (
     MIN_MODIFIER,
@@ -508,16 +507,6 @@ def asked_terms(question: str) -> list[str]:
     analysis = analyze_question(question)
     terms = [t for part in analysis.parts for t in part.terms]
     return list(dict.fromkeys(terms)) or content_terms(question)
-
-
-def without_function_words(terms: Sequence[str], question: str) -> list[str]:
-    """``terms`` without the stems that only words of the closed classes of ``question``
-    give (:func:`assistant.language.function_words`) or superlatives ("lägst", "största":
-    the ranking is computed from the documents' values, not found in them,
-    :func:`assistant.focus.is_superlative`); all ``terms`` if nothing else is left."""
-    closed = function_words()
-    topical = {stem(w) for w in words(question) if w not in closed and not is_superlative(w)}
-    return [t for t in terms if t in topical] or list(terms)
 
 
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\d)\b")

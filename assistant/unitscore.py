@@ -14,7 +14,8 @@ The units of the retrieved sources (sentences, lists with their intro, table row
   passage that mentions the asked terms among many others says less about them than a short
   one (the length normalisation of BM25, as a share).
 * ``type_fit``: the unit has the kind of answer the part asks for
-  (:func:`assistant.focus.answer_cue`: a number that is not a year, a year or date, a place;
+  (:func:`assistant.focus.answer_cue`: a number that is not a year, a year or date, a place,
+  a reason or purpose ("för att", "eftersom");
   for "vad är X"/"what is X" a sentence that names X in its first words and says what it is,
   or a list with a glossary item "X – what it is").
   A number or year the question itself names is not an answer to it: "När antogs planen
@@ -55,6 +56,7 @@ from assistant.focus import (
     asks_for_name,
     has_date,
     stated_count,
+    without_function_words,
 )
 from assistant.generation import Source
 from assistant.glossary import english_focus
@@ -109,7 +111,8 @@ MODEL = UnitModel(
 )
 
 # Answer types whose presence in a unit can be checked (see type_fit).
-TYPED = frozenset({"count", "amount", "measure", "frequency", "time", "place", "definition"})
+TYPED = frozenset({"count", "amount", "measure", "frequency", "time", "place", "definition",
+                   "reason"})
 _LIST_WH = re.compile(r"^(vilka|which|what\s+are)$", re.IGNORECASE)
 # A definition names its subject and then says what it is, within its first few words.
 _DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means|are)\b")
@@ -238,7 +241,9 @@ class UnitScorer:
                     seen.add(u.unit.context)
                     if u.unit.context in lines:
                         self._opens.add(id(u))
-        topic = self.analysis.topic_terms
+        # Closed-class words ("nästa år", "få") and superlatives say nothing about which unit
+        # answers (the same terms the refusal's evidence leaves out).
+        topic = without_function_words(self.analysis.topic_terms, self.analysis.question)
         self.compared = _compared_entities(self.analysis.question, sources)
         self.sides = self.compared or _compared_versions(self.analysis.question, sources)
         # A question compound's parts count alone only when the compound itself occurs

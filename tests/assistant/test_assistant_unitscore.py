@@ -438,3 +438,21 @@ def test_a_compound_is_not_named_by_its_parts_in_two_items_of_a_list() -> None:
     listed = next(u for u in scorer.units if u.unit.kind == "list")
     stated = next(u for u in scorer.units if u.unit.text.startswith("Målet är"))
     assert scorer.focus_missing(part, listed) and not scorer.focus_missing(part, stated)
+
+
+def test_closed_class_words_do_not_choose_the_unit() -> None:
+    # "nästa år" must not favour a list that says "per år" over the sentence on the money.
+    goals = _source(1, "Kommunens mål:\n- Fler ska bo i Ekby, minst 100 nya invånare per år.\n"
+                       "- Brukarna ska vara nöjda med hemtjänsten.")
+    money = _source(2, "Budgeten ger hemtjänsten 4 miljoner kronor mer.", score=0.8)
+    scorer = UnitScorer("Får hemtjänsten i Ekby mer pengar nästa år?", [goals, money])
+    assert "år" not in scorer.weight and "hemtjänst" in scorer.weight
+    assert _score_of(scorer, "Budgeten ger") > _score_of(scorer, "Kommunens mål")
+
+
+def test_a_why_part_prefers_the_unit_that_gives_a_reason() -> None:
+    taxes = _source(1, "Taxan för vatten och avlopp höjs med 8 procent 2026. "
+                       "Taxan för vatten och avlopp höjs för att finansiera ett nytt reningsverk.")
+    scorer = UnitScorer("Varför höjs taxan för vatten och avlopp?", [taxes])
+    assert _score_of(scorer, "Taxan för vatten och avlopp höjs för") > _score_of(
+        scorer, "Taxan för vatten och avlopp höjs med")

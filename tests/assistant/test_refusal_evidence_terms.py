@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.focus import without_function_words
 from assistant.refusal import (
     FEATURES,
     CorpusStats,
     Evidence,
     RefusalModel,
     measure_evidence,
-    without_function_words,
     year_missing,
     years_named,
 )
@@ -54,6 +54,14 @@ def test_the_pro_verb_gora_is_not_an_asked_term() -> None:
     kept = without_function_words(content_terms(question), question)
     assert {"nämnd", "ryd", "brist", "fritidsgård"} <= set(kept)
     assert "gjort" not in kept
+
+
+def test_the_unit_of_a_relative_time_is_not_an_asked_term() -> None:
+    # "nästa år" is a time relative to now; "nästa möte" is a meeting.
+    question = "Får hemtjänsten mer pengar nästa år, och när är nästa möte?"
+    kept = without_function_words(content_terms(question), question)
+    assert {"hemtjänst", "peng", "möt"} <= set(kept)
+    assert not {"näst", "år"} & set(kept)
 
 
 def test_a_superlative_is_not_an_asked_term() -> None:
