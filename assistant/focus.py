@@ -48,6 +48,7 @@ from assistant.language import (
     COMPARATIVES_SV,
     COPULAS,
     INDEFINITE_ARTICLES,
+    MONEY_AND_SHARE_UNITS,
     MORE_PREPOSITIONS_SV,
     NUMBER_WORDS,
     PERIPHRASTIC_RANKING,
@@ -706,12 +707,25 @@ def measure_words(text: str) -> frozenset[str]:
     return frozenset("procent" if w == "%" else w for w in found)
 
 
+_MONEY_OR_SHARE = re.compile(
+    rf"{_NUMBER.pattern}\s*(?:{'|'.join(sorted(map(re.escape, MONEY_AND_SHARE_UNITS)))})(?!\w)",
+    re.IGNORECASE)
+
+
+def _counts_in_money(part: Part, focus: Sequence[str] | None) -> bool:
+    """"Hur många kronor …": the count asked for is of money (or of percent)."""
+    units = {t for w in MONEY_AND_SHARE_UNITS for t in analyze(w)}
+    return any(t in units for t in (part.focus_terms if focus is None else focus))
+
+
 def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> float:
     """How well ``text`` has the kind of answer ``part`` asks for: 1, 0.5 or 0. ``focus``: the
     part's focus in the documents' words (an English part's through the glossary; default
     its own focus terms)."""
     kind = part.answer_type
     if kind in QUANTITY_TYPES:
+        if kind == "count" and not _counts_in_money(part, focus):
+            text = _MONEY_OR_SHARE.sub(" ", text)  # "4 miljoner" counts no employees
         if quantities(text):
             return 1.0 if kind != "measure" or _MEASURE_CUE.search(text) else 0.5
         counted = part.focus_terms if focus is None else focus

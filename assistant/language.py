@@ -204,6 +204,12 @@ PRESENT_ADVERBS = _words(
 #: it a target.
 TARGET_NOUNS_SV = _words("mål målsättning målbild ambition målvärde")
 
+#: Units of money and of shares: "4 miljoner", "88 procent" are an amount or a share, not how
+#: many of anything ("Hur många anställda …?").
+MONEY_AND_SHARE_UNITS = _words(
+    "kr kronor krona kronors mkr mnkr tkr miljon miljoner miljard miljarder öre procent "
+    "procentenheter % sek")
+
 #: Reflexive possessives, "other" and "before": they point at something named elsewhere.
 REFERRING_SV = _words("sin sitt sina annan annat andra övriga innan")
 

@@ -612,3 +612,14 @@ def test_a_compound_the_sources_write_whole_is_also_named_by_its_parts() -> None
     vision = _chunk(4, "Vi är 9 000 invånare år 2035.")
     assert check_focus(question, [whole, vision], year=2026).supported
     assert not check_focus(question, [whole, vision], year=2036).supported
+
+
+def test_money_and_shares_count_nothing_but_money_and_shares() -> None:
+    count = analyze_question("Hur många anställda har Ekby?").parts[0]
+    assert answer_cue(count, "Ekby har 1 200 anställda.") == 1.0
+    assert answer_cue(count, "Budgeten ger 4 miljoner kronor till fler anställda.") == 0.0
+    assert answer_cue(count, "Andelen nöjda anställda ska vara 88 procent.") == 0.0
+    money = analyze_question("Hur många kronor kostar kortet i Ekby?").parts[0]
+    assert answer_cue(money, "Kortet kostar 200 kronor.") == 1.0
+    grant = _chunk(2, "Budgeten ger 4 miljoner kronor till fler anställda i hemtjänsten.")
+    assert not check_focus("Hur många anställda har Ekby?", [grant], year=2026).supported
