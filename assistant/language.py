@@ -124,7 +124,7 @@ SUBJECT_PRONOUNS_SV = _words("jag du han hon hen vi ni de den det man denna dett
 #: a subordinate clause they come before the finite verb ("varför skatten inte höjs").
 SENTENCE_ADVERBS_SV = _words(
     "inte ej också även redan alltid aldrig egentligen verkligen fortfarande bara ännu dock "
-    "främst särskilt"
+    "främst särskilt ens heller"
 )
 #: How chat and speech write Swedish function words ("nån", "nåt", "dom", "mej", "o" for
 #: "och"), the discourse particles of spoken Swedish ("ju", "väl", "typ", "liksom", "lite") and

@@ -35,6 +35,11 @@ def test_the_members_and_meetings_of_a_body_are_translated() -> None:
     assert swedish_terms("How often does the committee meet?") == ["nämnd", "sammanträder"]
 
 
+def test_a_public_consultation_is_a_medborgardialog() -> None:
+    # What municipalities call asking residents' views; a "remiss" asks other authorities.
+    assert swedish_terms("How do public consultations work?")[:1] == ["medborgardialog"]
+
+
 def test_translated_english_words_are_known() -> None:
     """"tax" is translated, so its stem (also that of the Swedish "taxa") is not looked for
     in the documents; a word the glossary lacks is."""

@@ -38,6 +38,8 @@ def test_chat_spellings_and_discourse_particles_are_not_asked_terms() -> None:
     kept = without_function_words(content_terms(question), question)
     assert {"bastu", "ryd", "stäng"} <= set(kept)
     assert not {"hej", "nån", "lit", "faktisk", "ju", "e"} & set(kept)
+    question = "Har nämnden ens tagit upp bastun? Inte heller i år?"
+    assert not {"ens", "hell"} & set(without_function_words(content_terms(question), question))
 
 
 def test_words_that_place_a_year_relative_to_now_are_not_asked_terms() -> None:
