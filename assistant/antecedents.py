@@ -246,6 +246,12 @@ def _entity_phrases(text: str, tokens: Sequence[Token], english: bool) -> list[P
             start, head = _modifiers_before(tokens, before), tokens[before].text
         number, gender = (None, None) if english or head[0].isupper() else _number_gender(head)
         phrases.append(Phrase(span(text, tokens, start, end), number, gender, "entity", english))
+        if number and end > j and genitive_at(tokens, j, english):
+            # The owner itself, for a pronoun that does not agree with what it owns: after
+            # "Vad är Ekbys vision?", "Vilka värdeord har de?" asks about Ekby (its people).
+            name = span(text, tokens, i, j)
+            owner = name[:-1] if name.endswith("s") and not english else name
+            phrases.append(Phrase(owner, None, None, "entity", english))
         i = j + 1
     return phrases
 

@@ -31,7 +31,9 @@ The units of the retrieved sources (sentences, lists with their intro, table row
   similarity from retrieval stands in for the unit's.)
 * ``top_doc``: the unit comes from the best-ranked document.
 * ``list_fit``: a "vilka"/"which" part and a list or table unit (the whole list is asked for):
-  1 when the list's introducing line or heading names what is asked, 0.5 otherwise;
+  1 when the list's introducing line or heading names what is asked, 0.5 otherwise; a
+  sentence that lists the set after a colon naming it ("en värdegrund med tre ord: respekt,
+  engagemang och ansvar") is such a list (1), any other sentence is none (0);
   ``list_unasked``: a list or table unit for any other part (one value is asked for).
 
 The score is one logistic model of these, ``P(the unit holds an expected fact)``:
@@ -113,6 +115,9 @@ MODEL = UnitModel(
 # Answer types whose presence in a unit can be checked (see type_fit).
 TYPED = frozenset({"count", "amount", "measure", "frequency", "time", "place", "definition",
                    "reason"})
+# A list written in one sentence after a colon: "… en värdegrund med tre ord: respekt,
+# engagemang och ansvar."
+_INLINE_LIST = re.compile(r":\s*[^.:;,]+,\s*[^.:;]+\s(?:och|samt|eller|and|or)\s[^.:;]+")
 _LIST_WH = re.compile(r"^(vilka|which|what\s+are)$", re.IGNORECASE)
 # A definition names its subject and then says what it is, within its first few words.
 _DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means|are)\b")
@@ -415,6 +420,17 @@ class UnitScorer:
                 fit = 1.0
         return fit / 2 if count else fit
 
+    def _inline_list_fit(self, part: Part, unit: Candidate) -> float:
+        """A sentence that lists the set after a colon is that list when what comes before the
+        colon names what is asked ("… en värdegrund med tre ord: respekt, engagemang och
+        ansvar." for "Vilka ord …"); 0 for any other sentence."""
+        focus = self.focus[id(part)]
+        found = _INLINE_LIST.search(unit.unit.text)
+        if not focus or not found:
+            return 0.0
+        intro = self.matcher.terms(unit.unit.text[:found.start()])
+        return 1.0 if names_itself(self._alt(focus[-1]), intro) else 0.0
+
     def focus_missing(self, part: Part, unit: Candidate) -> bool:
         terms = [t for t in self.focus[id(part)] if t in self.known]
         seen = unit.terms | unit.context_terms
@@ -435,7 +451,8 @@ class UnitScorer:
             1.0 / (1 + unit.order),
             unit.dense,
             float(unit.top_doc),
-            self.list_fit(part, unit) if is_list and wants_list else 0.0,
+            (self.list_fit(part, unit) if is_list else self._inline_list_fit(part, unit))
+            if wants_list else 0.0,
             float(is_list and not wants_list),
         )
 

@@ -456,3 +456,19 @@ def test_a_why_part_prefers_the_unit_that_gives_a_reason() -> None:
     scorer = UnitScorer("Varför höjs taxan för vatten och avlopp?", [taxes])
     assert _score_of(scorer, "Taxan för vatten och avlopp höjs för") > _score_of(
         scorer, "Taxan för vatten och avlopp höjs med")
+
+
+def test_a_sentence_that_lists_the_asked_set_after_a_colon_is_that_list() -> None:
+    values = _source(1, "Så tolkar vi orden i visionen:\n- Öppen betyder att alla är välkomna.\n"
+                        "- Grön betyder att vi värnar naturen.\n\n"
+                        "Medarbetarna i Ekby har en värdegrund med tre ord: respekt, engagemang "
+                        "och ansvar.\n\n"
+                        "Strategin gäller alla aktörer i länet: kommunerna, näringslivet och "
+                        "högskolan.")
+    scorer = UnitScorer("Vilka ord har Ekby i sin värdegrund?", [values])
+    part = scorer.analysis.parts[0]
+    inline = next(u for u in scorer.units if u.unit.text.startswith("Medarbetarna"))
+    other = next(u for u in scorer.units if u.unit.text.startswith("Strategin"))
+    assert scorer.features(part, inline)[FEATURES.index("list_fit")] == 1.0
+    assert scorer.features(part, other)[FEATURES.index("list_fit")] == 0.0
+    assert _score_of(scorer, "Medarbetarna") > _score_of(scorer, "Så tolkar")

@@ -41,6 +41,12 @@ def test_plural_de_takes_the_plural_focus() -> None:
     assert ask("Hur följs de upp?", previous) == "Hur följs målen upp (tekniska nämnden i Ekby)?"
 
 
+def test_plural_de_that_agrees_with_no_phrase_is_the_owner_of_one() -> None:
+    # "de" is not the singular "Ekbys vision" but Ekby, its people; "den" is the vision.
+    assert ask("Vilka värdeord har de?", "Vad är Ekbys vision?") == "Vilka värdeord har Ekby?"
+    assert ask("När antogs den?", "Vad är Ekbys vision?") == "När antogs Ekbys vision?"
+
+
 def test_neuter_det_takes_a_neuter_focus() -> None:
     previous = "Vilket dokument styr kulturen i Ekby?"
     assert ask("När antogs det?", previous) == "När antogs dokumentet (kulturen i Ekby)?"
