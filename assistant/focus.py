@@ -422,6 +422,13 @@ def stated_count(part: Part) -> int | None:
     return _number(found.group(1).lower()) if found else None
 
 
+def announced_count(intro: str) -> int | None:
+    """How many items the line that introduces a list says it has ("Nämnden har beslutat om
+    tre nämndmål för 2026:" -> 3): the number before a word, else None."""
+    found = re.search(rf"\b({_NUM})\s+[^\W\d_]", intro, re.IGNORECASE)
+    return _number(found.group(1).lower()) if found else None
+
+
 def _number(text: str | None) -> int | None:
     if not text:
         return None

@@ -31,7 +31,9 @@ The units of the retrieved sources (sentences, lists with their intro, table row
   similarity from retrieval stands in for the unit's.)
 * ``top_doc``: the unit comes from the best-ranked document.
 * ``list_fit``: a "vilka"/"which" part and a list or table unit (the whole list is asked for):
-  1 when the list's introducing line or heading names what is asked, 0.5 otherwise; a
+  1 when the list's introducing line or heading names what is asked and announces as many
+  items as it has ("tre nämndmål:"), :data:`NAMED_LIST_FIT` when it names it without
+  that number, 0.5 otherwise; a
   sentence that lists the set after a colon naming it ("en värdegrund med tre ord: respekt,
   engagemang och ansvar") is such a list (1), any other sentence is none (0);
   ``list_unasked``: a list or table unit for any other part (one value is asked for).
@@ -54,6 +56,7 @@ from assistant.focus import (
     Part,
     QuestionAnalysis,
     analyze_question,
+    announced_count,
     answer_cue,
     asks_for_name,
     has_date,
@@ -122,6 +125,7 @@ _LIST_WH = re.compile(r"^(vilka|which|what\s+are)$", re.IGNORECASE)
 # A definition names its subject and then says what it is, within its first few words.
 _DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means|are)\b")
 DEFINITION_OPENING = 7
+NAMED_LIST_FIT = 0.8  # list_fit of a list that names the asked set but not its number
 
 # Close terms (see the module docstring): the same bounds as the refusal's close terms.
 CLOSE_MIN = 5
@@ -415,9 +419,13 @@ class UnitScorer:
         focus = self.focus[id(part)]
         fit = 0.5
         if focus:
-            intro = f"{unit.unit.text.splitlines()[0]} {unit.unit.context}"
+            first = unit.unit.text.splitlines()[0]
+            intro = f"{first} {unit.unit.context}"
             if _matches(self._alt(focus[-1]), self.matcher.terms(intro)):
-                fit = 1.0
+                # Of two lists that name it, the one whose intro announces as many items as
+                # it has is the set ("tre nämndmål:" and three items), not a table that
+                # refers to it ("Indikatorer för att följa upp nämndmålen:").
+                fit = 1.0 if announced_count(first) == unit.unit.items else NAMED_LIST_FIT
         return fit / 2 if count else fit
 
     def _inline_list_fit(self, part: Part, unit: Candidate) -> float:

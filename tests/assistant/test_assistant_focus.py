@@ -623,3 +623,11 @@ def test_money_and_shares_count_nothing_but_money_and_shares() -> None:
     assert answer_cue(money, "Kortet kostar 200 kronor.") == 1.0
     grant = _chunk(2, "Budgeten ger 4 miljoner kronor till fler anställda i hemtjänsten.")
     assert not check_focus("Hur många anställda har Ekby?", [grant], year=2026).supported
+
+
+def test_the_intro_of_a_list_announces_how_many_items_it_has() -> None:
+    from assistant.focus import announced_count
+
+    assert announced_count("Nämnden har beslutat om tre nämndmål för 2026:") == 3
+    assert announced_count("Kommunen har 4 fokusområden:") == 4
+    assert announced_count("Följande indikatorer följer upp målen:") is None

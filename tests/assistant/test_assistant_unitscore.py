@@ -472,3 +472,21 @@ def test_a_sentence_that_lists_the_asked_set_after_a_colon_is_that_list() -> Non
     assert scorer.features(part, inline)[FEATURES.index("list_fit")] == 1.0
     assert scorer.features(part, other)[FEATURES.index("list_fit")] == 0.0
     assert _score_of(scorer, "Medarbetarna") > _score_of(scorer, "Så tolkar")
+
+
+def test_of_two_lists_that_name_the_set_the_one_announcing_its_number_is_the_set() -> None:
+    plan = _source(1, "Nämnden har beslutat om tre nämndmål för 2026:\n"
+                      "1. Ökad måluppfyllelse i grundskolan.\n2. En trygg skolmiljö.\n"
+                      "3. God tillgång till förskola.\n\n"
+                      "Följande indikatorer följer upp nämndmålen:\n"
+                      "- Andel behöriga elever i årskurs 9: 88 procent.\n"
+                      "- Andel trygga elever: 92 procent.\n"
+                      "- Andel med plats på önskat datum: 100 procent.\n"
+                      "- Sjukfrånvaro bland medarbetarna: 6,5 procent.")
+    scorer = UnitScorer("Vilka nämndmål har barn- och utbildningsnämnden i Ekby?", [plan])
+    part = scorer.analysis.parts[0]
+    goals = next(u for u in scorer.units if u.unit.text.startswith("Nämnden har"))
+    indicators = next(u for u in scorer.units if u.unit.text.startswith("Följande"))
+    assert scorer.list_fit(part, goals) == 1.0
+    assert scorer.list_fit(part, indicators) < 1.0
+    assert _score_of(scorer, "Nämnden har") > _score_of(scorer, "Följande")
