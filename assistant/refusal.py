@@ -602,16 +602,26 @@ def _member_singled_out(part: Part, unit: _U) -> bool:
     return bool(re.search(rf"\b{re.escape(stem)}\w*:[ \t]*[A-ZÅÄÖ]", unit.text, re.IGNORECASE))
 
 
+_FROM_YEAR = re.compile(r"(?i)\b(?:från och med|fr\.\s?o\.\s?m\.|från|sedan|efter)\s+"
+                        r"(?:år\s+)?((?:19|20)\d\d)\b")
+
+
 def _for_other_years(part: Part, unit: _U) -> bool:
     """``part`` asks for a figure of a year ("Hur många bostäder byggs i Ekby år 2030?") and
     ``unit`` gives its figures for other years only ("År 2040 finns 3 000 nya bostäder"): a
     target or outcome belongs to its year. A unit that names no year is dated by its
-    headings and title, or by nothing (then it may hold)."""
+    headings and title, or by nothing (then it may hold); one that names its years is dated
+    by them ("Skatten för 2026 är …" under "Budget 2026 med plan för 2027–2028")."""
     asked = years_named(part.text)
     if not asked:
         return False
-    named, dated = years_named(unit.text), years_named(unit.dated)
-    return bool(named or dated) and not (named | dated) & asked
+    dated = years_named(unit.dated)
+    own = years_named(unit.text)
+    # "från och med 2025" holds on: for the years after it that the document covers.
+    for start in _FROM_YEAR.findall(unit.text):
+        own |= {y for y in dated | asked if y >= int(start)}
+    own = own or dated
+    return bool(own) and not own & asked
 
 
 def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Sequence[str],

@@ -631,3 +631,16 @@ def test_the_intro_of_a_list_announces_how_many_items_it_has() -> None:
     assert announced_count("Nämnden har beslutat om tre nämndmål för 2026:") == 3
     assert announced_count("Kommunen har 4 fokusområden:") == 4
     assert announced_count("Följande indikatorer följer upp målen:") is None
+
+
+def test_a_figure_is_dated_by_the_years_its_sentence_names_before_its_title() -> None:
+    question = "Vad blir skattesatsen i Ekby för 2027?"
+    budget = _chunk(2, "Skattesatsen för 2026 är 21,50 kronor.",
+                    title="Budget 2026 med plan för 2027–2028")
+    assert not check_focus(question, [budget], year=2026).supported
+    # "från och med 2025" holds for the later years the document covers.
+    raised = _chunk(3, "Skattesatsen höjs till 21,50 kronor från och med 2025.",
+                    title="Finansiella mål 2025–2027")
+    assert check_focus(question, [raised], year=2026).supported
+    assert check_focus(question, [_chunk(4, "Skattesatsen är 21,50 kronor.",
+                                         title="Budget 2027")], year=2026).supported
