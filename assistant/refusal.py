@@ -602,6 +602,8 @@ def _member_singled_out(part: Part, unit: _U) -> bool:
     return bool(re.search(rf"\b{re.escape(stem)}\w*:[ \t]*[A-ZÅÄÖ]", unit.text, re.IGNORECASE))
 
 
+_REFERENCE_YEAR = re.compile(r"(?i)\b(?:än|jämfört med|jämfört mot|mot|than|compared to|"
+                             r"compared with)\s+(?:år\s+)?((?:19|20)\d\d)\b")
 _FROM_YEAR = re.compile(r"(?i)\b(?:från och med|fr\.\s?o\.\s?m\.|från|sedan|efter)\s+"
                         r"(?:år\s+)?((?:19|20)\d\d)\b")
 
@@ -616,7 +618,8 @@ def _for_other_years(part: Part, unit: _U) -> bool:
     if not asked:
         return False
     dated = years_named(unit.dated)
-    own = years_named(unit.text)
+    # A year a figure is compared with is not its year: "5 000 fler än 2025".
+    own = years_named(unit.text) - {int(y) for y in _REFERENCE_YEAR.findall(unit.text)}
     # "från och med 2025" holds on: for the years after it that the document covers.
     for start in _FROM_YEAR.findall(unit.text):
         own |= {y for y in dated | asked if y >= int(start)}
