@@ -304,15 +304,31 @@ _PLAIN_SPELLINGS.update({"mkt": "mycket", "mycke": "mycket"})
 _PLAIN = re.compile(r"(?i)\b(" + "|".join(sorted(_PLAIN_SPELLINGS)) + r")\b")
 
 
+# Pupils named by their year ("niondeklassare", "sjätteklassarna"): documents write "elever i
+# årskurs 9".
+_ORDINALS_SV = ("första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde",
+                "nionde")
+_CLASS_PUPILS = re.compile(
+    r"(?i)\b(" + "|".join(_ORDINALS_SV) + r")(klassare|klassarna|klassaren)\b")
+
+
+def _pupils_of_year(match: re.Match[str]) -> str:
+    year = _ORDINALS_SV.index(match.group(1).lower()) + 1
+    article = "eleverna" if match.group(2).lower().endswith(("na", "en")) else "elever"
+    return f"{article} i årskurs {year}"
+
+
 def written_forms(text: str) -> str:
     """``text`` with the chat spellings of Swedish question words written out: "e" (or "ar")
     for "är" after a question word ("vad e visionen", "vem e ordförande"), "va" for "vad" at
     the start ("va e målen?"), question words typed without å, ä, ö ("nar", "hur
-    manga") and abbreviated quantifiers ("hur mkt"). Residents type them; the question words
-    decide what is asked."""
+    manga") and abbreviated quantifiers ("hur mkt"), and pupils named by their year
+    ("niondeklassare": "elever i årskurs 9"). Residents type them; the question words
+    decide what is asked, the documents' words what is found."""
     text = _PLAIN.sub(lambda m: _with_case(_PLAIN_SPELLINGS[m.group(1).lower()], m.group(1)),
                       text)
     text = _CHAT_COPULA.sub(lambda m: f"{m.group(1)} är", text)
+    text = _CLASS_PUPILS.sub(_pupils_of_year, text)
     return _CHAT_VAD.sub(lambda m: f"{m.group(1)}vad", text)
 
 

@@ -265,6 +265,9 @@ def test_sentences_do_not_load_torch_but_torch_still_imports_afterwards() -> Non
     ("Nar ar mötet?", "När är mötet?"),
     ("Var ligger skolan?", "Var ligger skolan?"),  # "var" is a question word itself
     ("hur mkt kostar bastun", "hur mycket kostar bastun"),
+    ("Hur många niondeklassare i Ryd är behöriga?", "Hur många elever i årskurs 9 i Ryd är "
+     "behöriga?"),
+    ("Får sjätteklassarna prao?", "Får eleverna i årskurs 6 prao?"),
 ])
 def test_chat_spellings_of_question_words_are_written_out(typed: str, written: str) -> None:
     from assistant.language import written_forms
