@@ -221,8 +221,19 @@ class EntityIndex:
         return self.doc_entity.get(hit.chunk.doc_id)
 
     def within(self, hits: Sequence[Hit], entities: frozenset[str]) -> list[Hit]:
-        """The hits from documents about one of ``entities`` or about none, in their order."""
-        return [h for h in hits if self.of(h) is None or self.of(h) in entities]
+        """The hits from documents about one of ``entities`` or about none, in their order;
+        with two or more ``entities``, also another's document that names them all (a
+        region's plan for "bussen mellan Ekby och Dalby")."""
+        mentioning: set[str] = set()
+        if len(entities) > 1:
+            words: dict[str, list[str]] = {}
+            for hit in hits:
+                words.setdefault(hit.chunk.doc_id, _words(hit.chunk.title)).extend(
+                    _words(hit.chunk.text))
+            mentioning = {doc for doc, found in words.items()
+                          if all(_mentions(name, found) for name in entities)}
+        return [h for h in hits if self.of(h) is None or self.of(h) in entities
+                or h.chunk.doc_id in mentioning]
 
     def balanced(self, hits: Sequence[Hit], entities: frozenset[str], k: int,
                  per_doc: int) -> list[Hit]:

@@ -66,6 +66,18 @@ def test_within_keeps_the_named_entity_and_documents_about_none() -> None:
     assert [h.chunk.doc_id for h in kept] == ["a", "d", "c"]
 
 
+def test_within_two_entities_keeps_another_entitys_document_naming_both() -> None:
+    index = EntityIndex.build({"e": "Ekby kommun", "f": "Dalby kommun", "r": "Region Sydmark",
+                               "s": "Region Sydmark"}, [])
+    route = Hit(chunk=_chunk("r", "Bussen mellan Ekby och Dalby ska gå på 35 minuter."),
+                score=1.0)
+    other = Hit(chunk=_chunk("s", "Bussen till Ekby går varje timme."), score=0.9)
+    hits = [route, other, _hit("e"), _hit("f")]
+    kept = index.within(hits, frozenset({"ekby", "dalby"}))
+    assert [h.chunk.doc_id for h in kept] == ["r", "e", "f"]
+    assert [h.chunk.doc_id for h in index.within(hits, frozenset({"ekby"}))] == ["e"]
+
+
 def test_single_keeps_the_first_entity_only() -> None:
     hits = [_hit("d"), _hit("b"), _hit("a"), _hit("c")]
     assert [h.chunk.doc_id for h in INDEX.single(hits)] == ["d", "b"]
