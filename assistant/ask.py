@@ -304,7 +304,7 @@ class Assistant:
             pool = scoped
         else:
             # The one entity is the one whose documents name what the question names
-            # ("Stensjöbadet"), when any do; else the first that appears.
+            # ("Rydsbadet"), when any do; else the first that appears.
             pool = entities.single(within_names(pool, question, entities.names))
         pool = within_committees(pool, question)
         pool = within_names(pool, question, entities.names)

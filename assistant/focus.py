@@ -423,8 +423,8 @@ def stated_count(part: Part) -> int | None:
 
 
 def announced_count(intro: str) -> int | None:
-    """How many items the line that introduces a list says it has ("Nämnden har beslutat om
-    tre nämndmål för 2026:" -> 3): the number before a word, else None."""
+    """How many items the line that introduces a list says it has ("Styrelsen har antagit
+    fyra ägardirektiv:" -> 4): the number before a word, else None."""
     found = re.search(rf"\b({_NUM})\s+[^\W\d_]", intro, re.IGNORECASE)
     return _number(found.group(1).lower()) if found else None
 

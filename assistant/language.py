@@ -200,7 +200,7 @@ PRESENT_ADVERBS = _words(
     "nu idag numera nuförtiden dagsläget närvarande tillfället today currently now nowadays")
 
 #: Nouns for a target: the head of "befolkningsmål", "klimatmålet". Governance text states a
-#: target as a figure for a future year ("Vi är 9 000 invånare år 2035") as often as it names
+#: target as a figure for a future year ("Ekby har 9 000 invånare år 2040") as often as it names
 #: it a target.
 TARGET_NOUNS_SV = _words("mål målsättning målbild ambition målvärde")
 

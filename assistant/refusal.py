@@ -613,7 +613,7 @@ def _for_other_years(part: Part, unit: _U) -> bool:
     ``unit`` gives its figures for other years only ("År 2040 finns 3 000 nya bostäder"): a
     target or outcome belongs to its year. A unit that names no year is dated by its
     headings and title, or by nothing (then it may hold); one that names its years is dated
-    by them ("Skatten för 2026 är …" under "Budget 2026 med plan för 2027–2028")."""
+    by them ("Taxan för 2026 är …" under "Taxor 2026, prognos 2027–2029")."""
     asked = years_named(part.text)
     if not asked:
         return False
@@ -635,7 +635,7 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
 
     def has(term: str, terms: frozenset[str]) -> bool:
         # A compound is also named by its parts ("befolkningsmål": "målet om 9 000 invånare"),
-        # a target by a figure for a future year ("Vi är 9 000 invånare år 2035").
+        # a target by a figure for a future year ("Ekby har 9 000 invånare år 2040").
         parts = (split or {}).get(term, ())
         if term_in(alts.get(term, (term,)), terms) or has_parts(parts, terms):
             return True

@@ -495,7 +495,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 def states_target(head: str, text: str, year: int | None) -> bool:
     """``head`` (the last part of a compound) is a target noun and ``text`` gives a figure a
     year later than ``year``: governance text states the population target ("befolkningsmål")
-    as "Vi är 9 000 invånare år 2035", as often as it calls it a target."""
+    as "Ekby har 9 000 invånare år 2040", as often as it calls it a target."""
     return (year is not None and head in _TARGETS
             and any(int(y) > year for y in _YEAR.findall(text)))
 

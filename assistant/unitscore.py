@@ -32,10 +32,10 @@ The units of the retrieved sources (sentences, lists with their intro, table row
 * ``top_doc``: the unit comes from the best-ranked document.
 * ``list_fit``: a "vilka"/"which" part and a list or table unit (the whole list is asked for):
   1 when the list's introducing line or heading names what is asked and announces as many
-  items as it has ("tre nämndmål:"), :data:`NAMED_LIST_FIT` when it names it without
+  items as it has ("fyra ägardirektiv:"), :data:`NAMED_LIST_FIT` when it names it without
   that number, 0.5 otherwise; a
-  sentence that lists the set after a colon naming it ("en värdegrund med tre ord: respekt,
-  engagemang och ansvar") is such a list (1), any other sentence is none (0);
+  sentence that lists the set after a colon naming it ("bygger på tre värdeord: mod,
+  omtanke och tillit") is such a list (1), any other sentence is none (0);
   ``list_unasked``: a list or table unit for any other part (one value is asked for).
 
 The score is one logistic model of these, ``P(the unit holds an expected fact)``:
@@ -118,8 +118,8 @@ MODEL = UnitModel(
 # Answer types whose presence in a unit can be checked (see type_fit).
 TYPED = frozenset({"count", "amount", "measure", "frequency", "time", "place", "definition",
                    "reason"})
-# A list written in one sentence after a colon: "… en värdegrund med tre ord: respekt,
-# engagemang och ansvar."
+# A list written in one sentence after a colon: "… bygger på tre värdeord: mod, omtanke
+# och tillit."
 _INLINE_LIST = re.compile(r":\s*[^.:;,]+,\s*[^.:;]+\s(?:och|samt|eller|and|or)\s[^.:;]+")
 _LIST_WH = re.compile(r"^(vilka|which|what\s+are)$", re.IGNORECASE)
 # A definition names its subject and then says what it is, within its first few words.
@@ -423,15 +423,15 @@ class UnitScorer:
             intro = f"{first} {unit.unit.context}"
             if _matches(self._alt(focus[-1]), self.matcher.terms(intro)):
                 # Of two lists that name it, the one whose intro announces as many items as
-                # it has is the set ("tre nämndmål:" and three items), not a table that
-                # refers to it ("Indikatorer för att följa upp nämndmålen:").
+                # it has is the set ("fyra ägardirektiv:" and four items), not a table
+                # that refers to it ("Mått som följer upp ägardirektiven:").
                 fit = 1.0 if announced_count(first) == unit.unit.items else NAMED_LIST_FIT
         return fit / 2 if count else fit
 
     def _inline_list_fit(self, part: Part, unit: Candidate) -> float:
         """A sentence that lists the set after a colon is that list when what comes before the
-        colon names what is asked ("… en värdegrund med tre ord: respekt, engagemang och
-        ansvar." for "Vilka ord …"); 0 for any other sentence."""
+        colon names what is asked ("… bygger på tre värdeord: mod, omtanke och tillit."
+        for "Vilka värdeord …"); 0 for any other sentence."""
         focus = self.focus[id(part)]
         found = _INLINE_LIST.search(unit.unit.text)
         if not focus or not found:
