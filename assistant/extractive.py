@@ -223,7 +223,7 @@ def _side_label(scorer: UnitScorer, side: str, chosen: Sequence[Candidate]) -> s
 
 
 def entity_label(entity: str) -> str:
-    """An entity's name as a heading: "norrvik" -> "Norrvik"."""
+    """An entity's name as a heading: "ekby" -> "Ekby"."""
     return " ".join(w[:1].upper() + w[1:] for w in entity.split())
 
 

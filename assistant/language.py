@@ -223,7 +223,7 @@ NUMBER_WORDS = frozenset(
 )
 
 
-#: What kind of body a publisher is ("Norrvik kommun", "Region Sydmark", "City of X").
+#: What kind of body a publisher is ("Ekby kommun", "Region Ryd", "City of X").
 BODY_TYPES = frozenset(
     {"kommun", "stad", "region", "län", "landsting", "kommunkoncern", "municipality", "city",
      "county"}
@@ -565,7 +565,7 @@ def _language_detector() -> LanguageDetector:
 
 def _unnamed_words(text: str) -> list[str]:
     """The words of ``text`` without names: a capitalised word that does not open a sentence
-    is a name ("Västerfors", "Ljungby"), and names say nothing about the asker's language."""
+    is a name ("Dalby", "Ljungby"), and names say nothing about the asker's language."""
     kept: list[str] = []
     for sentence in re.split(r"(?<=[.!?:])\s+", text.strip()):
         found = _WORD.findall(sentence)

@@ -8,14 +8,14 @@ publisher's documents only, or the answer quotes another municipality's chair.
 
 The entities are read from the index, not listed in code:
 
-* a document's entity is its ``publisher`` metadata ("Norrvik kommun", "Region Sydmark"),
-  reduced to its *name* ("norrvik", "sydmark") by dropping the words that say what kind of
+* a document's entity is its ``publisher`` metadata ("Ekby kommun", "Region Ryd"),
+  reduced to its *name* ("ekby", "ryd") by dropping the words that say what kind of
   body it is (:data:`BODY_WORDS`);
 * a document without a publisher takes the entity whose name its title and text mention most
   often, when one does; otherwise it belongs to no entity.
 
 A question *names* an entity when one of its words is the entity's name, its genitive
-("Norrviks") or a compound that starts with it ("Stensjöbadet" does not count: a place in the
+("Ekbys") or a compound that starts with it ("Ekbybadet" does not count: a place in the
 municipality is not the municipality, so only the name itself and its genitive do).
 :meth:`EntityIndex.unknown` finds a body the question names that the index does not know
 ("Växjö kommun", "Region Skåne"), so the question is refused instead of being answered from
@@ -96,7 +96,7 @@ def _words(text: str) -> list[str]:
 
 
 def entity_name(publisher: str | None) -> str | None:
-    """The name part of a publisher ("Region Sydmark" -> "sydmark"), or None."""
+    """The name part of a publisher ("Region Ryd" -> "ryd"), or None."""
     if not publisher:
         return None
     name = [w for w in _words(publisher) if w not in BODY_WORDS]

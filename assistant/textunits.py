@@ -188,8 +188,8 @@ _QUOTES = re.compile(r'["“”»«]')
 
 
 def _whole_quotations(sentences: list[str]) -> list[str]:
-    """``sentences`` with the sentences of one quotation joined: a quotation ("Tallmo 2030 –
-    mitt i naturen. Vi är 12 500 invånare …") is one statement, a vision or a decision quoted
+    """``sentences`` with the sentences of one quotation joined: a quotation ("Ekby 2040 –
+    nära till allt. Vi är 9 000 invånare …") is one statement, a vision or a decision quoted
     word for word, and half of it misquotes it."""
     if sum(len(_QUOTES.findall(s)) for s in sentences) % 2:
         return sentences  # a quotation mark left open: nothing to join up to
