@@ -6,7 +6,7 @@ import pytest
 from assistant.extractive import LONG_WORDS, ExtractiveGenerator, select_units
 from assistant.generation import Source
 from assistant.types import Chunk, Hit
-from assistant.unitscore import FEATURES, MODEL, UnitScorer, best_unit_scores
+from assistant.unitscore import FEATURES, MODEL, Candidate, UnitScorer, best_unit_scores
 from evals.scorers import answer_words
 
 
@@ -20,6 +20,11 @@ def _source(n: int, text: str, doc: str = "", title: str = "Plan", score: float 
 def _score_of(scorer: UnitScorer, start: str, part: int = 0) -> float:
     row = scorer.table()[part]
     return next(row[i] for i, u in enumerate(scorer.units) if u.unit.text.startswith(start))
+
+
+def _unit(scorer: UnitScorer, start: str) -> Candidate:
+    """The candidate unit whose text starts with ``start``."""
+    return next(u for u in scorer.units if u.unit.text.startswith(start))
 
 
 def test_the_model_has_one_weight_per_feature() -> None:
@@ -261,7 +266,7 @@ def test_each_side_of_a_comparison_is_quoted_in_its_own_words() -> None:
     question = "Jämför resultatmålen i Ekby och Dalby."
     scorer = UnitScorer(question, [ekby, dalby])
     assert scorer.compared == ["ekby", "dalby"]
-    row = next(u for u in scorer.units if u.unit.text.startswith("Finansiellt mål"))
+    row = _unit(scorer, "Finansiellt mål")
     goals = next(u for u in scorer.units if u.unit.kind == "list")
     term = next(t for t in scorer.analysis.topic_terms if t.startswith("resultat"))
     assert scorer._presence[id(row)][term] == 1.0 and scorer._presence[id(goals)][term] == 0.0
@@ -352,7 +357,7 @@ def test_a_noun_a_document_gives_two_names_refers_to_neither() -> None:
     text = ("Kommunen bygger förskolan Lärkbacken och förskolan Tallåsen. "
             "Den nya förskolan öppnar i januari 2027.")
     scorer = UnitScorer("När öppnar förskolan Lärkbacken?", [_source(1, text, doc="plan")])
-    unit = next(u for u in scorer.units if u.unit.text.startswith("Den nya"))
+    unit = _unit(scorer, "Den nya")
     assert not scorer.matcher.terms("Lärkbacken") & unit.context_terms
 
 
@@ -422,7 +427,7 @@ def test_a_target_stated_as_a_figure_for_a_later_year_answers_for_the_target() -
     question = "Vilken kommun har störst befolkningsmål, Ekby eller Dalby?"
     now, later = UnitScorer(question, [ekby, dalby], year=2026), UnitScorer(
         question, [ekby, dalby], year=2036)
-    vision = next(u for u in now.units if u.unit.text.startswith("Vi är"))
+    vision = _unit(now, "Vi är")
     assert not now.focus_missing(now.analysis.parts[0], vision)
     assert _score_of(now, "Vi är") > _score_of(later, "Vi är")
     answer = ExtractiveGenerator(today="2026-11-27").generate(question, [ekby, dalby])
@@ -436,7 +441,7 @@ def test_a_compound_is_not_named_by_its_parts_in_two_items_of_a_list() -> None:
     scorer = UnitScorer("Hur stort är befolkningsmålet?", [goals, target])
     part = scorer.analysis.parts[0]
     listed = next(u for u in scorer.units if u.unit.kind == "list")
-    stated = next(u for u in scorer.units if u.unit.text.startswith("Målet är"))
+    stated = _unit(scorer, "Målet är")
     assert scorer.focus_missing(part, listed) and not scorer.focus_missing(part, stated)
 
 
@@ -467,8 +472,8 @@ def test_a_sentence_that_lists_the_asked_set_after_a_colon_is_that_list() -> Non
                         "högskolan.")
     scorer = UnitScorer("Vilka ord har Ekby i sin värdegrund?", [values])
     part = scorer.analysis.parts[0]
-    inline = next(u for u in scorer.units if u.unit.text.startswith("Medarbetarna"))
-    other = next(u for u in scorer.units if u.unit.text.startswith("Strategin"))
+    inline = _unit(scorer, "Medarbetarna")
+    other = _unit(scorer, "Strategin")
     assert scorer.features(part, inline)[FEATURES.index("list_fit")] == 1.0
     assert scorer.features(part, other)[FEATURES.index("list_fit")] == 0.0
     assert _score_of(scorer, "Medarbetarna") > _score_of(scorer, "Så tolkar")
@@ -485,8 +490,8 @@ def test_of_two_lists_that_name_the_set_the_one_announcing_its_number_is_the_set
                       "- Sjukfrånvaro bland medarbetarna: 6,5 procent.")
     scorer = UnitScorer("Vilka nämndmål har barn- och utbildningsnämnden i Ekby?", [plan])
     part = scorer.analysis.parts[0]
-    goals = next(u for u in scorer.units if u.unit.text.startswith("Nämnden har"))
-    indicators = next(u for u in scorer.units if u.unit.text.startswith("Följande"))
+    goals = _unit(scorer, "Nämnden har")
+    indicators = _unit(scorer, "Följande")
     assert scorer.list_fit(part, goals) == 1.0
     assert scorer.list_fit(part, indicators) < 1.0
     assert _score_of(scorer, "Nämnden har") > _score_of(scorer, "Följande")
