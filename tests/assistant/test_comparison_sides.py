@@ -7,8 +7,7 @@ import pytest
 
 from assistant.ask import Assistant
 from assistant.scope import without_entities
-from assistant.settings import Settings
-from ingest.pipeline import ingest_paths
+from tests.assistant.conftest import assistant_over
 
 PAGE = """<html><head><title>Budget 2025 - {site}</title></head><body>
 <main><h1>Budget 2025</h1>
@@ -20,19 +19,14 @@ PAGE = """<html><head><title>Budget 2025 - {site}</title></head><body>
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    corpus = tmp_path_factory.mktemp("pages")
-    for name, rate, share in (
-        ("Ekby", "Skattesatsen för 2025 är 21,90 kronor per hundralapp.", "2"),
-        ("Holmsta", "Skattesatsen för 2025 är 22,45 kronor per hundralapp.", "1,5"),
-        ("Dalby", "Budgeten bygger på att befolkningen växer med 100 personer per år.", "1"),
-    ):
-        (corpus / f"{name.lower()}-budget.html").write_text(
-            PAGE.format(site=f"{name} kommun", name=name, rate=rate, share=share),
-            encoding="utf-8")
-    settings = Settings.from_env(environ={}, index_dir=tmp_path_factory.mktemp("index"),
-                                 today="2026-11-26")
-    assert ingest_paths([corpus], settings).ok
-    return Assistant.from_settings(settings)
+    return assistant_over(tmp_path_factory, {
+        f"{name.lower()}-budget.html": PAGE.format(site=f"{name} kommun", name=name, rate=rate,
+                                                   share=share)
+        for name, rate, share in (
+            ("Ekby", "Skattesatsen för 2025 är 21,90 kronor per hundralapp.", "2"),
+            ("Holmsta", "Skattesatsen för 2025 är 22,45 kronor per hundralapp.", "1,5"),
+            ("Dalby", "Budgeten bygger på att befolkningen växer med 100 personer per år.", "1"),
+        )})
 
 
 def test_a_comparison_both_sides_answer_is_answered(assistant: Assistant) -> None:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.ask import Assistant
-from assistant.settings import Settings
-from ingest.pipeline import ingest_paths
+from tests.assistant.conftest import assistant_over
 
 PAGE = """<html><head><title>{title} - {site}</title></head><body>
 <main><h1>{title}</h1>{body}</main></body></html>"""
@@ -16,22 +15,19 @@ PAGE = """<html><head><title>{title} - {site}</title></head><body>
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    corpus = tmp_path_factory.mktemp("pages")
-    (corpus / "ekby-simhall.html").write_text(PAGE.format(
+    return assistant_over(tmp_path_factory, {
+        "ekby-simhall.html": PAGE.format(
         title="Ny simhall", site="Ekby kommun", body=(
             "<p>Ekby bygger en ny simhall för simning, simskola och motionssim.</p>"
             "<p>Simhallen öppnar för morgonsim varje vardag när den står klar.</p>"
-            "<p>Den gamla simhallen stänger när den nya öppnar.</p>")), encoding="utf-8")
-    (corpus / "dalby-budget.html").write_text(PAGE.format(
+            "<p>Den gamla simhallen stänger när den nya öppnar.</p>")),
+        "dalby-budget.html": PAGE.format(
         title="Budget 2026", site="Dalby kommun", body=(
             "<p>Budgeten innehåller bland annat:</p><ul>"
             "<li>12 miljoner kronor mer till äldreomsorgen,</li>"
             "<li>30 miljoner kronor för att renovera Dalbybadet, som stänger i september "
-            "2026 och öppnar igen i maj 2027.</li></ul>")), encoding="utf-8")
-    settings = Settings.from_env(environ={}, index_dir=tmp_path_factory.mktemp("index"),
-                                 today="2026-11-26")
-    assert ingest_paths([corpus], settings).ok
-    return Assistant.from_settings(settings)
+            "2026 och öppnar igen i maj 2027.</li></ul>")),
+    })
 
 
 def test_the_municipality_whose_documents_name_the_place_answers(assistant: Assistant) -> None:

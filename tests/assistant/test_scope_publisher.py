@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.ask import Assistant
-from assistant.settings import Settings
-from ingest.pipeline import ingest_paths
+from tests.assistant.conftest import assistant_over
 
 PAGE = """<html><head><title>Budget och skattesats - {site}</title></head><body>
 <nav><a href="/">Startsida</a> <a href="/politik">Kommun och politik</a></nav>
@@ -24,15 +23,10 @@ PAGE = """<html><head><title>Budget och skattesats - {site}</title></head><body>
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    corpus = tmp_path_factory.mktemp("pages")
-    (corpus / "ekby-budget.html").write_text(
-        PAGE.format(site="Ekby kommun", rate="21,90", share="2"), encoding="utf-8")
-    (corpus / "holmsta-budget.html").write_text(
-        PAGE.format(site="Holmsta kommun", rate="22,45", share="1,5"), encoding="utf-8")
-    settings = Settings.from_env(environ={}, index_dir=tmp_path_factory.mktemp("index"),
-                                 today="2026-11-26")
-    assert ingest_paths([corpus], settings).ok
-    return Assistant.from_settings(settings)
+    return assistant_over(tmp_path_factory, {
+        "ekby-budget.html": PAGE.format(site="Ekby kommun", rate="21,90", share="2"),
+        "holmsta-budget.html": PAGE.format(site="Holmsta kommun", rate="22,45", share="1,5"),
+    })
 
 
 @pytest.mark.parametrize(("place", "rate", "other"), [("Ekby", "21,90", "22,45"),
