@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.bodies import committees, same_committee
@@ -224,28 +224,28 @@ class EntityIndex:
         """The hits from documents about one of ``entities`` or about none, in their order;
         with two or more ``entities``, also another's document that names them all (a
         region's plan for "bussen mellan Ekby och Dalby")."""
-        mentioning: set[str] = set()
-        if len(entities) > 1:
-            words: dict[str, list[str]] = {}
-            for hit in hits:
-                words.setdefault(hit.chunk.doc_id, _words(hit.chunk.title)).extend(
-                    _words(hit.chunk.text))
-            mentioning = {doc for doc, found in words.items()
-                          if all(_mentions(name, found) for name in entities)}
+        naming = naming_all(hits, entities)
         return [h for h in hits if self.of(h) is None or self.of(h) in entities
-                or h.chunk.doc_id in mentioning]
+                or h.chunk.doc_id in naming]
 
     def balanced(self, hits: Sequence[Hit], entities: frozenset[str], k: int,
                  per_doc: int) -> list[Hit]:
         """For a question that names several entities (a comparison): ``k`` hits in their
         order with an equal share for each named entity, so every side of the comparison has
         its own documents among the sources however the others rank; the rest of the ``k``
-        go to the best remaining hits. At most ``per_doc`` hits per document."""
+        go to the best remaining hits. At most ``per_doc`` hits per document. A document that
+        is about none of them but names them all (a region's plan for "bussen mellan Ekby och
+        Dalby") serves every side and competes for each share in its rank."""
         share = max(1, k // max(1, len(entities)))
+        naming = naming_all([h for h in hits if self.of(h) not in entities], entities)
         first: list[Hit] = []
+        taken: set[int] = set()
         for entity in sorted(entities):
-            first += limit_per_document([h for h in hits if self.of(h) == entity], per_doc)[:share]
-        taken = {id(h) for h in first}
+            side = [h for h in hits if id(h) not in taken
+                    and (self.of(h) == entity or h.chunk.doc_id in naming)]
+            chosen = limit_per_document(side, per_doc)[:share]
+            first += chosen
+            taken |= {id(h) for h in chosen}
         ordered = first + [h for h in hits if id(h) not in taken]
         kept = {id(h) for h in limit_per_document(ordered, per_doc)[:k]}
         return [h for h in hits if id(h) in kept]
@@ -278,6 +278,18 @@ def proper_names(question: str) -> list[str]:
     parts = " ".join(p.text for p in analyze_question(question).parts)
     places = _PLACE_NAME.findall(question)
     return list(dict.fromkeys(w.lower() for w in (*proper_words(parts), *places)))
+
+
+def naming_all(hits: Sequence[Hit], entities: Collection[str]) -> set[str]:
+    """The documents among ``hits`` that name every one of two or more ``entities`` (in
+    their title or in any of their hits)."""
+    if len(entities) < 2:
+        return set()
+    words: dict[str, list[str]] = {}
+    for hit in hits:
+        words.setdefault(hit.chunk.doc_id, _words(hit.chunk.title)).extend(_words(hit.chunk.text))
+    return {doc for doc, found in words.items()
+            if all(_mentions(name, found) for name in entities)}
 
 
 def within_names(hits: Sequence[Hit], question: str, known: frozenset[str]) -> list[Hit]:

@@ -66,7 +66,7 @@ from assistant.focus import (
 from assistant.generation import Source
 from assistant.glossary import english_focus
 from assistant.language import INDEFINITE_ARTICLES, edit_similarity
-from assistant.scope import BODY_WORDS, EntityIndex, is_comparison
+from assistant.scope import BODY_WORDS, EntityIndex, is_comparison, naming_all
 from assistant.synonyms import synonyms, with_synonyms
 from assistant.textunits import (
     TermMatcher,
@@ -522,12 +522,18 @@ def _named_referents(chunks: Sequence[Chunk]) -> dict[str, dict[str, str]]:
 def _compared_entities(question: str, sources: Sequence[Source]) -> list[str]:
     """The entities of ``sources`` that ``question`` compares, when it names two or more of
     them (:func:`assistant.scope.is_comparison`), in the order of their best source; else
-    none."""
+    none. When the best source is a third party's document that names them all (a region's
+    bus line "mellan Ekby och Dalby"), the question is about that document's matter and
+    compares nothing."""
     index = EntityIndex({str(s.n): s.entity for s in sources})
     named = index.named(question)
     if len(named) < 2 or not is_comparison(question):
         return []
     ordered = sorted(sources, key=lambda s: -s.hit.score)
+    best = ordered[0]
+    if best.entity not in named and best.hit.chunk.doc_id in naming_all(
+            [s.hit for s in sources], named):
+        return []
     return list(dict.fromkeys(s.entity for s in ordered if s.entity in named))
 
 

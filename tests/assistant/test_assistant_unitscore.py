@@ -274,6 +274,22 @@ def test_each_side_of_a_comparison_is_quoted_in_its_own_words() -> None:
     assert "2,0 procent" in answer and "1,5 %" in answer
 
 
+def test_a_third_partys_document_naming_both_entities_first_is_no_comparison() -> None:
+    """"Hur snabb ska bussen mellan Ekby och Dalby bli, jämfört med idag?" asks about the
+    region's bus line when the region's plan ranks first: no side per municipality."""
+    question = "Hur snabb ska bussen mellan Ekby och Dalby bli, jämfört med idag?"
+    region = _of(_source(1, "Restiden med buss mellan Ekby och Dalby ska vara högst 30 "
+                            "minuter, jämfört med 45 minuter i dag.", doc="ryd"), "ryd")
+    ekby = _of(_source(2, "Ekby ska växa med 200 invånare per år.", doc="ekby", score=0.5),
+               "ekby")
+    dalby = _of(_source(3, "Dalby ska ha fler företag.", doc="dalby", score=0.4), "dalby")
+    assert UnitScorer(question, [region, ekby, dalby]).compared == []
+    region_second = _of(_source(1, region.hit.chunk.text, doc="ryd", score=0.3), "ryd")
+    assert UnitScorer(question, [region_second, ekby, dalby]).compared == ["ekby", "dalby"]
+    answer = ExtractiveGenerator().generate(question, [region, ekby, dalby])
+    assert "30 minuter" in answer and "200 invånare" not in answer
+
+
 def test_the_other_side_of_a_comparison_is_quoted_with_the_same_kind_of_unit() -> None:
     """A sentence with a figure for one side is set against a sentence with a figure for the
     other, not against a list that happens to hold numbers."""
