@@ -164,9 +164,9 @@ def without_fixed_adverbials(text: str) -> str:
     return _FIXED_ADVERBIAL.sub("", text)
 
 
-#: Words that place something in time relative to now ("förra året", "nästa år", "i fjol"):
-#: documents write the year itself, so a passage need not have them.
-RELATIVE_TIME_SV = _words("förra nästa kommande innevarande fjol fjolåret året")
+#: Words that place something in time relative to now ("förra året", "nästa år", "i fjol",
+#: "i år", "i höst"): documents write the year itself, so a passage need not have them.
+RELATIVE_TIME_SV = _words("i förra nästa kommande innevarande fjol fjolåret året")
 #: The units of time those words place ("nästa *år*", "förra *veckan*"); "nästa möte" is a
 #: meeting, not a time relative to now.
 TIME_UNITS_SV = _words(

@@ -177,7 +177,7 @@ class Vocabulary:
             first, second = pair.group(1), pair.group(2)
             joined = f"{first}{second}".lower()
             if (first.lower() in stopwords() or second.lower() in stopwords()
-                    or (joined not in self.words and stem(joined) not in self.stems)):
+                    or not self._known_join(joined, len(first))):
                 out.append(text[start : pair.start(2)])
                 start = pair.start(2)  # the second word may open the next pair
                 continue
@@ -185,6 +185,16 @@ class Vocabulary:
             start = pair.end()
         out.append(text[start:])
         return "".join(out)
+
+    def _known_join(self, joined: str, first: int) -> bool:
+        """The corpus knows ``joined`` (two words written together, the first ``first``
+        letters long), or an inflection of it whose stem reaches :data:`MIN_PART` letters
+        into the second word: "år enligt" is no "årenligt", though the stemmer cuts that to
+        "åren", a known word."""
+        if joined in self.words:
+            return True
+        stemmed = stem(joined)
+        return stemmed in self.stems and len(stemmed) >= first + MIN_PART
 
     def _closest_word(self, word: str) -> str:
         found = self._corrections.get(word)

@@ -685,7 +685,8 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
     if kind == "pick":
         if not _member_singled_out(part, unit):
             return False
-        others = [t for t in part.terms if t not in part.focus_terms and not t.isdigit()]
+        others = [t for t in without_function_words(part.terms, part.text)
+                  if t not in part.focus_terms and not t.isdigit()]
         hits = sum(term_in(alts.get(t, (t,)), every) for t in others)
         return not others or hits >= len(others) / 2
     return True

@@ -241,6 +241,18 @@ def test_pick_one_needs_a_singled_out_member() -> None:
     assert check_focus(question, [named], year=2026).supported
 
 
+def test_pick_one_does_not_need_the_words_that_place_it_in_time() -> None:
+    """"i år" and "enligt" are no topic the singled-out row must name: the row that
+    answers "klarar inte i år" says "Prognos 2026 … Nej"."""
+    report = Chunk(chunk_id="r1", doc_id="r", position=0, title="Delårsrapport 2026 – Ekby",
+                   text="Ekby har tre finansiella mål. Prognosen visar att två av dem nås.\n\n"
+                        "Finansiellt mål: Resultat; Målvärde: minst 2 %; Prognos 2026: 2,5 %; "
+                        "Uppfylls: Ja\nFinansiellt mål: Soliditet; Målvärde: minst 30 %; "
+                        "Prognos 2026: 25 %; Uppfylls: Nej")
+    question = "Vilka av de finansiella målen klarar Ekby inte i år enligt prognosen?"
+    assert check_focus(question, [report], year=2026).supported
+
+
 def _source(n: int, text: str, title: str, score: float) -> Source:
     chunk = Chunk(chunk_id=f"s{n}", doc_id=f"doc{n}", text=text, position=0, title=title)
     return Source(n, Hit(chunk=chunk, score=score, dense_score=0.9))

@@ -87,6 +87,15 @@ def test_a_compound_written_apart_is_joined_when_the_corpus_writes_it_as_one() -
     assert vocabulary.correct("Vad kostar en ny skola?") == "Vad kostar en ny skola?"
 
 
+def test_two_words_whose_join_stems_to_the_first_one_stay_apart() -> None:
+    """The stemmer cuts "årenligt" to "åren", a word the corpus knows: that is no compound,
+    while "skatte satsen" stems into its second word."""
+    vocabulary = Vocabulary(["Under åren 2026–2028 höjs skattesatsen."])
+    assert vocabulary.correct("Nås målen i år enligt prognosen?") == (
+        "Nås målen i år enligt prognosen?")
+    assert vocabulary.correct("skatte satsen") == "skattesatsen"
+
+
 def test_a_word_typed_without_a_ring_or_dots_is_the_one_word_it_spells() -> None:
     vocabulary = Vocabulary(["Badhuset öppnar i maj.", "Förskolan Blåklinten växer."])
     assert vocabulary.correct("När oppnar forskolan Blaklinten?") == (
