@@ -45,6 +45,7 @@ from assistant.language import (
     AUXILIARIES_SV,
     CARDINALS_EN,
     CARDINALS_SV,
+    CHANGE_WORDS,
     COMPARATIVES_SV,
     COPULAS,
     INDEFINITE_ARTICLES,
@@ -725,6 +726,25 @@ def _counts_in_money(part: Part, focus: Sequence[str] | None) -> bool:
     return any(t in units for t in (part.focus_terms if focus is None else focus))
 
 
+_CHANGE_WORDS = "|".join(sorted(map(re.escape, CHANGE_WORDS)))
+_MONEY_AND_SHARE = "|".join(sorted(map(re.escape, MONEY_AND_SHARE_UNITS)))
+#: A figure of change: signed ("+18,4"), "med"/"by" after a word of change ("höjs med 30
+#: öre", "an increase of"), or followed by a comparative after its unit ("4 miljoner mer",
+#: "3 fler"; not "9 000 invånare behövs fler").
+_CHANGE_FIGURE = re.compile(
+    rf"[+±−]\s?{_NUMBER.pattern}"
+    rf"|\b(?:{_CHANGE_WORDS})\s+(?:[^\W\d_]+\s+)?(?:med|by|of)\s+{_NUMBER.pattern}"
+    rf"|{_NUMBER.pattern}\s*(?:(?:{_MONEY_AND_SHARE})\s+){{0,2}}"
+    r"(?:mer|mera|mindre|fler|färre|more|less|fewer)\b",
+    re.IGNORECASE)
+
+
+def asks_change(part: Part) -> bool:
+    """``part`` asks how much something changes, or compares ("hur mycket höjs skatten",
+    "hur många fler"): its text has a word of :data:`assistant.language.CHANGE_WORDS`."""
+    return any(w in CHANGE_WORDS for w in re.findall(r"\w+", part.text.lower()))
+
+
 def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> float:
     """How well ``text`` has the kind of answer ``part`` asks for: 1, 0.5 or 0. ``focus``: the
     part's focus in the documents' words (an English part's through the glossary; default
@@ -734,6 +754,8 @@ def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> flo
         if kind == "count" and not _counts_in_money(part, focus):
             text = _MONEY_OR_SHARE.sub(" ", text)  # "4 miljoner" counts no employees
         if quantities(text):
+            if not asks_change(part) and not quantities(_CHANGE_FIGURE.sub(" ", text)):
+                return 0.0  # "18 miljoner mer" is no answer to how much a body gets
             return 1.0 if kind != "measure" or _MEASURE_CUE.search(text) else 0.5
         counted = part.focus_terms if focus is None else focus
         return 0.5 if kind == "count" and _counts_focus(counted, text) else 0.0

@@ -54,6 +54,14 @@ RANKING_EN = _words("highest lowest largest biggest greatest smallest most least
 #: predicative comparative follows ("är billigare").
 COMPARATIVES_SV = _words("högre lägre större mindre fler färre mer mera bättre sämre längre")
 PERIPHRASTIC_RANKING = _words("mest most")
+#: Words that ask for, or state, how much something changes ("hur mycket *höjs* skatten",
+#: "18 miljoner *mer*", "an *increase* of"): a figure of change is no level.
+CHANGE_WORDS = _words(
+    "mer mera mindre fler färre öka ökar ökade ökat ökning ökningen minska minskar minskade "
+    "minskat minskning minskningen höja höjs höjde höjt höjning höjningen sänka sänks sänkte "
+    "sänkt sänkning sänkningen förändring förändringen förändras skillnad skillnaden "
+    "tillskott tillskottet more less fewer increase increased increases rise rises raise "
+    "raised cut cuts decrease decreased change changes difference")
 COPULAS = _words("är var blir bli blev is was are be")
 #: Words that ask for the current or latest one ("den nya policyn", "gällande taxa"): the
 #: documents name the thing, seldom that it is new.

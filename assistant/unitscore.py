@@ -350,10 +350,16 @@ class UnitScorer:
         hall has no date and whose item about the library has one)."""
         intro, *items = unit.unit.text.splitlines()
         terms = [t for t in part.terms if t in self.known]
-        counts = [sum(_matches(self._alt(t), self.matcher.terms(item)) for t in terms)
-                  for item in items]
-        best = max(counts, default=0)
-        if not best:
+        focus = set(self.focus[id(part)])
+        # The items naming most of the focus, then most of the other terms: a year or a
+        # place named in passing ("Stensjöbadet … hösten 2026") does not make an item about
+        # the body asked for.
+        counts = []
+        for item in items:
+            found = [t for t in terms if _matches(self._alt(t), self.matcher.terms(item))]
+            counts.append((sum(t in focus for t in found), len(found)))
+        best = max(counts, default=(0, 0))
+        if not best[1]:
             return unit.unit.text
         return "\n".join([intro, *(item for item, n in zip(items, counts, strict=True)
                                     if n == best)])

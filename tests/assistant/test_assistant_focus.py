@@ -114,6 +114,19 @@ def test_quantity_cue_ignores_years() -> None:
     assert answer_cue(part, "Planen gäller år 2030.") == 0.0
 
 
+def test_a_figure_of_change_answers_only_a_question_about_change() -> None:
+    level = analyze_question("Hur mycket får kulturnämnden i Ryd 2027?").parts[0]
+    assert answer_cue(level, "12 miljoner kronor mer till kulturnämnden.") == 0.0
+    assert answer_cue(level, "Ramen höjs med 12 miljoner kronor.") == 0.0
+    assert answer_cue(level, "Ram 2027, mnkr: 240,5; Förändring, mnkr: +12,0") == 1.0
+    # "fler" counts the libraries, not a change of the 5 millions.
+    assert answer_cue(level, "5 miljoner går till fler bibliotek.") == 1.0
+    change = analyze_question("Hur mycket mer får kulturnämnden i Ryd 2027?").parts[0]
+    assert answer_cue(change, "12 miljoner kronor mer till kulturnämnden.") == 1.0
+    raised = analyze_question("How much did Ryd raise taxes?").parts[0]
+    assert answer_cue(raised, "Skatten höjs med 30 öre.") == 1.0
+
+
 def test_a_number_word_answers_how_many_only_of_the_noun_it_counts() -> None:
     part = analyze_question("Hur många ledamöter har nämnden i Ryd?").parts[0]
     assert answer_cue(part, "Nämnden består av nio ordinarie ledamöter.") == 0.5

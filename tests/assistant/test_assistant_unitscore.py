@@ -248,6 +248,19 @@ def test_the_asked_set_is_the_list_that_fits_the_question(
     assert _score_of(scorer, asked) > _score_of(scorer, other)
 
 
+def test_a_list_item_is_asked_for_by_the_focus_before_a_year_or_place_named_in_passing(
+        ) -> None:
+    """The item about the body asked for holds only a change; the item naming the year and
+    the place ("Rydsbadet … 2027") is about something else, so the list has no answer."""
+    question = "Hur mycket får kulturnämnden i Ryd 2027?"
+    scorer = UnitScorer(question, [_source(1, "Budgeten innehåller bland annat:\n"
+                                              "- 12 miljoner kronor mer till kulturnämnden,\n"
+                                              "- 40 miljoner kronor för Rydsbadet som öppnar "
+                                              "2027.")])
+    listed = next(u for u in scorer.units if u.unit.kind == "list")
+    assert scorer.type_fit(scorer.analysis.parts[0], listed) == 0.0
+
+
 def _of(source: Source, entity: str) -> Source:
     return Source(source.n, source.hit, entity=entity)
 
