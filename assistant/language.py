@@ -614,9 +614,31 @@ def warm_up() -> None:
     question."""
     sentences("Uppvärmning. Klart.")
     _language_detector()
+    _swedish_forms()
 
 
 # --- fuzzy matching -------------------------------------------------------------------------
+
+
+@cache
+def _swedish_forms() -> frozenset[str]:
+    """The word forms of Swedish: the forms and lemmas of the Swedish lemma table of
+    spacy-lookups-data (about 660 000 forms)."""
+    import gzip
+    import json
+    from importlib.resources import files
+
+    path = files("spacy_lookups_data") / "data" / "sv_lemma_lookup.json.gz"
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+        table: dict[str, str] = json.load(text)
+    return frozenset(table) | frozenset(table.values())
+
+
+def swedish_word(word: str) -> bool:
+    """``word`` (lower case) is a form of a Swedish word ("bodde", "lägst"): no misspelling,
+    though a corpus may not have it."""
+    return word in _swedish_forms()
+
 
 #: The similarity a misspelling must reach to be repaired: rapidfuzz's normalised Indel ratio,
 #: 2 x (longest common subsequence) / (sum of lengths). It equals difflib's ratio whenever

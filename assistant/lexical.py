@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.language import closest, fold, stopwords
+from assistant.language import closest, fold, stopwords, swedish_word
 
 if TYPE_CHECKING:
     from Stemmer import Stemmer
@@ -67,6 +67,24 @@ def stem(word: str) -> str:
 def analyze(text: str) -> list[str]:
     """Stemmed content terms of ``text`` (no compound splitting; see :class:`Vocabulary`)."""
     return list(_stemmer().stemWords(words(text)))
+
+
+def _closed_words(initial: str) -> tuple[str, ...]:
+    """The stop words of :data:`MIN_TYPO_WORD` letters or more that start with ``initial``:
+    a slip in "mycket" or "mellan" is repaired like one in a word of the corpus."""
+    return tuple(w for w in sorted(stopwords(), reverse=True)
+                 if w.startswith(initial) and len(w) >= MIN_TYPO_WORD)
+
+
+def one_slip(word: str, choices: Sequence[str]) -> str | None:
+    """Of ``choices``, the one ``word`` is with one letter dropped, added, changed or two
+    neighbours swapped (optimal string alignment distance 1), the most similar when several
+    are; None when none is. A slip in a six-letter word ("vsiion", "kemmun") is below
+    :data:`assistant.language.TYPO_CUTOFF` of similarity, yet only one keystroke away."""
+    from rapidfuzz.distance import OSA
+
+    found = [w for w in choices if OSA.distance(word, w, score_cutoff=1) <= 1]
+    return closest(word, found, cutoff=0.0) if found else None
 
 
 class Vocabulary:
@@ -202,12 +220,15 @@ class Vocabulary:
             found = self._undoubled(word)
             if (not found and len(word) >= MIN_TYPO_WORD and not any(c.isdigit() for c in word)
                     and word not in self.words and word not in stopwords()
-                    and not self._inflected(stem(word)) and not self.split(word)):
+                    and not self._inflected(stem(word)) and not self.split(word)
+                    and not swedish_word(word)):
                 plain = self._folded().get(word, ())
-                near = [w for w in self._by_initial.get(word[0], ())
+                near = [w for w in (*self._by_initial.get(word[0], ()), *_closed_words(word[0]))
                         if abs(len(w) - len(word)) <= 2]
-                # Typed without å, ä, ö ("stangs"): the one word it spells, else the closest.
-                found = plain[0] if len(plain) == 1 else closest(word, near) or ""
+                # Typed without å, ä, ö ("stangs"): the one word it spells, else the closest,
+                # else the closest of the words one slip away ("vsiion": two letters swapped).
+                found = (plain[0] if len(plain) == 1
+                         else closest(word, near) or one_slip(word, near) or "")
             self._corrections[word] = found
         return found
 

@@ -26,6 +26,11 @@ def vocabulary() -> Vocabulary:
     ("Vilka fokusomåden finns?", "Vilka fokusområden finns?"),
     ("Berättartraditonen, vad är det?", "Berättartraditionen, vad är det?"),
     ("Visonen i korthet", "Visionen i korthet"),  # capital kept
+    # One slip in a short word: two letters swapped, one changed (below the similarity
+    # cutoff, one keystroke away), also in a stop word.
+    ("Vad betyder vsiion?", "Vad betyder vision?"),
+    ("Vad sägs om vattnet i skoaln?", "Vad sägs om vattnet i skolan?"),
+    ("Hur mycset vatten?", "Hur mycket vatten?"),
 ])
 def test_misspelt_words_become_the_corpus_words_they_are_close_to(
     vocabulary: Vocabulary, asked: str, corrected: str
@@ -44,6 +49,13 @@ def test_known_forms_compounds_and_unknown_topics_are_left_alone(
     vocabulary: Vocabulary, asked: str
 ) -> None:
     assert vocabulary.correct(asked) == asked
+
+
+def test_a_swedish_word_the_corpus_lacks_is_no_slip_of_one_it_has() -> None:
+    vocabulary = Vocabulary(["Kommunen borde bygga fler bostäder.", "Det lägsta priset."])
+    assert vocabulary.correct("Hur många bodde i Ekby?") == "Hur många bodde i Ekby?"
+    assert vocabulary.correct("Vilken taxa är lägst?") == "Vilken taxa är lägst?"
+    assert vocabulary.correct("Vad borde kommunen bygga?") == "Vad borde kommunen bygga?"
 
 
 def test_a_doubled_letter_is_a_slip_even_where_the_word_splits_into_known_parts() -> None:
