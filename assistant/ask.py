@@ -43,6 +43,7 @@ from assistant.scope import (
     current_versions,
     is_comparison,
     name_words,
+    search_text,
     within_committees,
     within_names,
     without_entities,
@@ -289,7 +290,8 @@ class Assistant:
         entities = self.entities()
         state.scope = entities.named(question)
         names = name_words(state.scope)
-        pool = self.retriever.search(question, k=depth, per_doc=0, names=names)
+        query = search_text(question)
+        pool = self.retriever.search(query, k=depth, per_doc=0, names=names)
         state.outside = "" if state.scope else (entities.unknown(state.question) or "")
         if state.outside:
             pool = []
@@ -298,7 +300,7 @@ class Assistant:
             scoped = entities.within(pool, state.scope)
             if len(scoped) < k or (len(state.scope) > 1
                                    and entities.short_of(scoped, state.scope, k)):
-                deeper = self.retriever.search(question, k=SCOPE_DEPTH * depth, per_doc=0,
+                deeper = self.retriever.search(query, k=SCOPE_DEPTH * depth, per_doc=0,
                                                names=names)
                 scoped = entities.within(deeper, state.scope)
             pool = scoped

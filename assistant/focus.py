@@ -215,8 +215,20 @@ class QuestionAnalysis:
         it, such as the Swedish words an English question is searched with)."""
         # A part that asks inside a sentence carries a "?" the question has not ("när öppnar
         # den, och …"): it is found without it.
+        return frozenset(topic_terms(self.preamble))
+
+    @property
+    def preamble(self) -> str:
+        """What the asker writes before the first part ("Hej! Jag bor här sedan länge."), or
+        ""."""
         start = self.question.find(self.parts[0].text.rstrip("?")) if self.parts else -1
-        return frozenset(topic_terms(self.question[:start])) if start > 0 else frozenset()
+        return self.question[:start] if start > 0 else ""
+
+    @property
+    def refers_to_preamble(self) -> bool:
+        """A part takes its topic from the preamble ("Jag hörde om bastun. Hur röstade
+        de?")."""
+        return any(self.only_in_preamble(t) for part in self.parts for t in part.terms)
 
     def only_in_preamble(self, term: str) -> bool:
         """``term`` is only in what the asker writes before the first part, not in a part."""
@@ -540,8 +552,20 @@ def analyze_question(question: str) -> QuestionAnalysis:
         _with_terms(p, (*p.terms, *context)) if p.answer_type == "verify" else p for p in parts
     ]
     parts = _inherit(parts, context)
-    if not parts:  # a statement only: treat it as one question
-        parts = [Part(question, "other", terms=topic_terms(question))]
+    if not parts:
+        # Statements only: the last one with a topic is the request ("Jag bor i Ekby sedan
+        # länge. Jämför skatten i Ekby och Dalby."), what comes before it the asker's story.
+        closed = function_words()
+        topical = [i for i, s in enumerate(statements)
+                   if any(w not in closed for w in words(s))]
+        if len(statements) > 1 and topical:
+            last = topical[-1]
+            request = statements[last]
+            context = [t for s in statements[:last] + statements[last + 1:]
+                       for t in topic_terms(s)]
+            parts = [Part(request, "other", terms=topic_terms(request))]
+        else:  # one statement: it is the question
+            parts = [Part(question, "other", terms=topic_terms(question))]
     return QuestionAnalysis(
         question, tuple(parts), tuple(dict.fromkeys(context)), bool(_PRESENT.search(question))
     )

@@ -280,6 +280,21 @@ def proper_names(question: str) -> list[str]:
     return list(dict.fromkeys(w.lower() for w in (*proper_words(parts), *places)))
 
 
+def search_text(question: str) -> str:
+    """What to search with for ``question``: without the asker's story before it ("Hej! Jag
+    har bott här länge. När öppnar förskolan?"), whose words would pull in passages about
+    them, but with the places the story names ("Jag bor i Ekby."); the whole question when a
+    part takes its topic from the story."""
+    from assistant.focus import analyze_question
+
+    analysis = analyze_question(question)
+    story = analysis.preamble
+    if not story or analysis.refers_to_preamble:
+        return question
+    places = " ".join(dict.fromkeys(_PLACE_NAME.findall(story)))
+    return f"{question[len(story):]} {places}".strip()
+
+
 def naming_all(hits: Sequence[Hit], entities: Collection[str]) -> set[str]:
     """The documents among ``hits`` that name every one of two or more ``entities`` (in
     their title or in any of their hits)."""

@@ -669,3 +669,14 @@ def test_a_figure_is_dated_by_the_years_its_sentence_names_before_its_title() ->
     assert check_focus(question, [raised], year=2026).supported
     assert check_focus(question, [_chunk(4, "Skattesatsen är 21,50 kronor.",
                                          title="Budget 2027")], year=2026).supported
+
+
+def test_of_statements_only_the_last_with_a_topic_is_the_request() -> None:
+    """An imperative after the asker's story ("Jämför …") is what is asked; the story is
+    context, and a closing "Tack!" is no request."""
+    analysis = analyze_question("Hej! Jag har bott i Ekby i tio år och undrar över en sak. "
+                                "Jämför skattesatsen i Ekby och Dalby. Tack!")
+    assert [p.text for p in analysis.parts] == ["Jämför skattesatsen i Ekby och Dalby."]
+    assert analysis.only_in_preamble("bott") and not analysis.only_in_preamble("skattesats")
+    single = analyze_question("Skattesatsen i Ekby 2027.")
+    assert [p.text for p in single.parts] == ["Skattesatsen i Ekby 2027."]

@@ -238,3 +238,16 @@ def test_title_entity_reads_only_a_named_body_that_ends_the_title_or_a_part_of_i
 def test_name_words_are_the_lower_case_words_with_their_genitive() -> None:
     assert name_words({"sydmark", "upplands-bro"}) == {
         "sydmark", "sydmarks", "upplands", "upplandss", "bro", "bros"}
+
+
+def test_the_search_leaves_out_the_askers_story_but_not_its_places() -> None:
+    from assistant.scope import search_text
+
+    assert search_text("Hej! Jag har bott här i tio år och undrar hur allt fungerar. "
+                       "När öppnar förskolan Solrosen?") == "När öppnar förskolan Solrosen?"
+    assert search_text("Jag bor i Ekby sedan länge. Vad kostar bussen?") == (
+        "Vad kostar bussen? Ekby")
+    # A part that takes its topic from the story is searched with it.
+    referring = "Jag hörde att det blev gräl om bastun i nämnden. Hur röstade de?"
+    assert search_text(referring) == referring
+    assert search_text("Vad kostar bussen i Ekby?") == "Vad kostar bussen i Ekby?"
