@@ -39,6 +39,9 @@ INFLECTION_SHARE = 0.75
 MAX_ENDING = 3
 MIN_HEAD_BASE = 5  # letters; a shorter stem is too often only the start of another word
 MIN_TYPO_WORD = 5  # shorter words are too often another real word one letter away
+MIN_FOLDED_WORD = 2  # letters of a word that shows a text typed without å, ä and ö
+MAX_FOLDED_ENDING = 5  # letters of an inflection after a stem ("utbildningsnämnd|erna")
+_DIACRITIC = re.compile("[åäöÅÄÖ]")
 
 
 _local = threading.local()
@@ -67,6 +70,13 @@ def stem(word: str) -> str:
 def analyze(text: str) -> list[str]:
     """Stemmed content terms of ``text`` (no compound splitting; see :class:`Vocabulary`)."""
     return list(_stemmer().stemWords(words(text)))
+
+
+def _same_case(typed: str, better: str) -> str:
+    """``better`` with the capital ``typed`` opens with; ``typed`` when ``better`` is ""."""
+    if not better:
+        return typed
+    return better[0].upper() + better[1:] if typed[0].isupper() else better
 
 
 def _closed_words(initial: str) -> tuple[str, ...]:
@@ -106,6 +116,7 @@ class Vocabulary:
                 self._by_initial.setdefault(word[0], []).append(word)
         self._corrections: dict[str, str] = {}
         self._by_fold: dict[str, tuple[str, ...]] | None = None
+        self._by_folded_stem: dict[str, tuple[str, ...]] | None = None
 
     def inflections(self, term: str) -> list[str]:
         """The corpus's stems that are ``term`` or only inflect it: ``term`` is their prefix
@@ -177,13 +188,61 @@ class Vocabulary:
         """
 
         def fix(match: re.Match[str]) -> str:
-            word = match.group(0)
-            better = self._closest_word(word.lower())
-            if not better:
-                return word
-            return better[0].upper() + better[1:] if word[0].isupper() else better
+            return _same_case(match.group(0), self._closest_word(match.group(0).lower()))
 
-        return _TOKEN.sub(fix, self._joined(text))
+        return _TOKEN.sub(fix, self._joined(self._with_diacritics(text)))
+
+    def _with_diacritics(self, text: str) -> str:
+        """``text`` typed without å, ä and ö (a keyboard without them: no word of it has one,
+        and a word of it is known only with them) with them put back in
+        every word that spells one known word or stop word that way ("Vilka mal har
+        namnden?" -> "Vilka mål har nämnden?"); of a corpus word and a stop word spelt
+        alike, the stop word ("ar": "är", not "år"). Other text is returned as it is."""
+        if _DIACRITIC.search(text):
+            return text
+        tokens = _TOKEN.findall(text)
+        if not any(len(t) >= MIN_FOLDED_WORD and self._unfolded(t.lower(), t[0].isupper())
+                   for t in tokens):
+            return text
+
+        def unfold(match: re.Match[str]) -> str:
+            typed = match.group(0)
+            return _same_case(typed, self._unfolded(typed.lower(), name=typed[0].isupper()))
+
+        return _TOKEN.sub(unfold, text)
+
+    def _unfolded(self, word: str, name: bool = False) -> str:
+        """The one known word or stop word that ``word`` spells without å, ä and ö, when
+        ``word`` is not known as it is; else "". A capitalised ``name`` ("Asbacka") is
+        unfolded even when the corpus has it as typed (a web address "asbacka.se")."""
+        if word in stopwords() or word.isdigit() or (word in self.words and not name):
+            return ""
+        found = self._folded().get(word, ())
+        if len(found) == 1:
+            return found[0]
+        closed = [w for w in found if w in stopwords()]
+        if len(closed) == 1:
+            return closed[0]
+        if found:
+            return ""
+        # An inflection the corpus does not have: the longest known stem it opens with,
+        # spelt with them, then the ending as typed ("namnderna" -> "nämnd" + "erna").
+        by_stem = self._folded_stems()
+        for cut in range(len(word), max(MIN_PART, len(word) - MAX_FOLDED_ENDING) - 1, -1):
+            stems = by_stem.get(word[:cut], ())
+            if stems:
+                return stems[0] + word[cut:] if len(stems) == 1 else ""
+        return ""
+
+    def _folded_stems(self) -> dict[str, tuple[str, ...]]:
+        """The corpus's stems with å, ä or ö by their spelling without them."""
+        if self._by_folded_stem is None:
+            index: dict[str, list[str]] = {}
+            for term in sorted(self.stems):
+                if fold(term) != term:
+                    index.setdefault(fold(term), []).append(term)
+            self._by_folded_stem = {plain: tuple(found) for plain, found in index.items()}
+        return self._by_folded_stem
 
     def _joined(self, text: str) -> str:
         """``text`` with two words written apart that the corpus writes as one joined
@@ -248,7 +307,7 @@ class Vocabulary:
         """The corpus's words with å, ä or ö by their spelling without them."""
         if self._by_fold is None:
             index: dict[str, list[str]] = {}
-            for word in sorted(self.words):
+            for word in sorted(self.words | stopwords()):
                 if fold(word) != word:
                     index.setdefault(fold(word), []).append(word)
             self._by_fold = {plain: tuple(found) for plain, found in index.items()}

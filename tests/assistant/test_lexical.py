@@ -58,6 +58,20 @@ def test_a_swedish_word_the_corpus_lacks_is_no_slip_of_one_it_has() -> None:
     assert vocabulary.correct("Vad borde kommunen bygga?") == "Vad borde kommunen bygga?"
 
 
+def test_a_question_typed_without_ring_or_dots_gets_them_back_in_every_word() -> None:
+    """A keyboard without å, ä and ö writes "mal", "ar" and "Asbacka": in a question without
+    any of them, each word that spells one known word (or stop word) that way gets them,
+    also an inflection the corpus lacks; a word the corpus has as typed stays."""
+    vocabulary = Vocabulary(["Nämnden i Åsbacka har tre mål för året.", "De som bor här.",
+                             "Se asbacka.se."])
+    assert vocabulary.correct("Vilka mal har namnden i Asbacka?") == (
+        "Vilka mål har nämnden i Åsbacka?")
+    assert vocabulary.correct("Vad ar namnderna i Asbacka?") == "Vad är nämnderna i Åsbacka?"
+    assert vocabulary.correct("Jag bor i Asbacka.") == "Jag bor i Åsbacka."
+    # One å, ä or ö typed: the writer has them, and "mal" is left as it is.
+    assert vocabulary.correct("Vilka mal har nämnden?") == "Vilka mal har nämnden?"
+
+
 def test_a_doubled_letter_is_a_slip_even_where_the_word_splits_into_known_parts() -> None:
     """"fritidssgården" splits into "fritids" + "gården", both known, yet is "fritidsgården"
     typed with one "s" too many; a real compound with a double letter stays."""
