@@ -447,7 +447,10 @@ def measure_evidence(
     # part, a word no passage has is the strongest sign of a question they cannot answer).
     # The names in it are not story: they say where or what the question is about ("Jag
     # badar på Rydsbadet. Blir det stängt?"), and weigh as a part's words do.
-    named = frozenset(analyze(" ".join(proper_words(question))))
+    # An entity's name counts as a name however it is typed ("bor i stensjö").
+    lowered = question.lower()
+    entity_names = [n for n in set(about.values()) if n and n in lowered]
+    named = frozenset(analyze(" ".join((*proper_words(question), *entity_names))))
     story = frozenset(t for t in terms if analysis.only_in_preamble(t) and t not in named)
     if story >= set(terms):  # a part with no words of its own: the story is all it asks about
         story = frozenset()

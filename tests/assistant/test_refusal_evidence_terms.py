@@ -145,6 +145,24 @@ def test_a_name_in_the_story_is_what_the_question_is_about() -> None:
     assert named.coverage < 0.6
 
 
+def test_an_entity_typed_in_lower_case_is_a_name_as_when_capitalised() -> None:
+    """"jag bor i ryd …. till hur mycket": the municipality the documents are about is a name
+    however it is typed, so the rest of the story stays optional in both spellings."""
+    chunk = _chunk("Friskvårdsbidraget höjs till 3 000 kronor.")
+    stats = CorpusStats.from_chunks([chunk, _chunk("Fikarummet renoveras.")])
+    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
+    found = []
+    for question in ("Jag är lärare i Ryd och hörde i fikarummet att friskvårdsbidraget ska "
+                     "höjas. Till hur mycket?",
+                     "jag är lärare i ryd och hörde i fikarummet att friskvårdsbidraget ska "
+                     "höjas. till hur mycket"):
+        evidence = measure_evidence(question, [Hit(chunk=chunk, score=1.0, dense_score=0.9)],
+                                    stats, model=neutral, about={"d": "ryd"})
+        found.append((evidence.coverage, evidence.unit_coverage))
+    assert found[0] == found[1]
+    assert found[1][0] > 0.9
+
+
 def test_fixed_adverbials_and_reporting_verbs_are_not_asked_terms() -> None:
     # "i så fall", "över huvud taget": the nouns in them name nothing; "sa att", "läste att"
     # say how the asker heard of it.
