@@ -582,6 +582,15 @@ def _unnamed_words(text: str) -> list[str]:
 
 
 _TRAILING_BRACKETS = re.compile(r"\s*\([^()]*\)\s*$")
+MIN_CLOSED_VOTES = 2  # closed-class words of one language only, with none of the other
+
+
+@cache
+def _closed_class_only() -> tuple[frozenset[str], frozenset[str]]:
+    """(Swedish stop words that are no English function word, and the other way round)."""
+    swedish, english = stopwords(), english_function_words()
+    return swedish - english, english - swedish
+
 
 
 @lru_cache(maxsize=4096)
@@ -600,6 +609,15 @@ def language(text: str) -> Literal["sv", "en"]:
     words = _unnamed_words(_TRAILING_BRACKETS.sub("", text)) or _unnamed_words(text)
     if len(words) < MIN_LANGUAGE_WORDS:
         return "sv"
+    # The closed-class words of one language and none of the other decide first: a name
+    # typed in lower case ("i tallmo än i myrberga") is no English word, whatever lingua
+    # makes of it.
+    swedish_only, english_only = _closed_class_only()
+    lowered = [w.lower() for w in words]
+    sv_votes = sum(w in swedish_only for w in lowered)
+    en_votes = sum(w in english_only for w in lowered)
+    if min(sv_votes, en_votes) == 0 and max(sv_votes, en_votes) >= MIN_CLOSED_VOTES:
+        return "sv" if sv_votes else "en"
     from lingua import Language
 
     detector = _language_detector()

@@ -144,6 +144,8 @@ def test_english_questions_are_english(question: str) -> None:
     "Vilken skattesats har Norrby kommun 2025?",
     "Finns det en policy för social media?",
     "Jag heter Anna. Vad är visionen?",
+    # names typed in lower case are no English words
+    "är kommunalskatten högre i hallmo än i myrby",
 ])
 def test_swedish_questions_are_swedish(question: str) -> None:
     assert language(question) == "sv"
