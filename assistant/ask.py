@@ -27,6 +27,7 @@ from assistant.errors import StyrdokError
 from assistant.focus import Part, analyze_question, asks_for_name
 from assistant.generation import Generator, Source
 from assistant.language import english_written_out, written_forms
+from assistant.lexical import typed_without_diacritics
 from assistant.refusal import (
     CorpusStats,
     Evidence,
@@ -97,7 +98,7 @@ class Searcher(Protocol):
 
     def snapshot(self) -> CorpusView: ...
 
-    def correct(self, text: str) -> str: ...
+    def correct(self, text: str, plain: bool | None = None) -> str: ...
 
 
 @dataclass
@@ -269,7 +270,8 @@ class Assistant:
         if state.language == "sv":
             # Residents misspell; search, evidence and quoting all work on the corrected
             # question, and the answer shows it ("Tolkad som: …") so the reader can check.
-            standalone = self.retriever.correct(written_forms(standalone))
+            standalone = self.retriever.correct(written_forms(standalone),
+                                                plain=typed_without_diacritics(standalone))
         else:
             # English words hardly occur in Swedish documents: search with Swedish ones too
             # (shown as "Interpreted as: … (fokusområden)").

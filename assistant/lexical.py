@@ -72,6 +72,11 @@ def analyze(text: str) -> list[str]:
     return list(_stemmer().stemWords(words(text)))
 
 
+def typed_without_diacritics(text: str) -> bool:
+    """No word of ``text`` has å, ä or ö."""
+    return not _DIACRITIC.search(text)
+
+
 def _same_case(typed: str, better: str) -> str:
     """``better`` with the capital ``typed`` opens with; ``typed`` when ``better`` is ""."""
     if not better:
@@ -176,7 +181,7 @@ class Vocabulary:
             return term
         return closest(term, self._repair_order) or term
 
-    def correct(self, text: str) -> str:
+    def correct(self, text: str, plain: bool | None = None) -> str:
         """``text`` with each word the corpus does not know replaced by a very close word it
         does know ("Vad betyder visonen?" -> "Vad betyder visionen?").
 
@@ -184,21 +189,25 @@ class Vocabulary:
         question: only words of at least :data:`MIN_TYPO_WORD` letters whose stem is unknown and
         that are no compound of known words, and only by a word with the same first letter,
         at most two letters longer or shorter, and at least
-        :data:`assistant.language.TYPO_CUTOFF` similar.
+        :data:`assistant.language.TYPO_CUTOFF` similar. A question typed without å, ä and ö
+        gets them back first (``plain``: it was, though a rewrite has since put some in, see
+        :func:`assistant.language.written_forms`; default: ``text`` has none).
         """
 
         def fix(match: re.Match[str]) -> str:
             return _same_case(match.group(0), self._closest_word(match.group(0).lower()))
 
-        return _TOKEN.sub(fix, self._joined(self._with_diacritics(text)))
+        return _TOKEN.sub(fix, self._joined(self._with_diacritics(text, plain)))
 
-    def _with_diacritics(self, text: str) -> str:
+    def _with_diacritics(self, text: str, plain: bool | None = None) -> str:
         """``text`` typed without å, ä and ö (a keyboard without them: no word of it has one,
         and a word of it is known only with them) with them put back in
         every word that spells one known word or stop word that way ("Vilka mal har
         namnden?" -> "Vilka mål har nämnden?"); of a corpus word and a stop word spelt
-        alike, the stop word ("ar": "är", not "år"). Other text is returned as it is."""
-        if _DIACRITIC.search(text):
+        alike, the stop word ("ar": "är", not "år"). Other text is returned as it is.
+        ``plain``: whether the asker typed without them, when ``text`` is already partly
+        rewritten (see :meth:`correct`); by default, whether ``text`` has none."""
+        if not (typed_without_diacritics(text) if plain is None else plain):
             return text
         tokens = _TOKEN.findall(text)
         if not any(len(t) >= MIN_FOLDED_WORD and self._unfolded(t.lower(), t[0].isupper())

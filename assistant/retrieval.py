@@ -375,9 +375,10 @@ class Retriever:
         with self._saving:
             pass
 
-    def correct(self, text: str) -> str:
-        """``text`` with misspelt words replaced by the corpus words they are very close to."""
-        return self.snapshot().lexical.vocabulary.correct(text)
+    def correct(self, text: str, plain: bool | None = None) -> str:
+        """``text`` with misspelt words replaced by the corpus words they are very close to
+        (``plain``: see :meth:`assistant.lexical.Vocabulary.correct`)."""
+        return self.snapshot().lexical.vocabulary.correct(text, plain)
 
     def _changed_since(self, snap: _Snapshot) -> bool:
         """Did a document switch version after ``snap`` was taken?"""

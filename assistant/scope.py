@@ -46,6 +46,7 @@ from assistant.language import (
     NAME_SLOT_WORDS,
     PLACE_PREPOSITIONS,
     closest,
+    fold,
 )
 from assistant.retrieval import limit_per_document
 from assistant.textunits import proper_words
@@ -205,10 +206,11 @@ class EntityIndex:
         return frozenset(exact | misspelt_names(words, self.names - exact))
 
     def unknown(self, question: str) -> str | None:
-        """A municipality or region the question names that no indexed document is about."""
+        """A municipality or region the question names that no indexed document is about; a
+        name typed without å, ä and ö ("Asbacka kommun") is the one it spells."""
         from assistant.lexical import stopwords
 
-        known = self.names
+        known = self.names | {fold(name) for name in self.names}
         for match in _NAMED_BODY.finditer(question):
             name = (match.group(1) or match.group(2) or "").lower()
             if not name or name in stopwords() or name in NAME_SLOT_WORDS:

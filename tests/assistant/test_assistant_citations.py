@@ -36,7 +36,7 @@ class _FakeRetriever:
         return SimpleNamespace(versions=("v",), chunks=tuple(h.chunk for h in self.hits),
                                documents={})
 
-    def correct(self, text: str) -> str:
+    def correct(self, text: str, plain: bool | None = None) -> str:
         return text
 
 

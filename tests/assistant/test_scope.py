@@ -251,3 +251,9 @@ def test_the_search_leaves_out_the_askers_story_but_not_its_places() -> None:
     referring = "Jag hörde att det blev gräl om bastun i nämnden. Hur röstade de?"
     assert search_text(referring) == referring
     assert search_text("Vad kostar bussen i Ekby?") == "Vad kostar bussen i Ekby?"
+
+
+def test_a_name_typed_without_ring_or_dots_is_no_unknown_municipality() -> None:
+    index = EntityIndex({"a": "åsby"})
+    assert index.unknown("Vad är skatten i Asby kommun?") is None
+    assert index.unknown("Vad är skatten i Ekbo kommun?") == "Ekbo kommun"
