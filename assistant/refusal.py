@@ -102,6 +102,7 @@ from assistant.glossary import alternative_groups, english_focus, translated_ter
 from assistant.language import (
     RECENCY,
     edit_similarity,
+    fold,
     similar_words,
 )
 from assistant.lexical import analyze, stem
@@ -238,10 +239,13 @@ def stored_model() -> RefusalModel:
     run when the stored model no longer fits :data:`FEATURES`)."""
     return load_model()
 
-_INJECTION = re.compile(
+# Matched without å, ä and ö (both pattern and question folded): "Glom dina regler" is typed
+# on a keyboard without them.
+_INJECTION = re.compile(fold(
     r"\b(ignorera|strunta i|glöm|bortse från|ignore|disregard|forget)\b(?:\W+\w+){0,4}?\W+"
     r"(instruktion\w*|regler\w*|direktiv\w*|prompt\w*|instructions?|rules|prompts?)\b"
-    r"|\bsystem\s?prompt\w*|\bdu är nu\b|\byou are now\b|\blåtsas att du\b|\bpretend (to be|you)\b",
+    r"|\bsystem\s?prompt\w*|\bdu är nu\b|\byou are now\b|\blåtsas att du\b"
+    r"|\bpretend (to be|you)\b"),
     re.IGNORECASE,
 )
 
@@ -396,7 +400,7 @@ class Evidence:
 
 def looks_like_injection(question: str) -> bool:
     """True for attempts to override the assistant's instructions ("Ignorera dina ...")."""
-    return bool(_INJECTION.search(question))
+    return bool(_INJECTION.search(fold(question)))
 
 
 def measure_evidence(
