@@ -315,7 +315,8 @@ class Assistant:
         today = date.fromisoformat(self.settings.today) if self.settings.today else date.today()
         ended = {h.chunk.doc_id for h in pool if is_superseded(h.chunk, today)}
         pool = current_versions(pool, state.question, ended)
-        if len(state.scope) > 1 and is_comparison(question):  # every side gets its share
+        if (len(state.scope) > 1 and is_comparison(question)  # every side gets its share
+                and not entities.led_by_third_party(pool, state.scope)):
             hits = entities.balanced(pool, state.scope, k, self.settings.per_doc)
         else:
             hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)

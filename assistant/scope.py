@@ -235,22 +235,24 @@ class EntityIndex:
         """For a question that names several entities (a comparison): ``k`` hits in their
         order with an equal share for each named entity, so every side of the comparison has
         its own documents among the sources however the others rank; the rest of the ``k``
-        go to the best remaining hits. At most ``per_doc`` hits per document. A document that
-        is about none of them but names them all (a region's plan for "bussen mellan Ekby och
-        Dalby") serves every side and competes for each share in its rank."""
+        go to the best remaining hits. At most ``per_doc`` hits per document."""
         share = max(1, k // max(1, len(entities)))
-        naming = naming_all([h for h in hits if self.of(h) not in entities], entities)
         first: list[Hit] = []
-        taken: set[int] = set()
         for entity in sorted(entities):
-            side = [h for h in hits if id(h) not in taken
-                    and (self.of(h) == entity or h.chunk.doc_id in naming)]
-            chosen = limit_per_document(side, per_doc)[:share]
-            first += chosen
-            taken |= {id(h) for h in chosen}
+            first += limit_per_document([h for h in hits if self.of(h) == entity], per_doc)[:share]
+        taken = {id(h) for h in first}
         ordered = first + [h for h in hits if id(h) not in taken]
         kept = {id(h) for h in limit_per_document(ordered, per_doc)[:k]}
         return [h for h in hits if id(h) in kept]
+
+    def led_by_third_party(self, hits: Sequence[Hit], entities: frozenset[str]) -> bool:
+        """The best of ``hits`` is from a document about none of two or more ``entities``
+        that names them all (a region's plan for "bussen mellan Ekby och Dalby"): the
+        question is about that document's matter, not a comparison of the entities' own."""
+        if not hits or len(entities) < 2 or self.of(hits[0]) in entities:
+            return False
+        return hits[0].chunk.doc_id in naming_all(
+            [h for h in hits if self.of(h) not in entities], entities)
 
     def short_of(self, hits: Sequence[Hit], entities: frozenset[str], k: int) -> bool:
         """Some named entity has fewer than its share of ``k`` among ``hits``."""

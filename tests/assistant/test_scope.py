@@ -117,19 +117,22 @@ def test_balanced_gives_every_compared_entity_its_share() -> None:
     assert not index.short_of(hits, frozenset({"norrvik"}), k=4)
 
 
-def test_a_third_partys_document_naming_every_compared_entity_serves_every_side() -> None:
-    """A region's plan for "bussen mellan Ekby och Dalby" is not crowded out by the two
-    municipalities' shares, and each of them still has its own document."""
-    index = EntityIndex({"e1": "ekby", "e2": "ekby", "d1": "dalby", "d2": "dalby",
-                         "r": "ryd"})
+def test_a_third_partys_document_naming_every_compared_entity_first_leads_the_search() -> None:
+    """A region's plan for "bussen mellan Ekby och Dalby" ranked first: the question is about
+    it, not a comparison of the two municipalities' own documents; ranked lower, or from one
+    of the compared municipalities, it leads nothing."""
+    index = EntityIndex({"e1": "ekby", "e2": "ekby", "d1": "dalby", "r": "ryd"})
     chunks = {"r": "Bussen mellan Ekby och Dalby ska ta 30 minuter.",
               "e2": "Ekby samarbetar med Dalby om bussen."}
-    hits = [Hit(chunk=_chunk(doc, chunks.get(doc, "text")), score=1.0)
-            for doc in ("e2", "r", "e1", "d1", "d2")]
+
+    def hits(*docs: str) -> list[Hit]:
+        return [Hit(chunk=_chunk(doc, chunks.get(doc, "text")), score=1.0) for doc in docs]
+
     both = frozenset({"ekby", "dalby"})
-    kept = index.balanced(hits, both, k=4, per_doc=1)
-    ids = [h.chunk.doc_id for h in kept]
-    assert "r" in ids and {"e1", "e2"} & set(ids) and {"d1", "d2"} & set(ids)
+    assert index.led_by_third_party(hits("r", "e1", "d1"), both)
+    assert not index.led_by_third_party(hits("e1", "r", "d1"), both)
+    assert not index.led_by_third_party(hits("e2", "e1", "d1"), both)
+    assert not index.led_by_third_party(hits("r", "e1"), frozenset({"ekby"}))
 
 
 def test_a_comparison_is_told_from_a_question_that_names_several_entities() -> None:
