@@ -33,14 +33,16 @@ from evals.runner import run_collection
 # (40 of 47), reference cited 0.949, 1 forbidden string, 0 answers mixing entities, median 63
 # words, plain RAG 0.482. Round 12 (same cases): all facts 0.708 (138 of 195), refused 0.872
 # (41 of 47), reference cited 0.969, 1 forbidden string, 0 answers mixing entities, median 64
+# words, plain RAG 0.482. Round 13 (same cases): all facts 0.723 (141 of 195), refused 0.872
+# (41 of 47), reference cited 0.969, 1 forbidden string, 0 answers mixing entities, median 64
 # words, plain RAG 0.482. Each floor sits about four cases
 # under the figure and the forbidden-string ceiling one above it: the bundled embedder's floats
 # differ a little between CPUs, and one answer's citation was seen to flip between two
 # machines of the same kind running the same code.
 FLOORS = {
-    "all_facts_rate": 0.68,
+    "all_facts_rate": 0.70,
     "refusal_accuracy": 0.78,
-    "citation_hit_rate": 0.94,
+    "citation_hit_rate": 0.95,
 }
 CEILINGS = {
     "must_not_include_violations": 2,
