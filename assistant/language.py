@@ -612,7 +612,7 @@ def language(text: str) -> Literal["sv", "en"]:
     if len(words) < MIN_LANGUAGE_WORDS:
         return "sv"
     # The closed-class words of one language and none of the other decide first: a name
-    # typed in lower case ("i tallmo än i myrberga") is no English word, whatever lingua
+    # typed in lower case ("i hallmo än i myrby") is no English word, whatever lingua
     # makes of it.
     swedish_only, english_only = _closed_class_only()
     lowered = [w.lower() for w in words]

@@ -222,8 +222,8 @@ class Vocabulary:
 
     def _unfolded(self, word: str, name: bool = False) -> str:
         """The one known word or stop word that ``word`` spells without å, ä and ö, when
-        ``word`` is not known as it is; else "". A capitalised ``name`` ("Asbacka") is
-        unfolded even when the corpus has it as typed (a web address "asbacka.se")."""
+        ``word`` is not known as it is; else "". A capitalised ``name`` ("Asby") is
+        unfolded even when the corpus has it as typed (a web address "asby.se")."""
         if word in stopwords() or word.isdigit() or (word in self.words and not name):
             return ""
         found = self._folded().get(word, ())

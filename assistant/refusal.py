@@ -451,7 +451,7 @@ def measure_evidence(
     # part, a word no passage has is the strongest sign of a question they cannot answer).
     # The names in it are not story: they say where or what the question is about ("Jag
     # badar på Rydsbadet. Blir det stängt?"), and weigh as a part's words do.
-    # An entity's name counts as a name however it is typed ("bor i stensjö").
+    # An entity's name counts as a name however it is typed ("bor i ekby").
     lowered = question.lower()
     entity_names = [n for n in set(about.values()) if n and n in lowered]
     named = frozenset(analyze(" ".join((*proper_words(question), *entity_names))))

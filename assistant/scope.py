@@ -207,7 +207,7 @@ class EntityIndex:
 
     def unknown(self, question: str) -> str | None:
         """A municipality or region the question names that no indexed document is about; a
-        name typed without å, ä and ö ("Asbacka kommun") is the one it spells."""
+        name typed without å, ä and ö ("Asby kommun") is the one it spells."""
         from assistant.lexical import stopwords
 
         known = self.names | {fold(name) for name in self.names}

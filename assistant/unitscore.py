@@ -352,7 +352,7 @@ class UnitScorer:
         terms = [t for t in part.terms if t in self.known]
         focus = set(self.focus[id(part)])
         # The items naming most of the focus, then most of the other terms: a year or a
-        # place named in passing ("Stensjöbadet … hösten 2026") does not make an item about
+        # place named in passing ("Ekbybadet … hösten 2026") does not make an item about
         # the body asked for.
         counts = []
         for item in items:
