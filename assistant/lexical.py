@@ -77,6 +77,19 @@ def typed_without_diacritics(text: str) -> bool:
     return not _DIACRITIC.search(text)
 
 
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+)$")
+
+
+def _is_name(text: str, match: re.Match[str]) -> bool:
+    """The word ``match`` finds in ``text`` is a name: capitalised, and either inside a
+    sentence or no Swedish word ("Far" opening a sentence is "far", "Asby" a name)."""
+    word = match.group(0)
+    if not word[:1].isupper():
+        return False
+    return (not _SENTENCE_START.search(text[: match.start()])
+            or not swedish_word(word.lower()))
+
+
 def _same_case(typed: str, better: str) -> str:
     """``better`` with the capital ``typed`` opens with; ``typed`` when ``better`` is ""."""
     if not better:
@@ -209,16 +222,17 @@ class Vocabulary:
         rewritten (see :meth:`correct`); by default, whether ``text`` has none."""
         if not (typed_without_diacritics(text) if plain is None else plain):
             return text
-        tokens = _TOKEN.findall(text)
-        if not any(len(t) >= MIN_FOLDED_WORD and self._unfolded(t.lower(), t[0].isupper())
-                   for t in tokens):
+        tokens = [(m, _is_name(text, m)) for m in _TOKEN.finditer(text)]
+        if not any(len(m.group(0)) >= MIN_FOLDED_WORD and self._unfolded(m.group(0).lower(), name)
+                   for m, name in tokens):
             return text
-
-        def unfold(match: re.Match[str]) -> str:
+        out, start = [], 0
+        for match, name in tokens:
             typed = match.group(0)
-            return _same_case(typed, self._unfolded(typed.lower(), name=typed[0].isupper()))
-
-        return _TOKEN.sub(unfold, text)
+            out += [text[start : match.start()],
+                    _same_case(typed, self._unfolded(typed.lower(), name))]
+            start = match.end()
+        return "".join([*out, text[start:]])
 
     def _unfolded(self, word: str, name: bool = False) -> str:
         """The one known word or stop word that ``word`` spells without å, ä and ö, when

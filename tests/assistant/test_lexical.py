@@ -68,6 +68,11 @@ def test_a_question_typed_without_ring_or_dots_gets_them_back_in_every_word() ->
         "Vilka mål har nämnden i Åsbacka?")
     assert vocabulary.correct("Vad ar namnderna i Asbacka?") == "Vad är nämnderna i Åsbacka?"
     assert vocabulary.correct("Jag bor i Asbacka.") == "Jag bor i Åsbacka."
+    # A word opening a sentence is a name only when it is no Swedish word: "Bor" stays
+    # the "bor" the corpus has, not "bör"; "Asbacka" opening one is still Åsbacka.
+    homes = Vocabulary(["Vi bor i Åsbacka. Man bör fråga nämnden. Se asbacka.se."])
+    assert homes.correct("Bor du i Asbacka?") == "Bor du i Åsbacka?"
+    assert homes.correct("Asbacka, bor du dar?") == "Åsbacka, bor du där?"
     # One å, ä or ö typed: the writer has them, and "mal" is left as it is; unless that one
     # came from a rewrite of a plain question ("nar" -> "när", see written_forms).
     assert vocabulary.correct("Vilka mal har nämnden?") == "Vilka mal har nämnden?"
