@@ -69,6 +69,12 @@ WH_DETERMINERS: dict[str, tuple[str | None, str | None]] = {
     "hur många": ("pl", None), "which": (None, None), "what": (None, None),
     "how many": ("pl", None),
 }  # fmt: skip
+# Indefinite articles: the noun after one in a yes/no question is what it asks about ("Har
+# Ekby en arbetsgivarpolicy?"), singular and in the gender the article marks.
+ARTICLE_GENDERS: dict[str, str | None] = {
+    "en": "utr", "ett": "neu", "någon": "utr", "något": "neu", "nån": "utr", "nåt": "neu",
+    "a": None, "an": None, "any": None,
+}  # fmt: skip
 PLACE_ADVERBS = words_set("där there")
 ORDINALS = words_set(
     "första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde sista "
@@ -192,13 +198,13 @@ def definite_plural(phrase: str) -> str:
 
 def definite_singular(phrase: str, gender: str | None) -> str:
     """An indefinite singular in its definite form: "budget" -> "budgeten", "mål" (neuter)
-    -> "målet", "nya plan" -> "den nya planen"."""
+    -> "målet", "policy" -> "policyn", "nya plan" -> "den nya planen"."""
     words = phrase.split()
     head, low = words[-1], words[-1].lower()
     if gender == "neu":
         definite = head + ("t" if low[-1] in "aeiouyåäö" else "et")
     else:
-        definite = head + ("n" if low[-1] == "e" else "en")
+        definite = head + ("n" if low[-1] in "aeiouyåäö" else "en")  # skola -> skolan
     return _join(words, definite, "det" if gender == "neu" else "den")
 
 
@@ -332,6 +338,8 @@ def _wh_focus(question: str, english: bool) -> tuple[Phrase | None, Phrase | Non
     if not parts:
         return None, None
     part = parts[0]
+    if part.answer_type == "verify":
+        return _asked_noun(part.text, english), None
     wh, rest = part.wh.lower(), part.rest
     if part.answer_type == "person":
         words = rest.split()
@@ -350,6 +358,25 @@ def _wh_focus(question: str, english: bool) -> tuple[Phrase | None, Phrase | Non
     if english and number is None:
         number = "pl" if focus[-1].endswith("s") and not focus[-1].endswith("ss") else "sg"
     return Phrase(text, number, gender, "focus", english), None
+
+
+def _asked_noun(question: str, english: bool) -> Phrase | None:
+    """The indefinite noun phrase a yes/no question asks about ("Har Ekby | en
+    arbetsgivarpolicy?", "Is there | a plan for …"): the words after the first indefinite
+    article up to a preposition or the end; None when the question has no such phrase."""
+    tokens = [t for t in tokenize(question) if t.is_word]
+    for i, token in enumerate(tokens[1:], start=1):
+        if token.low not in ARTICLE_GENDERS:
+            continue
+        j = i + 1
+        while (j < len(tokens) and is_content(tokens[j])
+               and tokens[j].low not in ATTACHING_PREPOSITIONS | PLACE_PREPOSITIONS):
+            j += 1
+        if j == i + 1:
+            return None
+        return Phrase(span(question, tokens, i + 1, j - 1), "sg", ARTICLE_GENDERS[token.low],
+                      "focus", english)
+    return None
 
 
 SV_MODIFIERS = words_set("många mycket stor stora länge ofta långt")

@@ -47,6 +47,16 @@ def test_plural_de_that_agrees_with_no_phrase_is_the_owner_of_one() -> None:
     assert ask("När antogs den?", "Vad är Ekbys vision?") == "När antogs Ekbys vision?"
 
 
+def test_a_yes_no_question_offers_the_noun_it_asks_about() -> None:
+    # Not the municipality the question is set in: the thing whose existence it asks about.
+    previous = "Har Ekby kommun en arbetsgivarpolicy?"
+    assert ask("När antogs den?", previous) == "När antogs arbetsgivarpolicyn (Ekby kommun)?"
+    neuter = ask("När antogs det?", "Finns det ett bostadsprogram i Lunda?")  # "det": "ett"
+    assert neuter.startswith("När antogs bostadsprogram") and "Lunda" in neuter
+    english = ask("When was it adopted?", "Does Ekby have an employer policy?")
+    assert english.startswith("When was the employer policy adopted")
+
+
 def test_neuter_det_takes_a_neuter_focus() -> None:
     previous = "Vilket dokument styr kulturen i Ekby?"
     assert ask("När antogs det?", previous) == "När antogs dokumentet (kulturen i Ekby)?"
@@ -249,6 +259,8 @@ def test_definite_singular_follows_gender() -> None:
     assert definite_singular("mål", "neu") == "målet"
     assert definite_singular("område", "neu") == "området"
     assert definite_singular("nya plan", "utr") == "den nya planen"
+    assert definite_singular("policy", "utr") == "policyn"
+    assert definite_singular("skola", "utr") == "skolan"
 
 
 # --- the model path ------------------------------------------------------------------------------
