@@ -16,6 +16,7 @@ needs a group of function words takes it from here, so the rules exist once:
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import threading
@@ -640,7 +641,14 @@ def warm_up() -> None:
 # --- fuzzy matching -------------------------------------------------------------------------
 
 
-_JSON_STRING = re.compile(r'"([^"\\]+)"')
+# A JSON string, escapes included: a string with an escape ("roll-on\\/roll-off") must not
+# shift the pairing of quotes for every string after it.
+_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _json_text(body: str) -> str:
+    """The text of a JSON string's body, its escapes decoded."""
+    return json.loads(f'"{body}"') if "\\" in body else body
 
 
 @cache
@@ -653,7 +661,8 @@ def _swedish_forms() -> np.ndarray:
 
     path = files("spacy_lookups_data") / "data" / "sv_lemma_lookup.json.gz"
     text = gzip.decompress(path.read_bytes()).decode("utf-8")
-    hashes = np.fromiter((hash(m.group(1).lower()) for m in _JSON_STRING.finditer(text)),
+    hashes = np.fromiter((hash(_json_text(m.group(1)).lower())
+                          for m in _JSON_STRING.finditer(text)),
                          dtype=np.int64)
     return np.unique(hashes)
 

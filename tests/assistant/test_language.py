@@ -298,3 +298,18 @@ def test_english_contractions_are_written_out(typed: str, written: str) -> None:
     from assistant.language import english_written_out
 
     assert english_written_out(typed) == written
+
+
+# --- Swedish word forms -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["bodde", "vem", "är", "ökade", "utveckling", "vård"])
+def test_swedish_word_knows_forms_from_the_whole_alphabet(word: str) -> None:
+    # The table's strings include escapes ("roll-on\/roll-off"); reading past one must not
+    # shift which quotes pair up, losing every word after it.
+    assert lang.swedish_word(word)
+
+
+@pytest.mark.parametrize("word", ["omsorgsnamnden", "vsiion", "ordforande"])
+def test_misspellings_are_no_swedish_words(word: str) -> None:
+    assert not lang.swedish_word(word)
