@@ -17,7 +17,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,6 +41,9 @@ MIN_HEAD_BASE = 5  # letters; a shorter stem is too often only the start of anot
 MIN_TYPO_WORD = 5  # shorter words are too often another real word one letter away
 MIN_FOLDED_WORD = 2  # letters of a word that shows a text typed without å, ä and ö
 MAX_FOLDED_ENDING = 5  # letters of an inflection after a stem ("utbildningsnämnd|erna")
+# A corpus word typed without å, ä and ö is still read as the spelling with them when that
+# spelling is this many times as frequent: "angsvik" of a web address, "Ängsvik" of the text.
+FOLDED_MAJORITY = 4
 _DIACRITIC = re.compile("[åäöÅÄÖ]")
 
 
@@ -118,10 +121,15 @@ def one_slip(word: str, choices: Sequence[str]) -> str | None:
 class Vocabulary:
     """The words of a corpus, for splitting compounds and repairing typos against it."""
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str] | Mapping[str, int]) -> None:
+        """``texts``: the corpus's texts, or its words with how many chunks hold each."""
         counts: Counter[str] = Counter()
-        for text in texts:
-            counts.update(words(text))
+        if isinstance(texts, Mapping):
+            counts.update(texts)
+        else:
+            for text in texts:
+                counts.update(words(text))
+        self.counts = counts
         self.words = frozenset(counts)
         self.stems = frozenset(stem(w) for w in self.words)
         self._sorted_stems = sorted(self.stems)
@@ -203,7 +211,8 @@ class Vocabulary:
         that are no compound of known words, and only by a word with the same first letter,
         at most two letters longer or shorter, and at least
         :data:`assistant.language.TYPO_CUTOFF` similar. A question typed without å, ä and ö
-        gets them back first (``plain``: it was, though a rewrite has since put some in, see
+        gets them back first, and a name typed without them in any question (``plain``: it
+        was, though a rewrite has since put some in, see
         :func:`assistant.language.written_forms`; default: ``text`` has none).
         """
 
@@ -220,9 +229,12 @@ class Vocabulary:
         alike, the stop word ("ar": "är", not "år"). Other text is returned as it is.
         ``plain``: whether the asker typed without them, when ``text`` is already partly
         rewritten (see :meth:`correct`); by default, whether ``text`` has none."""
-        if not (typed_without_diacritics(text) if plain is None else plain):
-            return text
+        everywhere = typed_without_diacritics(text) if plain is None else plain
         tokens = [(m, _is_name(text, m)) for m in _TOKEN.finditer(text)]
+        # A name is often typed without them by one who types the rest with them ("Hur
+        # många bor i Asby?"): names get them back in any text, other words only in one
+        # typed without them throughout.
+        tokens = [(m, name) for m, name in tokens if everywhere or name]
         if not any(len(m.group(0)) >= MIN_FOLDED_WORD and self._unfolded(m.group(0).lower(), name)
                    for m, name in tokens):
             return text
@@ -237,10 +249,15 @@ class Vocabulary:
     def _unfolded(self, word: str, name: bool = False) -> str:
         """The one known word or stop word that ``word`` spells without å, ä and ö, when
         ``word`` is not known as it is; else "". A capitalised ``name`` ("Asby") is
-        unfolded even when the corpus has it as typed (a web address "asby.se")."""
-        if word in stopwords() or word.isdigit() or (word in self.words and not name):
+        unfolded even when the corpus has it as typed (a web address "asby.se"), and any word
+        when the corpus has the spelling with them :data:`FOLDED_MAJORITY` times as often."""
+        if word in stopwords() or word.isdigit():
             return ""
         found = self._folded().get(word, ())
+        if word in self.words and not name:
+            typed = self.counts[word]
+            found = tuple(w for w in found if self.counts[w] >= FOLDED_MAJORITY * typed)
+            return found[0] if len(found) == 1 else ""
         if len(found) == 1:
             return found[0]
         closed = [w for w in found if w in stopwords()]

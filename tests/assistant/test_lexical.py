@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from assistant.lexical import Vocabulary
@@ -77,6 +79,21 @@ def test_a_question_typed_without_ring_or_dots_gets_them_back_in_every_word() ->
     # came from a rewrite of a plain question ("nar" -> "när", see written_forms).
     assert vocabulary.correct("Vilka mal har nämnden?") == "Vilka mal har nämnden?"
     assert vocabulary.correct("När har namnden mal?", plain=True) == "När har nämnden mål?"
+
+
+def test_a_name_typed_without_ring_or_dots_gets_them_back_in_any_question() -> None:
+    # Typed with "å" elsewhere, only names get them back ("mal" may be meant as it is).
+    vocabulary = Vocabulary(["Nämnden i Åsbacka har tre mål.", "Åsbacka växer.", "Se asbacka.se."])
+    assert vocabulary.correct("Hur många bor i Asbacka?") == "Hur många bor i Åsbacka?"
+    assert vocabulary.correct("Vilka mal har nämnden?") == "Vilka mal har nämnden?"
+
+
+def test_a_known_word_typed_plain_is_its_far_commoner_spelling_with_them() -> None:
+    # Chunk counts, as the index keeps them: "angsvik" only from a web address, "mal" used
+    # often enough in its own right to stay.
+    vocabulary = Vocabulary(Counter({"ängsvik": 40, "angsvik": 2, "mål": 30, "mal": 12}))
+    assert vocabulary.correct("vem leder angsvik") == "vem leder ängsvik"
+    assert vocabulary.correct("vilka mal har angsvik") == "vilka mal har ängsvik"
 
 
 def test_a_doubled_letter_is_a_slip_even_where_the_word_splits_into_known_parts() -> None:
