@@ -289,7 +289,7 @@ def genitive_at(tokens: Sequence[Token], i: int, english: bool) -> bool:
         return word.endswith(("'s", "’s"))
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     return (word.endswith("s") and nxt is not None and nxt.is_word and nxt.text[0].islower()
-            and is_content(nxt) and nxt.low not in BODY_TYPES and not verb_like(nxt.text))
+            and is_content(nxt) and nxt.low not in BODY_TYPES)
 
 
 def names_in(tokens: Sequence[Token]) -> tuple[str, ...]:

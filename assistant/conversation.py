@@ -28,10 +28,10 @@ already-resolved previous question (:class:`Context` carries what the next turn 
    clause ("Vad kostar det?"), not in "finns det …".
 3. **Ellipsis**: a fragment without a wh-word ("Och Lunda?", "Och i Lunda då?", "What
    about Lunda?") is the previous question with the fragment's name in place of the old
-   one; a year relative to the previous question's one year becomes that year ("Och året
-   efter?"); a fragment without a name gets the previous topic in brackets ("Budgeten
-   (läxhjälpen för alla)?"); a follow-up without content words is appended to the previous
-   question ("Vad mer?").
+   one, and its year in place of the old one ("Och 2027?"); a year relative to the
+   previous question's one year becomes that year ("Och året efter?"); a fragment without
+   a name gets the previous topic in brackets ("Budgeten (läxhjälpen för alla)?"); a
+   follow-up without content words is appended to the previous question ("Vad mer?").
 4. **Topic carry**: a follow-up that names no entity of its own and did not get one from its
    antecedent keeps the previous entity and years in brackets ("Hur många tillsynsbesök
    görs per år (miljönämnden i Ekby)?"), so retrieval and entity scoping find
@@ -83,6 +83,7 @@ from assistant.language import (
     PLURAL_PRONOUNS,
     RELATIVES,
     SINGULAR_POSSESSIVES,
+    TIME_UNITS_SV,
     TRAILING_PARTICLES,
     UTR_PRONOUNS,
 )
@@ -263,7 +264,8 @@ def _fragment(tokens: Sequence[Token], english: bool) -> bool:
     words = [(i, t) for i, t in enumerate(tokens) if t.is_word]
     return bool(words) and len(words) <= 4 and not any(
         t.low in WH
-        or (not english and is_content(t) and verb_like(t.text) and not is_proper(tokens, i, True))
+        or (not english and is_content(t) and verb_like(t.text) and not is_proper(tokens, i, True)
+            and t.low not in TIME_UNITS_SV)  # "år" in "Och år 2027?" is no verb in -r
         for i, t in words
     )
 
@@ -327,6 +329,16 @@ def _relative_year(text: str, ctx: Context) -> tuple[str, str] | None:
     return None
 
 
+def _swapped_year(tokens: Sequence[Token], ctx: Context) -> str | None:
+    """The one year an elliptic fragment names in place of the previous question's one year
+    ("Vad är skattesatsen 2026?" -> "Och 2027?"); None when either names none or several."""
+    years = {t.text for t in tokens if YEAR.match(t.text)}
+    if len(years) != 1 or len(set(ctx.years)) != 1:
+        return None
+    year = next(iter(years))
+    return year if year != ctx.years[0] else None
+
+
 def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
     """``question`` as a standalone question given the previous turn's context, and the
     contrast set it creates (ellipsis with a new name), if any."""
@@ -359,6 +371,10 @@ def resolve(question: str, ctx: Context) -> tuple[str, Phrase | None]:
     names = [t.text for i, t in enumerate(body_tokens) if is_proper(body_tokens, i, fragment)]
     if fragment and elliptic_marks(words, skip):
         swapped = _swap_names(ctx, names) if names else None
+        year = _swapped_year(body_tokens, ctx)
+        if year is not None:  # "Och 2027?", "What about Lunda in 2027?"
+            text, contrast = swapped if swapped is not None else (ctx.question, None)
+            return re.sub(rf"\b{ctx.years[0]}\b", year, text, count=1), contrast
         if swapped is not None:
             return swapped
         if not names and not _resolve_anaphors(body, body_tokens, ctx).resolved:

@@ -144,6 +144,16 @@ def test_a_verb_before_a_pronoun_is_no_name_to_swap() -> None:
 
 def test_a_fragment_keeps_the_genitive_of_the_swapped_name() -> None:
     assert ask("Och Lunda?", "Vad är Ekbys vision?") == "Vad är Lundas vision?"
+    # Also before a noun in -s, which has the form of a passive verb.
+    assert ask("Och Lunda?", "Vad är Ekbys skattesats?") == "Vad är Lundas skattesats?"
+
+
+def test_a_year_in_a_fragment_takes_the_place_of_the_previous_one() -> None:
+    previous = "Vad är skattesatsen i Ekby 2026?"
+    assert ask("Och 2027?", previous) == "Vad är skattesatsen i Ekby 2027?"
+    assert ask("Och i Lunda år 2027?", previous) == "Vad är skattesatsen i Lunda 2027?"
+    assert ask("What about Lunda in 2027?", "What is Ekby's tax rate for 2026?") == (
+        "What is Lunda's tax rate for 2027?")
 
 
 def test_a_fragment_without_a_name_gets_the_previous_topic() -> None:
