@@ -122,6 +122,9 @@ MORE_PREPOSITIONS_SV = _words(
 )
 PREPOSITIONS_EN = _words("in on at of for from to with by about within")
 PLACE_PREPOSITIONS = _words("i på inom hos vid in at within")
+#: Prepositions of motion: a story names the places it goes to or comes from after them ("Vi
+#: ska åka till Rydsbadet", "I moved from Ekby").
+MOTION_PREPOSITIONS = _words("till från mot to from")
 ATTACHING_PREPOSITIONS = _words("i för inom på om till med från in of for about to with from")
 
 #: Relative pronouns, and the particles a follow-up ends with ("Och budgeten då?").

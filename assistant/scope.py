@@ -43,6 +43,7 @@ from assistant.focus import is_superlative
 from assistant.language import (
     BODY_TYPES,
     COMPARATIVES_SV,
+    MOTION_PREPOSITIONS,
     NAME_SLOT_WORDS,
     PLACE_PREPOSITIONS,
     closest,
@@ -269,14 +270,14 @@ class EntityIndex:
 
 # --- places and other proper names ---------------------------------------------------------
 
-_PLACE_NAME = re.compile(
-    r"\b(?:" + "|".join(sorted(PLACE_PREPOSITIONS)) + r")\s+([A-ZÅÄÖ][a-zåäö]{3,})\b")
+_PLACE_NAME = re.compile(r"\b(?:" + "|".join(sorted(PLACE_PREPOSITIONS | MOTION_PREPOSITIONS))
+                         + r")\s+([A-ZÅÄÖ][a-zåäö]{3,})\b")
 
 def proper_names(question: str) -> list[str]:
     """The capitalised words inside the answer-seeking parts of ``question``, and the places a
-    preamble names after a preposition of place ("Jag badar på Rydsbadet. Blir det
-    stängt?": the question is about that place), but not its other names ("Jag heter
-    Anna. …"), lower-cased."""
+    preamble names after a preposition of place or motion ("Jag badar på Rydsbadet. Blir det
+    stängt?", "Vi åker till Rydsbadet. …": the question is about that place), but not its
+    other names ("Jag heter Anna. …"), lower-cased."""
     from assistant.focus import analyze_question
 
     parts = " ".join(p.text for p in analyze_question(question).parts)

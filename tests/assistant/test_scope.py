@@ -250,6 +250,9 @@ def test_the_search_leaves_out_the_askers_story_but_not_its_places() -> None:
                        "När öppnar förskolan Solrosen?") == "När öppnar förskolan Solrosen?"
     assert search_text("Jag bor i Ekby sedan länge. Vad kostar bussen?") == (
         "Vad kostar bussen? Ekby")
+    # Also a place the story goes to: the question is about it.
+    assert search_text("Vi tänkte åka till Rydsbadet i helgen. Vad kostar inträdet?") == (
+        "Vad kostar inträdet? Rydsbadet")
     # A part that takes its topic from the story is searched with it.
     referring = "Jag hörde att det blev gräl om bastun i nämnden. Hur röstade de?"
     assert search_text(referring) == referring
