@@ -360,6 +360,7 @@ def within_committees(hits: Sequence[Hit], question: str) -> list[Hit]:
 # --- versions -------------------------------------------------------------------------------
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\d)\b")  # "2025–2030"
 # Words that point back in time: a question with one may want a version that no longer applies.
 _PAST = re.compile(
     r"\b(förra|förre|tidigare|innan|förut|gamla|föregående|dåvarande|ersatt\w*|gällde|"
@@ -377,18 +378,24 @@ def current_versions(hits: Sequence[Hit], question: str, superseded: set[str]) -
     """Drop the hits of a document version a newer one among the hits replaces.
 
     Versions of one document share their title without years ("Plan för X 2019–2022" /
-    "… 2023–2026"). Of such a group only the current versions are kept, unless
+    "… 2023–2026"). A question that names the period of one version in its title ("planen
+    2023–2026") gets only that version. Otherwise only the current versions are kept, unless
     the question names a year (a newer version may report on that year too, so all stay) or
     points back in time ("förra", "tidigare", "innan", …). ``superseded`` holds the doc_ids
     whose validity has ended.
     """
-    if _YEAR.search(question) or _PAST.search(question):
-        return list(hits)
     groups: dict[str, set[str]] = {}
+    periods: dict[str, frozenset[tuple[str, str]]] = {}
     for hit in hits:
         groups.setdefault(_version_key(hit.chunk.title), set()).add(hit.chunk.doc_id)
+        periods[hit.chunk.doc_id] = frozenset(_SPAN.findall(hit.chunk.title))
+    asked = set(_SPAN.findall(question))
     dropped: set[str] = set()
     for docs in groups.values():
-        if len(docs) > 1 and docs - superseded:
+        named = {d for d in docs if periods[d] & asked}
+        if len(docs) > 1 and named:  # "… programmet 2025–2030": that version, whatever its age
+            dropped |= docs - named
+        elif len(docs) > 1 and docs - superseded and not (
+                _YEAR.search(question) or _PAST.search(question)):
             dropped |= docs & superseded
     return [h for h in hits if h.chunk.doc_id not in dropped]

@@ -104,6 +104,11 @@ def test_a_replaced_version_is_dropped_unless_the_question_asks_for_it() -> None
         "old", "new", "other"]
     assert ids(current_versions(hits, "Hur många lån hade biblioteket 2023?", ended)) == [
         "old", "new", "other"]
+    # The period of one version's title names that version: the others go, old or new.
+    assert ids(current_versions(hits, "Vem skrev planen för 2026–2029?", ended)) == [
+        "new", "other"]
+    assert ids(current_versions(hits, "Vad stod i planen 2022-2025?", ended)) == [
+        "old", "other"]
 
 
 def test_balanced_gives_every_compared_entity_its_share() -> None:
