@@ -6,6 +6,9 @@ turn. From a standalone question, best antecedent first:
 * its *wh-focus*, the noun phrase after "vilka/vilket/vilken/hur många/which/what" (from
   :func:`assistant.focus.analyze_question`), with the number and gender the wh-word marks
   ("vilka" plural, "vilket" neuter, "vilken" common gender);
+* the set a "vilka är X?" / "what are X?" question asks for, as it stands there, and the
+  noun a yes/no question introduces with an indefinite article ("Har Ekby en
+  arbetsgivarpolicy?"), in the gender the article marks;
 * the *person* a "vem är X?" question describes, or the first "Förnamn Efternamn" of the
   answer to it;
 * its *entity phrases*: names (capitalised words not first in their sentence) with the noun a
@@ -85,6 +88,8 @@ MONTHS = words_set(
     "januari februari mars april maj juni juli augusti september oktober november december "
     "january february march june july august october"
 )
+# The copulas of a question for a set ("Vilka är …", "What are …").
+PLURAL_COPULAS = frozenset({"är", "var", "are", "were"})
 # The singular copulas before a person's description ("Vem är …", "Who is …").
 PERSON_COPULAS = (COPULAS_SV - {"vara"}) | (COPULAS_EN & {"is", "was"})
 
@@ -347,17 +352,32 @@ def _wh_focus(question: str, english: bool) -> tuple[Phrase | None, Phrase | Non
             return None, Phrase(" ".join(words[1:]), "sg", None, "person", english)
         return None, Phrase("", "sg", None, "person", english)  # asks for a person
     if wh not in WH_DETERMINERS or not part.focus:
-        return None, None
+        return _copula_focus(part.wh, rest, part.focus, english), None
     tokens = tokenize(rest)
     focus = [w.lower() for w in part.focus]
     lows = [t.low for t in tokens]
     if lows[: len(focus)] != focus:
-        return None, None
+        return _copula_focus(part.wh, rest, part.focus, english), None
     number, gender = WH_DETERMINERS[wh]
     text = span(rest, tokens, 0, len(focus) - 1)
     if english and number is None:
         number = "pl" if focus[-1].endswith("s") and not focus[-1].endswith("ss") else "sg"
     return Phrase(text, number, gender, "focus", english), None
+
+
+def _copula_focus(wh: str, rest: str, focus: Sequence[str], english: bool) -> Phrase | None:
+    """The plural a "vilka är …" / "what are …" question asks for, as it stands there
+    ("Vilka är | de största investeringarna", "What are | the financial goals"): the focus
+    words with the determiner before them; None for other questions."""
+    words = (wh + " " + rest).split()
+    lows = [w.lower() for w in words]
+    if len(lows) < 2 or lows[0] not in {"vilka", "what"} or lows[1] not in PLURAL_COPULAS:
+        return None
+    focus = [w.lower() for w in focus]
+    start = 2 + (lows[2:3] != focus[:1] and lows[2:3] != [])  # a determiner: "de", "the"
+    if lows[start : start + len(focus)] != focus:
+        return None
+    return Phrase(" ".join(words[2 : start + len(focus)]), "pl", None, "asked", english)
 
 
 def _asked_noun(question: str, english: bool) -> Phrase | None:

@@ -109,10 +109,13 @@ def _antecedent(ctx: Context, number: str | None, gender: str | None) -> Phrase 
     entities = [e for e in ctx.entities if ctx.topic is None or number == "pl"
                 or ctx.place is None or ctx.place.split(" ", 1)[-1] != e.text]
     candidates = [ctx.focus, ctx.contrast if number == "pl" else None, *entities, ctx.topic]
-    for phrase in candidates:
-        if phrase is not None and _agrees(phrase, number, gender):
-            return phrase
-    return None
+    found = [p for p in candidates if p is not None and _agrees(p, number, gender)]
+    # A phrase whose ending shows the gender the pronoun marks goes before one whose ending
+    # shows none: "det" after "… medborgarförslaget om en hundrastgård i Ekby" is the förslag.
+    marked = [p for p in found if gender and p.gender == gender and p.kind != "focus"]
+    if marked and found[0].gender is None and found[0].kind == "entity":
+        return marked[0]
+    return found[0] if found else None
 
 
 def _as_object(phrase: Phrase, plural: bool) -> str:

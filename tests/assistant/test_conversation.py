@@ -57,6 +57,19 @@ def test_a_yes_no_question_offers_the_noun_it_asks_about() -> None:
     assert english.startswith("When was the employer policy adopted")
 
 
+def test_a_question_for_a_set_with_a_copula_offers_that_set() -> None:
+    assert ask("Does the 2026 budget meet them?", "What are the financial goals of Ekby?") == (
+        "Does the 2026 budget meet the financial goals (Ekby)?")
+    assert ask("Hur följs de upp?", "Vilka är de viktigaste målen i Ekby?").startswith(
+        "Hur följs de viktigaste målen upp")
+
+
+def test_det_takes_a_phrase_marked_neuter_before_a_name_phrase_of_no_marked_gender() -> None:
+    previous = "Vad hände med medborgarförslaget om hundrastgård i Ekby?"
+    assert ask("Vem lämnade in det?", previous) == (
+        "Vem lämnade in medborgarförslaget om hundrastgård i Ekby?")
+
+
 def test_neuter_det_takes_a_neuter_focus() -> None:
     previous = "Vilket dokument styr kulturen i Ekby?"
     assert ask("När antogs det?", previous) == "När antogs dokumentet (kulturen i Ekby)?"
