@@ -74,6 +74,7 @@ from assistant.antecedents import (
 )
 from assistant.focus import analyze_question, indirect_question
 from assistant.language import (
+    DEMONSTRATIVES_EN,
     DETERMINERS,
     EXISTENTIALS,
     NEU_PRONOUNS,
@@ -120,7 +121,7 @@ def _antecedent(ctx: Context, number: str | None, gender: str | None) -> Phrase 
 
 def _as_object(phrase: Phrase, plural: bool) -> str:
     """The antecedent as it stands in the follow-up: a wh-focus in its definite form."""
-    if phrase.kind == "topic" and phrase.english:
+    if phrase.kind in ("topic", "entity") and phrase.english:
         return english_definite(phrase.text)  # "it" -> "the tax rate in Ekby"
     if phrase.kind != "focus":
         return phrase.text
@@ -203,7 +204,14 @@ def _resolve_anaphors(question: str, tokens: list[Token], ctx: Context) -> _Reso
             if phrase is not None:
                 new = _genitive(_as_object(phrase, number == "pl"), english)
         elif low in PLURAL_PRONOUNS | UTR_PRONOUNS | NEU_PRONOUNS:
-            use = _pronoun_use(tokens, i) if low in DETERMINERS else "pronoun"
+            if low in DETERMINERS:
+                use = _pronoun_use(tokens, i)
+            elif (low in DEMONSTRATIVES_EN and i + 1 < len(tokens) and tokens[i + 1].is_word
+                  and is_content(tokens[i + 1])
+                  and not tokens[i + 1].low.endswith(("ed", "ing"))):  # "that adopted"
+                use = "np"  # "that goal": the goal named before, or a description
+            else:
+                use = "pronoun"
             if use == "pronoun" and low in ("det", "de", "that", "this") and prev in WH:
                 continue  # "Vad är det som …", "what is that": no antecedent needed
             number = "pl" if low in PLURAL_PRONOUNS else "sg"
@@ -220,6 +228,8 @@ def _resolve_anaphors(question: str, tokens: list[Token], ctx: Context) -> _Reso
                                if p is not None and _head_matches(noun.text, p)
                                and _agrees(p, number, None)), None)
                 if phrase is None:
+                    # "that goal" of none named before: kept, with the topic carried
+                    result.unresolved += low in DEMONSTRATIVES_EN
                     continue  # "den nämnd som …": a description, not an anaphor
                 new, end = _as_object(phrase, noun.low.endswith("na")), noun.end
             elif use == "ellipsis":

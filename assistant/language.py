@@ -87,6 +87,8 @@ ANAPHORIC_PRONOUNS = (
     PLURAL_PRONOUNS | UTR_PRONOUNS | NEU_PRONOUNS | SINGULAR_POSSESSIVES | PLURAL_POSSESSIVES
 )
 
+#: The English demonstratives: before a noun a determiner ("that goal"), else a pronoun.
+DEMONSTRATIVES_EN = _words("this that these those")
 #: Indefinite articles, and the Swedish definite/demonstrative determiners.
 INDEFINITE_ARTICLES = _words("en ett a an")
 DETERMINERS = _words("den det de denna detta dessa")

@@ -70,6 +70,16 @@ def test_det_takes_a_phrase_marked_neuter_before_a_name_phrase_of_no_marked_gend
         "Vem lämnade in medborgarförslaget om hundrastgård i Ekby?")
 
 
+def test_an_english_demonstrative_before_a_noun_is_a_determiner() -> None:
+    # Its noun names the antecedent, or it is a description kept with the topic carried.
+    assert ask("How are those goals measured?", "Which goals does Ekby have?") == (
+        "How are the goals measured (Ekby)?")
+    kept = ask("Who is responsible for that goal?", "What is the vision of Ekby?")
+    assert kept == "Who is responsible for that goal (the vision of Ekby)?"
+    assert ask("When was that adopted?", "What is the vision of Ekby?") == (
+        "When was the vision of Ekby adopted?")
+
+
 def test_neuter_det_takes_a_neuter_focus() -> None:
     previous = "Vilket dokument styr kulturen i Ekby?"
     assert ask("När antogs det?", previous) == "När antogs dokumentet (kulturen i Ekby)?"
