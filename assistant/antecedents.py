@@ -36,6 +36,7 @@ from functools import cache
 
 from assistant.language import (
     ANAPHORIC_PRONOUNS,
+    ARTICLE_GENDERS,
     ATTACHING_PREPOSITIONS,
     AUXILIARIES_EN,
     BODY_TYPES,
@@ -44,6 +45,7 @@ from assistant.language import (
     DETERMINERS,
     PERSON_PRONOUNS,
     PLACE_PREPOSITIONS,
+    PLURAL_COPULAS,
     WH_WORDS,
     english_function_words,
     language,
@@ -72,12 +74,6 @@ WH_DETERMINERS: dict[str, tuple[str | None, str | None]] = {
     "hur många": ("pl", None), "which": (None, None), "what": (None, None),
     "how many": ("pl", None),
 }  # fmt: skip
-# Indefinite articles: the noun after one in a yes/no question is what it asks about ("Har
-# Ekby en arbetsgivarpolicy?"), singular and in the gender the article marks.
-ARTICLE_GENDERS: dict[str, str | None] = {
-    "en": "utr", "ett": "neu", "någon": "utr", "något": "neu", "nån": "utr", "nåt": "neu",
-    "a": None, "an": None, "any": None,
-}  # fmt: skip
 PLACE_ADVERBS = words_set("där there")
 ORDINALS = words_set(
     "första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde sista "
@@ -88,8 +84,6 @@ MONTHS = words_set(
     "januari februari mars april maj juni juli augusti september oktober november december "
     "january february march june july august october"
 )
-# The copulas of a question for a set ("Vilka är …", "What are …").
-PLURAL_COPULAS = frozenset({"är", "var", "are", "were"})
 # The singular copulas before a person's description ("Vem är …", "Who is …").
 PERSON_COPULAS = (COPULAS_SV - {"vara"}) | (COPULAS_EN & {"is", "was"})
 

@@ -65,9 +65,17 @@ def lookup(words: Sequence[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def with_swedish_terms(question: str) -> str:
-    """``question`` with its Swedish search words in parentheses, or unchanged if none."""
+    """``question`` with its Swedish search words in parentheses, or unchanged if none. The
+    asker's story before the question gets none ("We have two kids. What is the vision?"):
+    it is not what the documents must hold, unless the question takes its topic from it."""
+    from assistant.focus import analyze_question
+
+    analysis = analyze_question(question)
+    story = analysis.preamble  # told in sentences of its own, not a clause of the question
+    if analysis.refers_to_preamble or not story.rstrip().endswith((".", "!")):
+        story = ""
     asked = set(_WORD.findall(question.lower()))
-    terms = [t for t in swedish_terms(question) if t.lower() not in asked]
+    terms = [t for t in swedish_terms(question[len(story):]) if t.lower() not in asked]
     return f"{question} ({' '.join(terms)})" if terms else question
 
 

@@ -87,6 +87,14 @@ ANAPHORIC_PRONOUNS = (
     PLURAL_PRONOUNS | UTR_PRONOUNS | NEU_PRONOUNS | SINGULAR_POSSESSIVES | PLURAL_POSSESSIVES
 )
 
+#: Indefinite articles and the gender each marks: the noun after one in a yes/no question
+#: is what it asks about ("Har Ekby en arbetsgivarpolicy?").
+ARTICLE_GENDERS: dict[str, str | None] = {
+    "en": "utr", "ett": "neu", "någon": "utr", "något": "neu", "nån": "utr", "nåt": "neu",
+    "a": None, "an": None, "any": None,
+}  # fmt: skip
+#: The copulas of a question for a set ("Vilka är …", "What are …").
+PLURAL_COPULAS = _words("är var are were")
 #: The English demonstratives: before a noun a determiner ("that goal"), else a pronoun.
 DEMONSTRATIVES_EN = _words("this that these those")
 #: Indefinite articles, and the Swedish definite/demonstrative determiners.
