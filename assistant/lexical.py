@@ -42,7 +42,7 @@ MIN_TYPO_WORD = 5  # shorter words are too often another real word one letter aw
 MIN_FOLDED_WORD = 2  # letters of a word that shows a text typed without å, ä and ö
 MAX_FOLDED_ENDING = 5  # letters of an inflection after a stem ("utbildningsnämnd|erna")
 # A corpus word typed without å, ä and ö is still read as the spelling with them when that
-# spelling is this many times as frequent: "angsvik" of a web address, "Ängsvik" of the text.
+# spelling is this many times as frequent: "asby" of a web address, "Åsby" of the text.
 FOLDED_MAJORITY = 4
 _DIACRITIC = re.compile("[åäöÅÄÖ]")
 
