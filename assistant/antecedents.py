@@ -361,7 +361,7 @@ def _wh_focus(question: str, english: bool) -> tuple[Phrase | None, Phrase | Non
 
 def _copula_focus(wh: str, rest: str, focus: Sequence[str], english: bool) -> Phrase | None:
     """The plural a "vilka är …" / "what are …" question asks for, as it stands there
-    ("Vilka är | de största investeringarna", "What are | the financial goals"): the focus
+    ("Vilka är | de viktigaste uppdragen", "What are | the main tasks"): the focus
     words with the determiner before them; None for other questions."""
     words = (wh + " " + rest).split()
     lows = [w.lower() for w in words]

@@ -112,7 +112,7 @@ def _antecedent(ctx: Context, number: str | None, gender: str | None) -> Phrase 
     candidates = [ctx.focus, ctx.contrast if number == "pl" else None, *entities, ctx.topic]
     found = [p for p in candidates if p is not None and _agrees(p, number, gender)]
     # A phrase whose ending shows the gender the pronoun marks goes before one whose ending
-    # shows none: "det" after "… medborgarförslaget om en hundrastgård i Ekby" is the förslag.
+    # shows none: "det" after "… beslutet om en ny badplats i Ekby" is the beslut.
     marked = [p for p in found if gender and p.gender == gender and p.kind != "focus"]
     if marked and found[0].gender is None and found[0].kind == "entity":
         return marked[0]
