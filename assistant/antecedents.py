@@ -368,7 +368,7 @@ def _copula_focus(wh: str, rest: str, focus: Sequence[str], english: bool) -> Ph
     if len(lows) < 2 or lows[0] not in {"vilka", "what"} or lows[1] not in PLURAL_COPULAS:
         return None
     focus = [w.lower() for w in focus]
-    start = 2 + (lows[2:3] != focus[:1] and lows[2:3] != [])  # a determiner: "de", "the"
+    start = 2 if lows[2:3] == focus[:1] else 3  # after a determiner: "de", "the"
     if lows[start : start + len(focus)] != focus:
         return None
     return Phrase(" ".join(words[2 : start + len(focus)]), "pl", None, "asked", english)

@@ -228,8 +228,8 @@ def _resolve_anaphors(question: str, tokens: list[Token], ctx: Context) -> _Reso
                                if p is not None and _head_matches(noun.text, p)
                                and _agrees(p, number, None)), None)
                 if phrase is None:
-                    # "that goal" of none named before: kept, with the topic carried
-                    result.unresolved += low in DEMONSTRATIVES_EN
+                    if low in DEMONSTRATIVES_EN:  # "that goal" of none named before: kept,
+                        result.unresolved += 1    # with the topic carried
                     continue  # "den nämnd som …": a description, not an anaphor
                 new, end = _as_object(phrase, noun.low.endswith("na")), noun.end
             elif use == "ellipsis":

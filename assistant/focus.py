@@ -225,6 +225,12 @@ class QuestionAnalysis:
         return self.question[:start] if start > 0 else ""
 
     @property
+    def story(self) -> str:
+        """The asker's own story before the question, which is not what the documents must
+        hold: the preamble, unless a part takes its topic from it; else ""."""
+        return "" if self.refers_to_preamble else self.preamble
+
+    @property
     def refers_to_preamble(self) -> bool:
         """A part takes its topic from the preamble ("Jag hörde om bastun. Hur röstade
         de?")."""

@@ -70,9 +70,8 @@ def with_swedish_terms(question: str) -> str:
     it is not what the documents must hold, unless the question takes its topic from it."""
     from assistant.focus import analyze_question
 
-    analysis = analyze_question(question)
-    story = analysis.preamble  # told in sentences of its own, not a clause of the question
-    if analysis.refers_to_preamble or not story.rstrip().endswith((".", "!")):
+    story = analyze_question(question).story
+    if not story.rstrip().endswith((".", "!")):  # a clause of the question, not a story
         story = ""
     asked = set(_WORD.findall(question.lower()))
     terms = [t for t in swedish_terms(question[len(story):]) if t.lower() not in asked]

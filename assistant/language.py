@@ -651,6 +651,19 @@ def warm_up() -> None:
     _swedish_forms()
 
 
+# --- periods --------------------------------------------------------------------------------
+
+
+_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\d)\b")
+MAX_PERIOD = 50  # years; a longer "period" is two unrelated years
+
+
+def periods(text: str) -> set[tuple[int, int]]:
+    """The periods ``text`` names ("2025–2027", "2019-2022"), as (first, last) years."""
+    found = {(int(a), int(b)) for a, b in _PERIOD.findall(text)}
+    return {(a, b) for a, b in found if 0 < b - a <= MAX_PERIOD}
+
+
 # --- fuzzy matching -------------------------------------------------------------------------
 
 

@@ -103,6 +103,7 @@ from assistant.language import (
     RECENCY,
     edit_similarity,
     fold,
+    periods,
     similar_words,
 )
 from assistant.lexical import analyze, stem
@@ -516,16 +517,11 @@ def asked_terms(question: str) -> list[str]:
     return list(dict.fromkeys(terms)) or content_terms(question)
 
 
-_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\d)\b")
-MAX_PERIOD = 50  # years; a longer "period" is two unrelated years
-
-
 def years_named(text: str) -> set[int]:
     """The years ``text`` names, each year of a period ("2025–2027") included."""
     years = {int(y) for y in YEAR.findall(text)}
-    for first, last in _PERIOD.findall(text):
-        if 0 < int(last) - int(first) <= MAX_PERIOD:
-            years.update(range(int(first), int(last) + 1))
+    for first, last in periods(text):
+        years.update(range(first, last + 1))
     return years
 
 

@@ -48,6 +48,7 @@ from assistant.language import (
     PLACE_PREPOSITIONS,
     closest,
     fold,
+    periods,
 )
 from assistant.retrieval import limit_per_document
 from assistant.textunits import proper_words
@@ -292,9 +293,8 @@ def search_text(question: str) -> str:
     part takes its topic from the story."""
     from assistant.focus import analyze_question
 
-    analysis = analyze_question(question)
-    story = analysis.preamble
-    if not story or analysis.refers_to_preamble:
+    story = analyze_question(question).story
+    if not story:
         return question
     places = " ".join(dict.fromkeys(_PLACE_NAME.findall(story)))
     return f"{question[len(story):]} {places}".strip()
@@ -360,7 +360,6 @@ def within_committees(hits: Sequence[Hit], question: str) -> list[Hit]:
 # --- versions -------------------------------------------------------------------------------
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\d)\b")  # "2025–2030"
 # Words that point back in time: a question with one may want a version that no longer applies.
 _PAST = re.compile(
     r"\b(förra|förre|tidigare|innan|förut|gamla|föregående|dåvarande|ersatt\w*|gällde|"
@@ -385,14 +384,14 @@ def current_versions(hits: Sequence[Hit], question: str, superseded: set[str]) -
     whose validity has ended.
     """
     groups: dict[str, set[str]] = {}
-    periods: dict[str, frozenset[tuple[str, str]]] = {}
+    titled: dict[str, set[tuple[int, int]]] = {}
     for hit in hits:
         groups.setdefault(_version_key(hit.chunk.title), set()).add(hit.chunk.doc_id)
-        periods[hit.chunk.doc_id] = frozenset(_SPAN.findall(hit.chunk.title))
-    asked = set(_SPAN.findall(question))
+        titled[hit.chunk.doc_id] = periods(hit.chunk.title)
+    asked = periods(question)
     dropped: set[str] = set()
     for docs in groups.values():
-        named = {d for d in docs if periods[d] & asked}
+        named = {d for d in docs if titled[d] & asked}
         if len(docs) > 1 and named:  # "… programmet 2025–2030": that version, whatever its age
             dropped |= docs - named
         elif len(docs) > 1 and docs - superseded and not (

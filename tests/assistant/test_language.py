@@ -313,3 +313,8 @@ def test_swedish_word_knows_forms_from_the_whole_alphabet(word: str) -> None:
 @pytest.mark.parametrize("word", ["omsorgsnamnden", "vsiion", "ordforande"])
 def test_misspellings_are_no_swedish_words(word: str) -> None:
     assert not lang.swedish_word(word)
+
+
+def test_periods_are_pairs_of_years_a_plausible_span_apart() -> None:
+    assert lang.periods("Plan 2025–2027 och program 2019-2022") == {(2025, 2027), (2019, 2022)}
+    assert lang.periods("jämfört 1990–2045, år 2026") == set()  # two unrelated years
