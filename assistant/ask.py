@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import itertools
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -306,6 +307,9 @@ class Assistant:
                                                names=names)
                 scoped = entities.within(deeper, state.scope)
             pool = scoped
+            if (len(state.scope) > 1 and is_comparison(question)
+                    and not entities.led_by_third_party(pool, state.scope)):
+                pool = self._each_side(question, pool, entities, state.scope, depth)
         else:
             # The one entity is the one whose documents name what the question names
             # ("Rydsbadet"), when any do; else the first that appears.
@@ -448,6 +452,25 @@ class Assistant:
         if text == chunk.text:
             return hit
         return dataclasses.replace(hit, chunk=dataclasses.replace(chunk, text=text))
+
+    def _each_side(self, question: str, pool: list[Hit], entities: EntityIndex,
+                   scope: frozenset[str], depth: int) -> list[Hit]:
+        """For a comparison: every side's own hits, from its documents searched for what is
+        compared (the lexical search without the sides' names: within one side's documents
+        its name tells nothing), taken in turn by rank, then the rest of ``pool``. One search
+        for all sides ranks a side's answer ("Dalby's result was …") below its passages that
+        repeat its name, or below the other sides' passages."""
+        asked = search_text(without_entities(question, scope))
+        found = self.retriever.search(asked, k=SCOPE_DEPTH * depth, per_doc=0)
+        sides = [[h for h in found if entities.of(h) == entity] for entity in sorted(scope)]
+        merged: dict[str, Hit] = {}
+        for rank_hits in itertools.zip_longest(*sides):
+            for hit in rank_hits:
+                if hit is not None:
+                    merged.setdefault(hit.chunk.chunk_id, hit)
+        for hit in pool:
+            merged.setdefault(hit.chunk.chunk_id, hit)
+        return list(merged.values())
 
     def _outlines(self, hits: list[Hit], question: str,
                   after: Callable[[Chunk], Chunk | None]) -> list[Hit]:

@@ -70,11 +70,19 @@ class BlockBuilder:
             self.blocks.append(Block(text, "list", self.path, page))
 
     def table(self, rows: Sequence[Sequence[str]], page: int | None = None) -> None:
-        """The first row is the header; every other row becomes ``Header: value; ...``."""
+        """The first row is the header; every other row becomes ``Header: value; ...``.
+
+        A leading row with one text across a table of several columns is the table's caption
+        or title (an HTML ``<caption>``, a merged title cell of a DOCX or PDF table), not its
+        header: it becomes a paragraph before the rows."""
         rows = [[one_line(cell) for cell in row] for row in rows]
         rows = [row for row in rows if any(row)]
         if not rows:
             return
+        width = max(len([c for c in row if c]) for row in rows)
+        while len(rows) > 1 and width > 1 and len({c for c in rows[0] if c}) == 1:
+            self.paragraph(next(c for c in rows[0] if c), page)
+            rows = rows[1:]
         header, body = rows[0], rows[1:]
         if not body:
             self.blocks.append(

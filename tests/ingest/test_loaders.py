@@ -546,3 +546,37 @@ def test_html_publisher_prefers_og_site_name_and_an_explicit_publisher(tmp_path:
 
 def test_html_without_a_site_name_has_no_publisher(tmp_path: Path) -> None:
     assert _page(tmp_path, "<title>Budget och skatt</title>").publisher is None
+
+
+def test_a_table_caption_or_title_row_is_no_header(tmp_path: Path) -> None:
+    # An HTML <caption> (trafilatura makes it a first row with one cell) and a DOCX title row
+    # merged across the columns (python-docx repeats its text in each cell) name the table;
+    # the row of column names after them is the header every row is read with.
+    page = tmp_path / "namnder.html"
+    page.write_text(
+        "<html><head><title>Nämnder</title></head><body><main><h1>Nämnder</h1>"
+        "<p>Här är kommunens nämnder och deras ordförande under mandatperioden.</p>"
+        "<table><caption>Nämnder i Ekby kommun 2023–2026</caption>"
+        "<thead><tr><th>Nämnd</th><th>Ordförande</th><th>Vice ordförande</th></tr></thead>"
+        "<tbody><tr><td>Socialnämnden</td><td>Eva Ek</td><td>Per Ås</td></tr>"
+        "<tr><td>Valnämnden</td><td>Ola Berg</td><td>Kim Lund</td></tr></tbody></table>"
+        "</main></body></html>", encoding="utf-8")
+    document = docx.Document()
+    document.add_heading("Indikatorer", level=1)
+    table = document.add_table(rows=3, cols=3)
+    title = table.cell(0, 0).merge(table.cell(0, 2))
+    title.text = "Indikatorer 2026"
+    for r, row in enumerate((("Mål", "Indikator", "Målvärde"), ("1", "Besök", "250"))):
+        for c, value in enumerate(row):
+            table.cell(r + 1, c).text = value
+    document.save(tmp_path / "indikatorer.docx")
+    for path, caption, row in (
+        (page, "Nämnder i Ekby kommun 2023–2026",
+         "Nämnd: Socialnämnden; Ordförande: Eva Ek; Vice ordförande: Per Ås"),
+        (tmp_path / "indikatorer.docx", "Indikatorer 2026",
+         "Mål: 1; Indikator: Besök; Målvärde: 250"),
+    ):
+        blocks = load_document(path).blocks
+        texts = [b.text for b in blocks]
+        assert caption in texts, texts
+        assert row in [b.text for b in blocks if b.kind == "table_row"], texts
