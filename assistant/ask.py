@@ -14,8 +14,8 @@ answer that cites nothing valid is not shown: the assistant refuses instead and 
 from __future__ import annotations
 
 import dataclasses
-import re
 import itertools
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence

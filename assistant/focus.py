@@ -47,6 +47,7 @@ from assistant.language import (
     CARDINALS_SV,
     CHANGE_WORDS,
     COMPARATIVES_SV,
+    CONJUNCTIONS_SV,
     COPULAS,
     INDEFINITE_ARTICLES,
     MONEY_AND_SHARE_UNITS,
@@ -337,8 +338,9 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
     """(:func:`focus_phrase`, the finite verb next to it: the verb-second word after a pronoun
     wh-word or the verb-like word that ends the noun phrase; "" when there is none)."""
     # A noun phrase does not run past punctuation ("investeringarna (Ekby, 2026)"), and of
-    # coordinated compounds ("sim- och sporthallen") the last one is the head.
-    phrase = re.split(r"[(),;:]", rest.lower(), maxsplit=1)[0]
+    # coordinated compounds ("sim- och sporthallen") the last one is the head. A phrase in
+    # brackets right where one is expected is that phrase ("Vilken är lägst (skattesats)?").
+    phrase = re.split(r"[(),;:]", rest.lower().lstrip(" (\"'«"), maxsplit=1)[0]
     if english:  # a possessor is not what is asked: "Ekby's vision's goal areas"
         phrase = _POSSESSOR.sub(" ", phrase)
     tokens = re.findall(r"[^\W_]+", _COORDINATED.sub(r"\1", phrase))
@@ -581,7 +583,8 @@ def _compared_noun(text: str) -> tuple[str, ...]:
     """What a yes/no question compares by a comparative ("Är *skatten* högre i Ekby än i
     Dalby?", "Har nämnden större *budget* i Ekby?"): the word after the comparative when it
     is a lower-case content word, else the one after the opening verb; () when the
-    question compares nothing."""
+    question compares nothing. Comparatives joined by a conjunction are one ("Har Ekby fler
+    eller färre *ledamöter* än Dalby?")."""
     tokens = re.findall(r"[^\W\d_]+", text)
     lowered = [t.lower() for t in tokens]
     found = [w for w in comparing_words(text) if w in COMPARATIVES_SV or w.endswith("are")]
@@ -590,6 +593,8 @@ def _compared_noun(text: str) -> tuple[str, ...]:
     stop = _EXTRA_STOP | stopwords() | PREPOSITIONS_SV
     at = lowered.index(found[0])
     for i in (at + 1, 1):
+        while i < len(tokens) and (lowered[i] in CONJUNCTIONS_SV or lowered[i] in found):
+            i += 1
         if i < len(tokens) and tokens[i].islower() and lowered[i] not in stop:
             return (lowered[i],)
     return ()

@@ -164,6 +164,13 @@ REPORTING_VERBS_SV = _words(
     "sa sade sagt säger hörde hört läste läst såg sett trodde tror trott påstod påstått påstår "
     "berättade berättat"
 )
+#: Verbs that ask the assistant for a kind of answer ("Jämför målen i Ekby och Dalby",
+#: "Beskriv …", "Explain …"): what is asked is their object, which documents name; they
+#: seldom say "jämför".
+DIRECTIVE_VERBS = _words(
+    "jämför beskriv förklara berätta redogör sammanfatta compare describe explain summarize "
+    "summarise"
+)
 #: The pro-verb "göra" ("Har kommunen gjort något åt det?", "Vad gör nämnden för de unga?"):
 #: like English "do" it stands for whatever was done, which documents name with its own verb.
 PRO_VERBS_SV = _words("göra gör gjorde gjort görs gjordes")
@@ -292,14 +299,16 @@ def english_function_words() -> frozenset[str]:
 def function_words() -> frozenset[str]:
     """Words of the closed classes, Swedish and English: prepositions, auxiliaries, copulas,
     determiners, articles, pronouns, relatives, sentence adverbs and particles (also as chat
-    writes them), words for a year relative to now, and the verbs that report what the asker
-    heard or read. They never name a topic, so a passage
-    need not contain them to be about a question ("enligt planen", "sitt mål")."""
+    writes them), words for a year relative to now, the verbs that report what the asker
+    heard or read and those that ask for a kind of answer ("jämför", "beskriv"). They never
+    name a topic, so a passage need not contain them to be about a question ("enligt
+    planen", "sitt mål")."""
     return (
         PREPOSITIONS_SV | AUXILIARIES_SV | COPULAS_SV | DETERMINERS | INDEFINITE_ARTICLES
         | RELATIVES | ANAPHORIC_PRONOUNS | PERSON_PRONOUNS | PERSON_POSSESSIVES
         | TRAILING_PARTICLES | REFERRING_SV | PRESENT_ADVERBS | SENTENCE_ADVERBS_SV
         | CHAT_WORDS_SV | RELATIVE_TIME_SV | REPORTING_VERBS_SV | PRO_VERBS_SV
+        | DIRECTIVE_VERBS
         | english_function_words()
     )
 

@@ -680,3 +680,9 @@ def test_of_statements_only_the_last_with_a_topic_is_the_request() -> None:
     assert analysis.only_in_preamble("bott") and not analysis.only_in_preamble("skattesats")
     single = analyze_question("Skattesatsen i Ekby 2027.")
     assert [p.text for p in single.parts] == ["Skattesatsen i Ekby 2027."]
+
+
+def test_a_bracketed_phrase_where_the_focus_stands_is_the_focus() -> None:
+    # A follow-up rewritten with its topic in brackets: the bracket names what is ranked.
+    part = analyze_question("Vilken av Ekby och Dalby är lägst (skattesats)?").parts[0]
+    assert part.focus == ("skattesats",)

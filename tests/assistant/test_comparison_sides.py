@@ -7,6 +7,7 @@ import pytest
 
 from assistant.ask import Assistant
 from assistant.scope import without_entities
+from assistant.types import Hit
 from tests.assistant.conftest import assistant_over
 
 PAGE = """<html><head><title>Budget 2025 - {site}</title></head><body>
@@ -44,3 +45,37 @@ def test_a_comparison_one_side_cannot_answer_is_refused_naming_it(assistant: Ass
 def test_without_entities_leaves_what_is_asked_of_the_one_left() -> None:
     assert without_entities("Har Ekby eller Dalbys nämnd högst skatt?", {"dalby"}) == (
         "Har Ekby eller nämnd högst skatt?")
+
+
+class _JointSearchMisses:
+    """A retriever whose search for both names ranks Holmsta's rate out of reach (as one
+    search for all sides does when another side's passages prevail)."""
+
+    def __init__(self, inner: object, hidden: str) -> None:
+        self.inner, self.hidden = inner, hidden
+
+    def search(self, query: str, **kwargs: object) -> list[Hit]:
+        hits = self.inner.search(query, **kwargs)  # type: ignore[attr-defined]
+        if "Ekby" in query and "Holmsta" in query:
+            hits = [h for h in hits if self.hidden not in h.chunk.text]
+        return hits
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_each_side_is_searched_for_what_is_compared(assistant: Assistant) -> None:
+    joint = assistant.retriever
+    assistant.retriever = _JointSearchMisses(joint, "22,45")  # type: ignore[assignment]
+    try:
+        answer = assistant.ask("Vilken skattesats är högst 2025, Ekbys eller Holmstas?")
+    finally:
+        assistant.retriever = joint
+    assert not answer.refused, answer.text
+    assert "21,90" in answer.text and "22,45" in answer.text
+
+
+def test_coordinated_comparatives_compare_the_noun_after_them(assistant: Assistant) -> None:
+    answer = assistant.ask("Har Ekby högre eller lägre skattesats än Holmsta 2025?")
+    assert not answer.refused, answer.text
+    assert "21,90" in answer.text and "22,45" in answer.text

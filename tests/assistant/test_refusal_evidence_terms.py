@@ -263,3 +263,11 @@ def test_the_swedish_words_of_one_english_word_are_alternatives() -> None:
                                 stats, "en", model=neutral)
     assert evidence.missing == ()
     assert evidence.coverage == 1.0
+
+
+def test_verbs_that_ask_for_a_kind_of_answer_are_not_asked_terms() -> None:
+    # "Jämför målen …" asks for the goals, which a passage names without saying "jämför".
+    for question in ("Jämför resultatmålen i Ekby och Dalby.", "Explain the goals of Ryd."):
+        kept = without_function_words(content_terms(question), question)
+        assert not {"jämför", "explain"} & set(kept), kept
+        assert kept
