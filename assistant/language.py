@@ -316,7 +316,9 @@ def function_words() -> frozenset[str]:
 # --- chat spellings ----------------------------------------------------------------------------
 
 _CHAT_COPULA = re.compile(
-    r"(?i)\b(vad|va|vem|vilka|vilken|vilket|när|nar|var|hur|vart)\s+(?:e|ar)\b")
+    r"(?i)\b(vad|va|vem|vilka|vilken|vilket|när|nar|var|hur|vart)\s+(?:e|ar)\b"
+    # "hur lång e …", "vilka mål e …": one word of the wh-phrase between
+    r"|\b((?:vilka|vilken|vilket|hur)\s+[^\W\d_]+)\s+e\b")
 _CHAT_VAD = re.compile(r"(?i)^(\s*)va(?=\s+\w)")
 _FOLD = str.maketrans("åäöÅÄÖ", "aaoAAO")
 
@@ -360,7 +362,7 @@ def written_forms(text: str) -> str:
     decide what is asked, the documents' words what is found."""
     text = _PLAIN.sub(lambda m: _with_case(_PLAIN_SPELLINGS[m.group(1).lower()], m.group(1)),
                       text)
-    text = _CHAT_COPULA.sub(lambda m: f"{m.group(1)} är", text)
+    text = _CHAT_COPULA.sub(lambda m: f"{m.group(1) or m.group(2)} är", text)
     text = _CLASS_PUPILS.sub(_pupils_of_year, text)
     return _CHAT_VAD.sub(lambda m: f"{m.group(1)}vad", text)
 

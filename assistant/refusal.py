@@ -658,8 +658,10 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
         if answer_cue(part, unit.text, focus) <= 0:
             return False
         # A figure of a past year is the latest one known ("Den 31 december 2024 hade Ekby
-        # 9 400 invånare"); one for a future year is a target, not what holds now.
-        future = any(int(y) > year for y in YEAR.findall(unit.text))
+        # 9 400 invånare"); one for a future year is a target, not what holds now (a row
+        # with both, "Utgångsläge 2024: 7 veckor; Målvärde 2030: 5 veckor", has the latest).
+        years = [int(y) for y in YEAR.findall(unit.text)]
+        future = any(y > year for y in years) and not any(y <= year for y in years)
         if present and future and not _PRESENT_IN_UNIT.search(unit.text):
             return False
         if kind in QUANTITY_TYPES and _for_other_years(part, unit):

@@ -162,6 +162,11 @@ def test_count_needs_number_with_the_counted_thing_and_present_time() -> None:
     assert not check_focus(question, [PLAN], year=2026).supported
     now = _chunk(2, "I dag har kommunen 28 000 invånare.")
     assert check_focus(question, [now], year=2026).supported
+    # A row with the latest known figure beside the target has what holds now.
+    row = _chunk(3, "Indikator: Invånare; Utgångsläge 2024: 27 500; Målvärde 2030: 30 000")
+    assert check_focus(question, [row], year=2026).supported
+    target = _chunk(4, "Indikator: Invånare; Målvärde 2030: 30 000")
+    assert not check_focus(question, [target], year=2026).supported
 
 
 def test_the_verb_after_hur_mycket_says_which_amount_of_its_subject() -> None:
