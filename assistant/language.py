@@ -339,6 +339,10 @@ _PLAIN_SPELLINGS.update({"mkt": "mycket", "mycke": "mycket"})
 _PLAIN = re.compile(r"(?i)\b(" + "|".join(sorted(_PLAIN_SPELLINGS)) + r")\b")
 
 
+# "o" for "och" between two words ("när antogs den o hur länge gäller den"): alone, a small
+# "o" is no word.
+_CHAT_OCH = re.compile(r"(?<=[^\W\d_] )o(?= [^\W\d_])")
+
 # Pupils named by their year ("niondeklassare", "sjätteklassarna"): documents write "elever i
 # årskurs 9".
 _ORDINALS_SV = ("första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde",
@@ -357,13 +361,14 @@ def written_forms(text: str) -> str:
     """``text`` with the chat spellings of Swedish question words written out: "e" (or "ar")
     for "är" after a question word ("vad e visionen", "vem e ordförande"), "va" for "vad" at
     the start ("va e målen?"), question words typed without å, ä, ö ("nar", "hur
-    manga") and abbreviated quantifiers ("hur mkt"), and pupils named by their year
+    manga") and abbreviated quantifiers ("hur mkt"), "o" for "och", and pupils named by their year
     ("niondeklassare": "elever i årskurs 9"). Residents type them; the question words
     decide what is asked, the documents' words what is found."""
     text = _PLAIN.sub(lambda m: _with_case(_PLAIN_SPELLINGS[m.group(1).lower()], m.group(1)),
                       text)
     text = _CHAT_COPULA.sub(lambda m: f"{m.group(1) or m.group(2)} är", text)
     text = _CLASS_PUPILS.sub(_pupils_of_year, text)
+    text = _CHAT_OCH.sub("och", text)
     return _CHAT_VAD.sub(lambda m: f"{m.group(1)}vad", text)
 
 

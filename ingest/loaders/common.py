@@ -72,15 +72,18 @@ class BlockBuilder:
     def table(self, rows: Sequence[Sequence[str]], page: int | None = None) -> None:
         """The first row is the header; every other row becomes ``Header: value; ...``.
 
-        A leading row with one text across a table of several columns is the table's caption
-        or title (an HTML ``<caption>``, a merged title cell of a DOCX or PDF table), not its
-        header: it becomes a paragraph before the rows."""
+        A leading row with one text across the table is its caption or title (an HTML
+        ``<caption>``, which trafilatura makes a row of one cell and empty ones, or a merged
+        title cell, which DOCX repeats in every cell), not its header: it becomes a paragraph
+        before the rows. In two columns one text and an empty cell is a header ("Uppgift |"
+        over key–value rows)."""
         rows = [[one_line(cell) for cell in row] for row in rows]
         rows = [row for row in rows if any(row)]
         if not rows:
             return
         width = max(len([c for c in row if c]) for row in rows)
-        while len(rows) > 1 and width > 1 and len({c for c in rows[0] if c}) == 1:
+        while len(rows) > 1 and len({c for c in rows[0] if c}) == 1 and (
+                width > 2 or (width == 2 and all(rows[0]))):
             self.paragraph(next(c for c in rows[0] if c), page)
             rows = rows[1:]
         header, body = rows[0], rows[1:]

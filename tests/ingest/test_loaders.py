@@ -580,3 +580,12 @@ def test_a_table_caption_or_title_row_is_no_header(tmp_path: Path) -> None:
         texts = [b.text for b in blocks]
         assert caption in texts, texts
         assert row in [b.text for b in blocks if b.kind == "table_row"], texts
+
+
+def test_a_two_column_header_with_an_empty_cell_stays_the_header(tmp_path: Path) -> None:
+    page = tmp_path / "policy.md"
+    page.write_text("# Policy\n\n| Uppgift | |\n| --- | --- |\n| Dokumenttyp | Policy |\n"
+                    "| Antagen av | Kommunfullmäktige 2023-12-11, § 139 |\n", encoding="utf-8")
+    rows = [b.text for b in load_document(page).blocks if b.kind == "table_row"]
+    assert rows == ["Uppgift: Dokumenttyp; Policy",
+                    "Uppgift: Antagen av; Kommunfullmäktige 2023-12-11, § 139"]
