@@ -621,7 +621,7 @@ def _required(focus: tuple[str, ...]) -> tuple[str, ...]:
         w for i, w in enumerate(focus)
         if not (i < len(focus) - 1 and (
             (w.endswith("s") and not _verb_like(w)) or is_superlative(w)
-            or w in REFERRING_SV or w in RECENCY
+            or w in REFERRING_SV or w in RECENCY or w in _PERIPHRASTIC
             or (i > 0 and focus[i - 1] in _PERIPHRASTIC)))
     ]
     return tuple(t for t in analyze(" ".join(kept)) if not t.isdigit())

@@ -691,3 +691,13 @@ def test_a_bracketed_phrase_where_the_focus_stands_is_the_focus() -> None:
     # A follow-up rewritten with its topic in brackets: the bracket names what is ranked.
     part = analyze_question("Vilken av Ekby och Dalby är lägst (skattesats)?").parts[0]
     assert part.focus == ("skattesats",)
+
+
+@pytest.mark.parametrize("question", [
+    "What were the most important events in Ryd in 2025?",
+    "Vilka är de mest ambitiösa målen i Ryd?",
+])
+def test_the_word_that_makes_a_superlative_is_not_required(question: str) -> None:
+    # "most important events": documents list the events, seldom calling them "most" anything.
+    terms = analyze_question(question).parts[0].focus_terms
+    assert terms and not {"most", "mest"} & set(terms), terms
