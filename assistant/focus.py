@@ -49,8 +49,10 @@ from assistant.language import (
     COMPARATIVES_SV,
     CONJUNCTIONS_SV,
     COPULAS,
+    COST_WORDS,
     INDEFINITE_ARTICLES,
     MONEY_AND_SHARE_UNITS,
+    MONEY_UNITS,
     MORE_PREPOSITIONS_SV,
     NUMBER_WORDS,
     PERIPHRASTIC_RANKING,
@@ -755,6 +757,16 @@ _MONEY_OR_SHARE = re.compile(
     re.IGNORECASE)
 
 
+_MONEY = re.compile(
+    rf"{_NUMBER.pattern}\s*(?:{'|'.join(sorted(map(re.escape, MONEY_UNITS)))})(?!\w)",
+    re.IGNORECASE)
+
+
+def asks_cost(part: Part) -> bool:
+    """``part`` asks what something costs (:data:`assistant.language.COST_WORDS`)."""
+    return bool(COST_WORDS & set(re.findall(r"\w+", part.text.lower())))
+
+
 def _counts_in_money(part: Part, focus: Sequence[str] | None) -> bool:
     """"Hur många kronor …": the count asked for is of money (or of percent)."""
     units = {t for w in MONEY_AND_SHARE_UNITS for t in analyze(w)}
@@ -788,6 +800,8 @@ def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> flo
     if kind in QUANTITY_TYPES:
         if kind == "count" and not _counts_in_money(part, focus):
             text = _MONEY_OR_SHARE.sub(" ", text)  # "4 miljoner" counts no employees
+        if asks_cost(part) and not _MONEY.search(text):
+            return 0.0  # "plats för 144 barn" says nothing of what the preschool costs
         if quantities(text):
             if not asks_change(part) and not quantities(_CHANGE_FIGURE.sub(" ", text)):
                 return 0.0  # "18 miljoner mer" is no answer to how much a body gets

@@ -237,9 +237,14 @@ TARGET_NOUNS_SV = _words("mål målsättning målbild ambition målvärde")
 
 #: Units of money and of shares: "4 miljoner", "88 procent" are an amount or a share, not how
 #: many of anything ("Hur många anställda …?").
-MONEY_AND_SHARE_UNITS = _words(
-    "kr kronor krona kronors mkr mnkr tkr miljon miljoner miljard miljarder öre procent "
-    "procentenheter % sek")
+MONEY_UNITS = _words(
+    "kr kronor krona kronors mkr mnkr tkr miljon miljoner miljard miljarder öre sek")
+MONEY_AND_SHARE_UNITS = MONEY_UNITS | _words("procent procentenheter %")
+#: Words that ask what something costs: its answer is an amount of money ("Vad kostar
+#: förskolan?" is not answered by "plats för 144 barn").
+COST_WORDS = _words(
+    "kostar kosta kostade kostat kostnad kostnaden kostnader pris priset avgift avgiften "
+    "cost costs costing costed price fee fees")
 
 #: Reflexive possessives, "other" and "before": they point at something named elsewhere.
 REFERRING_SV = _words("sin sitt sina annan annat andra övriga innan")

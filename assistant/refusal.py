@@ -92,6 +92,7 @@ from assistant.focus import (
     QuestionAnalysis,
     analyze_question,
     answer_cue,
+    asks_cost,
     asks_for_name,
     indirect_question,
     names_person,
@@ -583,6 +584,7 @@ class _U:
     context: frozenset[str]
     heading: str = ""  # the unit's heading, for the body a role belongs to
     dated: str = ""  # the unit's document title and headings, which may date what it says
+    section: frozenset[str] = frozenset()  # terms of its headings (not the document title)
 
 
 def _named_by_head(options: Sequence[str], unit: _U) -> bool:
@@ -651,8 +653,12 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
         return False
     # A number answers "hur många X" only in the same sentence/row as X, not under a heading
     # (but "hallen" under a title about the sporthall is that hall: :func:`_named_by_head`).
+    # What a thing costs may stand under the heading of its section in other words ("Ny
+    # förskola i Dalby": "Investeringen beräknas till 92 miljoner kronor"): a sum of money is
+    # a cost. (A document's title is broader than that: a budget's sums are not all its.)
     if kind in QUANTITY_TYPES and not all(
-            has(t, unit.terms) or _named_by_head(alts.get(t, (t,)), unit) for t in focus):
+            has(t, unit.terms) or _named_by_head(alts.get(t, (t,)), unit)
+            or (asks_cost(part) and term_in(alts.get(t, (t,)), unit.section)) for t in focus):
         return False
     if kind in QUANTITY_TYPES or kind in _VERB_ASKED:
         if answer_cue(part, unit.text, focus) <= 0:
@@ -713,7 +719,8 @@ def check_focus(
     units = [
         _U(u.text, matcher.terms(u.text),
            matcher.terms(" ".join((c.title, *c.heading_path, u.context))), u.context,
-           " ".join((c.title, *c.heading_path, u.context)))
+           " ".join((c.title, *c.heading_path, u.context)),
+           matcher.terms(" ".join((*c.heading_path, u.context))))
         for c in chunks
         for u in split_units(c.text, c.heading_path)
     ]
