@@ -40,18 +40,24 @@ from evals.runner import run_collection
 # 233; round 13's code on the same cases 0.717), refused 0.803 (53 of 66; round 13's code
 # 0.788), reference cited 0.974, 2 forbidden strings, 1 answer mixing entities (a new case:
 # a regional plan's bus line quoted beside a municipality's budget news; round 13's code the
-# same), median 66 words, plain RAG 0.468. Each floor sits about four cases
+# same), median 66 words, plain RAG 0.468. Round 15 added 90 fresh cases and eight documents
+# of two more municipalities (833 cases; test: 262 answerable, 74 unanswerable): all facts
+# 0.710 (186 of 262; round 14's code on the same cases 0.698), refused 0.784 (58 of 74; round
+# 14's code 0.797), reference cited 0.973, 2 forbidden strings, 2 answers mixing entities (the
+# one above and a new case's follow-up; round 14's code the same), median 68 words, plain RAG
+# 0.489 (its chunks changed: table captions are no longer read as headers). Each floor sits
+# about four cases
 # under the figure and the forbidden-string ceiling one above it: the bundled embedder's floats
 # differ a little between CPUs, and one answer's citation was seen to flip between two
 # machines of the same kind running the same code.
 FLOORS = {
-    "all_facts_rate": 0.67,
-    "refusal_accuracy": 0.74,
+    "all_facts_rate": 0.69,
+    "refusal_accuracy": 0.73,
     "citation_hit_rate": 0.95,
 }
 CEILINGS = {
     "must_not_include_violations": 3,
-    "entity_mixing": 1,
+    "entity_mixing": 2,
     "answer_words_p50": 80,
 }
 MIN_GAIN_OVER_PLAIN_RAG = 0.10
