@@ -801,7 +801,7 @@ def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> flo
         if kind == "count" and not _counts_in_money(part, focus):
             text = _MONEY_OR_SHARE.sub(" ", text)  # "4 miljoner" counts no employees
         if asks_cost(part) and not _MONEY.search(text):
-            return 0.0  # "plats för 144 barn" says nothing of what the preschool costs
+            return 0.0  # "plats för 60 barn" says nothing of what the preschool costs
         if quantities(text):
             if not asks_change(part) and not quantities(_CHANGE_FIGURE.sub(" ", text)):
                 return 0.0  # "18 miljoner mer" is no answer to how much a body gets

@@ -241,7 +241,7 @@ MONEY_UNITS = _words(
     "kr kronor krona kronors mkr mnkr tkr miljon miljoner miljard miljarder öre sek")
 MONEY_AND_SHARE_UNITS = MONEY_UNITS | _words("procent procentenheter %")
 #: Words that ask what something costs: its answer is an amount of money ("Vad kostar
-#: förskolan?" is not answered by "plats för 144 barn").
+#: förskolan?" is not answered by "plats för 60 barn").
 COST_WORDS = _words(
     "kostar kosta kostade kostat kostnad kostnaden kostnader pris priset avgift avgiften "
     "cost costs costing costed price fee fees")
@@ -344,7 +344,7 @@ _PLAIN_SPELLINGS.update({"mkt": "mycket", "mycke": "mycket"})
 _PLAIN = re.compile(r"(?i)\b(" + "|".join(sorted(_PLAIN_SPELLINGS)) + r")\b")
 
 
-# "o" for "och" between two words ("när antogs den o hur länge gäller den"): alone, a small
+# "o" for "och" between two words ("badet i Ryd o simhallen"): alone, a small
 # "o" is no word.
 _CHAT_OCH = re.compile(r"(?<=[^\W\d_] )o(?= [^\W\d_])")
 

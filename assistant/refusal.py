@@ -654,7 +654,7 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
     # A number answers "hur många X" only in the same sentence/row as X, not under a heading
     # (but "hallen" under a title about the sporthall is that hall: :func:`_named_by_head`).
     # What a thing costs may stand under the heading of its section in other words ("Ny
-    # förskola i Dalby": "Investeringen beräknas till 92 miljoner kronor"): a sum of money is
+    # förskola i Dalby": "Bygget beräknas kosta 38 miljoner kronor"): a sum of money is
     # a cost. (A document's title is broader than that: a budget's sums are not all its.)
     if kind in QUANTITY_TYPES and not all(
             has(t, unit.terms) or _named_by_head(alts.get(t, (t,)), unit)
