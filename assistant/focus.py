@@ -712,9 +712,13 @@ def names_person(text: str) -> bool:
 
 # How often something is done: "årligen", "varje år", "två gånger per år", "every year".
 # What gives a reason or a purpose: "höjs för att finansiera …", "eftersom …", "därför".
+# A reason's verb may take an adverb or two before its preposition ("beror främst på",
+# "förklaras till stor del av").
 _REASON = re.compile(
     r"(?i)\b(?:för att|eftersom|därför|på grund av|till följd av|med anledning av|"
-    r"i syfte att|syftet|skälet|orsaken|beror på|så att|because|in order to|due to)\b")
+    r"i syfte att|syftet|skälet|orsaken|(?:beror|berodde)(?:\s+[^\W\d_]+){0,3}?\s+på|"
+    r"(?:förklaras|förklarades)(?:\s+[^\W\d_]+){0,3}?\s+av|så att|because|in order to|"
+    r"due to)\b")
 _FREQUENCY = re.compile(
     r"\b(?:årligen|årsvis|halvårsvis|kvartalsvis|månadsvis|veckovis|dagligen|löpande|"
     r"kontinuerligt|regelbundet|varje|varannan|vartannat|var\s+(?:\w+\s+)?(?:år|månad|vecka)|"

@@ -264,6 +264,10 @@ ANAPHOR_OPENING = re.compile(
 )
 
 
+# The label that opens a paragraph: one to four words and a colon ("Vuxenutbildning: …").
+_PARAGRAPH_LABEL = re.compile(r"^([A-ZÅÄÖ][^\W\d_]*(?:[ -][^\W\d_]+){0,3}):\s")
+
+
 @lru_cache(maxsize=4096)
 def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
     """Split chunk text into sentences, whole lists (with their intro) and table rows.
@@ -410,8 +414,13 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
                 # "… har tre prioriteringar. Dessa styr budgeten:": what "Dessa" is
                 # belongs to the intro.
                 pending_intro = f"{sentences.pop()} {pending_intro}"
-        for sentence in sentences:
-            units.append(Unit(sentence, "sentence", len(units), context, index))
+        # A paragraph opening with a label ("Vuxenutbildning: 24,3 mnkr. Ökningen beror på
+        # …") is about what the label names: its later sentences are read under it.
+        opening = _PARAGRAPH_LABEL.match(line)
+        for n, sentence in enumerate(sentences):
+            under = f"{context} – {opening.group(1)}" if opening and n and context else (
+                opening.group(1) if opening and n else context)
+            units.append(Unit(sentence, "sentence", len(units), under, index))
         after_sentence = bool(sentences) and not pending_intro
     flush_table()
     flush_list()

@@ -718,3 +718,10 @@ def test_a_cost_may_stand_under_the_heading_that_names_the_thing() -> None:
     other = Chunk(chunk_id="c2", doc_id="d2", text=sum_of_money, position=0, title="Beslut",
                   heading_path=("Ny simhall i Dalby",))
     assert not check_focus(question, [other]).supported
+
+
+def test_a_reason_verb_may_take_an_adverb_before_its_preposition() -> None:
+    why = analyze_question("Varför ökar ramen för fritidsgårdarna?").parts[0]
+    assert answer_cue(why, "Ökningen beror främst på längre öppettider.") == 1.0
+    assert answer_cue(why, "Ökningen förklaras till stor del av fler besökare.") == 1.0
+    assert answer_cue(why, "Fritidsgårdarna har längre öppettider.") == 0.0

@@ -377,3 +377,13 @@ def test_one_dash_line_after_a_paragraph_is_a_quotation_not_a_list() -> None:
     assert [u.kind for u in two] == ["list"]
     one = split_units("Kommunen har ett fokusområde:\n- Trygghet")
     assert [u.kind for u in one] == ["list"]
+
+
+def test_a_paragraph_label_is_the_context_of_its_later_sentences() -> None:
+    text = ("Fritidsgårdar: 12,1 mnkr. Ökningen på 0,8 mnkr beror främst på längre "
+            "öppettider.\nBiblioteket får oförändrad ram. Det har fyra filialer.")
+    units = split_units(text, ("Ramar 2026",))
+    context = {u.text: u.context for u in units}
+    assert context["Ökningen på 0,8 mnkr beror främst på längre öppettider."] == (
+        "Ramar 2026 – Fritidsgårdar")
+    assert context["Det har fyra filialer."] == "Ramar 2026"
