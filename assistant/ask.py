@@ -455,11 +455,11 @@ class Assistant:
 
     def _each_side(self, question: str, pool: list[Hit], entities: EntityIndex,
                    scope: frozenset[str], depth: int) -> list[Hit]:
-        """For a comparison: every side's own hits, from its documents searched for what is
-        compared (the lexical search without the sides' names: within one side's documents
-        its name tells nothing), taken in turn by rank, then the rest of ``pool``. One search
-        for all sides ranks a side's answer ("Dalby's result was …") below its passages that
-        repeat its name, or below the other sides' passages."""
+        """For a comparison: every side's own hits, from one search for what is compared (the
+        question without the sides' names: within one side's documents its name tells
+        nothing), taken in turn by rank, then the rest of ``pool``. The search with the names
+        ranks a side's answer ("Dalby's result was …") below its passages that repeat its
+        name, or below the other sides' passages."""
         asked = search_text(without_entities(question, scope))
         found = self.retriever.search(asked, k=SCOPE_DEPTH * depth, per_doc=0)
         sides = [[h for h in found if entities.of(h) == entity] for entity in sorted(scope)]

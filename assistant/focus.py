@@ -756,19 +756,20 @@ def measure_words(text: str) -> frozenset[str]:
     return frozenset("procent" if w == "%" else w for w in found)
 
 
-_MONEY_OR_SHARE = re.compile(
-    rf"{_NUMBER.pattern}\s*(?:{'|'.join(sorted(map(re.escape, MONEY_AND_SHARE_UNITS)))})(?!\w)",
-    re.IGNORECASE)
+def _figure_in(units: frozenset[str]) -> re.Pattern[str]:
+    """A number followed by one of ``units`` ("4 miljoner", "2,5 %")."""
+    return re.compile(
+        rf"{_NUMBER.pattern}\s*(?:{'|'.join(sorted(map(re.escape, units)))})(?!\w)",
+        re.IGNORECASE)
 
 
-_MONEY = re.compile(
-    rf"{_NUMBER.pattern}\s*(?:{'|'.join(sorted(map(re.escape, MONEY_UNITS)))})(?!\w)",
-    re.IGNORECASE)
+_MONEY_OR_SHARE = _figure_in(MONEY_AND_SHARE_UNITS)
+_MONEY = _figure_in(MONEY_UNITS)
 
 
 def asks_cost(part: Part) -> bool:
     """``part`` asks what something costs (:data:`assistant.language.COST_WORDS`)."""
-    return bool(COST_WORDS & set(re.findall(r"\w+", part.text.lower())))
+    return bool(COST_WORDS.intersection(words_all(part.text)))
 
 
 def _counts_in_money(part: Part, focus: Sequence[str] | None) -> bool:

@@ -417,10 +417,9 @@ def split_units(text: str, headings: tuple[str, ...] = ()) -> tuple[Unit, ...]:
         # A paragraph opening with a label ("Vuxenutbildning: 24,3 mnkr. Ökningen beror på
         # …") is about what the label names: its later sentences are read under it.
         opening = _PARAGRAPH_LABEL.match(line)
+        labelled = " – ".join(filter(None, (context, opening.group(1)))) if opening else context
         for n, sentence in enumerate(sentences):
-            under = f"{context} – {opening.group(1)}" if opening and n and context else (
-                opening.group(1) if opening and n else context)
-            units.append(Unit(sentence, "sentence", len(units), under, index))
+            units.append(Unit(sentence, "sentence", len(units), labelled if n else context, index))
         after_sentence = bool(sentences) and not pending_intro
     flush_table()
     flush_list()
