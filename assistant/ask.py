@@ -56,6 +56,7 @@ from assistant.textunits import (
     continue_list,
     counted_headings,
     detect_language,
+    list_opening,
     list_subsections,
     named_headings,
     page_sections,
@@ -324,9 +325,10 @@ class Assistant:
             hits = entities.balanced(pool, state.scope, k, self.settings.per_doc)
         else:
             hits = diversify(pool, k, self.settings.per_doc, top_extra=MORE_OF_TOP)
-        after = self._chunk_after() if hits else _no_following  # one snapshot for all hits
-        state.hits = self._outlines([self._whole_lists(hit, after) for hit in hits], question,
-                                    after)
+        # One snapshot for all hits.
+        after, before = self._neighbours() if hits else (_no_following, _no_following)
+        state.hits = self._outlines([self._whole_lists(hit, after, before) for hit in hits],
+                                    question, after)
         state.timings["retrieve_ms"] = _ms(start)
         return state
 
@@ -438,17 +440,22 @@ class Assistant:
             missing = f"om {state.outside}: inget av dokumenten handlar om den"
         return refusal_text(state.language, state.related, missing)
 
-    def _whole_lists(self, hit: Hit, after: Callable[[Chunk], Chunk | None]) -> Hit:
+    def _whole_lists(self, hit: Hit, after: Callable[[Chunk], Chunk | None],
+                     before: Callable[[Chunk], Chunk | None]) -> Hit:
         """``hit`` with the rest of a list or table its chunk ends in (from the next chunk), or
-        with the list of the subsections its closing intro announces."""
+        with the list of the subsections its closing intro announces; and with the start of a
+        list or table its chunk opens inside (from the chunk before, in the same section)."""
         chunk = hit.chunk
-        following = after(chunk)
-        if following is None:
-            return hit
         heading = chunk.heading_path[-1] if chunk.heading_path else ""
-        text = continue_list(chunk.text, following.text, heading)
-        if text == chunk.text:
-            text = list_subsections(chunk, following, after)
+        text = chunk.text
+        following = after(chunk)
+        if following is not None:
+            text = continue_list(chunk.text, following.text, heading)
+            if text == chunk.text:
+                text = list_subsections(chunk, following, after)
+        previous = before(chunk)
+        if previous is not None and previous.heading_path == chunk.heading_path:
+            text = list_opening(previous.text, text, heading)
         if text == chunk.text:
             return hit
         return dataclasses.replace(hit, chunk=dataclasses.replace(chunk, text=text))
@@ -512,24 +519,22 @@ class Assistant:
             out.append(hit)
         return out
 
-    def _chunk_after(self) -> Callable[[Chunk], Chunk | None]:
-        """The chunk after a chunk in its document, from one snapshot: the snapshot's own
-        ``following`` (a lookup in its ordered chunks), else a map rebuilt only when the
-        documents change."""
+    def _neighbours(self) -> tuple[Callable[[Chunk], Chunk | None],
+                                   Callable[[Chunk], Chunk | None]]:
+        """(the chunk after a chunk in its document, the chunk before it), from one snapshot:
+        the snapshot's own ``following`` and ``preceding`` (lookups in its ordered chunks),
+        else a map rebuilt only when the documents change."""
         snapshot = self.retriever.snapshot()
         following = getattr(snapshot, "following", None)
-        if callable(following):
-            return following
+        preceding = getattr(snapshot, "preceding", None)
+        if callable(following) and callable(preceding):
+            return following, preceding
         if self._next is None or self._next[0] != snapshot.versions:
             by_position = {(c.doc_id, c.position): c for c in snapshot.chunks}
-            after = {
-                (doc_id, position - 1): chunk
-                for (doc_id, position), chunk in by_position.items()
-                if (doc_id, position - 1) in by_position
-            }
-            self._next = (snapshot.versions, after)
+            self._next = (snapshot.versions, by_position)
         found = self._next[1]
-        return lambda chunk: found.get((chunk.doc_id, chunk.position))
+        return (lambda chunk: found.get((chunk.doc_id, chunk.position + 1)),
+                lambda chunk: found.get((chunk.doc_id, chunk.position - 1)))
 
     def entities(self) -> EntityIndex:
         """The entity of every indexed document, rebuilt only when the documents change."""

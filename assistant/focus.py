@@ -50,12 +50,14 @@ from assistant.language import (
     CONJUNCTIONS_SV,
     COPULAS,
     COST_WORDS,
+    DETERMINERS,
     INDEFINITE_ARTICLES,
     MONEY_AND_SHARE_UNITS,
     MONEY_UNITS,
     MORE_PREPOSITIONS_SV,
     NUMBER_WORDS,
     PERIPHRASTIC_RANKING,
+    POSSESSIVE_DETERMINERS_SV,
     PREPOSITIONS_EN,
     PREPOSITIONS_SV,
     PRESENT_ADVERBS,
@@ -173,6 +175,10 @@ def _ranking_word(rest: str) -> re.Match[str] | None:
 # wh-phrases that hold their own noun or adverb ("Hur lång tid tar bygget?", "Hur länge gäller
 # planen?"): the verb there is never what is asked.
 _PRONOUN_WH = frozenset({"vem", "vad", "hur länge", "hur lång tid"})
+# A cleft ("Vem är det som leder nämnden?") asks what the plain question asks ("Vem leder
+# nämnden?"): the wh-word's verb is the one after "som".
+_CLEFT = re.compile(r"\b(vem|vad|vilka|vilken|vilket|när|var|hur)\s+(?:är|var)\s+det\s+som\s+",
+                    re.IGNORECASE)
 # A superlative ranks what the question asks about ("de största investeringarna"); documents
 # name the things, seldom the ranking word, so it is not required of a passage.
 _SUPERLATIVE = re.compile(
@@ -390,6 +396,33 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
     return tuple(collected), verb
 
 
+_DETERMINERS = DETERMINERS | INDEFINITE_ARTICLES | POSSESSIVE_DETERMINERS_SV
+
+
+def _verb_of_clause(clause: str, head: str = "") -> str:
+    """The verb of a clause that relates what is asked to its topic, when its finite verb
+    does not: the first word of a yes/no question ("*Klarar* man målet?"), or the main verb
+    after an auxiliary and its subject ("När ska budgeten *klubbas*?", "Kan vi *söka*
+    bidraget?", "Hur ska nämnden *klara* sparkravet?"): the first lower-case word in -a or
+    -as past the subject (``head``, the focus's last word, else the word after the
+    auxiliary) that no determiner precedes ("ska den gamla skolan rivas"); "" for none."""
+    words = re.findall(r"[^\W\d_]+", clause)
+    lowered = [w.lower() for w in words]
+    if not words:
+        return ""
+    if lowered[0] not in AUXILIARIES_SV | {"kommer"}:
+        first = lowered[0]
+        return first if head == "?" and _verb_like(first) and first not in _EXTRA_STOP else ""
+    start = lowered.index(head, 1) + 1 if head and head in lowered[1:] else 2
+    stop = _EXTRA_STOP | stopwords() | PREPOSITIONS_SV | MORE_PREPOSITIONS_SV
+    for i in range(max(start, 2), len(words)):
+        word = words[i]
+        if (word.islower() and word.endswith(("a", "as")) and len(word) > 3
+                and word not in stop and lowered[i - 1] not in _DETERMINERS):
+            return word
+    return ""
+
+
 def comparing_words(question: str) -> list[str]:
     """The words of ``question`` that rank or compare what it names: superlatives ("högst",
     "snabbaste", "highest"), comparatives ("längre"; "-are"/"-er" right before "än"/"than"
@@ -468,7 +501,7 @@ def _number(text: str | None) -> int | None:
 @lru_cache(maxsize=1024)
 def analyze_question(question: str) -> QuestionAnalysis:
     """Parts, answer types, focus and topic terms of ``question`` (see the module docstring)."""
-    question = without_fixed_adverbials(question)
+    question = _CLEFT.sub(r"\1 ", without_fixed_adverbials(question))
     english = language(question) == "en"
     context: list[str] = []
     statements: list[str] = []
@@ -486,10 +519,12 @@ def analyze_question(question: str) -> QuestionAnalysis:
                 ) else ()
                 compared = () if counted or english else _compared_noun(piece)
                 # "Är skatten högre i Ekby än i Dalby?" asks for each side's value.
+                verb = "" if english else _verb_of_clause(piece, "?")
                 parts.append(
                     Part(
                         piece, "amount" if compared else "verify", focus=counted or compared,
                         focus_terms=_required(counted or compared), terms=topic_terms(piece),
+                        verb=tuple(analyze(verb)),
                     )
                 )
             else:
@@ -503,6 +538,8 @@ def analyze_question(question: str) -> QuestionAnalysis:
             answer_type = "measure" if answer_type != "definition" else answer_type
         verb_next = " ".join(wh.lower().split()) in _PRONOUN_WH or _amount_verb_first(wh, rest)
         focus, verb = _phrase_and_verb(rest, english, pronoun=verb_next)
+        if not english:
+            verb = _verb_of_clause(rest, focus[-1] if focus else "") or verb
         opening = rest.split()[0].lower() if rest.split() else ""
         before = piece[: piece.lower().find(wh.lower())]
         if not focus and opening in ANAPHORIC_PRONOUNS and before.strip(" ,"):

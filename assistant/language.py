@@ -100,6 +100,10 @@ DEMONSTRATIVES_EN = _words("this that these those")
 #: Indefinite articles, and the Swedish definite/demonstrative determiners.
 INDEFINITE_ARTICLES = _words("en ett a an")
 DETERMINERS = _words("den det de denna detta dessa")
+#: The possessive determiners ("min", "sitt", "deras"): like an article, before a noun phrase.
+POSSESSIVE_DETERMINERS_SV = _words(
+    "min mitt mina din ditt dina vår vårt våra er ert era sin sitt sina hans hennes hens deras dess"
+)
 #: Words that stand where a name could before "kommun" or "region" ("Vilken kommun", "hela
 #: kommunen", "Which municipality"): no municipality's name.
 NAME_SLOT_WORDS = _words(
@@ -269,13 +273,27 @@ BODY_TYPES = frozenset(
 #: Endings of Swedish nouns that look like finite verbs by their last letters: plurals
 #: (-ingar, -heter, -ioner, -arna …), participle nouns (-nde) and neuter genitives (-ets).
 _NOUN_ENDINGS = ("ingar", "heter", "ioner", "arna", "orna", "erna", "nde", "ets")
+#: Past tense of the strong and irregular verbs, whose form has no -de/-te ("skrev", "gick",
+#: "antog"): the roots, found also after a particle prefix ("föreslog", "avgick", "utsåg").
+#: Forms that are also common nouns or adjectives ("bad", "låg", "drog", "red") are left out.
+STRONG_PAST_SV = _words(
+    "gick skrev tog slog fick kom gav blev höll stod såg lät bröt föll vann fann drev steg "
+    "sprang bjöd flög sköt strök grep sa sade var hade beslöt"
+)
+_PARTICLE_PREFIX = re.compile(
+    r"(?:an|av|be|bi|er|fram|för|före|in|med|mot|om|på|till|upp|ut|under|över|åter|)"
+)
 
 
 def verb_like(word: str) -> bool:
     """Whether ``word`` has the form of a Swedish finite verb: present -r, passive -s, past -de
     or -te; not a plural noun (-ingar, -heter, -ioner, -arna …), a participle noun (-nde) or a
-    genitive (-ns, -ets: "kommuns"). Form only: "skolor" passes too, so callers use position."""
+    genitive (-ns, -ets: "kommuns"); or a strong verb's past (:data:`STRONG_PAST_SV`).
+    Form only: "skolor" passes too, so callers use position."""
     word = word.lower()
+    if any(word.endswith(root) and _PARTICLE_PREFIX.fullmatch(word[: -len(root)])
+           for root in STRONG_PAST_SV):
+        return True
     if word.endswith(_NOUN_ENDINGS) or (word.endswith("ns") and not word.endswith(("nds", "nns"))):
         return False
     return word.endswith(("r", "s", "de", "te"))

@@ -63,7 +63,14 @@ class _Snapshot:
     def following(self, chunk: Chunk) -> Chunk | None:
         """The chunk after ``chunk`` in its document (found in :attr:`chunks`, which are in
         document and position order), or None."""
-        key = (chunk.doc_id, chunk.position + 1)
+        return self._at(chunk.doc_id, chunk.position + 1)
+
+    def preceding(self, chunk: Chunk) -> Chunk | None:
+        """The chunk before ``chunk`` in its document, or None."""
+        return self._at(chunk.doc_id, chunk.position - 1)
+
+    def _at(self, doc_id: str, position: int) -> Chunk | None:
+        key = (doc_id, position)
         i = bisect_left(self.chunks, key, key=_order)
         if i < len(self.chunks) and _order(self.chunks[i]) == key:
             return self.chunks[i]

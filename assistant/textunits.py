@@ -659,3 +659,25 @@ def continue_list(text: str, following: str, heading: str = "") -> str:
             break
         taken.append(line)
     return text.rstrip() + "\n" + "\n".join(taken) if taken else text
+
+
+def list_opening(previous: str, text: str, heading: str = "") -> str:
+    """``text`` with the list items or table rows that end ``previous`` (the chunk before, in
+    the same section) put before it, with the line that introduces them when it ends in a
+    colon, when ``text`` opens inside a list or table: the counterpart of
+    :func:`continue_list` for a hit on a list's second half, which must be quoted whole too.
+    A repeated heading line stays first."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    head = lines[:1] if lines and heading and lines[0] == heading.strip() else []
+    body = lines[len(head):]
+    if not body or not _is_item(body[0]):
+        return text
+    before = [ln.strip() for ln in previous.splitlines() if ln.strip()]
+    taken: list[str] = []
+    while before and _is_item(before[-1]):
+        taken.insert(0, before.pop())
+    if not taken:
+        return text
+    if before and before[-1].endswith(":"):
+        taken.insert(0, before[-1])
+    return "\n".join([*head, *taken, *body])

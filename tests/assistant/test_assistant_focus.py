@@ -331,6 +331,14 @@ def test_words_that_compare_two_things_weigh_little_and_are_no_focus() -> None:
     ("Hur många bostäder byggs i Ryd?", ("bostäd",), ("bygg",)),
     ("Hur många bor i Ryd?", ("bor",), ()),
     ("Vad ska hända med biblioteket?", ("bibliotek",), ("händ",)),
+    # a strong verb's past has no -de/-te; a cleft asks what the plain question asks
+    ("Vem skrev under avtalet i Ryd?", ("avtal",), ("skrev",)),
+    ("Vem är det som leder socialnämnden?", ("socialnämnd",), ("led",)),
+    # the main verb after an auxiliary and its subject; a yes/no question's first verb
+    ("När ska planen för 2027 klubbas?", ("plan",), ("klubb",)),
+    ("Hur ska nämnden i Ryd klara sitt sparkrav?", ("nämnd",), ("klar",)),
+    ("Kan vi söka bidraget?", (), ("sök",)),
+    ("Klarar nämnden målet i år?", (), ("klar",)),
 ])
 def test_the_finite_verb_is_not_the_focus_and_weighs_like_a_relation(
     question: str, focus: tuple[str, ...], verb: tuple[str, ...]
@@ -725,3 +733,7 @@ def test_a_reason_verb_may_take_an_adverb_before_its_preposition() -> None:
     assert answer_cue(why, "Ökningen beror främst på längre öppettider.") == 1.0
     assert answer_cue(why, "Ökningen förklaras till stor del av fler besökare.") == 1.0
     assert answer_cue(why, "Fritidsgårdarna har längre öppettider.") == 0.0
+
+
+def test_a_determiner_marks_an_adjective_not_the_main_verb() -> None:
+    assert analyze_question("Ska den gamla skolan rivas?").parts[0].verb == ("riv",)

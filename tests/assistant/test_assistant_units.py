@@ -129,6 +129,18 @@ def test_a_list_cut_by_the_chunker_is_continued_from_the_next_chunk() -> None:
     assert continue_list(first, "Nästa stycke.\n- Luft", "Mål") == first
 
 
+def test_a_list_cut_by_the_chunker_is_begun_from_the_chunk_before() -> None:
+    from assistant.textunits import list_opening
+
+    before = "Mål\nStycket före.\nKommunen har tre mål:\n- Skog\n- Vatten"
+    assert list_opening(before, "Mål\n- Luft\nNästa stycke.", "Mål") == (
+        "Mål\nKommunen har tre mål:\n- Skog\n- Vatten\n- Luft\nNästa stycke.")
+    rows = "Nr: 1; Mål: Skog\nNr: 2; Mål: Vatten"
+    assert list_opening(rows, "Nr: 3; Mål: Luft", "") == rows + "\nNr: 3; Mål: Luft"
+    assert list_opening(before, "Ett stycke.\n- Luft", "Mål") == "Ett stycke.\n- Luft"
+    assert list_opening("Inget slutar i en lista.", "- Luft", "") == "- Luft"
+
+
 def test_a_quotation_of_two_sentences_is_one_unit() -> None:
     text = ('Visionen lyder: "Ekby 2030 – nära till allt. Vi är 9 000 invånare." '
             "Den antogs 2020. Den gäller alla nämnder.")

@@ -323,3 +323,12 @@ def test_misspellings_are_no_swedish_words(word: str) -> None:
 def test_periods_are_pairs_of_years_a_plausible_span_apart() -> None:
     assert lang.periods("Plan 2025–2027 och program 2019-2022") == {(2025, 2027), (2019, 2022)}
     assert lang.periods("jämfört 1990–2045, år 2026") == set()  # two unrelated years
+
+
+@pytest.mark.parametrize(("word", "verb"), [
+    ("skrev", True), ("gick", True), ("antog", True), ("föreslog", True), ("utsåg", True),
+    ("beslutade", True), ("leder", True),
+    ("bad", False), ("dialog", False), ("katalog", False), ("vara", False), ("kommuns", False),
+])
+def test_a_strong_verbs_past_looks_like_a_finite_verb(word: str, verb: bool) -> None:
+    assert lang.verb_like(word) is verb
