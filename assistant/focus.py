@@ -399,12 +399,12 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
 _DETERMINERS = DETERMINERS | INDEFINITE_ARTICLES | POSSESSIVE_DETERMINERS_SV
 
 
-def _verb_of_clause(clause: str, head: str = "") -> str:
+def _verb_of_clause(clause: str, head: str = "", *, yes_no: bool = False) -> str:
     """The verb of a clause that relates what is asked to its topic, when its finite verb
-    does not: the first word of a yes/no question ("*Klarar* man målet?"), or the main verb
-    after an auxiliary and its subject ("När ska budgeten *klubbas*?", "Kan vi *söka*
-    bidraget?", "Hur ska nämnden *klara* sparkravet?"): the first lower-case word in -a or
-    -as past the subject (``head``, the focus's last word, else the word after the
+    does not: the first word of a yes/no question (``yes_no``: "*Klarar* man målet?"), or the
+    main verb after an auxiliary and its subject ("När ska budgeten *klubbas*?", "Kan vi
+    *söka* bidraget?", "Hur ska nämnden *klara* sparkravet?"): the first lower-case word in
+    -a or -as past the subject (``head``, the focus's last word, else the word after the
     auxiliary) that no determiner precedes ("ska den gamla skolan rivas"); "" for none."""
     words = re.findall(r"[^\W\d_]+", clause)
     lowered = [w.lower() for w in words]
@@ -412,7 +412,7 @@ def _verb_of_clause(clause: str, head: str = "") -> str:
         return ""
     if lowered[0] not in AUXILIARIES_SV | {"kommer"}:
         first = lowered[0]
-        return first if head == "?" and _verb_like(first) and first not in _EXTRA_STOP else ""
+        return first if yes_no and _verb_like(first) and first not in _EXTRA_STOP else ""
     start = lowered.index(head, 1) + 1 if head and head in lowered[1:] else 2
     stop = _EXTRA_STOP | stopwords() | PREPOSITIONS_SV | MORE_PREPOSITIONS_SV
     for i in range(max(start, 2), len(words)):
@@ -519,7 +519,7 @@ def analyze_question(question: str) -> QuestionAnalysis:
                 ) else ()
                 compared = () if counted or english else _compared_noun(piece)
                 # "Är skatten högre i Ekby än i Dalby?" asks for each side's value.
-                verb = "" if english else _verb_of_clause(piece, "?")
+                verb = "" if english else _verb_of_clause(piece, yes_no=True)
                 parts.append(
                     Part(
                         piece, "amount" if compared else "verify", focus=counted or compared,
