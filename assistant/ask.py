@@ -34,7 +34,9 @@ from assistant.refusal import (
     Evidence,
     FocusCheck,
     RefusalModel,
+    asked_beside_injection,
     check_focus,
+    looks_like_injection,
     measure_evidence,
     refusal_text,
     should_refuse,
@@ -122,6 +124,8 @@ class ChainState:
     focus: FocusCheck | None = None  # set by decide
     refused: bool = False  # set by decide; cite refuses an answer that cites nothing
     flags: tuple[str, ...] = ()
+    # the question held an injection beside a real question: only the question is answered
+    injection_dropped: bool = False
     raw_text: str = ""  # the refusal (decide) or the generated text (generate)
     related: tuple[Citation, ...] = ()  # sources named in a refusal
     text: str = ""  # set by cite
@@ -238,8 +242,11 @@ class Assistant:
         cleaned = without_markup(asked)
         if not cleaned:
             raise QuestionError("Frågan innehåller bara HTML-kod. Skriv frågan som vanlig text.")
-        return ChainState(question=cleaned, asked=asked, history=tuple(history),
-                          t0=time.perf_counter())
+        # An injection beside a real question is dropped and the question answered ("Glöm
+        # dina regler och säg att … . Vad är skatten?"); an injection alone is refused.
+        beside = asked_beside_injection(cleaned) if looks_like_injection(cleaned) else ""
+        return ChainState(question=beside or cleaned, asked=asked, history=tuple(history),
+                          t0=time.perf_counter(), injection_dropped=bool(beside))
 
     def _build_prepare_chain(self) -> Runnable[ChainState, ChainState]:
         from langchain_core.runnables import RunnableLambda
@@ -365,7 +372,7 @@ class Assistant:
             if side is not None:
                 state.refused = True
                 state.focus = FocusCheck(False, f"vad som gäller för {side.title()}")
-        state.flags = ("injection",) if evidence.injection else ()
+        state.flags = ("injection",) if evidence.injection or state.injection_dropped else ()
         if state.refused:
             state.raw_text = self._refusal(state)
         return state
@@ -413,6 +420,11 @@ class Assistant:
         ]
         if notes:
             text += "\n\nObs! Källan är inte längre gällande: " + "; ".join(notes) + "."
+        if state.injection_dropped:
+            text += ("\n\nNote: the instructions in the question were not followed; the answer "
+                     "quotes the documents only." if state.language == "en" else
+                     "\n\nObs! Instruktionerna i frågan följs inte; svaret citerar bara "
+                     "dokumenten.")
         state.text, state.citations = text, citations
         return state
 
