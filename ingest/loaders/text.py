@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from assistant.textunits import is_value_line, same_shape
@@ -36,6 +37,9 @@ def load_text(path: Path, data: bytes) -> Document:
     were lost (a copied web page: "TILLIT" / "MOD" under "… vilar på tre ord:"), not a
     paragraph that runs them together; only after body text, since the lines at the very top
     can be the metadata box.
+    A group whose lines all split into the same columns at runs of two or more spaces is a
+    table (:func:`_aligned_table`), its rows read "Header: value; …" as every table's are;
+    a first line that does not is the paragraph that introduces the table.
     Other lines join into paragraphs. A block of ``key: value`` lines with metadata keys
     right after the title is metadata, not body text.
     """
@@ -53,6 +57,15 @@ def load_text(path: Path, data: bytes) -> Document:
         groups = groups[1:]
     items: list[str] = []
     for index, group in enumerate(groups):
+        # A table, or a line that introduces it ("Nämndmål 1: …") and then the table.
+        caption = 0 if _aligned_table(group) is not None else 1
+        rows = _aligned_table(group[caption:])
+        if rows is not None:
+            builder.list_block(items)
+            items = []
+            builder.paragraph(" ".join(line.strip() for line in group[:caption]))
+            builder.table(rows)
+            continue
         following = groups[index + 1] if index + 1 < len(groups) else None
         previous = groups[index - 1] if index else None
         if (_is_short_line(group) and not is_value_line(group[0])
@@ -87,6 +100,28 @@ def load_text(path: Path, data: bytes) -> Document:
         builder.paragraph(" ".join(paragraph))
     builder.list_block(items)
     return build_document(path, "txt", builder, pop_visible_metadata(builder))
+
+
+# A rule under a table's header: dashes or equals signs, column by column ("-----  ----").
+_RULE = re.compile(r"[-=–—\s]*[-=]{3,}[-=–—\s]*")
+# Cells of a line with aligned columns are apart by two or more spaces, or a tab.
+_CELL_GAP = re.compile(r" {2,}|\t+")
+
+
+def _aligned_table(group: list[str]) -> list[list[str]] | None:
+    """The rows of a table written with aligned columns, header first ("Verksamhet    Budget
+    2025    Budget 2026", then "Förskola    193,1    198,4"), or None: every line of the
+    group, a rule of dashes under the header aside, splits at runs of two or more spaces (or
+    a tab) into the same number of cells: at least three in a header and a row, or two in a
+    header and two rows. A cell wider than its column still stands apart from the next by two
+    spaces, so columns are found by the gaps, not by position."""
+    lines = [line.strip() for line in group if not _RULE.fullmatch(line.strip())]
+    rows = [_CELL_GAP.split(line) for line in lines]
+    width = len(rows[0]) if rows else 0
+    if (width < 2 or len(rows) < (2 if width >= 3 else 3)
+            or any(len(row) != width for row in rows)):
+        return None
+    return rows
 
 
 def _numbered_title(group: list[str]) -> bool:

@@ -351,6 +351,32 @@ def test_text_label_value_lines_stay_one_paragraph(tmp_path: Path) -> None:
     assert [b.kind for b in blocks] == ["heading", "paragraph", "paragraph"]
 
 
+def test_text_aligned_columns_are_a_table_whose_rows_name_their_headers(tmp_path: Path) -> None:
+    """A plain-text table: columns apart by two or more spaces (a cell wider than its column
+    too), a rule of dashes under the header; a line before it introduces it."""
+    path = tmp_path / "budget.txt"
+    path.write_text("Budget för Ryd\n\nRamar per verksamhet, mnkr:\n"
+                    "Verksamhet         Budget 2025   Budget 2026\n"
+                    "----------------   -----------   -----------\n"
+                    "Förskola                 193,1         198,4\n"
+                    "Grundskola inklusive fritidshem  345,6  356,9\n\n"
+                    "Ramarna gäller från januari.\n")
+    blocks = load_document(path).blocks
+    assert [(b.kind, b.text) for b in blocks][1:] == [
+        ("paragraph", "Ramar per verksamhet, mnkr:"),
+        ("table_row", "Verksamhet: Förskola; Budget 2025: 193,1; Budget 2026: 198,4"),
+        ("table_row", "Verksamhet: Grundskola inklusive fritidshem; Budget 2025: 345,6; "
+                      "Budget 2026: 356,9"),
+        ("paragraph", "Ramarna gäller från januari.")]
+
+
+def test_text_lines_with_uneven_gaps_are_no_table(tmp_path: Path) -> None:
+    path = tmp_path / "text.txt"
+    path.write_text("Plan för Ryd\n\nEn rad med  två mellanslag.\nEn annan rad utan.\n"
+                    "Och en tredje  rad  här.\n")
+    assert [b.kind for b in load_document(path).blocks] == ["heading", "paragraph"]
+
+
 # --------------------------------------------------------------------------- HTML
 
 
