@@ -151,6 +151,8 @@ _EXTRA_STOP = AUXILIARIES_SV | RELATION_WORDS | english_function_words() | _word
     "kommer gäller gör heter kallas finns fanns ingår"
 )
 _NOUN_PLURAL = ("ingar", "heter", "ioner", "arna", "orna", "erna")
+# A capitalised word in -s before another word: a name's genitive ("Ekbys skattesats").
+_NAME_GENITIVE = re.compile(r"\b[A-ZÅÄÖ][^\W\d_]*s\b(?=\s+[^\W\d_])")
 _POSSESSOR = re.compile(r"[^\W\d_]+(?:['’]s\b|s['’](?!\w))")
 _COORDINATED = re.compile(r"\b[^\W\d_]+-\s+(?:och|eller|and|or)\s+([^\W\d_]+)")
 # "Vilken X har störst Y", "which X has the highest Y": a ranking word right after the verb
@@ -348,6 +350,8 @@ def _phrase_and_verb(rest: str, english: bool, pronoun: bool) -> tuple[tuple[str
     # A noun phrase does not run past punctuation ("investeringarna (Ekby, 2026)"), and of
     # coordinated compounds ("sim- och sporthallen") the last one is the head. A phrase in
     # brackets right where one is expected is that phrase ("Vilken är lägst (skattesats)?").
+    if not english:  # nor a name's genitive: "Ekbys skattesats", "Borås vision"
+        rest = _NAME_GENITIVE.sub(" ", rest)
     phrase = re.split(r"[(),;:]", rest.lower().lstrip(" (\"'«"), maxsplit=1)[0]
     if english:  # a possessor is not what is asked: "Ekby's vision's goal areas"
         phrase = _POSSESSOR.sub(" ", phrase)

@@ -185,7 +185,8 @@ FIXED_ADVERBIALS_SV = (
     "i så fall", "i alla fall", "i varje fall", "i vilket fall", "över huvud taget",
     "överhuvudtaget", "i och för sig", "för övrigt", "ärligt talat", "ärligt sagt", "helt enkelt",
     "i stort sett", "hur som helst", "i själva verket", "med andra ord", "på riktigt",
-    "så att säga", "för den delen", "på sätt och vis", "i grund och botten",
+    "så att säga", "för den delen", "på sätt och vis", "i grund och botten", "egentligen",
+    "faktiskt",
 )
 _FIXED_ADVERBIAL = re.compile(
     r"(?i)\s*\b(?:" + "|".join(map(re.escape, sorted(FIXED_ADVERBIALS_SV, key=len, reverse=True)))
@@ -226,6 +227,12 @@ QUANTIFIERS = _words("många mycket") | QUANTIFIERS_EN
 #: The English articles, expletive "there" and the commonest prepositions and conjunction: they
 #: frame an English question ("Is there a plan for …") and are no Swedish words.
 ENGLISH_FRAME = _words("a an the there of and in to for")
+#: "What happened to …" asks what became of a thing, like "Vad hände med …": the verb names no
+#: topic, documents say what happened in their own words.
+EVENT_VERBS_EN = _words("happen happens happened")
+#: English words that place something in time relative to now ("what happens next", "the
+#: coming year"), like :data:`RELATIVE_TIME_SV`.
+RELATIVE_TIME_EN = _words("next coming previous")
 #: English personal, possessive and demonstrative pronouns.
 PRONOUNS_EN = _words("it its they them their these those this that he she him his her")
 
@@ -314,7 +321,8 @@ def english_function_words() -> frozenset[str]:
 
     return (
         frozenset(STOPWORDS_EN) | WH_WORDS_EN | AUXILIARIES_EN | COPULAS_EN | PREPOSITIONS_EN
-        | QUANTIFIERS_EN | DETERMINERS_EN | PRONOUNS_EN | ENGLISH_FRAME
+        | QUANTIFIERS_EN | DETERMINERS_EN | PRONOUNS_EN | ENGLISH_FRAME | EVENT_VERBS_EN
+        | RELATIVE_TIME_EN
     )
 
 

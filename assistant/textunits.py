@@ -19,6 +19,7 @@ from assistant.language import (
     CARDINALS_SV,
     COPULAS_SV,
     ENGLISH_FRAME,
+    EVENT_VERBS_EN,
     PRESENT_ADVERBS,
     QUANTIFIERS,
     TARGET_NOUNS_SV,
@@ -39,7 +40,7 @@ _ASKING = (
     "heter kallas menas betyder finns stämmer egentligen ska nåt något nånting hände händer hänt "
     "fråga frågan undrar undra veta hej hallå tack snälla please question wonder"
 )
-_CLOSED = WH_WORDS | QUANTIFIERS | AUXILIARIES_EN | ENGLISH_FRAME | PRESENT_ADVERBS
+_CLOSED = WH_WORDS | QUANTIFIERS | AUXILIARIES_EN | ENGLISH_FRAME | PRESENT_ADVERBS | EVENT_VERBS_EN
 QUESTION_WORDS = frozenset([*_CLOSED, *(stem(w) for w in _CLOSED), *analyze(_ASKING)])
 
 # Words that only say that two things are related ("hur hänger planen ihop med visionen?",

@@ -737,3 +737,21 @@ def test_a_reason_verb_may_take_an_adverb_before_its_preposition() -> None:
 
 def test_a_determiner_marks_an_adjective_not_the_main_verb() -> None:
     assert analyze_question("Ska den gamla skolan rivas?").parts[0].verb == ("riv",)
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    ("What happened with the budget in Ryd?", ("budget",)),
+    ("What happens next with the plan?", ("plan",)),
+])
+def test_english_verbs_of_events_and_relative_time_are_no_focus(
+    question: str, focus: tuple[str, ...]
+) -> None:
+    assert analyze_question(question).parts[0].focus_terms == focus
+
+
+@pytest.mark.parametrize("question", ["Vad är Ekbys skattesats 2026?", "Vad är Borås skattesats?"])
+def test_a_names_genitive_is_no_focus(question: str) -> None:
+    """A name in -s before a noun owns it: the noun is asked for, not the name (nor is the
+    noun, ending in -s, read as a passive verb)."""
+    part = analyze_question(question).parts[0]
+    assert part.focus_terms == ("skattesat",) and part.answer_type == "amount"
