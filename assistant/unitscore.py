@@ -121,6 +121,9 @@ TYPED = frozenset({"count", "amount", "measure", "frequency", "time", "place", "
 # A list written in one sentence after a colon: "… bygger på tre värdeord: mod, omtanke
 # och tillit."
 _INLINE_LIST = re.compile(r":\s*[^.:;,]+,\s*[^.:;]+\s(?:och|samt|eller|and|or)\s[^.:;]+")
+# Three or more items of one or two words each: "A, B och C", "A, B, C or D".
+_ITEM = r"[^\W\d_]+(?:\s[^\W\d_]+)?"
+_ENUMERATION = re.compile(rf"\b{_ITEM}(?:,\s*{_ITEM})+,?\s+(?:och|samt|eller|and|or)\s+{_ITEM}")
 _LIST_WH = re.compile(r"^(vilka|which|what\s+are)$", re.IGNORECASE)
 # A definition names its subject and then says what it is, within its first few words.
 _DEFINES = re.compile(r"(?i)\b(?:är|lyder|innebär|betyder|avser|is|means|are)\b")
@@ -159,8 +162,10 @@ def without_values(text: str, values: frozenset[str]) -> str:
 
 
 def asks_for_list(part: Part) -> bool:
-    """A "vilka …"/"which …" part: the answer is a whole set, typically a list."""
-    return bool(_LIST_WH.match(part.wh))
+    """A "vilka …"/"which …" part, or one that names three or more items it asks about ("Hur
+    fördelas budgeten på förskola, grundskola och gymnasium?"): the answer is a whole set,
+    typically a list or a table."""
+    return bool(_LIST_WH.match(part.wh) or _ENUMERATION.search(part.text))
 
 
 def _facts(text: str) -> frozenset[str]:

@@ -524,3 +524,16 @@ def test_of_two_lists_that_name_the_set_the_one_announcing_its_number_is_the_set
     assert scorer.list_fit(part, goals) == 1.0
     assert scorer.list_fit(part, indicators) < 1.0
     assert _score_of(scorer, "Nämnden har") > _score_of(scorer, "Följande")
+
+
+def test_a_part_that_names_three_items_asks_for_the_whole_set() -> None:
+    from assistant.focus import analyze_question
+    from assistant.unitscore import asks_for_list
+
+    def part(question: str):
+        return analyze_question(question).parts[0]
+
+    assert asks_for_list(part("Hur fördelas budgeten i Ryd på förskola, grundskola och "
+                              "gymnasium?"))
+    assert asks_for_list(part("Vilka mål har nämnden?"))
+    assert not asks_for_list(part("Hur stor är budgeten för förskola och grundskola?"))
