@@ -422,8 +422,8 @@ class Assistant:
             text += "\n\nObs! Källan är inte längre gällande: " + "; ".join(notes) + "."
         if state.injection_dropped:
             text += ("\n\nNote: the instructions in the question were not followed; the answer "
-                     "quotes the documents only." if state.language == "en" else
-                     "\n\nObs! Instruktionerna i frågan följs inte; svaret citerar bara "
+                     "rests on the documents only." if state.language == "en" else
+                     "\n\nObs! Instruktionerna i frågan följs inte; svaret bygger bara på "
                      "dokumenten.")
         state.text, state.citations = text, citations
         return state

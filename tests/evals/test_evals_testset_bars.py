@@ -47,10 +47,10 @@ from evals.runner import run_collection
 # one above and a new case's follow-up; round 14's code the same), median 68 words, plain RAG
 # 0.489 (its chunks changed: table captions are no longer read as headers). Round 16 added
 # 90 fresh cases and eight documents of two more municipalities (923 cases; test: 289
-# answerable, 82 unanswerable): all facts 0.682 (197 of 289; round 15's code on the same
-# cases 0.689), refused 0.756 (62 of 82; round 15's code the same), reference cited 0.965,
-# 2 forbidden strings, 2 answers mixing entities (the same two), median 68.5 words, plain RAG
-# 0.484. Each floor sits about four cases
+# answerable, 82 unanswerable): all facts 0.675 (195 of 289; round 15's code on the same
+# cases 0.689), refused 0.768 (63 of 82; round 15's code 0.756), reference cited 0.962,
+# 2 forbidden strings, 2 answers mixing entities (the same two), median 68 words, plain RAG
+# 0.481. Each floor sits about four cases
 # under the figure and the forbidden-string ceiling one above it: the bundled embedder's floats
 # differ a little between CPUs, and one answer's citation was seen to flip between two
 # machines of the same kind running the same code.
