@@ -527,10 +527,10 @@ def test_of_two_lists_that_name_the_set_the_one_announcing_its_number_is_the_set
 
 
 def test_a_part_that_names_three_items_asks_for_the_whole_set() -> None:
-    from assistant.focus import analyze_question
+    from assistant.focus import Part, analyze_question
     from assistant.unitscore import asks_for_list
 
-    def part(question: str):
+    def part(question: str) -> Part:
         return analyze_question(question).parts[0]
 
     assert asks_for_list(part("Hur fördelas budgeten i Ryd på förskola, grundskola och "
