@@ -177,8 +177,8 @@ def _ranking_word(rest: str) -> re.Match[str] | None:
 # wh-phrases that hold their own noun or adverb ("Hur lång tid tar bygget?", "Hur länge gäller
 # planen?"): the verb there is never what is asked.
 _PRONOUN_WH = frozenset({"vem", "vad", "hur länge", "hur lång tid"})
-# A cleft ("Vem är det som leder nämnden?") asks what the plain question asks ("Vem leder
-# nämnden?"): the wh-word's verb is the one after "som".
+# A cleft ("Vem är det som sköter bidragen?") asks what the plain question asks ("Vem sköter
+# bidragen?"): the wh-word's verb is the one after "som".
 _CLEFT = re.compile(r"\b(vem|vad|vilka|vilken|vilket|när|var|hur)\s+(?:är|var)\s+det\s+som\s+",
                     re.IGNORECASE)
 # A superlative ranks what the question asks about ("de största investeringarna"); documents
