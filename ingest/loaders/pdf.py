@@ -7,9 +7,13 @@ import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pdfplumber
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import PyPdfError
 
@@ -41,6 +45,21 @@ class _Line:
     size: float
     bold: bool
     page: int
+    table: tuple[tuple[str, ...], ...] = ()  # a ruled table's rows, in place of the text
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A table drawn with ruling lines: its box (PDF user space, y upwards) and its rows."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+    rows: tuple[tuple[str, ...], ...]
+
+    def holds(self, x: float, y: float) -> bool:
+        return self.left - 1 <= x <= self.right + 1 and self.bottom - 1 <= y <= self.top + 1
 
 
 def load_pdf(path: Path, data: bytes) -> Document:
@@ -61,7 +80,12 @@ def load_pdf(path: Path, data: bytes) -> Document:
         if len(reader.pages) > MAX_PAGES:
             raise LoadError(path, f"PDF-filen har för många sidor ({len(reader.pages)}, högst "
                                   f"{MAX_PAGES}) – dela upp dokumentet")
-        pages = [_pdf_page_lines(page, number) for number, page in enumerate(reader.pages, 1)]
+        # pypdf reads every page first, within its bounds on what a stream may inflate to;
+        # only a PDF it has read is handed to pdfplumber for its ruled tables.
+        fragments = [_pdf_fragments(page) for page in reader.pages]
+        tables = _ruled_tables(data, reader)
+        pages = [_pdf_page_lines(found, number, tables.get(number, []))
+                 for number, found in enumerate(fragments, 1)]
         info = reader.metadata or {}
         raw_meta: dict[str, object] = dict(key_values(str(info.get("/Keywords") or "")))
         pdf_title = str(info.get("/Title") or "").strip()
@@ -79,7 +103,35 @@ def load_pdf(path: Path, data: bytes) -> Document:
     return build_document(path, "pdf", builder, raw_meta, page_count=len(pages))
 
 
-def _pdf_page_lines(page: object, number: int) -> list[_Line]:
+def _ruled_tables(data: bytes, reader: PdfReader) -> dict[int, list[_Table]]:
+    """The tables drawn with ruling lines, by page number: their cells found by pdfplumber
+    from the lines (a cell's wrapped text stays in its cell, which the visual lines lose:
+    "Minst 120 nya bostäder ska | 97 bostäder …" on one line, the rest on the next). A
+    box of one column or one row is a framed paragraph, not a table. A PDF pdfplumber cannot
+    read keeps its text as lines."""
+    found: dict[int, list[_Table]] = {}
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, (page, ours) in enumerate(zip(pdf.pages, reader.pages, strict=True), 1):
+                top = float(ours.mediabox.top)
+                for table in page.find_tables():
+                    rows = tuple(tuple(_cell_text(cell) for cell in row) for row in table.extract())
+                    if len(rows) < 2 or max(sum(bool(c) for c in row) for row in rows) < 2:
+                        continue
+                    x0, y0, x1, y1 = table.bbox
+                    found.setdefault(number, []).append(
+                        _Table(float(x0), float(x1), top - float(y0), top - float(y1), rows))
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError,
+            IndexError, AttributeError):
+        return {}
+    return found
+
+
+def _cell_text(cell: str | None) -> str:
+    return one_line(_joined_lines((cell or "").splitlines()))
+
+
+def _pdf_fragments(page: object) -> list[_Fragment]:
     fragments: list[_Fragment] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: dict | None, size: float) -> None:
@@ -93,16 +145,25 @@ def _pdf_page_lines(page: object, number: int) -> list[_Line]:
         fragments.append((y, x, text, size * (scale or 1.0), bold))
 
     page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
-    lines: list[_Line] = []
+    return fragments
+
+
+def _pdf_page_lines(fragments: list[_Fragment], number: int,
+                    tables: Sequence[_Table] = ()) -> list[_Line]:
+    """The page's visual lines, top to bottom; a ruled table is one line holding its rows,
+    at its top, in place of the text inside it."""
+    lines: list[_Line] = [
+        _Line("", table.top, table.left, 0.0, False, number, table.rows) for table in tables]
     group: list[_Fragment] = []
-    for fragment in sorted(fragments, key=lambda f: -f[0]):
+    kept = [f for f in fragments if not any(table.holds(f[1], f[0]) for table in tables)]
+    for fragment in sorted(kept, key=lambda f: -f[0]):
         if group and abs(group[0][0] - fragment[0]) > 2.0:
             lines.extend(_pdf_line(group, number))
             group = []
         group.append(fragment)
     if group:
         lines.extend(_pdf_line(group, number))
-    return lines
+    return sorted(lines, key=lambda line: -line.y)
 
 
 def _pdf_line(group: list[_Fragment], page: int) -> list[_Line]:
@@ -134,7 +195,7 @@ def _strip_running_lines(pages: list[list[_Line]]) -> list[_Line]:
     def key(line: _Line) -> str:
         return re.sub(r"\d+", "#", line.text.lower())
 
-    edges = [{key(line) for line in lines[:3] + lines[-3:]} for lines in pages]
+    edges = [{key(line) for line in lines[:3] + lines[-3:] if not line.table} for lines in pages]
     counts = Counter(k for keys in edges for k in keys)
     needed = max(2, math.ceil(0.6 * len(pages)))
     running = {k for k, count in counts.items() if count >= needed} if len(pages) > 1 else set()
@@ -142,7 +203,7 @@ def _strip_running_lines(pages: list[list[_Line]]) -> list[_Line]:
     for lines in pages:
         edge_ids = {id(line) for line in lines[:3] + lines[-3:]}
         for line in lines:
-            if id(line) in edge_ids:
+            if id(line) in edge_ids and not line.table:
                 if key(line) in running:
                     continue
                 text = one_line(_PAGE_MARKER.sub("", line.text))
@@ -177,14 +238,19 @@ def _pdf_blocks(lines: list[_Line], builder: BlockBuilder) -> None:
 
     def flush() -> None:
         if kind == "heading":
-            builder.heading(" ".join(texts), current_level, page)
+            builder.heading(_joined_lines(texts), current_level, page)
         elif kind == "list":
             builder.list_block(texts, page)
         elif kind == "paragraph":
-            builder.paragraph(" ".join(texts), page)
+            builder.paragraph(_joined_lines(texts), page)
 
     current_level = 0
     for line in lines:
+        if line.table:
+            flush()
+            builder.table(line.table, line.page)
+            kind, texts, previous = "", [], None
+            continue
         same_page = previous is not None and previous.page == line.page
         gap = previous.y - line.y if previous is not None and same_page else math.inf
         level = heading_level(line)
@@ -202,7 +268,7 @@ def _pdf_blocks(lines: list[_Line], builder: BlockBuilder) -> None:
                 flush()
                 kind, texts, page = "list", [item], line.page
         elif kind == "list" and line.x > body_left + 3 and gap <= line_gap * 1.6:
-            texts[-1] += " " + line.text
+            texts[-1] = _joined_lines([texts[-1], line.text])
         elif kind == "paragraph" and _pdf_continues(previous, line, gap, line_gap):
             texts.append(line.text)
         else:
@@ -210,6 +276,32 @@ def _pdf_blocks(lines: list[_Line], builder: BlockBuilder) -> None:
             kind, texts, page = "paragraph", [line.text], line.page
         previous = line
     flush()
+
+
+# A word broken at a line end: at least three letters, a hyphen, and the rest of the word on
+# the next line ("realisations-" / "vinsten"). Not a suspended compound part ("barn- och
+# utbildningsnämnden", "kultur- eller"), and not a hyphen that belongs to the word: after a
+# short or capitalised part ("e-tjänst", "IT-stöd") or before a capital ("Ekby-Dalby").
+_BROKEN_WORD = re.compile(r"(?<![\w-])([A-ZÅÄÖa-zåäö][a-zåäö]{2,})-$")
+_SUSPENDED = re.compile(r"(?i)^(och|eller|samt|resp\.?|respektive|till|som|and|or)\b")
+
+
+def _joined_lines(lines: Sequence[str]) -> str:
+    """Visual lines joined into running text; a word hyphenated across a line end is
+    rejoined ("realisations-" + "vinsten" → "realisationsvinsten"), a hyphen that belongs
+    to the word stays without the line's space ("e-" + "tjänsten" → "e-tjänsten")."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if not text:
+            text = line
+        elif (text.endswith("-") and text[-2:-1].isalnum() and line[:1].isalpha()
+              and not _SUSPENDED.match(line)):
+            broken = _BROKEN_WORD.search(text)
+            text = (text[:-1] if broken and line[:1].islower() else text) + line
+        else:
+            text = f"{text} {line}"
+    return text
 
 
 def _typical_line_gap(lines: list[_Line], body_size: float) -> float:

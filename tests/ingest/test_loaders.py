@@ -615,3 +615,62 @@ def test_a_two_column_header_with_an_empty_cell_stays_the_header(tmp_path: Path)
     rows = [b.text for b in load_document(page).blocks if b.kind == "table_row"]
     assert rows == ["Uppgift: Dokumenttyp; Policy",
                     "Uppgift: Antagen av; Kommunfullmäktige 2023-12-11, § 139"]
+
+
+def _ruled_table_pdf(path: Path, ruled: bool = True) -> Path:
+    """A PDF with a paragraph, then a table whose cells wrap over several lines (borders
+    drawn when ``ruled``), then a paragraph hyphenated across its line ends."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("helvetica", "", 11)
+    pdf.multi_cell(0, 6, "Tabellen visar hur målen bedöms.", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    rows = [
+        ("Nr", "Mål", "Bedömning"),
+        ("1", "Minst 120 nya bostäder ska färdigställas under året i hela kommunen.",
+         "Delvis uppfyllt"),
+        ("2", "Handläggningstiden för bygglov ska vara högst sex veckor.", "Uppfyllt"),
+    ]
+    with pdf.table(col_widths=(10, 60, 30), width=120, borders_layout="ALL" if ruled
+                   else "NONE", first_row_as_headings=False) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.ln(4)
+    for line in ("Efter avdrag för realisations-", "vinsten blev resultatet lägre, och barn-",
+                 "och utbildningsnämnden fick en e-", "tjänst för ansökan."):
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    path.write_bytes(bytes(pdf.output()))
+    return path
+
+
+def test_pdf_ruled_table_rows_keep_wrapped_cells_with_their_header(tmp_path: Path) -> None:
+    doc = load_document(_ruled_table_pdf(tmp_path / "tabell.pdf"))
+    rows = [b.text for b in doc.blocks if b.kind == "table_row"]
+    assert rows == [
+        "Nr: 1; Mål: Minst 120 nya bostäder ska färdigställas under året i hela kommunen.; "
+        "Bedömning: Delvis uppfyllt",
+        "Nr: 2; Mål: Handläggningstiden för bygglov ska vara högst sex veckor.; "
+        "Bedömning: Uppfyllt",
+    ]
+    texts = [b.text for b in doc.blocks]
+    # In reading order: the paragraph before the table, the rows, the paragraph after it.
+    assert texts[0] == "Tabellen visar hur målen bedöms."
+    assert texts.index(rows[-1]) == len(texts) - 2
+    assert not any("färdigställas" in t for t in texts if t not in rows)
+
+
+def test_pdf_table_without_rules_stays_text(tmp_path: Path) -> None:
+    doc = load_document(_ruled_table_pdf(tmp_path / "tabell.pdf", ruled=False))
+    assert not [b for b in doc.blocks if b.kind == "table_row"]
+    assert any("Handläggningstiden" in b.text for b in doc.blocks)
+
+
+def test_pdf_words_hyphenated_at_line_ends_are_rejoined(tmp_path: Path) -> None:
+    doc = load_document(_ruled_table_pdf(tmp_path / "tabell.pdf"))
+    assert doc.blocks[-1].text == (
+        "Efter avdrag för realisationsvinsten blev resultatet lägre, och barn- och "
+        "utbildningsnämnden fick en e-tjänst för ansökan.")
