@@ -160,7 +160,7 @@ SENTENCE_ADVERBS_SV = _words(
 CHAT_WORDS_SV = _words(
     "nån nåt nåra nånting nånstans ngn ngt ngr dom mej dej sej va e o å ba asså iaf "
     "typ liksom ju väl nog lite kanske faktiskt precis gärna hej hallå hejsan tjena tack "
-    "snälla mvh"
+    "snälla mvh elr mkt"
 )
 #: Verbs of saying, hearing, reading and believing: how the asker learnt what a question is
 #: about ("min granne sa att …", "jag läste att …", "jag trodde att …"), never the topic.
@@ -224,6 +224,8 @@ QUANTIFIERS_EN = _words("many much")
 #: English determiners that pick members of a set ("each committee", "every school").
 DETERMINERS_EN = _words("each every all any some this that these those")
 QUANTIFIERS = _words("många mycket") | QUANTIFIERS_EN
+#: Words that say how many or how varied, not what: "olika alternativ", "flera skolor".
+QUANTITY_ADJECTIVES_SV = _words("olika flera samtliga diverse")
 #: The English articles, expletive "there" and the commonest prepositions and conjunction: they
 #: frame an English question ("Is there a plan for …") and are no Swedish words.
 ENGLISH_FRAME = _words("a an the there of and in to for")
@@ -339,7 +341,7 @@ def function_words() -> frozenset[str]:
         | RELATIVES | ANAPHORIC_PRONOUNS | PERSON_PRONOUNS | PERSON_POSSESSIVES
         | TRAILING_PARTICLES | REFERRING_SV | PRESENT_ADVERBS | SENTENCE_ADVERBS_SV
         | CHAT_WORDS_SV | RELATIVE_TIME_SV | REPORTING_VERBS_SV | PRO_VERBS_SV
-        | DIRECTIVE_VERBS
+        | DIRECTIVE_VERBS | QUANTITY_ADJECTIVES_SV
         | english_function_words()
     )
 

@@ -40,6 +40,16 @@ def test_chat_spellings_and_discourse_particles_are_not_asked_terms() -> None:
     assert not {"hej", "nån", "lit", "faktisk", "ju", "e"} & set(kept)
     question = "Har nämnden ens tagit upp bastun? Inte heller i år?"
     assert not {"ens", "hell"} & set(without_function_words(content_terms(question), question))
+    question = "har bastun i Ryd stängt elr"  # "elr": eller, as chat writes it
+    assert "elr" not in without_function_words(content_terms(question), question)
+
+
+def test_words_that_say_how_many_or_how_varied_are_not_asked_terms() -> None:
+    # "olika alternativ" asks for the alternatives; no passage calls them "olika".
+    question = "Vilka olika alternativ har nämnden utrett för flera skolor?"
+    kept = without_function_words(content_terms(question), question)
+    assert {"alternativ", "skol"} <= set(kept)
+    assert not {"olik", "fler"} & set(kept)
 
 
 def test_words_that_place_a_year_relative_to_now_are_not_asked_terms() -> None:

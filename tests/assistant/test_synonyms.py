@@ -22,6 +22,7 @@ def test_a_term_has_the_other_words_of_its_group_and_inflections_share_them() ->
     assert _stem("kommunalskatt") in synonyms(_stem("skattesatsen"))
     assert _stem("invånare") in synonyms(_stem("befolkningen"))
     assert _stem("entréavgift") in synonyms(_stem("inträdet"))  # residents pay "inträde"
+    assert _stem("hastighet") in synonyms(_stem("farten"))  # residents ask of "farten"
     assert synonyms(_stem("cykelväg")) == ()
     # A much shorter prefix is another word, not an inflection: "fokus" is no "fokusområde".
     assert synonyms(_stem("fokus")) == ()
