@@ -19,6 +19,8 @@ def test_question_gets_its_swedish_words_in_parentheses() -> None:
         "What are the focus areas? (fokusområden)")
     assert with_swedish_terms("What is Ljungby's vision?") == "What is Ljungby's vision?"
     assert with_swedish_terms("Who is the mayor?") == "Who is the mayor?"
+    assert with_swedish_terms("Who looks after old people?") == (
+        "Who looks after old people? (äldre)")
     assert with_swedish_terms("Which projects were the largest?") == (
         "Which projects were the largest? (projekt projekten)")
 
