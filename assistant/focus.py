@@ -61,6 +61,7 @@ from assistant.language import (
     PREPOSITIONS_EN,
     PREPOSITIONS_SV,
     PRESENT_ADVERBS,
+    QUANTITY_ADJECTIVES_SV,
     RANKING_EN,
     RECENCY,
     REFERRING_SV,
@@ -658,13 +659,15 @@ _PERIPHRASTIC = frozenset({"mest", "minst", "most", "least"})
 def _required(focus: tuple[str, ...]) -> tuple[str, ...]:
     """Stems of the focus words a passage must contain: not numbers, and of the modifiers
     before the head not genitives ("kommunstyrelsens ordförande" -> "ordförande"),
-    superlatives ("största", "mest ambitiösa"), words that refer elsewhere ("andra beslut")
-    or ask for the latest one ("nya sporthallen"): documents name the thing, seldom so."""
+    superlatives ("största", "mest ambitiösa"), words that refer elsewhere ("andra beslut"),
+    ask for the latest one ("nya sporthallen") or say how many or how varied ("olika
+    alternativ"): documents name the thing, seldom so."""
     kept = [
         w for i, w in enumerate(focus)
         if not (i < len(focus) - 1 and (
             (w.endswith("s") and not _verb_like(w)) or is_superlative(w)
-            or w in REFERRING_SV or w in RECENCY or w in _PERIPHRASTIC
+            or w in REFERRING_SV or w in RECENCY or w in QUANTITY_ADJECTIVES_SV
+            or w in _PERIPHRASTIC
             or (i > 0 and focus[i - 1] in _PERIPHRASTIC)))
     ]
     return tuple(t for t in analyze(" ".join(kept)) if not t.isdigit())

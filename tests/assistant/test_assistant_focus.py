@@ -534,6 +534,7 @@ def test_money_asked_for_is_found_as_kronor() -> None:
     ("Vilka andra beslut fattade nämnden i Ryd?", ("beslut",)),
     ("Hur mycket kostar nya bastun i Ryd?", ("bastun",)),
     ("Vilken kommun har mest ambitiösa mål för bostäder?", ("mål",)),
+    ("Vilka olika alternativ har nämnden utrett för skolan i Ryd?", ("alternativ",)),
 ])
 def test_a_modifier_that_refers_ranks_or_asks_for_the_latest_is_not_required(
     question: str, required: tuple[str, ...]
