@@ -76,7 +76,9 @@ class BlockBuilder:
         ``<caption>``, which trafilatura makes a row of one cell and empty ones, or a merged
         title cell, which DOCX repeats in every cell), not its header: it becomes a paragraph
         before the rows. In two columns one text and an empty cell is a header ("Uppgift |"
-        over key–value rows)."""
+        over key–value rows). Further down, a row with one text across a table of three or
+        more columns heads a group of rows ("Målområde: Trygg omsorg" over its goals): it
+        opens each row of its group, which it names, instead of standing as a row."""
         rows = [[one_line(cell) for cell in row] for row in rows]
         rows = [row for row in rows if any(row)]
         if not rows:
@@ -91,14 +93,20 @@ class BlockBuilder:
             self.blocks.append(
                 Block("; ".join(c for c in header if c), "table_row", self.path, page)
             )
+        group = ""
         for row in body:
+            if width > 2 and len({c for c in row if c}) == 1:
+                group = next(c for c in row if c)
+                continue
             cells = [
                 f"{name}: {value}" if name else value
                 for name, value in zip([*header, *[""] * len(row)], row, strict=False)
                 if value
             ]
             if cells:
-                self.blocks.append(Block("; ".join(cells), "table_row", self.path, page))
+                text = "; ".join(cells)
+                self.blocks.append(Block(f"{group} – {text}" if group else text, "table_row",
+                                         self.path, page))
 
     def first_title(self) -> str | None:
         return next(

@@ -617,6 +617,22 @@ def test_a_two_column_header_with_an_empty_cell_stays_the_header(tmp_path: Path)
                     "Uppgift: Antagen av; Kommunfullmäktige 2023-12-11, § 139"]
 
 
+def test_a_row_with_one_text_across_the_table_heads_the_rows_under_it(tmp_path: Path) -> None:
+    # "Målområde: Trygg omsorg" over its goals: each goal row says which målområde it is in.
+    page = tmp_path / "mal.md"
+    page.write_text(
+        "# Mål\n\n| Nr | Mål | Bedömning |\n| --- | --- | --- |\n"
+        "| | Målområde: Ett växande Ekby | |\n| 1 | Fler bostäder | Uppfyllt |\n"
+        "| | Målområde: Trygg omsorg | |\n| 2 | Nöjda brukare | Ej uppfyllt |\n"
+        "| 3 | Kortare väntetid | Uppfyllt |\n", encoding="utf-8")
+    rows = [b.text for b in load_document(page).blocks if b.kind == "table_row"]
+    assert rows == [
+        "Målområde: Ett växande Ekby – Nr: 1; Mål: Fler bostäder; Bedömning: Uppfyllt",
+        "Målområde: Trygg omsorg – Nr: 2; Mål: Nöjda brukare; Bedömning: Ej uppfyllt",
+        "Målområde: Trygg omsorg – Nr: 3; Mål: Kortare väntetid; Bedömning: Uppfyllt",
+    ]
+
+
 def _ruled_table_pdf(path: Path, ruled: bool = True) -> Path:
     """A PDF with a paragraph, then a table whose cells wrap over several lines (borders
     drawn when ``ruled``), then a paragraph hyphenated across its line ends."""
