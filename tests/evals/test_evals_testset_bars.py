@@ -50,18 +50,23 @@ from evals.runner import run_collection
 # answerable, 82 unanswerable): all facts 0.675 (195 of 289; round 15's code on the same
 # cases 0.689), refused 0.768 (63 of 82; round 15's code 0.756), reference cited 0.962,
 # 2 forbidden strings, 2 answers mixing entities (the same two), median 68 words, plain RAG
-# 0.481. Each floor sits about four cases
+# 0.481. Round 17 added 90 fresh cases and eight documents of two more municipalities, the
+# first PDFs among them (1013 cases; test: 318 answerable, 89 unanswerable): all facts 0.645
+# (205 of 318; round 16's code on the same cases 0.642), refused 0.787 (70 of 89; round 16's
+# code the same), reference cited 0.947, 2 forbidden strings, 3 answers mixing entities (a
+# new case's among them; round 16's code the same), median 71 words, plain RAG 0.472. Each
+# floor sits about four cases
 # under the figure and the forbidden-string ceiling one above it: the bundled embedder's floats
 # differ a little between CPUs, and one answer's citation was seen to flip between two
 # machines of the same kind running the same code.
 FLOORS = {
-    "all_facts_rate": 0.66,
+    "all_facts_rate": 0.63,
     "refusal_accuracy": 0.70,
-    "citation_hit_rate": 0.95,
+    "citation_hit_rate": 0.93,
 }
 CEILINGS = {
     "must_not_include_violations": 3,
-    "entity_mixing": 2,
+    "entity_mixing": 3,
     "answer_words_p50": 80,
 }
 MIN_GAIN_OVER_PLAIN_RAG = 0.10
