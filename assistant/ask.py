@@ -355,8 +355,11 @@ class Assistant:
         # The entity a document is about (its publisher) counts as part of its context.
         about = {h.chunk.doc_id: name for h in hits
                  if entities is not None and (name := entities.of(h))}
+        compared = state.scope if (
+            entities is not None and len(state.scope) > 1 and is_comparison(state.standalone)
+            and not entities.led_by_third_party(hits, state.scope)) else frozenset()
         evidence = measure_evidence(state.standalone, hits, self.corpus_stats(), state.language,
-                                    focus.supported, self.refusal_model, about)
+                                    focus.supported, self.refusal_model, about, compared)
         state.evidence = evidence
         # A question for who holds a role is answered by a name or not at all: no passage
         # naming a person in that role (of that body) is a refusal, whatever else they share.

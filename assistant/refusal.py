@@ -419,11 +419,13 @@ def asked_beside_injection(question: str) -> str:
 def measure_evidence(
     question: str, hits: Sequence[Hit], stats: CorpusStats, language: str = "sv",
     focus: bool = True, model: RefusalModel | None = None,
-    about: Mapping[str, str] | None = None,
+    about: Mapping[str, str] | None = None, compared: Iterable[str] = (),
 ) -> Evidence:
     """The evidence features of ``hits`` for ``question``; ``focus`` is whether
     :func:`check_focus` found a unit with the asked-for kind of answer; ``model`` gives the
-    score (default: the stored one).
+    score (default: the stored one). ``compared`` names the entities a comparison compares:
+    its answer is one unit per side, so a unit need not name the other sides (each name
+    counts only in a unit about or naming it).
 
     ``about`` maps a document to the entity it is about (its publisher's name, see
     assistant.scope): the name is part of the document's context like its title, because a
@@ -476,7 +478,8 @@ def measure_evidence(
     total = sum(w for t, w in weights.items() if t not in story or t in found)
     coverage = sum(weights[t] for t in found) / total if total else 0.0
     missing = tuple(t for t in terms if t not in found)
-    in_unit = unit_coverage(terms, weights, [h.chunk for h in top], about, parts, story)
+    sides = frozenset(analyze(" ".join(compared))) & frozenset(terms)
+    in_unit = unit_coverage(terms, weights, [h.chunk for h in top], about, parts, story | sides)
     evidence = Evidence(dense, coverage, 0.0, missing, looks_like_injection(question), in_unit,
                         focus, len(hits), language == "en",
                         year_missing(question, [h.chunk for h in top]))

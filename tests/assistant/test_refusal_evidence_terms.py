@@ -281,3 +281,23 @@ def test_verbs_that_ask_for_a_kind_of_answer_are_not_asked_terms() -> None:
         kept = without_function_words(content_terms(question), question)
         assert not {"jämför", "explain"} & set(kept), kept
         assert kept
+
+
+def test_a_comparisons_unit_need_not_name_the_other_side() -> None:
+    """"Jämför skattesatsen i Ekby och Dalby": each side is answered by its own document's
+    unit, which names its own municipality (as its publisher) and never the other one."""
+    ekby = Chunk(chunk_id="e", doc_id="ekby", position=0, title="Budget 2027",
+                 text="Skattesatsen är 21,62 kronor.")
+    dalby = Chunk(chunk_id="d", doc_id="dalby", position=0, title="Budget 2027",
+                  text="Skattesatsen är 22,10 kronor.")
+    stats = CorpusStats.from_chunks([ekby, dalby, _chunk("Kommunen har en vision.")])
+    neutral = RefusalModel(0.0, (0.0,) * len(FEATURES), 0.5)
+    hits = [Hit(chunk=ekby, score=1.0, dense_score=0.9), Hit(chunk=dalby, score=0.9,
+                                                            dense_score=0.9)]
+    about = {"ekby": "Ekby", "dalby": "Dalby"}
+    question = "Jämför skattesatsen i Ekby och Dalby."
+    whole = measure_evidence(question, hits, stats, model=neutral, about=about)
+    sides = measure_evidence(question, hits, stats, model=neutral, about=about,
+                             compared=("Ekby", "Dalby"))
+    assert sides.unit_coverage > whole.unit_coverage
+    assert sides.coverage == whole.coverage
