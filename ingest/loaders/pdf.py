@@ -70,8 +70,11 @@ def load_pdf(path: Path, data: bytes) -> Document:
     (one level per distinct size, largest first); without such lines, short all-bold lines and
     "2.1 Rubrik"-style numbered lines are headings. Bulleted/numbered lines form one list
     block; other lines join into paragraphs split at larger vertical gaps. Every block keeps
-    its 1-based page number. Metadata: Title, and ``doc_id=...`` pairs in Keywords; a visible
-    ``key: value`` box at the top of page 1 fills what those leave open and is not body text.
+    its 1-based page number. A table drawn with ruling lines is read cell by cell
+    (:func:`_ruled_tables`) and becomes one row per table row with its header; a word
+    hyphenated at a line end is rejoined (:func:`_joined_lines`). Metadata: Title, and
+    ``doc_id=...`` pairs in Keywords; a visible ``key: value`` box at the top of page 1 fills
+    what those leave open and is not body text.
     """
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -217,8 +220,9 @@ def _strip_running_lines(pages: list[list[_Line]]) -> list[_Line]:
 def _pdf_blocks(lines: list[_Line], builder: BlockBuilder) -> None:
     weights: Counter[float] = Counter()
     for line in lines:
-        weights[line.size] += len(line.text)
-    body_size = weights.most_common(1)[0][0]
+        if not line.table:
+            weights[line.size] += len(line.text)
+    body_size = weights.most_common(1)[0][0] if weights else 0.0  # only tables: no body
     heading_sizes = sorted({ln.size for ln in lines if ln.size >= body_size * 1.08}, reverse=True)
     levels = {size: min(rank, 6) for rank, size in enumerate(heading_sizes, 1)}
     body_left = min((ln.x for ln in lines if ln.size == body_size), default=0.0)

@@ -679,6 +679,23 @@ def test_pdf_ruled_table_rows_keep_wrapped_cells_with_their_header(tmp_path: Pat
     assert not any("färdigställas" in t for t in texts if t not in rows)
 
 
+def test_pdf_of_only_a_ruled_table_loads_its_rows(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("helvetica", "", 11)
+    with pdf.table(col_widths=(40, 40), width=80) as table:
+        for cells in (("Avgift", "2027"), ("Bygglov", "12 400 kr"), ("Anslutning", "183 700 kr")):
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    path = tmp_path / "avgifter.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    assert [b.text for b in load_document(path).blocks] == [
+        "Avgift: Bygglov; 2027: 12 400 kr", "Avgift: Anslutning; 2027: 183 700 kr"]
+
+
 def test_pdf_table_without_rules_stays_text(tmp_path: Path) -> None:
     doc = load_document(_ruled_table_pdf(tmp_path / "tabell.pdf", ruled=False))
     assert not [b for b in doc.blocks if b.kind == "table_row"]
