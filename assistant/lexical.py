@@ -319,15 +319,19 @@ class Vocabulary:
             found = self._undoubled(word)
             if (not found and len(word) >= MIN_TYPO_WORD and not any(c.isdigit() for c in word)
                     and word not in self.words and word not in stopwords()
-                    and not self._inflected(stem(word)) and not self.split(word)
-                    and not swedish_word(word)):
+                    and not self._inflected(stem(word)) and not swedish_word(word)):
+                # Typed without å, ä, ö ("stangs"): the one word it spells, though it also
+                # reads as parts ("ordforande": "ord" + "for…"); else, when it is no
+                # compound of known words, the closest, or the closest of the words one slip
+                # away ("vsiion": two letters swapped).
                 plain = self._folded().get(word, ())
-                near = [w for w in (*self._by_initial.get(word[0], ()), *_closed_words(word[0]))
-                        if abs(len(w) - len(word)) <= 2]
-                # Typed without å, ä, ö ("stangs"): the one word it spells, else the closest,
-                # else the closest of the words one slip away ("vsiion": two letters swapped).
-                found = (plain[0] if len(plain) == 1
-                         else closest(word, near) or one_slip(word, near) or "")
+                if len(plain) == 1:
+                    found = plain[0]
+                elif not self.split(word):
+                    near = [w for w in (*self._by_initial.get(word[0], ()),
+                                        *_closed_words(word[0]))
+                            if abs(len(w) - len(word)) <= 2]
+                    found = closest(word, near) or one_slip(word, near) or ""
             self._corrections[word] = found
         return found
 
