@@ -8,6 +8,7 @@ needs a group of function words takes it from here, so the rules exist once:
   a few rules on top that hold for any Swedish text (see :func:`sentences`).
 * :func:`language`: lingua-language-detector restricted to Swedish and English.
 * :func:`closest`: rapidfuzz's ``extractOne`` with a similarity cutoff.
+* :func:`specificity`: wordfreq's Zipf frequency of a word in everyday Swedish.
 * :func:`stopwords` (bm25s's Swedish list) and :func:`english_function_words`.
 * Closed word classes (grammar, not vocabulary): question words, pronouns, determiners,
   auxiliaries, prepositions, number words. Open-class words (nouns, verbs, names) are never
@@ -783,3 +784,34 @@ def similar_words(word: str, choices: Sequence[str], cutoff: float) -> list[str]
     found = process.extract(word, choices, scorer=Levenshtein.normalized_similarity,
                             score_cutoff=cutoff, limit=None)
     return [choice for choice, _score, _index in found]
+
+
+#: How common a word is in everyday Swedish, on wordfreq's Zipf scale (log10 of uses per
+#: billion words: "och" 7.5, "gång" 5.8, "avgift" 4.2, "skattesats" 2.8). A question word at
+#: or below :data:`EVERYDAY_FROM` weighs fully; above it its weight falls linearly to
+#: :data:`EVERYDAY_FLOOR` at :data:`EVERYDAY_TO`. Chosen on the ``tune`` split.
+EVERYDAY_FROM = 4.5
+EVERYDAY_TO = 6.0
+EVERYDAY_FLOOR = 0.25
+
+
+def zipf_sv(word: str) -> float:
+    """wordfreq's Zipf frequency of ``word`` in Swedish (0 for a word it does not know)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "sv"))
+
+
+def specificity(word: str) -> float:
+    """How much a word of a question counts as content a passage must share, in
+    [:data:`EVERYDAY_FLOOR`, 1]: 1 for words rare in everyday Swedish (the documents' own
+    terms: "skattesats", "sparbeting", "bostadsförsörjningsprogram"), less for everyday words
+    ("gång", "rätt", "jobbet", "klar"). People ask in everyday words and documents answer in
+    official ones, so an everyday word a passage lacks is weak evidence that it does not
+    answer; a rare term it lacks is strong evidence. The corpus's IDF cannot tell the two
+    apart: in a corpus of governance text both kinds are rare."""
+    zipf = zipf_sv(word)
+    if zipf <= EVERYDAY_FROM:
+        return 1.0
+    share = (EVERYDAY_TO - zipf) / (EVERYDAY_TO - EVERYDAY_FROM)
+    return max(EVERYDAY_FLOOR, min(1.0, share))

@@ -106,9 +106,10 @@ from assistant.language import (
     fold,
     periods,
     similar_words,
+    specificity,
     typed_sentences,
 )
-from assistant.lexical import analyze, stem
+from assistant.lexical import analyze, stem, words
 from assistant.synonyms import synonyms, with_synonyms
 from assistant.textunits import (
     MIN_MODIFIER,
@@ -473,7 +474,9 @@ def measure_evidence(
     story = frozenset(t for t in terms if analysis.only_in_preamble(t) and t not in named)
     if story >= set(terms):  # a part with no words of its own: the story is all it asks about
         story = frozenset()
-    weights = {t: stats.idf(t) * (term_weight(t) if t in named else analysis.term_weight(t))
+    everyday = question_specificity(question)
+    weights = {t: stats.idf(t) * everyday.get(t, 1.0)
+               * (term_weight(t) if t in named else analysis.term_weight(t))
                for t in terms}
     total = sum(w for t, w in weights.items() if t not in story or t in found)
     coverage = sum(weights[t] for t in found) / total if total else 0.0
@@ -485,6 +488,15 @@ def measure_evidence(
                         year_missing(question, [h.chunk for h in top]))
     return dataclasses.replace(evidence,
                                score=(model or stored_model()).probability(evidence.features))
+
+
+def question_specificity(question: str) -> dict[str, float]:
+    """The :func:`~assistant.language.specificity` of each stemmed term of ``question``, of
+    its rarest written form."""
+    found: dict[str, float] = {}
+    for word, term in zip(words(question), analyze(question), strict=True):
+        found[term] = max(found.get(term, 0.0), specificity(word))
+    return found
 
 
 def unit_coverage(terms: Sequence[str], weights: dict[str, float],
@@ -621,6 +633,23 @@ def _member_singled_out(part: Part, unit: _U) -> bool:
     return bool(re.search(rf"\b{re.escape(stem)}\w*:[ \t]*[A-ZÅÄÖ]", unit.text, re.IGNORECASE))
 
 
+# A figure, its noun and the year it belongs to: "35 000 invånare år 2035", "600 bostäder
+# till 2030".
+_DATED_FIGURE = re.compile(r"\b\d[\d  ]*(?:,\d+)?\s+(\w+)\s+(?:år\s+|till\s+|senast\s+|i\s+)?"
+                           r"((?:19|20)\d\d)\b")
+
+
+def _figure_years(text: str, focus: Sequence[str], alts: Mapping[str, tuple[str, ...]]
+                  ) -> list[int]:
+    """The years the figures of ``focus`` in ``text`` are dated by where the year follows
+    the figure and its noun ("35 000 invånare år 2035"); [] when no figure is dated so. Other
+    years of the same sentence date other things ("Nämndplanen för 2026 bidrar till visionen
+    om 35 000 invånare år 2035": the figure is a target for 2035, not a count of 2026)."""
+    return [int(m.group(2)) for m in _DATED_FIGURE.finditer(text)
+            if focus and all(term_in(alts.get(t, (t,)), frozenset(analyze(m.group(1))))
+                             for t in focus)]
+
+
 _REFERENCE_YEAR = re.compile(r"(?i)\b(?:än|jämfört med|jämfört mot|mot|than|compared to|"
                              r"compared with)\s+(?:år\s+)?((?:19|20)\d\d)\b")
 _FROM_YEAR = re.compile(r"(?i)\b(?:från och med|fr\.\s?o\.\s?m\.|från|sedan|efter)\s+"
@@ -680,7 +709,8 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
         # A figure of a past year is the latest one known ("Den 31 december 2024 hade Ekby
         # 9 400 invånare"); one for a future year is a target, not what holds now (a row
         # with both, "Utgångsläge 2024: 7 veckor; Målvärde 2030: 5 veckor", has the latest).
-        years = [int(y) for y in YEAR.findall(unit.text)]
+        years = _figure_years(unit.text, focus, alts) or [
+            int(y) for y in YEAR.findall(unit.text)]
         future = any(y > year for y in years) and not any(y <= year for y in years)
         if present and future and not _PRESENT_IN_UNIT.search(unit.text):
             return False

@@ -216,6 +216,12 @@ def test_a_figure_of_a_past_year_is_the_latest_known_for_the_present() -> None:
     assert check_focus(question, [latest], year=2026).supported
     target = _chunk(3, "Kommunen ska ha 32 000 invånare år 2035.")
     assert not check_focus(question, [target], year=2026).supported
+    # The year after a figure and its noun dates the figure; another year of the same
+    # sentence dates something else (the plan that quotes the target).
+    quoted = _chunk(4, "Nämndplanen för 2026 bidrar till visionen om 32 000 invånare år 2035.")
+    assert not check_focus(question, [quoted], year=2026).supported
+    counted = _chunk(5, "Kommunen hade 28 000 invånare 2025 och siktar på tillväxt till 2035.")
+    assert check_focus(question, [counted], year=2026).supported
 
 
 def test_the_head_of_a_compound_names_what_the_compound_is() -> None:

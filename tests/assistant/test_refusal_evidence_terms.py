@@ -301,3 +301,24 @@ def test_a_comparisons_unit_need_not_name_the_other_side() -> None:
                              compared=("Ekby", "Dalby"))
     assert sides.unit_coverage > whole.unit_coverage
     assert sides.coverage == whole.coverage
+
+
+def test_an_everyday_word_a_passage_lacks_weighs_less_than_a_term_of_the_documents() -> None:
+    # "gång" is an everyday word (the fee page says "per tillfälle"); "skattesats" is the
+    # documents' own term. Both are missing from the passage and equally rare in the corpus,
+    # so only their use in everyday Swedish tells them apart.
+    passage, elsewhere = "Hyran för matsalen är 160 kronor.", "Ett tillfälle i taget."
+    everyday = _measured("Vad kostar matsalen per gång?", passage, elsewhere)
+    rare = _measured("Vad kostar matsalen per skattesats?", passage, elsewhere)
+    assert "gång" in everyday.missing and "skattesat" in rare.missing
+    assert everyday.coverage > rare.coverage
+    assert everyday.unit_coverage > rare.unit_coverage
+
+
+def test_specificity_falls_with_how_common_a_word_is_in_swedish() -> None:
+    from assistant.language import EVERYDAY_FLOOR, specificity
+
+    assert specificity("skattesats") == 1.0
+    assert specificity("bostadsförsörjningsprogrammet") == 1.0  # unknown to the word list
+    assert EVERYDAY_FLOOR <= specificity("gång") < specificity("sommaren") < 1.0
+    assert specificity("och") == EVERYDAY_FLOOR
