@@ -54,19 +54,24 @@ from evals.runner import run_collection
 # first PDFs among them (1013 cases; test: 318 answerable, 89 unanswerable): all facts 0.645
 # (205 of 318; round 16's code on the same cases 0.642), refused 0.787 (70 of 89; round 16's
 # code the same), reference cited 0.947, 2 forbidden strings, 3 answers mixing entities (a
-# new case's among them; round 16's code the same), median 71 words, plain RAG 0.472. Each
-# floor sits about four cases
+# new case's among them; round 16's code the same), median 71 words, plain RAG 0.472. Round 18
+# added 90 fresh cases and eight documents of two more municipalities (1103 cases; test: 342
+# answerable, 101 unanswerable): all facts 0.620 (211 of 342; round 17's code on the same
+# cases 0.626), refused 0.782 (79 of 101; round 17's code the same), reference cited 0.939,
+# 4 forbidden strings, 6 answers mixing entities (round 17's code 4 and 5: the new cases
+# bring unscoped questions that another municipality's documents answer), median 73 words,
+# plain RAG 0.485. Each floor sits about four cases
 # under the figure and the forbidden-string ceiling one above it: the bundled embedder's floats
 # differ a little between CPUs, and one answer's citation was seen to flip between two
 # machines of the same kind running the same code.
 FLOORS = {
-    "all_facts_rate": 0.63,
+    "all_facts_rate": 0.60,
     "refusal_accuracy": 0.70,
-    "citation_hit_rate": 0.93,
+    "citation_hit_rate": 0.92,
 }
 CEILINGS = {
-    "must_not_include_violations": 3,
-    "entity_mixing": 3,
+    "must_not_include_violations": 5,
+    "entity_mixing": 7,
     "answer_words_p50": 80,
 }
 MIN_GAIN_OVER_PLAIN_RAG = 0.10
