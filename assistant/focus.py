@@ -51,6 +51,7 @@ from assistant.language import (
     COPULAS,
     COST_WORDS,
     DETERMINERS,
+    DURATION_UNITS_SV,
     INDEFINITE_ARTICLES,
     MONEY_AND_SHARE_UNITS,
     MONEY_UNITS,
@@ -855,6 +856,8 @@ def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> flo
             if not asks_change(part) and not quantities(_CHANGE_FIGURE.sub(" ", text)):
                 return 0.0  # "18 miljoner mer" is no answer to how much a body gets
             return 1.0 if kind != "measure" or _MEASURE_CUE.search(text) else 0.5
+        if kind != "count" and _WORDED_DURATION.search(text):
+            return 1.0  # "inom tio dagar": a number written as a word is a number
         counted = part.focus_terms if focus is None else focus
         return 0.5 if kind == "count" and _counts_focus(counted, text) else 0.0
     if kind == "time":
@@ -869,6 +872,10 @@ def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> flo
         return 1.0 if names_person(text) else 0.0
     return 0.0
 
+
+_WORDED_DURATION = re.compile(
+    r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\s+(?:"
+    + "|".join(sorted(DURATION_UNITS_SV)) + r")\b", re.IGNORECASE)
 
 COUNTED_WITHIN = 3  # words between a number word and the noun it counts ("fyra prioriterade mål")
 

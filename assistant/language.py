@@ -209,6 +209,9 @@ RELATIVE_TIME_SV = _words("i förra nästa kommande innevarande fjol fjolåret �
 TIME_UNITS_SV = _words(
     "år året månad månaden vecka veckan termin terminen höst hösten vår våren sommar sommaren "
     "vinter vintern")
+#: Units a duration or a count of times is given in, after a number ("inom tio dagar", "fem år").
+DURATION_UNITS_SV = _words(
+    "minut minuter timme timmar dag dagar dygn vecka veckor månad månader år gång gånger")
 #: Verb particles and the adverbs that end a clause ("tas upp", "hänger ihop", "gäller nu").
 CLAUSE_END_ADVERBS_SV = _words(
     "upp ut in ned ner fram bort igen tillbaka ihop emot nu idag då sedan senare längre mest"

@@ -611,6 +611,14 @@ class _U:
     heading: str = ""  # the unit's heading, for the body a role belongs to
     dated: str = ""  # the unit's document title and headings, which may date what it says
     section: frozenset[str] = frozenset()  # terms of its headings (not the document title)
+    # Terms of the heading over it when that heading is a question (a FAQ entry: "Hur lång tid
+    # har jag på mig att svara?"): the unit answers exactly what its heading asks.
+    asked: frozenset[str] = frozenset()
+
+
+def _asks(headings: Sequence[str]) -> bool:
+    """The nearest of ``headings`` is a question (a FAQ entry's)."""
+    return bool(headings) and headings[-1].rstrip().endswith("?")
 
 
 def _named_by_head(options: Sequence[str], unit: _U) -> bool:
@@ -700,7 +708,7 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
     # förskola i Dalby": "Bygget beräknas kosta 38 miljoner kronor"): a sum of money is
     # a cost. (A document's title is broader than that: a budget's sums are not all its.)
     if kind in QUANTITY_TYPES and not all(
-            has(t, unit.terms) or _named_by_head(alts.get(t, (t,)), unit)
+            has(t, unit.terms | unit.asked) or _named_by_head(alts.get(t, (t,)), unit)
             or (asks_cost(part) and term_in(alts.get(t, (t,)), unit.section)) for t in focus):
         return False
     if kind in QUANTITY_TYPES or kind in _VERB_ASKED:
@@ -736,7 +744,8 @@ def _supports(part: Part, unit: _U, alts: dict[str, tuple[str, ...]], focus: Seq
         # the proper names of the sources, see check_focus).
         topic = [t for t in part.terms if not t.isdigit()]
         topic = [t for t in topic if t not in names] or topic
-        return not topic or any(term_in(alts.get(t, (t,)), unit.terms) for t in topic)
+        return not topic or any(term_in(alts.get(t, (t,)), unit.terms | unit.asked)
+                                for t in topic)
     if kind == "pick":
         if not _member_singled_out(part, unit):
             return False
@@ -764,7 +773,8 @@ def check_focus(
         _U(u.text, matcher.terms(u.text),
            matcher.terms(" ".join((c.title, *c.heading_path, u.context))), u.context,
            " ".join((c.title, *c.heading_path, u.context)),
-           matcher.terms(" ".join((*c.heading_path, u.context))))
+           matcher.terms(" ".join((*c.heading_path, u.context))),
+           matcher.terms(c.heading_path[-1]) if _asks(c.heading_path) else frozenset())
         for c in chunks
         for u in split_units(c.text, c.heading_path)
     ]

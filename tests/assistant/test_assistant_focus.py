@@ -1,5 +1,7 @@
 """Question analysis and focus verification on questions that are not in the evaluation set."""
 
+import dataclasses
+
 import pytest
 
 from assistant.extractive import select_units
@@ -112,6 +114,25 @@ def test_quantity_cue_ignores_years() -> None:
     part = analyze_question("Hur många platser finns?").parts[0]
     assert answer_cue(part, "Det finns 40 platser.") == 1.0
     assert answer_cue(part, "Planen gäller år 2030.") == 0.0
+
+
+def test_a_number_written_as_a_word_before_a_unit_of_time_is_a_quantity() -> None:
+    part = analyze_question("Hur lång tid har jag på mig att svara?").parts[0]
+    assert answer_cue(part, "Du svarar inom tio dagar via Mina sidor.") == 1.0
+    assert answer_cue(part, "Du svarar via Mina sidor, en av tio tjänster.") == 0.0
+
+
+def test_a_faq_entry_answers_what_its_heading_asks() -> None:
+    # The unit under a question heading need not repeat the question's words: "svara" stands
+    # in the heading, the figure in the answer below it. A heading that only names a topic
+    # does not make a figure under it about what is asked.
+    question = "Hur lång tid har jag på mig att svara på erbjudandet?"
+    answer = "Du ska tacka ja eller nej inom 10 dagar via Mina sidor."
+    faq = Chunk(chunk_id="c1", doc_id="d1", text=answer, position=0, title="Vanliga frågor",
+                heading_path=("Kö", "Hur lång tid har jag på mig att svara på ett erbjudande?"))
+    assert check_focus(question, [faq], year=2026).supported
+    topic = dataclasses.replace(faq, heading_path=("Kö", "Svar på erbjudande om plats"))
+    assert not check_focus(question, [topic], year=2026).supported
 
 
 def test_a_figure_of_change_answers_only_a_question_about_change() -> None:
