@@ -126,3 +126,10 @@ def test_everyday_words_for_services_and_what_documents_state_are_translated() -
     assert "laddpunkter" in swedish_terms("How many public charging points are planned?")
     assert "öppnar" in swedish_terms("When does the new preschool open?")
     assert "särskilt" in swedish_terms("How long is the wait for a care home?")
+
+
+def test_times_of_day_and_everyday_service_words_have_swedish_words() -> None:
+    # Opening hours and care outside office hours are asked in everyday English.
+    assert with_swedish_terms("Is there care in the evenings or at night?") == (
+        "Is there care in the evenings or at night? (kväll kvällar natt nätter)")
+    assert "behovsanalys" in with_swedish_terms("When is the needs analysis due?")
