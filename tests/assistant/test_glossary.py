@@ -131,5 +131,5 @@ def test_everyday_words_for_services_and_what_documents_state_are_translated() -
 def test_times_of_day_and_everyday_service_words_have_swedish_words() -> None:
     # Opening hours and care outside office hours are asked in everyday English.
     assert with_swedish_terms("Is there care in the evenings or at night?") == (
-        "Is there care in the evenings or at night? (kväll kvällar natt nätter)")
+        "Is there care in the evenings or at night? (vård omsorg kväll kvällar natt nätter)")
     assert "behovsanalys" in with_swedish_terms("When is the needs analysis due?")
