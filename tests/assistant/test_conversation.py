@@ -90,6 +90,20 @@ def test_neuter_det_without_a_neuter_antecedent_carries_the_topic() -> None:
     assert ask("Vad kostar det?", previous) == "Vad kostar det (översiktsplanen om cykelvägar)?"
 
 
+def test_a_pronoun_takes_a_noun_of_an_earlier_clause_of_the_same_question() -> None:
+    # "den" is "tiden" and "driften", named before a comma in the question itself; within
+    # its own clause a pronoun still takes the previous turn's antecedent.
+    assert ask("Har tiden ändrats, eller är den densamma?",
+               "Vilka tider gäller för fyrverkerier i Ekby?") == (
+        "Har tiden ändrats, eller är den densamma (Ekby)?")
+    assert ask("Och driften, vad kostar den per år?",
+               "Vad kostar ombyggnaden av skolan i Ekby?") == (
+        "Driften, vad kostar den per år (skolan i Ekby)?")
+    assert ask("Vem i majoriteten har uttalat sig om den?",
+               "När antogs den nya ägarpolicyn i Ekby?") == (
+        "Vem i majoriteten har uttalat sig om den nya ägarpolicyn i Ekby?")
+
+
 def test_a_determiner_with_the_antecedents_head_noun_is_replaced() -> None:
     previous = "Vilka mål har miljönämnden i Ekby?"
     assert ask("Vem är ordförande i den nämnden?", previous) == (
