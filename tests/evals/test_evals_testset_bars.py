@@ -56,8 +56,8 @@ from evals.runner import run_collection
 # code the same), reference cited 0.947, 2 forbidden strings, 3 answers mixing entities (a
 # new case's among them; round 16's code the same), median 71 words, plain RAG 0.472. Round 18
 # added 90 fresh cases and eight documents of two more municipalities (1103 cases; test: 342
-# answerable, 101 unanswerable): all facts 0.620 (211 of 342; round 17's code on the same
-# cases 0.626), refused 0.782 (79 of 101; round 17's code the same), reference cited 0.939,
+# answerable, 101 unanswerable): all facts 0.623 (213 of 342; round 17's code the same),
+# refused 0.772 (78 of 101; round 17's code 0.782), reference cited 0.939,
 # 4 forbidden strings, 6 answers mixing entities (round 17's code 4 and 5: the new cases
 # bring unscoped questions that another municipality's documents answer), median 73 words,
 # plain RAG 0.485. Each floor sits about four cases
