@@ -26,8 +26,8 @@ already-resolved previous question (:class:`Context` carries what the next turn 
    gets "av" and the plural antecedent. "den/det/de" before an adjective and a noun ("den
    nya planen") is an article, not an anaphor. "det" is a pronoun only where it ends a
    clause ("Vad kostar det?"), not in "finns det …". A pronoun with a definite noun of its
-   number and gender in an earlier clause of the same question ("Har tiden ändrats, eller är
-   den densamma?") refers to that noun and is left as it is.
+   number and gender in an earlier clause of the same question ("Höjs avgiften, eller blir den
+   kvar?") refers to that noun and is left as it is.
 3. **Ellipsis**: a fragment without a wh-word ("Och Lunda?", "Och i Lunda då?", "What
    about Lunda?") is the previous question with the fragment's name in place of the old
    one, and its year in place of the old one ("Och 2027?"); a year relative to the
@@ -162,11 +162,11 @@ _DEFINITE_ENDINGS = {("sg", "utr"): ("en",), ("sg", "neu"): ("et",), ("pl", None
 
 def _named_before(tokens: Sequence[Token], number: str, gender: str | None) -> bool:
     """A definite noun of the pronoun's number and gender stands in an earlier clause of the
-    same question, before a comma or a conjunction ("Har tiden på nyår ändrats, eller
-    är den densamma?", "Och driften, vad kostar den?"): the pronoun refers to it, not to the
-    previous turn. Within its own clause a pronoun takes no noun of it ("Vem från majoriteten
-    har uttalat sig om den?": "den" is what the previous turn asked about). Names are not
-    counted (they are entities, which the previous turn's context already weighs)."""
+    same question, before a comma or a conjunction ("Höjs avgiften, eller blir den kvar?",
+    "Och städningen, vad kostar den?"): the pronoun refers to it, not to the previous turn.
+    Within its own clause a pronoun takes no noun of it ("Vad tycker nämnden om den?": "den"
+    is what the previous turn asked about). Names are not counted (they are entities, which
+    the previous turn's context already weighs)."""
     endings = _DEFINITE_ENDINGS.get((number, gender), ())
     cut = max((j for j, t in enumerate(tokens) if t.text == "," or t.low in CONJUNCTIONS_SV),
               default=0)
@@ -240,7 +240,7 @@ def _resolve_anaphors(question: str, tokens: list[Token], ctx: Context) -> _Reso
             number = "pl" if low in PLURAL_PRONOUNS else "sg"
             gender = "utr" if low in UTR_PRONOUNS else "neu" if low in NEU_PRONOUNS else None
             if use == "pronoun" and not english and _named_before(tokens[:i], number, gender):
-                continue  # "Har tiden ändrats, eller är den densamma?": "den" is "tiden"
+                continue  # "Höjs avgiften, eller blir den kvar?": "den" is "avgiften"
             if use == "pronoun":
                 phrase = _antecedent(ctx, number, None if english else gender)
                 if phrase is not None:
