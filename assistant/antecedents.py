@@ -163,7 +163,7 @@ class Context:
 # --- morphology ----------------------------------------------------------------------------
 
 
-def _number_gender(head: str) -> tuple[str | None, str | None]:
+def number_gender(head: str) -> tuple[str | None, str | None]:
     """Number and gender a Swedish noun's ending shows; None where it is ambiguous."""
     word = head.lower()
     if word.endswith(("arna", "erna", "orna", "ena")):
@@ -249,7 +249,7 @@ def _entity_phrases(text: str, tokens: Sequence[Token], english: bool) -> list[P
                 and is_content(tokens[before]) and not verb_like(tokens[before].text)
                 and tokens[before].text[0].islower()):
             start, head = _modifiers_before(tokens, before), tokens[before].text
-        number, gender = (None, None) if english or head[0].isupper() else _number_gender(head)
+        number, gender = (None, None) if english or head[0].isupper() else number_gender(head)
         phrases.append(Phrase(span(text, tokens, start, end), number, gender, "entity", english))
         if number and end > j and genitive_at(tokens, j, english):
             # The owner itself, for a pronoun that does not agree with what it owns: after
@@ -453,7 +453,7 @@ def context_of(question: str, answer: str = "") -> Context:
     if person is not None and not person.text:
         person = _person_in(answer, english) if answer else None
     topic = salient_phrase(question)
-    number, gender = _number_gender(topic.split()[0]) if topic and not english else (None, None)
+    number, gender = number_gender(topic.split()[0]) if topic and not english else (None, None)
     return Context(
         question=question, english=english, focus=focus, person=person,
         entities=tuple(entities), names=names, place=place, years=years,

@@ -71,6 +71,7 @@ from assistant.antecedents import (
     is_content,
     is_proper,
     names_in,
+    number_gender,
     tokenize,
     verb_like,
 )
@@ -156,24 +157,18 @@ def _pronoun_use(tokens: Sequence[Token], i: int) -> str:
     return "np"
 
 
-#: Definite endings of Swedish nouns by number and gender: "tiden", "beslutet", "målen".
-_DEFINITE_ENDINGS = {("sg", "utr"): ("en",), ("sg", "neu"): ("et",), ("pl", None): ("na", "rna")}
-
-
 def _named_before(tokens: Sequence[Token], number: str, gender: str | None) -> bool:
-    """A definite noun of the pronoun's number and gender stands in an earlier clause of the
-    same question, before a comma or a conjunction ("Höjs avgiften, eller blir den kvar?",
-    "Och städningen, vad kostar den?"): the pronoun refers to it, not to the previous turn.
+    """A noun of the pronoun's number and gender, as its ending shows
+    (:func:`~assistant.antecedents.number_gender`), stands in an earlier clause of the same
+    question, before a comma or a conjunction ("Höjs avgiften, eller blir den kvar?", "Och
+    städningen, vad kostar den?"): the pronoun refers to it, not to the previous turn.
     Within its own clause a pronoun takes no noun of it ("Vad tycker nämnden om den?": "den"
     is what the previous turn asked about). Names are not counted (they are entities, which
     the previous turn's context already weighs)."""
-    endings = _DEFINITE_ENDINGS.get((number, gender), ())
     cut = max((j for j, t in enumerate(tokens) if t.text == "," or t.low in CONJUNCTIONS_SV),
               default=0)
-    tokens = tokens[:cut]
-    return bool(endings) and any(
-        t.is_word and is_content(t) and len(t.low) >= 5 and not t.text[:1].isupper()
-        and t.low.endswith(endings) for t in tokens)
+    return any(t.is_word and is_content(t) and not t.text[:1].isupper()
+               and number_gender(t.text) == (number, gender) for t in tokens[:cut])
 
 
 def _head_matches(noun: str, phrase: Phrase) -> bool:

@@ -714,7 +714,8 @@ YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DATE = re.compile(
     r"\b\d{1,2} (?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)\w*|\d{4}-\d\d-\d\d"
 )
-_NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:[,.]\d+)?")
+#: A figure as the documents write it: "12", "35 000", "21,90".
+NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:[,.]\d+)?")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.IGNORECASE)
 _MEASURE_CUE = re.compile(
     r"målvärde|nyckeltal|indikator|antal|andel|procent|%|mäts|per (?:år|vecka|månad)", re.I
@@ -786,10 +787,10 @@ def quantities(text: str) -> list[str]:
     """Numbers in ``text`` that are not years (years are times, not quantities), list
     enumerators ("1. visa vart …") nor references ("§ 12")."""
     text = _REFERENCE.sub(" ", _ENUMERATOR.sub(" ", text))
-    return [n for n in _NUMBER.findall(text) if not YEAR.fullmatch(n)]
+    return [n for n in NUMBER.findall(text) if not YEAR.fullmatch(n)]
 
 
-_MEASURED = re.compile(rf"({_NUMBER.pattern})\s*(%|[^\W\d_]+)")
+_MEASURED = re.compile(rf"({NUMBER.pattern})\s*(%|[^\W\d_]+)")
 
 
 def measure_words(text: str) -> frozenset[str]:
@@ -804,7 +805,7 @@ def measure_words(text: str) -> frozenset[str]:
 def _figure_in(units: frozenset[str]) -> re.Pattern[str]:
     """A number followed by one of ``units`` ("4 miljoner", "2,5 %")."""
     return re.compile(
-        rf"{_NUMBER.pattern}\s*(?:{'|'.join(sorted(map(re.escape, units)))})(?!\w)",
+        rf"{NUMBER.pattern}\s*(?:{'|'.join(sorted(map(re.escape, units)))})(?!\w)",
         re.IGNORECASE)
 
 
@@ -829,9 +830,9 @@ _MONEY_AND_SHARE = "|".join(sorted(map(re.escape, MONEY_AND_SHARE_UNITS)))
 #: öre", "an increase of"), or followed by a comparative after its unit ("4 miljoner mer",
 #: "3 fler"; not "9 000 invånare behövs fler").
 _CHANGE_FIGURE = re.compile(
-    rf"[+±−]\s?{_NUMBER.pattern}"
-    rf"|\b(?:{_CHANGE_WORDS})\s+(?:[^\W\d_]+\s+)?(?:med|by|of)\s+{_NUMBER.pattern}"
-    rf"|{_NUMBER.pattern}\s*(?:(?:{_MONEY_AND_SHARE})\s+){{0,2}}"
+    rf"[+±−]\s?{NUMBER.pattern}"
+    rf"|\b(?:{_CHANGE_WORDS})\s+(?:[^\W\d_]+\s+)?(?:med|by|of)\s+{NUMBER.pattern}"
+    rf"|{NUMBER.pattern}\s*(?:(?:{_MONEY_AND_SHARE})\s+){{0,2}}"
     r"(?:mer|mera|mindre|fler|färre|more|less|fewer)\b",
     re.IGNORECASE)
 
@@ -874,8 +875,7 @@ def answer_cue(part: Part, text: str, focus: Sequence[str] | None = None) -> flo
 
 
 _WORDED_DURATION = re.compile(
-    r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\s+(?:"
-    + "|".join(sorted(DURATION_UNITS_SV)) + r")\b", re.IGNORECASE)
+    rf"{_NUMBER_WORD.pattern}\s+(?:{'|'.join(sorted(DURATION_UNITS_SV))})\b", re.IGNORECASE)
 
 COUNTED_WITHIN = 3  # words between a number word and the noun it counts ("fyra prioriterade mål")
 

@@ -86,6 +86,7 @@ from pathlib import Path
 from assistant.bodies import governing_bodies, other_body
 from assistant.errors import StyrdokError
 from assistant.focus import (
+    NUMBER,
     QUANTITY_TYPES,
     YEAR,
     Part,
@@ -643,7 +644,7 @@ def _member_singled_out(part: Part, unit: _U) -> bool:
 
 # A figure, its noun and the year it belongs to: "35 000 invånare år 2035", "600 bostäder
 # till 2030".
-_DATED_FIGURE = re.compile(r"\b\d[\d  ]*(?:,\d+)?\s+(\w+)\s+(?:år\s+|till\s+|senast\s+|i\s+)?"
+_DATED_FIGURE = re.compile(rf"\b{NUMBER.pattern}\s+(\w+)\s+(?:år\s+|till\s+|senast\s+|i\s+)?"
                            r"((?:19|20)\d\d)\b")
 
 
